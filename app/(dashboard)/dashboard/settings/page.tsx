@@ -1,0 +1,53 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { LanguageSwitcher } from "@/components/i18n/language-switcher";
+import { PageHeader } from "@/components/shell/app-shell";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { requirePageUser } from "@/lib/auth/session";
+
+export async function generateMetadata() {
+  const t = await getTranslations("nav");
+  return { title: t("settings") };
+}
+
+export default async function SettingsPage() {
+  const user = await requirePageUser("dashboard.view", "/dashboard/settings");
+  const t = await getTranslations();
+  const format = await getFormatter();
+  return (
+    <>
+      <PageHeader title={t("dashboard.settingsTitle")} subtitle={t("dashboard.settingsSubtitle")} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>{t("dashboard.profileTitle")}</CardTitle>
+            <CardDescription>{t("dashboard.profileBody")}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-3 text-sm">
+              <dt className="text-muted-foreground">{t("auth.name")}</dt>
+              <dd className="font-medium">{user.name}</dd>
+              <dt className="text-muted-foreground">{t("auth.email")}</dt>
+              <dd className="break-all font-medium">{user.email}</dd>
+              <dt className="text-muted-foreground">{t("dashboard.role")}</dt>
+              <dd>
+                <Badge variant="secondary">{t(`roles.${user.role}` as "roles.1")}</Badge>
+              </dd>
+              <dt className="text-muted-foreground">{t("dashboard.memberSince")}</dt>
+              <dd>{format.dateTime(user.createdAt, { dateStyle: "long" })}</dd>
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>{t("dashboard.languageTitle")}</CardTitle>
+            <CardDescription>{t("dashboard.languageBody")}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <LanguageSwitcher />
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+"use client";
+
+import { useActionState, useEffect, useState } from "react";
+import { useTranslations } from "next-intl";
+import { Loader2 } from "lucide-react";
+import { changeRoleAction, setDisabledAction } from "@/app/admin/users/actions";
+import type { ActionState } from "@/lib/actions/validated-action";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import { NativeSelect } from "@/components/ui/native-select";
+import { cn } from "@/lib/utils";
+
+function Feedback({ state }: { state: ActionState }) {
+  const text = state.message ?? Object.values(state.errors ?? {})[0]?.[0];
+  if (!text) return null;
+  return (
+    <p role="status" data-testid="row-feedback" className={cn("mt-1 text-xs", state.ok ? "text-emerald-600" : "text-destructive")}>
+      {text}
+    </p>
+  );
+}
+
+export function RoleForm({ userId, name, role }: { userId: string; name: string; role: number }) {
+  const t = useTranslations();
+  const [state, action, pending] = useActionState<ActionState, FormData>(changeRoleAction, {});
+  const [value, setValue] = useState(String(role));
+  useEffect(() => setValue(String(role)), [role]);
+  return (
+    <form action={action} className="min-w-[12rem]">
+      <input type="hidden" name="userId" value={userId} />
+      <div className="flex items-center gap-2">
+        <NativeSelect
+          name="role"
+          aria-label={t("admin.roleFor", { name })}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          className="h-8 w-32"
+          data-testid="role-select"
+        >
+          {[1, 2, 3, 0].map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}` as "roles.1")}
+            </option>
+          ))}
+        </NativeSelect>
+        <Button type="submit" size="sm" variant="outline" disabled={pending || value === String(role)} data-testid="apply-role">
+          {pending ? <Loader2 className="animate-spin" /> : null}
+          {t("admin.applyRole")}
+        </Button>
+      </div>
+      <Feedback state={state} />
+    </form>
+  );
+}
+
+export function DisableToggle({ userId, name, disabled }: { userId: string; name: string; disabled: boolean }) {
+  const t = useTranslations();
+  const [open, setOpen] = useState(false);
+  const [state, action, pending] = useActionState<ActionState, FormData>(async (prev, data) => {
+    const result = await setDisabledAction(prev, data);
+    setOpen(false);
+    return result;
+  }, {});
+  const next = !disabled;
+  return (
+    <div>
+      <Dialog open={open} onOpenChange={setOpen}>
+        <DialogTrigger asChild>
+          <Button size="sm" variant={disabled ? "outline" : "ghost"} className={cn(!disabled && "text-destructive hover:text-destructive")} data-testid="toggle-disabled">
+            {disabled ? t("admin.enable") : t("admin.disable")}
+          </Button>
+        </DialogTrigger>
+        <DialogContent closeLabel={t("common.close")}>
+          <DialogHeader>
+            <DialogTitle>{t(next ? "admin.confirmDisableTitle" : "admin.confirmEnableTitle", { name })}</DialogTitle>
+            <DialogDescription>{t(next ? "admin.confirmDisableBody" : "admin.confirmEnableBody")}</DialogDescription>
+          </DialogHeader>
+          <form action={action}>
+            <input type="hidden" name="userId" value={userId} />
+            <input type="hidden" name="disabled" value={String(next)} />
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button type="button" variant="outline">
+                  {t("common.cancel")}
+                </Button>
+              </DialogClose>
+              <Button type="submit" variant={next ? "destructive" : "default"} disabled={pending} data-testid="confirm-toggle">
+                {pending ? <Loader2 className="animate-spin" /> : null}
+                {next ? t("admin.disable") : t("admin.enable")}
+              </Button>
+            </DialogFooter>
+          </form>
+        </DialogContent>
+      </Dialog>
+      <Feedback state={state} />
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import type { PublicUser } from "@/db/queries/users";
+import { Brand } from "@/components/brand";
+import { LanguageSwitcher } from "@/components/i18n/language-switcher";
+import { ROLES } from "@/lib/auth/roles";
+import { MobileNav } from "./mobile-nav";
+import { SideNav, type ShellSection } from "./nav";
+import { UserMenu } from "./user-menu";
+
+export async function AppShell({ user, section, children }: { user: PublicUser; section: ShellSection; children: React.ReactNode }) {
+  const t = await getTranslations("common");
+  const isAdmin = user.role >= ROLES.admin;
+  const brand = <Brand name={t("appName")} />;
+  return (
+    <div className="flex min-h-dvh">
+      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col bg-sidebar pb-4 md:flex">
+        <Link href={section === "admin" ? "/admin" : "/dashboard"} className="px-6 py-5 text-white">
+          {brand}
+        </Link>
+        <SideNav section={section} isAdmin={isAdmin} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col md:pl-60">
+        <header className="sticky top-0 z-20 flex h-14 items-center gap-2 border-b bg-background/85 px-3 backdrop-blur sm:px-6">
+          <MobileNav section={section} isAdmin={isAdmin} brand={brand} />
+          <Link href="/dashboard" className="md:hidden">
+            <span className="font-semibold tracking-tight">{t("appName")}</span>
+          </Link>
+          <div className="ml-auto flex items-center gap-2 sm:gap-3">
+            <LanguageSwitcher />
+            <UserMenu name={user.name} email={user.email} role={user.role} />
+          </div>
+        </header>
+        <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 lg:px-8 lg:py-8">{children}</main>
+      </div>
+    </div>
+  );
+}
+
+export function PageHeader({ title, subtitle, children }: { title: string; subtitle?: string; children?: React.ReactNode }) {
+  return (
+    <div className="mb-6 flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {subtitle ? <p className="mt-1 text-sm text-muted-foreground">{subtitle}</p> : null}
+      </div>
+      {children ? <div className="flex gap-2">{children}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import type { z } from "zod";
+import type { PublicUser } from "@/db/queries/users";
+import { requireUser } from "@/lib/auth/session";
+import type { Permission } from "@/lib/auth/roles";
+import { isAppError } from "@/lib/errors";
+
+export type ActionState = {
+  ok?: boolean;
+  message?: string;
+  errors?: Record<string, string[]>;
+  /** Echo of submitted non-secret fields, so a failed form keeps what was typed. */
+  values?: Record<string, string>;
+};
+
+type Translator = Awaited<ReturnType<typeof getTranslations>>;
+
+const SECRET_FIELD = /password|secret|token|key|code/i;
+
+function echo(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of formData.entries()) {
+    if (typeof value === "string" && !name.startsWith("$") && !SECRET_FIELD.test(name)) values[name] = value;
+  }
+  return values;
+}
+
+export function translateIssues(error: z.ZodError, t: Translator): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.join(".") || "form";
+    const key = `validation.${issue.message}`;
+    (errors[field] ??= []).push(t.has(key) ? t(key) : issue.message);
+  }
+  return errors;
+}
+
+function errorMessage(error: unknown, t: Translator): string {
+  if (isAppError(error)) {
+    const key = `errors.${error.code}`;
+    return t.has(key) ? t(key) : error.message;
+  }
+  console.error("Unexpected action error:", error instanceof Error ? error.message : error);
+  return t("errors.unexpected");
+}
+
+async function run<S extends z.ZodType>(
+  schema: S,
+  formData: FormData,
+  t: Translator,
+  body: (data: z.infer<S>) => Promise<ActionState>,
+): Promise<ActionState> {
+  const parsed = schema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) {
+    return { errors: translateIssues(parsed.error, t), message: t("errors.fixFields"), values: echo(formData) };
+  }
+  try {
+    return await body(parsed.data);
+  } catch (error) {
+    unstable_rethrow(error);
+    return { message: errorMessage(error, t), values: echo(formData) };
+  }
+}
+
+/** A public action (login, register): validation and error mapping, no session needed. */
+export function validatedAction<S extends z.ZodType>(
+  schema: S,
+  body: (data: z.infer<S>, ctx: { t: Translator; formData: FormData }) => Promise<ActionState>,
+) {
+  return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+    const t = await getTranslations();
+    return run(schema, formData, t, (data) => body(data, { t, formData }));
+  };
+}
+
+/** An action for a signed-in user: authenticates, checks the permission on the server, validates. */
+export function validatedActionWithUser<S extends z.ZodType>(
+  permission: Permission,
+  schema: S,
+  body: (data: z.infer<S>, ctx: { user: PublicUser; t: Translator; formData: FormData }) => Promise<ActionState>,
+) {
+  return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+    const t = await getTranslations();
+    let user: PublicUser;
+    try {
+      user = await requireUser(permission);
+    } catch (error) {
+      return { message: errorMessage(error, t) };
+    }
+    return run(schema, formData, t, (data) => body(data, { user, t, formData }));
+  };
+}

@@ -1,0 +1,25 @@
+import type { NextAuthConfig } from "next-auth";
+
+// Edge-safe: no database, no Node APIs. middleware.ts builds its gate from this alone.
+export const authConfig = {
+  pages: { signIn: "/login", error: "/login" },
+  session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+  trustHost: true,
+  providers: [],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) {
+        token.id = user.id;
+        token.role = user.role ?? 1;
+        token.sv = user.sessionVersion ?? 0;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (token.id) session.user.id = token.id;
+      session.user.role = token.role ?? 0;
+      session.sessionVersion = token.sv ?? 0;
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

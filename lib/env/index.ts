@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { ensureLocalSecrets } from "./local-secrets.mjs";
+
+const boolFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
+    .optional(),
+  PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try `openssl rand -base64 32`)"),
+  ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters (try `openssl rand -base64 32`)"),
+  AUTO_APPROVE_TRADERS: boolFlag,
+  APP_URL: z.url("must be a full URL such as https://trade.example.com").optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid environment configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}\nSee .env.example.`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** Reads and validates the environment once; fails fast naming the variable at fault. */
+export function env(): Env {
+  if (!cached) {
+    ensureLocalSecrets();
+    cached = parseEnv(process.env);
+  }
+  return cached;
+}
+
+export function resetEnvForTests() {
+  cached = undefined;
+}

@@ -1,0 +1,25 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { auth } from "@/lib/auth/auth";
+import { isLocale, LOCALE_COOKIE } from "./config";
+
+/** Remembers the language in a cookie and, when signed in, on the account. */
+export async function setLocaleAction(formData: FormData) {
+  const locale = formData.get("locale");
+  if (!isLocale(locale)) return;
+  (await cookies()).set(LOCALE_COOKIE, locale, {
+    path: "/",
+    maxAge: 60 * 60 * 24 * 365,
+    sameSite: "lax",
+    httpOnly: false,
+  });
+  const session = await auth();
+  if (session?.user?.id) {
+    const db = await getDb();
+    await db.update(users).set({ locale }).where(eq(users.id, session.user.id));
+  }
+}

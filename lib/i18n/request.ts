@@ -1,0 +1,22 @@
+import { cookies, headers } from "next/headers";
+import { getRequestConfig } from "next-intl/server";
+import en from "@/messages/en.json";
+import ru from "@/messages/ru.json";
+import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from "./config";
+
+const MESSAGES = { en, ru } as const;
+
+export async function resolveLocale(): Promise<Locale> {
+  const fromCookie = (await cookies()).get(LOCALE_COOKIE)?.value;
+  if (isLocale(fromCookie)) return fromCookie;
+  return localeFromAcceptLanguage((await headers()).get("accept-language")) ?? DEFAULT_LOCALE;
+}
+
+export default getRequestConfig(async () => {
+  const locale = await resolveLocale();
+  return {
+    locale,
+    timeZone: "UTC",
+    messages: MESSAGES[locale],
+  };
+});

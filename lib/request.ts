@@ -1,0 +1,18 @@
+import { headers } from "next/headers";
+
+export async function requestMeta() {
+  const h = await headers();
+  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return {
+    ip: forwarded || h.get("x-real-ip") || null,
+    userAgent: h.get("user-agent"),
+  };
+}
+
+/** Only same-site relative paths are followed after login, never another origin. */
+export function safeRedirectPath(value: unknown, fallback = "/dashboard"): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+    return fallback;
+  }
+  return value;
+}

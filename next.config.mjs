@@ -1,0 +1,48 @@
+import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
+import createNextIntlPlugin from "next-intl/plugin";
+import { ensureLocalSecrets } from "./lib/env/local-secrets.mjs";
+
+const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
+
+function contentSecurityPolicy(dev) {
+  return [
+    "default-src 'self'",
+    // Next.js inlines its bootstrap scripts; eval is allowed only by the dev server's tooling.
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/** @type {(phase: string) => import("next").NextConfig} */
+export default function config(phase) {
+  // Generate (or load) the embedded default's secrets before any server code reads them.
+  if (phase !== PHASE_PRODUCTION_BUILD) ensureLocalSecrets();
+  const dev = process.env.NODE_ENV !== "production";
+  return withNextIntl({
+    poweredByHeader: false,
+    reactStrictMode: true,
+    serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"],
+    async headers() {
+      return [
+        {
+          source: "/:path*",
+          headers: [
+            { key: "Content-Security-Policy", value: contentSecurityPolicy(dev) },
+            { key: "X-Frame-Options", value: "DENY" },
+            { key: "X-Content-Type-Options", value: "nosniff" },
+            { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+            { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+            ...(dev ? [] : [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }]),
+          ],
+        },
+      ];
+    },
+  });
+}

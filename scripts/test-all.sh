@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test: types, unit and integration (Vitest), then the production build driven by Playwright.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  echo "Database for tests: PostgreSQL server from DATABASE_URL (scratch databases are created and dropped)"
+else
+  echo "Database for tests: embedded PGlite (set DATABASE_URL to use a PostgreSQL server)"
+fi
+
+step "typecheck"
+npx tsc --noEmit
+
+step "unit and integration tests"
+npx vitest run
+
+step "production build"
+npx next build
+
+step "end-to-end tests (Chromium)"
+bash scripts/ensure-chromium.sh
+npx playwright test

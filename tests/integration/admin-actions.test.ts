@@ -1,0 +1,78 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { eq } from "drizzle-orm";
+import { createTranslator } from "next-intl";
+import messages from "@/messages/en.json";
+import { users } from "@/db/schema";
+import { createUser } from "@/db/queries/users";
+import { useTestDatabase } from "../helpers/test-db";
+
+// The server action runs as it would in Next.js, with the session and request supplied here.
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; role: number }; sessionVersion: number } }));
+vi.mock("@/lib/auth/auth", () => ({ auth: async () => session.current }));
+vi.mock("next-intl/server", () => ({ getTranslations: async () => createTranslator({ locale: "en", messages }) }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9" }) }));
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+
+const { changeRoleAction, setDisabledAction } = await import("@/app/admin/users/actions");
+const testDb = useTestDatabase();
+
+function form(fields: Record<string, string>) {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(fields)) data.set(k, v);
+  return data;
+}
+
+describe("admin server actions check the role on the server", () => {
+  let adminId = "";
+  let userId = "";
+
+  beforeEach(async () => {
+    if (adminId) return;
+    adminId = (await createUser({ name: "Root", email: "root@example.com", passwordHash: "x", autoApprove: false })).id;
+    userId = (await createUser({ name: "Pat", email: "pat@example.com", passwordHash: "x", autoApprove: false })).id;
+  });
+
+  it("refuses a signed-in user who is not an admin, and changes nothing", async () => {
+    session.current = { user: { id: userId, role: 1 }, sessionVersion: 0 };
+    const result = await changeRoleAction({}, form({ userId, role: "3" }));
+    expect(result).toEqual({ message: "You do not have permission to do this." });
+    const [row] = await testDb.db.select().from(users).where(eq(users.id, userId));
+    expect(row?.role).toBe(1);
+  });
+
+  it("judges by the database role, not the token's claim", async () => {
+    // A token that still says admin (issued before a demotion) does not make the caller one.
+    session.current = { user: { id: userId, role: 3 }, sessionVersion: 0 };
+    const result = await setDisabledAction({}, form({ userId: adminId, disabled: "true" }));
+    expect(result.message).toBe("You do not have permission to do this.");
+    const [row] = await testDb.db.select().from(users).where(eq(users.id, adminId));
+    expect(row?.disabled).toBe(false);
+  });
+
+  it("refuses an anonymous caller", async () => {
+    session.current = null;
+    const result = await changeRoleAction({}, form({ userId, role: "2" }));
+    expect(result.message).toBe("Please sign in again.");
+  });
+
+  it("returns field errors for bad input and changes nothing", async () => {
+    session.current = { user: { id: adminId, role: 3 }, sessionVersion: 0 };
+    const result = await changeRoleAction({}, form({ userId: "not-a-uuid", role: "9" }));
+    expect(result.errors?.userId).toEqual(["That user is not valid."]);
+    expect(result.errors?.role).toEqual(["Choose a role from the list."]);
+  });
+
+  it("lets an admin promote a user and reports it", async () => {
+    session.current = { user: { id: adminId, role: 3 }, sessionVersion: 0 };
+    const result = await changeRoleAction({}, form({ userId, role: "2" }));
+    expect(result).toMatchObject({ ok: true, message: "Pat is now Trader." });
+    const [row] = await testDb.db.select().from(users).where(eq(users.id, userId));
+    expect(row?.role).toBe(2);
+  });
+
+  it("explains why the last admin cannot step down", async () => {
+    session.current = { user: { id: adminId, role: 3 }, sessionVersion: 0 };
+    const result = await changeRoleAction({}, form({ userId: adminId, role: "1" }));
+    expect(result.message).toBe("This is the last active admin. Promote another admin first.");
+  });
+});
