@@ -16,3 +16,11 @@ export function safeRedirectPath(value: unknown, fallback = "/dashboard"): strin
   }
   return value;
 }
+
+/**
+ * A redirect with a relative Location: behind a proxy or with `next start -H`, `request.url` may carry
+ * a different host than the browser used, and the session cookie would not follow an absolute one.
+ */
+export function relativeRedirect(path: string, status = 307) {
+  return new Response(null, { status, headers: { Location: path, "Cache-Control": "no-store" } });
+}
