@@ -27,8 +27,9 @@ export default function config(phase) {
   const dev = process.env.NODE_ENV !== "production";
   return withNextIntl({
     poweredByHeader: false,
+    devIndicators: false,
     reactStrictMode: true,
-    serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"],
+    serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "ccxt"],
     async headers() {
       return [
         {

@@ -43,7 +43,7 @@ export function RoleForm({ userId, name, role }: { userId: string; name: string;
           aria-label={t("admin.roleFor", { name })}
           value={value}
           onChange={(e) => setValue(e.target.value)}
-          className="h-8 w-32"
+          className="h-8 w-40"
           data-testid="role-select"
         >
           {[1, 2, 3, 0].map((r) => (

@@ -30,7 +30,7 @@ export function DialogContent({
         {...props}
       >
         {children}
-        <Primitive.Close className="absolute right-4 top-4 rounded-sm opacity-70 transition-opacity hover:opacity-100 focus:outline-none focus:ring-2 focus:ring-ring">
+        <Primitive.Close className="absolute right-4 top-4 rounded-sm opacity-70 transition-opacity hover:opacity-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-ring">
           <X className="size-4" />
           <span className="sr-only">{closeLabel}</span>
         </Primitive.Close>
@@ -54,7 +54,7 @@ export function SheetContent({
         {...props}
       >
         {children}
-        <Primitive.Close className="absolute right-3 top-4 rounded-sm p-1 opacity-70 hover:opacity-100 focus:outline-none focus:ring-2 focus:ring-ring">
+        <Primitive.Close className="absolute right-3 top-4 rounded-md p-1.5 text-sidebar-foreground/70 transition-colors hover:bg-white/10 hover:text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-white/40">
           <X className="size-4" />
           <span className="sr-only">{closeLabel}</span>
         </Primitive.Close>

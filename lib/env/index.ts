@@ -15,7 +15,16 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try `openssl rand -base64 32`)"),
   ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters (try `openssl rand -base64 32`)"),
+  ENCRYPTION_KEY_VERSION: z.coerce.number().int().min(1).max(32000).default(1),
+  ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .regex(/^\d+:[^,]{32,}(,\d+:[^,]{32,})*$/, "must look like 1:old-key,2:older-key (each key 32+ characters)")
+    .optional(),
   AUTO_APPROVE_TRADERS: boolFlag,
+  OUTBOUND_IPS: z.string().optional(),
+  EXCHANGE_API_OVERRIDE: z.url("must be a URL such as http://127.0.0.1:9400").optional(),
+  PAPER_FEE_RATE: z.string().regex(/^0(\.\d+)?$/, "must be a fraction such as 0.001").default("0.001"),
+  PAPER_SLIPPAGE_BPS: z.string().regex(/^\d+(\.\d+)?$/, "must be a number of basis points such as 5").default("5"),
   APP_URL: z.url("must be a full URL such as https://trade.example.com").optional(),
 });
 

@@ -1,0 +1,143 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./users";
+
+export const exchangeAccounts = pgTable(
+  "exchange_accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    exchange: text("exchange").notNull(),
+    label: text("label").notNull(),
+    spot: boolean("spot").notNull().default(true),
+    futures: boolean("futures").notNull().default(false),
+    sandbox: boolean("sandbox").notNull().default(false),
+    // AES-256-GCM ciphertexts (see lib/crypto); null for paper accounts.
+    apiKeyEnc: text("api_key_enc"),
+    apiSecretEnc: text("api_secret_enc"),
+    passphraseEnc: text("passphrase_enc"),
+    keyVersion: smallint("key_version"),
+    keyHint: text("key_hint"),
+    withdrawalsEnabled: boolean("withdrawals_enabled"),
+    // Paper accounts: fee rate (0.001 = 0.1 %) and slippage in basis points.
+    paperFeeRate: numeric("paper_fee_rate"),
+    paperSlippageBps: numeric("paper_slippage_bps"),
+    active: boolean("active").notNull().default(true),
+    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("exchange_accounts_user_idx").on(t.userId)],
+);
+
+/** The paper exchange's own books: what a real exchange would keep for the account. */
+export const paperBalances = pgTable(
+  "paper_balances",
+  {
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => exchangeAccounts.id, { onDelete: "cascade" }),
+    asset: text("asset").notNull(),
+    free: numeric("free").notNull().default("0"),
+    used: numeric("used").notNull().default("0"),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.asset] })],
+);
+
+export const paperOrders = pgTable(
+  "paper_orders",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => exchangeAccounts.id, { onDelete: "cascade" }),
+    clientOrderId: text("client_order_id").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side").notNull(),
+    type: text("type").notNull(),
+    amount: numeric("amount").notNull(),
+    price: numeric("price"),
+    status: text("status").notNull(),
+    filled: numeric("filled").notNull().default("0"),
+    average: numeric("average"),
+    cost: numeric("cost").notNull().default("0"),
+    fee: numeric("fee").notNull().default("0"),
+    feeCurrency: text("fee_currency"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("paper_orders_account_status_idx").on(t.accountId, t.status),
+    index("paper_orders_client_id_idx").on(t.accountId, t.clientOrderId),
+  ],
+);
+
+/** Last prices the paper exchange has seen (signal prices, tickers), per symbol. */
+export const paperPrices = pgTable("paper_prices", {
+  symbol: text("symbol").primaryKey(),
+  price: numeric("price").notNull(),
+  source: text("source").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Our record of every order we send. The row is written before the exchange call; its client order id
+ * is the idempotency key (exchanges do not protect against a re-sent order once the first has filled).
+ */
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => exchangeAccounts.id, { onDelete: "cascade" }),
+    source: text("source").notNull().default("manual"),
+    clientOrderId: text("client_order_id").notNull(),
+    exchangeOrderId: text("exchange_order_id"),
+    symbol: text("symbol").notNull(),
+    side: text("side").notNull(),
+    type: text("type").notNull(),
+    amount: numeric("amount").notNull(),
+    price: numeric("price"),
+    // intent → sending → open | partially_filled | filled | canceled | rejected | unknown
+    status: text("status").notNull().default("intent"),
+    filled: numeric("filled").notNull().default("0"),
+    average: numeric("average"),
+    cost: numeric("cost"),
+    fee: numeric("fee"),
+    feeCurrency: text("fee_currency"),
+    error: jsonb("error").$type<{ code: string; message: string }>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("orders_client_order_id_uq").on(t.accountId, t.clientOrderId),
+    index("orders_user_created_idx").on(t.userId, t.createdAt),
+    index("orders_open_idx")
+      .on(t.accountId, t.status)
+      .where(sql`${t.status} in ('sending', 'open', 'partially_filled', 'unknown')`),
+  ],
+);
+
+export type ExchangeAccount = typeof exchangeAccounts.$inferSelect;
+export type NewExchangeAccount = typeof exchangeAccounts.$inferInsert;
+export type OrderRow = typeof orders.$inferSelect;
+export type PaperOrderRow = typeof paperOrders.$inferSelect;
