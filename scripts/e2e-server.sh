@@ -19,4 +19,12 @@ else
   export PGLITE_DIR=.data/e2e-pglite
   rm -rf "$PGLITE_DIR"
 fi
-exec npx next start -H 127.0.0.1 -p "${E2E_PORT:-3100}"
+
+# The exchange simulator stands in for Binance: ccxt's real code talks to it over HTTP.
+export SIMULATOR_PORT="${E2E_SIMULATOR_PORT:-3101}"
+export EXCHANGE_API_OVERRIDE="http://127.0.0.1:${SIMULATOR_PORT}"
+export OUTBOUND_IPS="203.0.113.10,203.0.113.11"
+npx tsx scripts/simulator.ts &
+SIM_PID=$!
+trap 'kill $SIM_PID 2>/dev/null || true' EXIT INT TERM
+npx next start -H 127.0.0.1 -p "${E2E_PORT:-3100}"

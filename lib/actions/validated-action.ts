@@ -6,6 +6,7 @@ import type { PublicUser } from "@/db/queries/users";
 import { requireUser } from "@/lib/auth/session";
 import type { Permission } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
+import { ExchangeError } from "@/lib/exchanges/types";
 
 export type ActionState = {
   ok?: boolean;
@@ -17,7 +18,7 @@ export type ActionState = {
 
 type Translator = Awaited<ReturnType<typeof getTranslations>>;
 
-const SECRET_FIELD = /password|secret|token|key|code/i;
+const SECRET_FIELD = /pass|secret|token|key|code/i;
 
 function echo(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
@@ -37,7 +38,15 @@ export function translateIssues(error: z.ZodError, t: Translator): Record<string
   return errors;
 }
 
+/** An exchange's refusal in words a trader understands; the raw (redacted) text goes to the log only. */
+export function exchangeErrorMessage(error: ExchangeError, t: Translator): string {
+  console.warn(`Exchange error (${error.code}): ${error.message}`);
+  const key = `exchangeErrors.${error.code}`;
+  return t.has(key) ? t(key, { seconds: error.retryAfterSeconds ?? 60 }) : t("exchangeErrors.unknown");
+}
+
 function errorMessage(error: unknown, t: Translator): string {
+  if (error instanceof ExchangeError) return exchangeErrorMessage(error, t);
   if (isAppError(error)) {
     const key = `errors.${error.code}`;
     return t.has(key) ? t(key) : error.message;

@@ -22,6 +22,7 @@ const envSchema = z.object({
     .optional(),
   AUTO_APPROVE_TRADERS: boolFlag,
   OUTBOUND_IPS: z.string().optional(),
+  EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   EXCHANGE_API_OVERRIDE: z.url("must be a URL such as http://127.0.0.1:9400").optional(),
   PAPER_FEE_RATE: z.string().regex(/^0(\.\d+)?$/, "must be a fraction such as 0.001").default("0.001"),
   PAPER_SLIPPAGE_BPS: z.string().regex(/^\d+(\.\d+)?$/, "must be a number of basis points such as 5").default("5"),

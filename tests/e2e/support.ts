@@ -15,10 +15,10 @@ export class Person {
     public readonly email: string,
   ) {}
 
-  static async create(browser: Browser, name: string, prefix = name.toLowerCase()) {
+  static async create(browser: Browser, name: string, prefix = name.toLowerCase().replace(/[^a-z0-9]+/g, "-"), email = uniqueEmail(prefix)) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    return new Person(context, page, name, uniqueEmail(prefix));
+    return new Person(context, page, name, email);
   }
 
   async register(password = PASSWORD) {
@@ -40,6 +40,33 @@ export class Person {
   async close() {
     await this.context.close();
   }
+}
+
+/** The first account of the e2e database (registered by the foundation story, which runs first). */
+export const FIRST_ADMIN = { name: "Alice Admin", email: "alice.admin@example.com" };
+
+/** Signs the first admin in, registering them when this file runs alone on a fresh database. */
+export async function firstAdmin(browser: Browser) {
+  const admin = await Person.create(browser, FIRST_ADMIN.name, "alice", FIRST_ADMIN.email);
+  await admin.login();
+  if (!(await admin.page.waitForURL(/\/(dashboard|admin)/, { timeout: 5_000 }).then(() => true, () => false))) {
+    await admin.register();
+  }
+  await expect(admin.page).toHaveURL(/\/dashboard/);
+  return admin;
+}
+
+/** A new user promoted to trader by the admin, signed in and on the dashboard. */
+export async function newTrader(browser: Browser, admin: Person, name: string) {
+  const trader = await Person.create(browser, name);
+  await trader.register();
+  await expect(trader.page).toHaveURL(/\/pending/);
+  const users = new AdminUsersPage(admin.page);
+  await users.open(trader.email);
+  await users.setRole(trader.email, "Trader");
+  await trader.page.goto("/dashboard");
+  await expect(trader.page).toHaveURL(/\/dashboard$/);
+  return trader;
 }
 
 export class AdminUsersPage {

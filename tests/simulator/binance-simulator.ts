@@ -181,6 +181,10 @@ export class BinanceSimulator {
     if (fault?.kind === "status") {
       const headers: Record<string, string> = { "Content-Type": "application/json" };
       if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
+      if (fault.status === 502) {
+        res.writeHead(502, { "Content-Type": "text/html" });
+        return res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+      }
       res.writeHead(fault.status, headers);
       const msg =
         fault.status === 429

@@ -1,5 +1,5 @@
 import { expect, test, type Request } from "@playwright/test";
-import { AdminUsersPage, PASSWORD, Person } from "./support";
+import { AdminUsersPage, FIRST_ADMIN, PASSWORD, Person } from "./support";
 
 // One story on a fresh database: the first account becomes admin, later ones wait for approval.
 test.describe.serial("foundation: registration, roles, admin", () => {
@@ -9,7 +9,7 @@ test.describe.serial("foundation: registration, roles, admin", () => {
   let promoteBobRequest: { url: string; headers: Record<string, string>; body: Buffer } | undefined;
 
   test.beforeAll(async ({ browser }) => {
-    admin = await Person.create(browser, "Alice Admin", "alice");
+    admin = await Person.create(browser, FIRST_ADMIN.name, "alice", FIRST_ADMIN.email);
     bob = await Person.create(browser, "Bob Trader", "bob");
     carol = await Person.create(browser, "Carol Second", "carol");
   });

@@ -1,0 +1,64 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { writeAudit } from "@/db/queries/audit";
+import { deleteAccount } from "@/db/queries/exchange-accounts";
+import { addExchangeAccount, cancelAllForSymbol, cancelExchangeOrder, placeManualOrder } from "@/lib/accounts";
+import { validatedActionWithUser } from "@/lib/actions/validated-action";
+import { AppError } from "@/lib/errors";
+import { requestMeta } from "@/lib/request";
+import {
+  accountIdSchema,
+  addAccountSchema,
+  cancelAllSchema,
+  cancelOrderSchema,
+  placeOrderSchema,
+} from "@/lib/validations/accounts";
+
+export const addAccountAction = validatedActionWithUser("trading.manage", addAccountSchema, async (data, { user }) => {
+  const meta = await requestMeta();
+  const { account, withdrawalsEnabled } = await addExchangeAccount(user.id, data, meta);
+  revalidatePath("/dashboard/accounts");
+  redirect(`/dashboard/accounts/${account.id}?added=1${withdrawalsEnabled ? "&withdrawals=1" : ""}`);
+});
+
+export const deleteAccountAction = validatedActionWithUser("trading.manage", accountIdSchema, async (data, { user }) => {
+  const removed = await deleteAccount(user.id, data.accountId);
+  if (!removed) throw new AppError("not_found", "Account not found");
+  const meta = await requestMeta();
+  await writeAudit({ action: "account.removed", userId: user.id, actorId: user.id, detail: { label: removed.label }, ...meta });
+  revalidatePath("/dashboard/accounts");
+  redirect("/dashboard/accounts?removed=1");
+});
+
+export const placeOrderAction = validatedActionWithUser("trading.manage", placeOrderSchema, async (data, { user, t }) => {
+  const outcome = await placeManualOrder(user.id, data);
+  revalidatePath(`/dashboard/accounts/${data.accountId}`);
+  if (outcome.kind === "refused") {
+    const message = t(`orders.refusal.${outcome.refusal.reason}`, "min" in outcome.refusal ? { min: outcome.refusal.min } : "max" in outcome.refusal ? { max: outcome.refusal.max } : {});
+    return { errors: { amount: [message] }, message, values: { ...data, price: data.price ?? "" } };
+  }
+  if (outcome.kind === "unknown") return { ok: false, message: t("orders.unknownOutcome") };
+  const o = outcome.order;
+  return {
+    ok: true,
+    message: t(o.status === "filled" ? "orders.placedFilled" : "orders.placedOpen", {
+      side: t(`orders.side.${o.side}`),
+      amount: o.amount,
+      symbol: o.symbol,
+    }),
+  };
+});
+
+export const cancelOrderAction = validatedActionWithUser("trading.manage", cancelOrderSchema, async (data, { user, t }) => {
+  await cancelExchangeOrder(user.id, data);
+  revalidatePath(`/dashboard/accounts/${data.accountId}`);
+  return { ok: true, message: t("orders.canceled") };
+});
+
+export const cancelAllAction = validatedActionWithUser("trading.manage", cancelAllSchema, async (data, { user, t }) => {
+  const count = await cancelAllForSymbol(user.id, data);
+  revalidatePath(`/dashboard/accounts/${data.accountId}`);
+  return { ok: true, message: t("orders.canceledAll", { count, symbol: data.symbol }) };
+});

@@ -1,0 +1,149 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ListOrdered } from "lucide-react";
+import type { OrderListRow } from "@/db/queries/orders";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { NativeSelect } from "@/components/ui/native-select";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { cn } from "@/lib/utils";
+import { OrderStatusBadge } from "./order-status-badge";
+
+export interface OrderFilters {
+  symbol?: string;
+  status?: string;
+  side?: string;
+}
+
+function fmt(value: string | null | undefined) {
+  if (!value) return "—";
+  const [int, frac = ""] = value.split(".");
+  const trimmed = frac.replace(/0+$/, "");
+  return trimmed ? `${int}.${trimmed}` : int!;
+}
+
+/** Our record of orders (manual and from signals), filterable and paged. */
+export async function OrderHistory({
+  rows,
+  total,
+  page,
+  pageSize,
+  symbols,
+  filters,
+  basePath,
+  showAccount = false,
+}: {
+  rows: OrderListRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  symbols: string[];
+  filters: OrderFilters;
+  basePath: string;
+  showAccount?: boolean;
+}) {
+  const t = await getTranslations("orders");
+  const format = await getFormatter();
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const href = (p: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
+    params.set("page", String(p));
+    return `${basePath}?${params}#history`;
+  };
+  const filtered = Boolean(filters.symbol || filters.status || filters.side);
+
+  return (
+    <div className="grid gap-3" id="history">
+      <form action={basePath} className="flex flex-wrap items-end gap-2" data-testid="history-filters">
+        <NativeSelect name="symbol" defaultValue={filters.symbol ?? ""} aria-label={t("filterSymbol")} className="h-9 w-36">
+          <option value="">{t("allSymbols")}</option>
+          {symbols.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </NativeSelect>
+        <NativeSelect name="status" defaultValue={filters.status ?? ""} aria-label={t("filterStatus")} className="h-9 w-36">
+          <option value="">{t("allStatuses")}</option>
+          {(["open", "filled", "canceled", "rejected", "unknown"] as const).map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </NativeSelect>
+        <NativeSelect name="side" defaultValue={filters.side ?? ""} aria-label={t("filterSide")} className="h-9 w-28">
+          <option value="">{t("allSides")}</option>
+          <option value="buy">{t("side.buy")}</option>
+          <option value="sell">{t("side.sell")}</option>
+        </NativeSelect>
+        <Button type="submit" variant="secondary" size="sm" className="h-9">
+          {t("applyFilters")}
+        </Button>
+        {filtered ? (
+          <Button asChild variant="ghost" size="sm" className="h-9">
+            <Link href={`${basePath}#history`}>{t("clearFilters")}</Link>
+          </Button>
+        ) : null}
+      </form>
+      {rows.length === 0 ? (
+        <EmptyState icon={ListOrdered} title={filtered ? t("noMatches") : t("noOrders")} description={t("noOrdersBody")} />
+      ) : (
+        <div className="overflow-hidden rounded-lg border">
+          <Table data-testid="order-history">
+            <TableHeader>
+              <TableRow className="hover:bg-transparent">
+                <TableHead>{t("colTime")}</TableHead>
+                {showAccount ? <TableHead className="hidden md:table-cell">{t("colAccount")}</TableHead> : null}
+                <TableHead>{t("colMarket")}</TableHead>
+                <TableHead>{t("colSide")}</TableHead>
+                <TableHead className="text-right">{t("colAmount")}</TableHead>
+                <TableHead className="hidden text-right sm:table-cell">{t("colPrice")}</TableHead>
+                <TableHead className="hidden text-right lg:table-cell">{t("colFee")}</TableHead>
+                <TableHead>{t("colStatus")}</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((o) => (
+                <TableRow key={o.id} data-testid="history-row" data-client-id={o.clientOrderId}>
+                  <TableCell className="whitespace-nowrap text-muted-foreground">{format.dateTime(o.createdAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
+                  {showAccount ? <TableCell className="hidden md:table-cell">{o.accountLabel}</TableCell> : null}
+                  <TableCell className="font-medium">
+                    {o.symbol}
+                    <span className="ml-1 text-xs text-muted-foreground">{t(`type.${o.type}` as "type.market")}</span>
+                  </TableCell>
+                  <TableCell className={cn("font-medium", o.side === "buy" ? "text-emerald-600" : "text-rose-600")}>{t(`side.${o.side}` as "side.buy")}</TableCell>
+                  <TableCell className="text-right tabular-nums">
+                    {fmt(o.filled)} / {fmt(o.amount)}
+                  </TableCell>
+                  <TableCell className="hidden text-right tabular-nums sm:table-cell">{fmt(o.average ?? o.price)}</TableCell>
+                  <TableCell className="hidden text-right tabular-nums lg:table-cell">
+                    {o.fee ? `${fmt(o.fee)} ${o.feeCurrency ?? ""}` : "—"}
+                  </TableCell>
+                  <TableCell>
+                    <OrderStatusBadge status={o.status} />
+                    {o.error && o.status !== "filled" ? <p className="mt-1 max-w-48 text-xs text-muted-foreground">{t.has(`errorCode.${o.error.code}`) ? t(`errorCode.${o.error.code}` as "errorCode.unknown") : o.error.code}</p> : null}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
+            <span>{t("total", { count: total })}</span>
+            <div className="flex items-center gap-2">
+              <span>{t("pageOf", { page, pages })}</span>
+              <Button asChild variant="outline" size="sm" className={page <= 1 ? "pointer-events-none opacity-50" : ""}>
+                <Link href={href(Math.max(1, page - 1))}>{t("previous")}</Link>
+              </Button>
+              <Button asChild variant="outline" size="sm" className={page >= pages ? "pointer-events-none opacity-50" : ""}>
+                <Link href={href(Math.min(pages, page + 1))}>{t("next")}</Link>
+              </Button>
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export { fmt as formatDecimal };

@@ -1,0 +1,145 @@
+import "server-only";
+import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { getDb } from "../client";
+import { exchangeAccounts, orders, type OrderRow } from "../schema";
+
+export type OrderIntent = Pick<
+  typeof orders.$inferInsert,
+  "userId" | "accountId" | "source" | "clientOrderId" | "symbol" | "side" | "type" | "amount" | "price"
+>;
+
+/** Written before the exchange is called: the client order id in it is the idempotency key. */
+export async function insertOrderIntent(intent: OrderIntent): Promise<OrderRow> {
+  const db = await getDb();
+  const [row] = await db
+    .insert(orders)
+    .values({ ...intent, status: "sending" })
+    .returning();
+  return row!;
+}
+
+export interface ExchangeResult {
+  status: string;
+  exchangeOrderId?: string | null;
+  filled?: string;
+  average?: string | null;
+  cost?: string | null;
+  fee?: string | null;
+  feeCurrency?: string | null;
+  error?: { code: string; message: string } | null;
+}
+
+export async function recordExchangeResult(orderId: string, result: ExchangeResult) {
+  const db = await getDb();
+  await db
+    .update(orders)
+    .set({
+      status: result.status,
+      ...(result.exchangeOrderId !== undefined ? { exchangeOrderId: result.exchangeOrderId } : {}),
+      ...(result.filled !== undefined ? { filled: result.filled } : {}),
+      ...(result.average !== undefined ? { average: result.average } : {}),
+      ...(result.cost !== undefined ? { cost: result.cost } : {}),
+      ...(result.fee !== undefined ? { fee: result.fee } : {}),
+      ...(result.feeCurrency !== undefined ? { feeCurrency: result.feeCurrency } : {}),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(orders.id, orderId));
+}
+
+export async function findOrderByExchangeId(userId: string, accountId: string, exchangeOrderId: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.userId, userId), eq(orders.accountId, accountId), eq(orders.exchangeOrderId, exchangeOrderId)));
+  return row;
+}
+
+/** Orders whose fate is not known yet or that may still change on the exchange. */
+export async function listTrackedOrders(userId: string, accountId: string) {
+  const db = await getDb();
+  return db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.userId, userId),
+        eq(orders.accountId, accountId),
+        inArray(orders.status, ["sending", "unknown", "open", "partially_filled"]),
+      ),
+    );
+}
+
+const STATUS_GROUPS: Record<string, string[]> = {
+  open: ["sending", "open", "partially_filled"],
+  filled: ["filled"],
+  canceled: ["canceled", "expired"],
+  rejected: ["rejected"],
+  unknown: ["unknown"],
+};
+
+export async function listOrders(opts: {
+  userId: string;
+  accountId?: string;
+  symbol?: string;
+  status?: keyof typeof STATUS_GROUPS;
+  side?: "buy" | "sell";
+  page?: number;
+  pageSize?: number;
+}) {
+  const db = await getDb();
+  const pageSize = opts.pageSize ?? 20;
+  const page = Math.max(1, opts.page ?? 1);
+  const where: SQL[] = [eq(orders.userId, opts.userId)];
+  if (opts.accountId) where.push(eq(orders.accountId, opts.accountId));
+  if (opts.symbol) where.push(eq(orders.symbol, opts.symbol));
+  if (opts.side) where.push(eq(orders.side, opts.side));
+  if (opts.status) where.push(inArray(orders.status, STATUS_GROUPS[opts.status] ?? []));
+  const filter = and(...where);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: orders.id,
+        accountId: orders.accountId,
+        accountLabel: exchangeAccounts.label,
+        exchange: exchangeAccounts.exchange,
+        source: orders.source,
+        clientOrderId: orders.clientOrderId,
+        exchangeOrderId: orders.exchangeOrderId,
+        symbol: orders.symbol,
+        side: orders.side,
+        type: orders.type,
+        amount: orders.amount,
+        price: orders.price,
+        status: orders.status,
+        filled: orders.filled,
+        average: orders.average,
+        cost: orders.cost,
+        fee: orders.fee,
+        feeCurrency: orders.feeCurrency,
+        error: orders.error,
+        createdAt: orders.createdAt,
+      })
+      .from(orders)
+      .innerJoin(exchangeAccounts, eq(exchangeAccounts.id, orders.accountId))
+      .where(filter)
+      .orderBy(desc(orders.createdAt))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: count() }).from(orders).where(filter),
+  ]);
+  return { rows, total: total?.n ?? 0, page, pageSize };
+}
+
+export type OrderListRow = Awaited<ReturnType<typeof listOrders>>["rows"][number];
+
+export async function listOrderSymbols(userId: string, accountId?: string) {
+  const db = await getDb();
+  const rows = await db
+    .selectDistinct({ symbol: orders.symbol })
+    .from(orders)
+    .where(accountId ? and(eq(orders.userId, userId), eq(orders.accountId, accountId)) : eq(orders.userId, userId))
+    .orderBy(orders.symbol);
+  return rows.map((r) => r.symbol);
+}

@@ -1,0 +1,321 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Exchange, MarketInterface as CcxtMarket, Order as CcxtOrder } from "ccxt";
+import Decimal from "decimal.js";
+import { mapCcxtError } from "./ccxt-errors";
+import type {
+  BalanceLine,
+  CreateOrderRequest,
+  ExchangeClient,
+  ExchangeId,
+  ExchangeOrder,
+  KeyPermissions,
+  Market,
+  MarketType,
+  OrderStatus,
+  Ticker,
+} from "./types";
+import { ExchangeError } from "./types";
+
+export type CcxtExchangeId = Exclude<ExchangeId, "paper">;
+
+export interface CcxtClientConfig {
+  exchange: CcxtExchangeId;
+  marketType: MarketType;
+  sandbox: boolean;
+  credentials?: { apiKey: string; secret: string; password?: string };
+  /** Test-only: send every API call to this base URL (the local exchange simulator). */
+  apiOverride?: string;
+  timeoutMs?: number;
+}
+
+type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
+
+// Loading one exchange's file costs ~0.15-0.3 s; `import("ccxt")` loads all of them (~0.4 s and more
+// memory), which matters in serverless functions. The per-exchange files are not in ccxt's exports
+// map, so they are imported by path.
+const classes = new Map<CcxtExchangeId, Promise<ExchangeClass>>();
+
+function ccxtRoot(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return path.resolve(path.dirname(require.resolve("ccxt")), "..");
+  } catch {
+    return path.join(process.cwd(), "node_modules", "ccxt");
+  }
+}
+
+export function loadExchangeClass(id: CcxtExchangeId): Promise<ExchangeClass> {
+  let loading = classes.get(id);
+  if (!loading) {
+    const file = pathToFileURL(path.join(ccxtRoot(), "js", "src", `${id}.js`)).href;
+    loading = import(/* webpackIgnore: true */ /* turbopackIgnore: true */ file).then(
+      (mod: { default: ExchangeClass }) => mod.default,
+    );
+    loading.catch(() => classes.delete(id));
+    classes.set(id, loading);
+  }
+  return loading;
+}
+
+/** Rewrites every API URL to the override origin, keeping paths; returns the pairs for error lookups. */
+function pointAt(exchange: Exchange, base: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  const origin = base.replace(/\/$/, "");
+  const walk = (node: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(node)) {
+      if (typeof value === "string" && /^https?:\/\//.test(value)) {
+        const rewritten = value.replace(/^https?:\/\/[^/]+/, origin);
+        pairs.push([rewritten, value]);
+        node[key] = rewritten;
+      } else if (value && typeof value === "object") {
+        walk(value as Record<string, unknown>);
+      }
+    }
+  };
+  walk(exchange.urls.api as Record<string, unknown>);
+  // Some exchanges choose error tables by the original host name: answer them with the original URL.
+  const original = (exchange as unknown as { getExceptionsByUrl?: (url: string, kind: string) => unknown }).getExceptionsByUrl;
+  if (original) {
+    const sorted = [...pairs].sort((a, b) => b[0].length - a[0].length);
+    (exchange as unknown as { getExceptionsByUrl: (url: string, kind: string) => unknown }).getExceptionsByUrl = (url, kind) => {
+      const hit = sorted.find(([rewritten]) => url.startsWith(rewritten));
+      return original.call(exchange, hit ? hit[1] + url.slice(hit[0].length) : url, kind);
+    };
+  }
+  return pairs;
+}
+
+const MARKETS_TTL_MS = 60 * 60 * 1000;
+const marketCache = new Map<string, { at: number; markets: Record<string, CcxtMarket>; currencies: unknown }>();
+
+function dec(value: number | string | undefined | null): string | null {
+  if (value === undefined || value === null || value === "") return null;
+  try {
+    return new Decimal(value).toFixed();
+  } catch {
+    return null;
+  }
+}
+
+function step(value: number | undefined, mode: number): string {
+  if (value === undefined) return "0";
+  // precisionMode 2 (DECIMAL_PLACES) gives digits; 4 (TICK_SIZE) gives the step itself.
+  return mode === 2 ? new Decimal(10).pow(-value).toFixed() : new Decimal(value).toFixed();
+}
+
+function toMarket(m: CcxtMarket, precisionMode: number): Market {
+  return {
+    symbol: m.symbol,
+    id: m.id ?? m.symbol,
+    base: m.base,
+    quote: m.quote,
+    type: m.type === "swap" ? "swap" : "spot",
+    amountStep: step(m.precision?.amount, precisionMode),
+    priceStep: step(m.precision?.price, precisionMode),
+    minAmount: dec(m.limits?.amount?.min),
+    maxAmount: dec(m.limits?.amount?.max),
+    minCost: dec(m.limits?.cost?.min),
+    contractSize: m.type === "swap" ? dec(m.contractSize) : null,
+  };
+}
+
+function toStatus(o: CcxtOrder): OrderStatus {
+  const filled = new Decimal(o.filled ?? 0);
+  switch (o.status) {
+    case "closed":
+      return "filled";
+    case "canceled":
+      return "canceled";
+    case "expired":
+      return "expired";
+    case "rejected":
+      return "rejected";
+    default:
+      return filled.gt(0) ? "partially_filled" : "open";
+  }
+}
+
+function toOrder(o: CcxtOrder): ExchangeOrder {
+  const cost = o.cost ?? (o.filled && o.average ? new Decimal(o.filled).mul(o.average).toNumber() : 0);
+  return {
+    id: String(o.id),
+    clientOrderId: o.clientOrderId ?? null,
+    symbol: o.symbol ?? "",
+    side: o.side === "sell" ? "sell" : "buy",
+    type: o.type === "limit" ? "limit" : "market",
+    status: toStatus(o),
+    amount: dec(o.amount) ?? "0",
+    price: o.type === "limit" ? dec(o.price) : null,
+    filled: dec(o.filled) ?? "0",
+    average: dec(o.average),
+    cost: dec(cost) ?? "0",
+    fee: o.fee?.cost !== undefined && o.fee.currency ? { cost: dec(o.fee.cost) ?? "0", currency: o.fee.currency } : null,
+    timestamp: o.timestamp ?? Date.now(),
+  };
+}
+
+export async function createCcxtClient(config: CcxtClientConfig): Promise<ExchangeClient> {
+  const Cls = await loadExchangeClass(config.exchange);
+  const options: Record<string, unknown> = {
+    defaultType: config.marketType === "swap" ? "swap" : "spot",
+    fetchCurrencies: false,
+    fetchMargins: false,
+    warnOnFetchOpenOrdersWithoutSymbol: false,
+    adjustForTimeDifference: false,
+  };
+  if (config.marketType === "swap") options.defaultSubType = "linear";
+  if (config.exchange === "binance") options.fetchMarkets = { types: [config.marketType === "swap" ? "linear" : "spot"] };
+  const ex = new Cls({
+    apiKey: config.credentials?.apiKey,
+    secret: config.credentials?.secret,
+    password: config.credentials?.password,
+    enableRateLimit: true,
+    timeout: config.timeoutMs ?? 10_000,
+    options,
+  });
+  if (config.sandbox) ex.setSandboxMode(true);
+  if (config.apiOverride) pointAt(ex, config.apiOverride);
+  const secrets = [config.credentials?.apiKey, config.credentials?.secret, config.credentials?.password];
+  const cacheKey = `${config.exchange}:${config.marketType}:${config.sandbox}:${config.apiOverride ?? ""}`;
+
+  async function call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const headers = (ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers;
+      throw mapCcxtError(error, { secrets, retryAfter: headers?.["retry-after"] ?? headers?.["Retry-After"] ?? null });
+    }
+  }
+
+  async function ensureMarkets() {
+    const cached = marketCache.get(cacheKey);
+    if (cached && Date.now() - cached.at < MARKETS_TTL_MS) {
+      if (!ex.markets) ex.setMarkets(cached.markets, cached.currencies as never);
+      return;
+    }
+    const markets = await call(() => ex.loadMarkets());
+    marketCache.set(cacheKey, { at: Date.now(), markets: markets as Record<string, CcxtMarket>, currencies: ex.currencies });
+  }
+
+  function ccxtMarket(symbol: string): CcxtMarket {
+    const m = ex.markets?.[symbol];
+    if (!m) throw new ExchangeError("invalid_order", `Unknown market ${symbol}`);
+    return m;
+  }
+
+  async function market(symbol: string) {
+    await ensureMarkets();
+    return toMarket(ccxtMarket(symbol), ex.precisionMode ?? 4);
+  }
+
+  const client: ExchangeClient = {
+    exchange: config.exchange,
+    marketType: config.marketType,
+    async markets() {
+      await ensureMarkets();
+      const wanted = config.marketType;
+      return Object.values(ex.markets ?? {})
+        .filter((m) => m.active !== false && (wanted === "swap" ? m.type === "swap" && m.linear : m.type === "spot"))
+        .map((m) => toMarket(m, ex.precisionMode ?? 4))
+        .sort((a, b) => a.symbol.localeCompare(b.symbol));
+    },
+    market,
+    async balance(): Promise<BalanceLine[]> {
+      const b = await call(() => ex.fetchBalance());
+      const free = (b.free ?? {}) as unknown as Record<string, number | undefined>;
+      const used = (b.used ?? {}) as unknown as Record<string, number | undefined>;
+      const total = (b.total ?? {}) as unknown as Record<string, number | undefined>;
+      return Object.keys(total)
+        .map((asset) => ({
+          asset,
+          free: dec(free[asset]) ?? "0",
+          used: dec(used[asset]) ?? "0",
+          total: dec(total[asset]) ?? "0",
+        }))
+        .filter((line) => !new Decimal(line.total).isZero())
+        .sort((a, b) => a.asset.localeCompare(b.asset));
+    },
+    async ticker(symbol: string): Promise<Ticker> {
+      await ensureMarkets();
+      const t = await call(() => ex.fetchTicker(symbol));
+      const last = dec(t.last ?? t.close);
+      if (!last) throw new ExchangeError("no_price", `No last price for ${symbol}`);
+      return { symbol, last, bid: dec(t.bid), ask: dec(t.ask), timestamp: t.timestamp ?? Date.now() };
+    },
+    async tickers(symbols: string[]) {
+      if (symbols.length === 0) return [];
+      await ensureMarkets();
+      const known = symbols.filter((s) => ex.markets?.[s]);
+      if (known.length === 0) return [];
+      const all = await call(() => ex.fetchTickers(known));
+      return Object.values(all)
+        .map((t) => ({ symbol: t.symbol ?? "", last: dec(t.last ?? t.close) ?? "", bid: dec(t.bid), ask: dec(t.ask), timestamp: t.timestamp ?? Date.now() }))
+        .filter((t) => t.last !== "");
+    },
+    async createOrder(request: CreateOrderRequest) {
+      await ensureMarkets();
+      // ccxt takes numbers here; the values were already rounded to the market's precision as decimal
+      // strings, and ccxt renders them back to strings with its own precision rules.
+      const order = await call(() =>
+        ex.createOrder(
+          request.symbol,
+          request.type,
+          request.side,
+          Number(request.amount),
+          request.type === "limit" && request.price ? Number(request.price) : undefined,
+          { clientOrderId: request.clientOrderId },
+        ),
+      );
+      return toOrder({ ...order, clientOrderId: order.clientOrderId ?? request.clientOrderId, symbol: order.symbol ?? request.symbol });
+    },
+    async cancelOrder(id: string, symbol: string) {
+      await ensureMarkets();
+      return toOrder(await call(() => ex.cancelOrder(id, symbol)));
+    },
+    async cancelAllOrders(symbol: string) {
+      await ensureMarkets();
+      const open = await call(() => ex.fetchOpenOrders(symbol));
+      if (open.length === 0) return 0;
+      try {
+        const result = await call(() => ex.cancelAllOrders(symbol));
+        return Array.isArray(result) ? result.length : open.length;
+      } catch (error) {
+        // Binance answers "Unknown order sent." when nothing was left to cancel.
+        if (error instanceof ExchangeError && error.code === "order_not_found") return 0;
+        throw error;
+      }
+    },
+    async openOrders(symbol?: string) {
+      await ensureMarkets();
+      return (await call(() => ex.fetchOpenOrders(symbol))).map(toOrder);
+    },
+    async orderHistory({ symbol, limit = 100 }) {
+      await ensureMarkets();
+      const list = await call(() => ex.fetchOrders(symbol, undefined, limit));
+      return list.map(toOrder).sort((a, b) => b.timestamp - a.timestamp);
+    },
+    async findOrderByClientId(clientOrderId: string, symbol: string) {
+      await ensureMarkets();
+      try {
+        return toOrder(await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId })));
+      } catch (error) {
+        if (error instanceof ExchangeError && error.code === "order_not_found") return null;
+        throw error;
+      }
+    },
+    async keyPermissions(): Promise<KeyPermissions> {
+      if (config.exchange !== "binance" || config.sandbox) return { withdrawals: null };
+      try {
+        const r = await call(() =>
+          (ex as unknown as { sapiGetAccountApiRestrictions: () => Promise<{ enableWithdrawals?: boolean }> }).sapiGetAccountApiRestrictions(),
+        );
+        return { withdrawals: typeof r.enableWithdrawals === "boolean" ? r.enableWithdrawals : null };
+      } catch {
+        return { withdrawals: null };
+      }
+    },
+  };
+  return client;
+}

@@ -1,0 +1,55 @@
+import { ExchangeError, type ExchangeErrorCode } from "./types";
+
+/** ccxt error class names, most specific first (a class inherits from the ones after it). */
+const BY_CLASS: [string, ExchangeErrorCode][] = [
+  ["PermissionDenied", "permission"],
+  ["AccountSuspended", "permission"],
+  ["AccountNotEnabled", "permission"],
+  ["AuthenticationError", "auth"],
+  ["InsufficientFunds", "insufficient_funds"],
+  ["OrderNotFound", "order_not_found"],
+  ["InvalidOrder", "invalid_order"],
+  ["BadSymbol", "invalid_order"],
+  ["BadRequest", "invalid_order"],
+  ["ArgumentsRequired", "invalid_order"],
+  ["RateLimitExceeded", "rate_limited"],
+  ["DDoSProtection", "rate_limited"],
+  ["OnMaintenance", "exchange_down"],
+  ["ExchangeNotAvailable", "exchange_down"],
+  ["RequestTimeout", "network"],
+  ["NetworkError", "network"],
+  // Binance: "Internal error; unable to process your request" (-1001) and other 5xx answers.
+  ["OperationFailed", "exchange_down"],
+];
+
+function classChain(error: unknown): string[] {
+  const names: string[] = [];
+  for (let p = error as object | null; p && p !== Error.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    const name = (p as { constructor?: { name?: string } }).constructor?.name;
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/** Removes what must never reach a log: signatures and any of the given secrets. */
+export function redact(text: string, secrets: (string | undefined)[] = []): string {
+  let out = text.replace(/signature=[0-9a-fA-F]+/g, "signature=[redacted]");
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
+  return out.slice(0, 500);
+}
+
+export function mapCcxtError(
+  error: unknown,
+  opts: { secrets?: (string | undefined)[]; retryAfter?: string | null } = {},
+): ExchangeError {
+  if (error instanceof ExchangeError) return error;
+  const chain = classChain(error);
+  const code = BY_CLASS.find(([name]) => chain.includes(name))?.[1] ?? "unknown";
+  const raw = error instanceof Error ? error.message : String(error);
+  const retryAfter = opts.retryAfter ? Number(opts.retryAfter) : undefined;
+  return new ExchangeError(
+    code,
+    redact(raw, opts.secrets ?? []),
+    code === "rate_limited" && retryAfter !== undefined && Number.isFinite(retryAfter) ? retryAfter : undefined,
+  );
+}

@@ -1,0 +1,81 @@
+import "server-only";
+import { getDb } from "@/db/client";
+import type { ExchangeAccount } from "@/db/schema";
+import { appKeyring, decryptSecret } from "@/lib/crypto";
+import { env } from "@/lib/env";
+import { createCcxtClient, type CcxtExchangeId } from "./ccxt-adapter";
+import { createPaperExchange } from "./paper";
+import type { ExchangeClient, MarketType } from "./types";
+
+export * from "./types";
+export { EXCHANGES, LIVE_EXCHANGE_IDS, exchangeInfo } from "./catalog";
+export { checkOrder, floorToStep, roundPrice } from "./precision";
+export { deterministicClientOrderId, manualClientOrderId } from "./client-order-id";
+
+export interface Credentials {
+  apiKey: string;
+  secret: string;
+  password?: string;
+}
+
+/** Decrypts an account's keys: only in server code about to call the exchange. */
+function credentialsOf(account: ExchangeAccount): Credentials {
+  if (!account.apiKeyEnc || !account.apiSecretEnc || !account.keyVersion) throw new Error("account has no keys");
+  const keyring = appKeyring();
+  const ctx = (purpose: string) => ({ userId: account.userId, purpose });
+  return {
+    apiKey: decryptSecret(account.apiKeyEnc, account.keyVersion, ctx("api_key"), keyring),
+    secret: decryptSecret(account.apiSecretEnc, account.keyVersion, ctx("api_secret"), keyring),
+    password: account.passphraseEnc
+      ? decryptSecret(account.passphraseEnc, account.keyVersion, ctx("passphrase"), keyring)
+      : undefined,
+  };
+}
+
+export function liveClient(opts: {
+  exchange: CcxtExchangeId;
+  marketType: MarketType;
+  sandbox: boolean;
+  credentials?: Credentials;
+}): Promise<ExchangeClient> {
+  return createCcxtClient({ ...opts, apiOverride: env().EXCHANGE_API_OVERRIDE, timeoutMs: env().EXCHANGE_TIMEOUT_MS });
+}
+
+// The paper exchange prices market orders from Binance's public ticker when it can be reached; a
+// failure is remembered for a minute so an offline machine does not wait on every order.
+let tickerDownUntil = 0;
+
+async function publicPrice(symbol: string): Promise<string | null> {
+  if (Date.now() < tickerDownUntil) return null;
+  try {
+    const client = await createCcxtClient({
+      exchange: "binance",
+      marketType: "spot",
+      sandbox: false,
+      apiOverride: env().EXCHANGE_API_OVERRIDE,
+      timeoutMs: 3_000,
+    });
+    return (await client.ticker(symbol)).last;
+  } catch {
+    tickerDownUntil = Date.now() + 60_000;
+    return null;
+  }
+}
+
+export async function clientForAccount(account: ExchangeAccount, marketType?: MarketType): Promise<ExchangeClient> {
+  if (account.exchange === "paper") {
+    return createPaperExchange({
+      db: await getDb(),
+      accountId: account.id,
+      feeRate: account.paperFeeRate ?? env().PAPER_FEE_RATE,
+      slippageBps: account.paperSlippageBps ?? env().PAPER_SLIPPAGE_BPS,
+      priceSource: publicPrice,
+    });
+  }
+  return liveClient({
+    exchange: account.exchange as CcxtExchangeId,
+    marketType: marketType ?? (account.spot ? "spot" : "swap"),
+    sandbox: account.sandbox,
+    credentials: credentialsOf(account),
+  });
+}

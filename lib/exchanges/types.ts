@@ -1,0 +1,125 @@
+/** One interface for every venue: ccxt-backed exchanges and the paper exchange. Amounts are decimal strings. */
+
+export type ExchangeId = "binance" | "bybit" | "okx" | "bitget" | "paper";
+export type MarketType = "spot" | "swap";
+export type OrderSide = "buy" | "sell";
+export type OrderType = "market" | "limit";
+export type OrderStatus = "open" | "partially_filled" | "filled" | "canceled" | "rejected" | "expired";
+
+export interface Market {
+  symbol: string; // ccxt style: BTC/USDT, or BTC/USDT:USDT for a USDT perpetual
+  id: string; // the exchange's own id: BTCUSDT
+  base: string;
+  quote: string;
+  type: MarketType;
+  amountStep: string;
+  priceStep: string;
+  minAmount: string | null;
+  maxAmount: string | null;
+  minCost: string | null;
+  contractSize: string | null;
+}
+
+export interface BalanceLine {
+  asset: string;
+  free: string;
+  used: string;
+  total: string;
+}
+
+export interface Ticker {
+  symbol: string;
+  last: string;
+  bid: string | null;
+  ask: string | null;
+  timestamp: number;
+}
+
+export interface ExchangeOrder {
+  id: string;
+  clientOrderId: string | null;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  status: OrderStatus;
+  amount: string;
+  price: string | null;
+  filled: string;
+  average: string | null;
+  cost: string;
+  fee: { cost: string; currency: string } | null;
+  timestamp: number;
+}
+
+export interface CreateOrderRequest {
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  amount: string;
+  price?: string;
+  clientOrderId: string;
+  /** The price a market order is expected to fill near (the signal's price); the paper exchange uses it. */
+  referencePrice?: string;
+}
+
+export interface KeyPermissions {
+  /** true when the exchange says the key may withdraw funds; null when it does not tell. */
+  withdrawals: boolean | null;
+}
+
+export interface ExchangeClient {
+  readonly exchange: ExchangeId;
+  readonly marketType: MarketType;
+  markets(): Promise<Market[]>;
+  market(symbol: string): Promise<Market>;
+  balance(): Promise<BalanceLine[]>;
+  ticker(symbol: string): Promise<Ticker>;
+  tickers(symbols: string[]): Promise<Ticker[]>;
+  createOrder(request: CreateOrderRequest): Promise<ExchangeOrder>;
+  cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>;
+  cancelAllOrders(symbol: string): Promise<number>;
+  openOrders(symbol?: string): Promise<ExchangeOrder[]>;
+  orderHistory(opts: { symbol: string; limit?: number }): Promise<ExchangeOrder[]>;
+  findOrderByClientId(clientOrderId: string, symbol: string): Promise<ExchangeOrder | null>;
+  keyPermissions(): Promise<KeyPermissions>;
+}
+
+/** Our small set of failures, each with a message a trader understands (messages live in i18n). */
+export type ExchangeErrorCode =
+  | "auth"
+  | "permission"
+  | "insufficient_funds"
+  | "invalid_order"
+  | "order_not_found"
+  | "rate_limited"
+  | "network"
+  | "exchange_down"
+  | "no_price"
+  | "unknown";
+
+export class ExchangeError extends Error {
+  constructor(
+    public readonly code: ExchangeErrorCode,
+    message: string,
+    public readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "ExchangeError";
+  }
+}
+
+/**
+ * After these, an order may or may not exist on the exchange (Binance: a 5xx "execution status is
+ * UNKNOWN"): look it up by client order id, never send it again blindly.
+ */
+export function isUnknownOutcome(error: unknown): boolean {
+  return error instanceof ExchangeError && (error.code === "network" || error.code === "exchange_down" || error.code === "unknown");
+}
+
+/** Refusals computed before anything is sent. */
+export type OrderRefusal =
+  | { reason: "amount_too_small"; min: string }
+  | { reason: "amount_too_large"; max: string }
+  | { reason: "cost_too_small"; min: string }
+  | { reason: "price_required" }
+  | { reason: "not_positive" };

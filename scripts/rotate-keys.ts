@@ -1,0 +1,25 @@
+/**
+ * `npm run keys:rotate`: re-encrypts every stored exchange key under the current master key.
+ * Set the new key in ENCRYPTION_KEY, raise ENCRYPTION_KEY_VERSION, keep the old one in
+ * ENCRYPTION_KEYS_PREVIOUS ("1:old-key"), run this, then remove the old key.
+ */
+import { openDatabase } from "../db/client";
+import { keyringFrom } from "../lib/crypto/secrets";
+import { reencryptAllKeys } from "../lib/crypto/rotate";
+import { ensureLocalSecrets } from "../lib/env/local-secrets.mjs";
+import { parseEnv } from "../lib/env";
+
+ensureLocalSecrets();
+const e = parseEnv(process.env);
+const keyring = keyringFrom({ key: e.ENCRYPTION_KEY, version: e.ENCRYPTION_KEY_VERSION, previous: e.ENCRYPTION_KEYS_PREVIOUS });
+const handle = await openDatabase({ url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR, migrate: !e.DATABASE_URL });
+try {
+  const { rotated, failed } = await reencryptAllKeys(handle.db, keyring);
+  console.log(`Re-encrypted ${rotated} account(s) under key version ${keyring.current}.`);
+  if (failed.length) {
+    console.error(`${failed.length} account(s) could not be decrypted with the configured keys: ${failed.join(", ")}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await handle.close();
+}

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import Decimal from "decimal.js";
+import { createCcxtClient } from "@/lib/exchanges/ccxt-adapter";
+import { checkOrder } from "@/lib/exchanges/precision";
+import { ExchangeError, type ExchangeClient } from "@/lib/exchanges/types";
+import { BinanceSimulator } from "../simulator/binance-simulator";
+
+// ccxt's real binance class, pointed at the local simulator.
+const sim = new BinanceSimulator();
+let url = "";
+const KEY = "sim-key-AAAA1111";
+const SECRET = "sim-secret-BBBB2222";
+
+async function client(opts: { key?: string; secret?: string; timeoutMs?: number } = {}): Promise<ExchangeClient> {
+  return createCcxtClient({
+    exchange: "binance",
+    marketType: "spot",
+    sandbox: false,
+    credentials: { apiKey: opts.key ?? KEY, secret: opts.secret ?? SECRET },
+    apiOverride: url,
+    timeoutMs: opts.timeoutMs ?? 5_000,
+  });
+}
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ExchangeError);
+  expect((error as ExchangeError).code).toBe(code);
+  return error as ExchangeError;
+}
+
+beforeAll(async () => {
+  url = await sim.start();
+});
+afterAll(() => sim.stop());
+beforeEach(() => {
+  sim.reset();
+  sim.addAccount({ apiKey: KEY, secret: SECRET, balances: { USDT: "10000", BTC: "0.5" } });
+});
+
+describe("ccxt binance against the simulator", () => {
+  it("checks signatures like Binance (the example published in Binance's API docs)", () => {
+    const secret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
+    const query = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559";
+    expect(BinanceSimulator.sign(secret, query)).toBe("c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71");
+  });
+
+  it("loads markets with precision and limits, and reads the balance", async () => {
+    const ex = await client();
+    const btc = await ex.market("BTC/USDT");
+    expect(btc).toMatchObject({ id: "BTCUSDT", base: "BTC", quote: "USDT", amountStep: "0.00001", priceStep: "0.01", minCost: "5" });
+    const balance = await ex.balance();
+    expect(balance.find((b) => b.asset === "USDT")).toMatchObject({ free: "10000", used: "0", total: "10000" });
+    expect(balance.find((b) => b.asset === "BTC")?.total).toBe("0.5");
+  });
+
+  it("maps a bad key and a bad secret to auth errors", async () => {
+    await expectCode((await client({ key: "nope" })).balance(), "auth");
+    const bad = await expectCode((await client({ secret: "wrong-secret" })).balance(), "auth");
+    expect(bad.message).not.toContain("wrong-secret");
+  });
+
+  it("places a market order with our client order id and finds it by that id", async () => {
+    const ex = await client();
+    const order = await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", clientOrderId: "sbtest0001" });
+    expect(order).toMatchObject({ status: "filled", clientOrderId: "sbtest0001", filled: "0.01", average: "60000", cost: "600" });
+    const found = await ex.findOrderByClientId("sbtest0001", "BTC/USDT");
+    expect(found?.id).toBe(order.id);
+    expect(await ex.findOrderByClientId("sb-never-sent", "BTC/USDT")).toBeNull();
+    const usdt = (await ex.balance()).find((b) => b.asset === "USDT");
+    expect(usdt?.free).toBe("9400");
+    // Binance takes the fee from the asset received.
+    const btc = (await ex.balance()).find((b) => b.asset === "BTC");
+    expect(new Decimal(btc!.total).toString()).toBe("0.50999");
+  });
+
+  it("accepts a repeated client order id once the first order filled (our row must be the guard)", async () => {
+    const ex = await client();
+    await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", clientOrderId: "sbdup" });
+    const again = await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", clientOrderId: "sbdup" });
+    expect(again.status).toBe("filled");
+    // …but refuses it while an order with that id is open.
+    await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "50000", clientOrderId: "sbopen" });
+    await expectCode(
+      ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "50000", clientOrderId: "sbopen" }),
+      "invalid_order",
+    );
+  });
+
+  it("rests limit orders, fills them when the price crosses, cancels one and cancels all", async () => {
+    const ex = await client();
+    const a = await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "55000", clientOrderId: "sblim1" });
+    await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "50000", clientOrderId: "sblim2" });
+    await ex.createOrder({ symbol: "BTC/USDT", side: "sell", type: "limit", amount: "0.1", price: "70000", clientOrderId: "sblim3" });
+    expect(a.status).toBe("open");
+    expect((await ex.openOrders("BTC/USDT")).length).toBe(3);
+    expect((await ex.balance()).find((b) => b.asset === "USDT")?.used).toBe("1050");
+
+    sim.setPrice("BTCUSDT", "54000");
+    expect((await ex.findOrderByClientId("sblim1", "BTC/USDT"))?.status).toBe("filled");
+
+    const canceled = await ex.cancelOrder((await ex.findOrderByClientId("sblim2", "BTC/USDT"))!.id, "BTC/USDT");
+    expect(canceled.status).toBe("canceled");
+    expect(await ex.cancelAllOrders("BTC/USDT")).toBe(1);
+    expect(await ex.openOrders("BTC/USDT")).toEqual([]);
+    expect(await ex.cancelAllOrders("BTC/USDT")).toBe(0);
+    const history = await ex.orderHistory({ symbol: "BTC/USDT" });
+    expect(history.map((o) => o.status).sort()).toEqual(["canceled", "canceled", "filled"]);
+    await expectCode(ex.cancelOrder(a.id, "BTC/USDT"), "order_not_found");
+  });
+
+  it("refuses orders below the minimum amount or notional before sending, and maps exchange refusals", async () => {
+    const ex = await client();
+    const market = await ex.market("BTC/USDT");
+    expect(checkOrder(market, { side: "buy", type: "market", amount: "0.000001", referencePrice: "60000" })).toMatchObject({
+      ok: false,
+      reason: "amount_too_small",
+    });
+    expect(checkOrder(market, { side: "buy", type: "market", amount: "0.00005", referencePrice: "60000" })).toMatchObject({
+      ok: false,
+      reason: "cost_too_small",
+      min: "5",
+    });
+    expect(checkOrder(market, { side: "buy", type: "limit", amount: "0.0123456", price: "60000.129" })).toEqual({
+      ok: true,
+      amount: "0.01234",
+      price: "60000.12",
+      cost: "740.4014808",
+    });
+    const before = sim.requests.filter((r) => r.path === "/api/v3/order").length;
+    await expectCode(ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "market", amount: "1", clientOrderId: "sbbig" }), "insufficient_funds");
+    await expectCode(ex.market("NOPE/USDT"), "invalid_order");
+    expect(sim.requests.filter((r) => r.path === "/api/v3/order").length).toBe(before + 1);
+  });
+
+  it("maps 429 and 418 to rate limited with Retry-After, and 5xx to exchange down", async () => {
+    const ex = await client();
+    await ex.markets();
+    sim.injectFault({ kind: "status", status: 429, retryAfter: 7, path: "/api/v3/account" });
+    const limited = await expectCode(ex.balance(), "rate_limited");
+    expect(limited.retryAfterSeconds).toBe(7);
+    sim.injectFault({ kind: "status", status: 418, retryAfter: 120, path: "/api/v3/account" });
+    await expectCode(ex.balance(), "rate_limited");
+    sim.injectFault({ kind: "status", status: 503, path: "/api/v3/account" });
+    await expectCode(ex.balance(), "exchange_down");
+    sim.injectFault({ kind: "status", status: 502, path: "/api/v3/account" });
+    await expectCode(ex.balance(), "exchange_down");
+    expect((await ex.balance()).length).toBeGreaterThan(0);
+  });
+
+  it("maps an accepted order whose answer times out to network (unknown outcome), and it is found by client id", async () => {
+    const ex = await client({ timeoutMs: 800 });
+    await ex.markets();
+    sim.injectFault({ kind: "timeout-after-accept", holdMs: 3_000 });
+    await expectCode(ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", clientOrderId: "sblost" }), "network");
+    const found = await ex.findOrderByClientId("sblost", "BTC/USDT");
+    expect(found?.status).toBe("filled");
+  });
+
+  it("tells whether the key may withdraw", async () => {
+    sim.addAccount({ apiKey: "withdrawer", secret: "s3cret-withdrawer", canWithdraw: true });
+    expect(await (await client()).keyPermissions()).toEqual({ withdrawals: false });
+    expect(await (await client({ key: "withdrawer", secret: "s3cret-withdrawer" })).keyPermissions()).toEqual({ withdrawals: true });
+  });
+});
