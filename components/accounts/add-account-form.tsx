@@ -55,7 +55,7 @@ export function AddAccountForm({ outboundIps }: { outboundIps: string[] }) {
                 type="radio"
                 name="exchange"
                 value={e.id}
-                checked={exchange === e.id}
+                defaultChecked={exchange === e.id}
                 onChange={() => setExchange(e.id)}
                 className="sr-only"
                 data-testid={`exchange-${e.id}`}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useMemo, useState } from "react";
+import { useActionState, useMemo, useState, useTransition } from "react";
 import { useTranslations } from "next-intl";
 import Decimal from "decimal.js";
 import { Loader2 } from "lucide-react";
@@ -34,8 +34,10 @@ function Toggle<T extends string>({ name, value, options, onChange }: { name: st
 
 export function OrderForm({ accountId, markets, prices }: { accountId: string; markets: Market[]; prices: Record<string, string> }) {
   const t = useTranslations("orders");
-  const [state, action, pending] = useActionState<ActionState, FormData>(placeOrderAction, {});
-  const [symbol, setSymbol] = useState(state.values?.symbol ?? markets[0]?.symbol ?? "");
+  const [state, action, actionPending] = useActionState<ActionState, FormData>(placeOrderAction, {});
+  const [submitting, startTransition] = useTransition();
+  const pending = actionPending || submitting;
+  const [symbol, setSymbol] = useState(state.values?.symbol ?? (markets.find((m) => m.symbol === "BTC/USDT") ?? markets[0])?.symbol ?? "");
   const [side, setSide] = useState<"buy" | "sell">((state.values?.side as "buy") ?? "buy");
   const [type, setType] = useState<"market" | "limit">((state.values?.type as "market") ?? "market");
   const [amountIn, setAmountIn] = useState<"base" | "quote">((state.values?.amountIn as "base") ?? "base");
@@ -60,11 +62,22 @@ export function OrderForm({ accountId, markets, prices }: { accountId: string; m
   const refusal = live && !live.ok ? t(`refusal.${live.reason}`, "min" in live ? { min: live.min } : "max" in live ? { max: live.max } : {}) : null;
 
   return (
-    <form action={action} className="grid gap-4" noValidate data-testid="order-form">
+    <form
+      // Submitted by hand: React resets a form after an `action`, which would put the radios' DOM state
+      // out of step with the toggles shown, so the next order could go out with a different type.
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="grid gap-4"
+      noValidate
+      data-testid="order-form"
+    >
       <input type="hidden" name="accountId" value={accountId} />
       <div className="grid gap-2">
         <Label htmlFor="order-symbol">{t("market")}</Label>
-        <Input id="order-symbol" name="symbol" list="order-markets" value={symbol} onChange={(e) => setSymbol(e.target.value.toUpperCase())} autoComplete="off" />
+        <Input id="order-symbol" data-testid="order-symbol" name="symbol" list="order-markets" value={symbol} onChange={(e) => setSymbol(e.target.value.toUpperCase())} autoComplete="off" />
         <datalist id="order-markets">
           {markets.map((m) => (
             <option key={m.symbol} value={m.symbol} />

@@ -35,7 +35,7 @@ export function RoleForm({ userId, name, role }: { userId: string; name: string;
   const [value, setValue] = useState(String(role));
   useEffect(() => setValue(String(role)), [role]);
   return (
-    <form action={action} className="min-w-[12rem]">
+    <form key={role} action={action} className="min-w-[12rem]">
       <input type="hidden" name="userId" value={userId} />
       <div className="flex items-center gap-2">
         <NativeSelect

@@ -72,7 +72,7 @@ export async function OrderHistory({
             </option>
           ))}
         </NativeSelect>
-        <NativeSelect name="side" defaultValue={filters.side ?? ""} aria-label={t("filterSide")} className="h-9 w-28">
+        <NativeSelect name="side" defaultValue={filters.side ?? ""} aria-label={t("filterSide")} className="h-9 w-40">
           <option value="">{t("allSides")}</option>
           <option value="buy">{t("side.buy")}</option>
           <option value="sell">{t("side.sell")}</option>
@@ -89,7 +89,7 @@ export async function OrderHistory({
       {rows.length === 0 ? (
         <EmptyState icon={ListOrdered} title={filtered ? t("noMatches") : t("noOrders")} description={t("noOrdersBody")} />
       ) : (
-        <div className="overflow-hidden rounded-lg border">
+        <div className="overflow-x-auto rounded-lg border">
           <Table data-testid="order-history">
             <TableHeader>
               <TableRow className="hover:bg-transparent">

@@ -2,7 +2,7 @@ import * as React from "react";
 import { cva, type VariantProps } from "class-variance-authority";
 import { cn } from "@/lib/utils";
 
-const alertVariants = cva("relative w-full rounded-lg border px-4 py-3 text-sm [&>svg]:size-4 flex gap-3 items-start", {
+const alertVariants = cva("relative w-full rounded-lg border px-4 py-3 text-sm [&>svg]:size-4 [&>svg]:shrink-0 [&>svg]:mt-0.5 flex gap-3 items-start", {
   variants: {
     variant: {
       default: "bg-card text-card-foreground",

@@ -110,6 +110,15 @@ export const orders = pgTable(
       .notNull()
       .references(() => exchangeAccounts.id, { onDelete: "cascade" }),
     source: text("source").notNull().default("manual"),
+    // Orders from signals: the strategy, the event and the leg ("entry", "exit", "tp", "sl") they serve.
+    strategyId: uuid("strategy_id"),
+    eventId: uuid("event_id"),
+    leg: text("leg"),
+    parentOrderId: uuid("parent_order_id"),
+    // How much of `filled` has been booked into the strategy's position (fills are applied once).
+    appliedFilled: numeric("applied_filled").notNull().default("0"),
+    // Stop-loss kept by us where the venue has no native stop: sent as a market order when crossed.
+    triggerPrice: numeric("trigger_price"),
     clientOrderId: text("client_order_id").notNull(),
     exchangeOrderId: text("exchange_order_id"),
     symbol: text("symbol").notNull(),
@@ -130,6 +139,10 @@ export const orders = pgTable(
   },
   (t) => [
     uniqueIndex("orders_client_order_id_uq").on(t.accountId, t.clientOrderId),
+    uniqueIndex("orders_strategy_event_leg_uq")
+      .on(t.strategyId, t.eventId, t.leg)
+      .where(sql`${t.strategyId} is not null`),
+    index("orders_strategy_idx").on(t.strategyId, t.status),
     index("orders_user_created_idx").on(t.userId, t.createdAt),
     index("orders_open_idx")
       .on(t.accountId, t.status)

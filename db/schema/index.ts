@@ -1,3 +1,4 @@
 export * from "./users";
 export * from "./audit";
 export * from "./exchange";
+export * from "./signals";

@@ -13,6 +13,8 @@ export const users = pgTable(
     // Bumped to end every session of the user (disable, password change).
     sessionVersion: integer("session_version").notNull().default(0),
     locale: text("locale"),
+    // The big kill switch: false stops every new order of this user at once.
+    tradingEnabled: boolean("trading_enabled").notNull().default(true),
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -12,7 +12,7 @@ async function simulator(path: string, body: unknown) {
 
 async function placeOrder(page: Page, o: { symbol?: string; side?: "buy" | "sell"; type?: "market" | "limit"; amount: string; price?: string }) {
   const form = page.getByTestId("order-form");
-  await form.getByLabel("Market").fill(o.symbol ?? "BTC/USDT");
+  await form.getByTestId("order-symbol").fill(o.symbol ?? "BTC/USDT");
   await form.getByTestId(`side-${o.side ?? "buy"}`).check({ force: true });
   await form.getByTestId(`type-${o.type ?? "market"}`).check({ force: true });
   if (o.price) await form.getByLabel(/limit price/i).fill(o.price);
@@ -80,7 +80,7 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
   test("a market order fills and appears in the history; tiny orders are refused before sending", async () => {
     const page = trader.page;
     const form = page.getByTestId("order-form");
-    await form.getByLabel("Market").fill("BTC/USDT");
+    await form.getByTestId("order-symbol").fill("BTC/USDT");
     await form.getByTestId("order-amount").fill("0.00001");
     await expect(form.getByTestId("order-live-error")).toContainText("below the market's minimum of 5");
     await expect(form.getByTestId("order-submit")).toBeDisabled();
@@ -143,10 +143,12 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
   test("screenshots in both languages and on a phone", async ({ browser, baseURL }) => {
     const page = trader.page;
     await page.goto(liveAccountUrl);
+    await expect(page.getByTestId("balances")).toBeVisible();
     await page.screenshot({ path: "screenshots/account-en.png", fullPage: true });
     await page.goto("/dashboard/accounts/new");
     await page.screenshot({ path: "screenshots/add-account-en.png", fullPage: true });
     await page.goto("/dashboard/accounts");
+    await expect(page.getByTestId("account-card").first()).toBeVisible();
     await page.screenshot({ path: "screenshots/accounts-en.png", fullPage: true });
 
     await trader.context.addCookies([{ name: "NEXT_LOCALE", value: "ru", url: baseURL! }]);

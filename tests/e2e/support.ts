@@ -28,6 +28,7 @@ export class Person {
     await this.page.getByLabel(/^password$/i).fill(password);
     await this.page.getByLabel(/confirm password/i).fill(password);
     await this.page.getByRole("button", { name: /create account/i }).click();
+    await this.page.waitForURL((url) => !url.pathname.startsWith("/register"));
   }
 
   async login(password = PASSWORD, email = this.email) {
@@ -85,12 +86,12 @@ export class AdminUsersPage {
     const row = this.row(email);
     await row.getByTestId("role-select").selectOption({ label: role });
     await row.getByTestId("apply-role").click();
-    await expect(row.getByTestId("row-feedback")).toBeVisible();
+    await expect(row.getByTestId("row-feedback").first()).toBeVisible();
   }
 
   async toggleDisabled(email: string) {
     await this.row(email).getByTestId("toggle-disabled").click();
     await this.page.getByTestId("confirm-toggle").click();
-    await expect(this.row(email).getByTestId("row-feedback")).toBeVisible();
+    await expect(this.row(email).getByTestId("row-feedback").last()).toBeVisible();
   }
 }
