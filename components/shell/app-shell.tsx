@@ -8,7 +8,17 @@ import { MobileNav } from "./mobile-nav";
 import { SideNav, type ShellSection } from "./nav";
 import { UserMenu } from "./user-menu";
 
-export async function AppShell({ user, section, children }: { user: PublicUser; section: ShellSection; children: React.ReactNode }) {
+export async function AppShell({
+  user,
+  section,
+  headerExtra,
+  children,
+}: {
+  user: PublicUser;
+  section: ShellSection;
+  headerExtra?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   const t = await getTranslations("common");
   const isAdmin = user.role >= ROLES.admin;
   const brand = <Brand name={t("appName")} />;
@@ -27,6 +37,7 @@ export async function AppShell({ user, section, children }: { user: PublicUser; 
             <span className="font-semibold tracking-tight">{t("appName")}</span>
           </Link>
           <div className="ml-auto flex items-center gap-2 sm:gap-3">
+            {headerExtra}
             <LanguageSwitcher />
             <UserMenu name={user.name} email={user.email} role={user.role} />
           </div>

@@ -10,6 +10,7 @@ import {
   ListOrdered,
   Settings,
   Shield,
+  Radio,
   Users,
   Wallet,
   Workflow,
@@ -17,7 +18,7 @@ import {
 } from "lucide-react";
 import { cn } from "@/lib/utils";
 
-type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "settings" | "admin" | "users" | "backToDashboard";
+type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "settings" | "admin" | "users" | "signals" | "backToDashboard";
 type NavItem = { key: NavKey; href: string; icon: LucideIcon; exact?: boolean };
 
 export type ShellSection = "dashboard" | "admin";
@@ -39,6 +40,7 @@ const SECTIONS: Record<ShellSection, { heading: "trading" | "administration"; it
     items: [
       { key: "overview", href: "/admin", icon: Shield, exact: true },
       { key: "users", href: "/admin/users", icon: Users },
+      { key: "signals", href: "/admin/signals", icon: Radio },
     ],
   },
 };

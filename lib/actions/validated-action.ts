@@ -14,6 +14,8 @@ export type ActionState = {
   errors?: Record<string, string[]>;
   /** Echo of submitted non-secret fields, so a failed form keeps what was typed. */
   values?: Record<string, string>;
+  /** A value shown exactly once on purpose (a new webhook secret); never a password or an API key. */
+  reveal?: Record<string, string>;
 };
 
 type Translator = Awaited<ReturnType<typeof getTranslations>>;

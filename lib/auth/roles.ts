@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   "admin.view": ROLES.admin,
   "users.manage": ROLES.admin,
   "audit.view": ROLES.admin,
+  "signals.manage": ROLES.admin,
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

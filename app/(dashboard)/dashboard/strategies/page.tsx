@@ -1,12 +1,225 @@
-import { getTranslations } from "next-intl/server";
-import { Workflow } from "lucide-react";
-import { EmptySectionPage } from "@/components/shell/section-page";
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import Decimal from "decimal.js";
+import { ChevronDown, Plus, Workflow } from "lucide-react";
+import { deleteStrategyAction } from "./actions";
+import { ConfirmForm } from "@/components/common/confirm-form";
+import { formatDecimal } from "@/components/orders/order-history";
+import { PageHeader } from "@/components/shell/app-shell";
+import { StrategyToggle, SymbolSwitch, TestSignalForm } from "@/components/strategies/switches";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { getAccountForTrading } from "@/db/queries/exchange-accounts";
+import { listSymbolSwitches, listUserStrategies, recentExecutions, strategyOrderStats } from "@/db/queries/strategies";
+import { requirePageUser } from "@/lib/auth/session";
+import { clientForAccount } from "@/lib/exchanges";
+import { cn } from "@/lib/utils";
 
 export async function generateMetadata() {
   const t = await getTranslations("nav");
   return { title: t("strategies") };
 }
 
-export default function StrategiesPage() {
-  return <EmptySectionPage section="strategies" icon={Workflow} />;
+async function lastPrices(userId: string, pairs: { accountId: string; symbol: string }[]) {
+  const prices = new Map<string, string>();
+  await Promise.all(
+    pairs.map(async ({ accountId, symbol }) => {
+      try {
+        const account = await getAccountForTrading(userId, accountId);
+        if (!account) return;
+        const client = await clientForAccount(account);
+        prices.set(`${accountId}:${symbol}`, (await client.ticker(symbol)).last);
+      } catch {
+        // Unrealised P&L shows "—" when the price cannot be read.
+      }
+    }),
+  );
+  return prices;
+}
+
+function Pnl({ value }: { value: string | null }) {
+  if (value === null) return <span className="text-muted-foreground">—</span>;
+  const d = new Decimal(value);
+  return <span className={cn("tabular-nums", d.gt(0) ? "text-emerald-600" : d.lt(0) ? "text-rose-600" : "")}>{(d.gt(0) ? "+" : "") + d.toFixed(2)}</span>;
+}
+
+export default async function StrategiesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const user = await requirePageUser("dashboard.view", "/dashboard/strategies");
+  const { open } = await searchParams;
+  const t = await getTranslations();
+  const format = await getFormatter();
+  const [rows, switches] = await Promise.all([listUserStrategies(user.id), listSymbolSwitches(user.id)]);
+  const ids = rows.map((r) => r.strategy.id);
+  const [executions, stats, prices] = await Promise.all([
+    recentExecutions(ids, 10),
+    strategyOrderStats(ids),
+    lastPrices(user.id, [...new Map(rows.map((r) => [`${r.strategy.accountId}:${r.strategy.symbol}`, { accountId: r.strategy.accountId, symbol: r.strategy.symbol }])).values()]),
+  ]);
+  const newButton = (
+    <Button asChild data-testid="new-strategy">
+      <Link href="/dashboard/strategies/new">
+        <Plus />
+        {t("strategies.new")}
+      </Link>
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader title={t("dashboard.strategiesTitle")} subtitle={t("dashboard.strategiesSubtitle")}>
+        {rows.length ? newButton : null}
+      </PageHeader>
+      {rows.length === 0 ? (
+        <EmptyState icon={Workflow} title={t("dashboard.strategiesEmptyTitle")} description={t("dashboard.strategiesEmptyBody")}>
+          {newButton}
+        </EmptyState>
+      ) : (
+        <div className="grid gap-6">
+          <div className="grid gap-3" data-testid="strategy-list">
+            {rows.map(({ strategy: s, signalName, accountLabel, exchange, position, openOrders }) => {
+              const price = prices.get(`${s.accountId}:${s.symbol}`);
+              const held = new Decimal(position?.amount ?? 0);
+              const unrealised = price && position ? held.mul(price).sub(position.costBasis).toFixed() : held.isZero() ? "0" : null;
+              const stat = stats.find((x) => x.strategyId === s.id);
+              const closed = (position?.wins ?? 0) + (position?.losses ?? 0);
+              const mine = executions.filter((e) => e.strategyId === s.id).slice(0, 10);
+              return (
+                <details key={s.id} id={`strategy-${s.id}`} open={open === s.id} className="group rounded-xl border bg-card shadow-xs" data-testid="strategy" data-name={s.name}>
+                  <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-4 gap-y-2 p-4 [&::-webkit-details-marker]:hidden">
+                    <ChevronDown className="size-4 text-muted-foreground transition-transform group-open:rotate-180" />
+                    <div className="min-w-0 flex-1">
+                      <div className="truncate font-medium">{s.name}</div>
+                      <div className="mt-0.5 flex flex-wrap gap-1.5 text-xs text-muted-foreground">
+                        <Badge variant="secondary">{s.symbol}</Badge>
+                        <span>{t("strategies.onSignal", { signal: signalName })}</span>
+                        <span>· {accountLabel}</span>
+                      </div>
+                    </div>
+                    <div className="text-right text-xs">
+                      <div className="text-muted-foreground">{t("strategies.openOrders")}</div>
+                      <div className="font-medium tabular-nums" data-testid="strategy-open-orders">{openOrders}</div>
+                    </div>
+                    <div className="text-right text-xs">
+                      <div className="text-muted-foreground">{t("strategies.realised")}</div>
+                      <div className="font-medium" data-testid="strategy-realised">
+                        <Pnl value={position?.realizedPnl ?? "0"} />
+                      </div>
+                    </div>
+                    <StrategyToggle strategyId={s.id} enabled={s.enabled} name={s.name} />
+                  </summary>
+                  <div className="grid gap-4 border-t p-4">
+                    <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="strategy-settings">
+                      <div>
+                        <dt className="text-xs text-muted-foreground">{t("strategies.follows")}</dt>
+                        <dd>{(["Buy", "Sell", "Close", "Cancel"] as const).filter((a) => s[`follow${a}`]).map((a) => a.toLowerCase()).join(", ")}</dd>
+                      </div>
+                      <div>
+                        <dt className="text-xs text-muted-foreground">{t("strategies.sizing")}</dt>
+                        <dd>{t(`strategies.sizingShort.${s.sizingMode}` as "strategies.sizingShort.quote", { value: formatDecimal(s.sizingValue) })}</dd>
+                      </div>
+                      <div>
+                        <dt className="text-xs text-muted-foreground">{t("strategies.orderType")}</dt>
+                        <dd>{s.orderType === "limit" ? t("strategies.limitWithOffset", { offset: formatDecimal(s.limitOffsetPct) }) : t("orders.type.market")}</dd>
+                      </div>
+                      <div>
+                        <dt className="text-xs text-muted-foreground">{t("strategies.tpSl")}</dt>
+                        <dd>{s.takeProfitPct ? `+${formatDecimal(s.takeProfitPct)}%` : "—"} / {s.stopLossPct ? `−${formatDecimal(s.stopLossPct)}%` : "—"}</dd>
+                      </div>
+                    </dl>
+                    <div className="grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="strategy-stats">
+                      {[
+                        [t("strategies.openOrders"), String(stat?.open ?? 0)],
+                        [t("strategies.filledOrders"), String(stat?.filled ?? 0)],
+                        [t("strategies.position"), `${formatDecimal(held.toFixed())} ${s.symbol.split("/")[0]}`],
+                        [t("strategies.winRate"), closed ? `${Math.round(((position?.wins ?? 0) / closed) * 100)}%` : "—"],
+                      ].map(([label, value]) => (
+                        <div key={label} className="rounded-lg bg-muted/50 p-3">
+                          <div className="text-xs text-muted-foreground">{label}</div>
+                          <div className="font-semibold tabular-nums">{value}</div>
+                        </div>
+                      ))}
+                      <div className="rounded-lg bg-muted/50 p-3">
+                        <div className="text-xs text-muted-foreground">{t("strategies.pnl")}</div>
+                        <div className="text-sm font-semibold">
+                          <Pnl value={position?.realizedPnl ?? "0"} /> / <Pnl value={unrealised} />
+                        </div>
+                      </div>
+                    </div>
+                    <div>
+                      <h4 className="mb-2 text-sm font-semibold">{t("strategies.recent")}</h4>
+                      {mine.length === 0 ? (
+                        <p className="text-sm text-muted-foreground">{t("strategies.noExecutions")}</p>
+                      ) : (
+                        <div className="overflow-x-auto rounded-lg border">
+                          <Table data-testid="executions">
+                            <TableHeader>
+                              <TableRow className="hover:bg-transparent">
+                                <TableHead>{t("orders.colTime")}</TableHead>
+                                <TableHead>{t("strategies.action")}</TableHead>
+                                <TableHead>{t("strategies.result")}</TableHead>
+                                <TableHead className="text-right">{t("orders.colAmount")}</TableHead>
+                              </TableRow>
+                            </TableHeader>
+                            <TableBody>
+                              {mine.map((e) => (
+                                <TableRow key={e.id} data-testid="execution" data-outcome={e.outcome}>
+                                  <TableCell className="whitespace-nowrap text-muted-foreground">{format.dateTime(e.createdAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
+                                  <TableCell className="font-medium">{e.leg}</TableCell>
+                                  <TableCell>
+                                    <Badge variant={e.outcome === "sent" ? "success" : e.outcome === "skipped" ? "warning" : "destructive"}>
+                                      {t(`strategies.outcome.${e.outcome}` as "strategies.outcome.sent")}
+                                    </Badge>
+                                    {e.reason ? <span className="ml-2 text-xs text-muted-foreground" data-testid="skip-reason">{t.has(`strategies.skip.${e.reason}`) ? t(`strategies.skip.${e.reason}` as "strategies.skip.unknown") : e.reason}</span> : null}
+                                    {e.orderStatus ? <span className="ml-2 text-xs text-muted-foreground">{t(`orders.status.${e.orderStatus}` as "orders.status.open")}</span> : null}
+                                  </TableCell>
+                                  <TableCell className="text-right tabular-nums">
+                                    {e.orderAmount ? `${formatDecimal(e.orderFilled)} / ${formatDecimal(e.orderAmount)}${e.orderAverage ? ` @ ${formatDecimal(e.orderAverage)}` : ""}` : "—"}
+                                  </TableCell>
+                                </TableRow>
+                              ))}
+                            </TableBody>
+                          </Table>
+                        </div>
+                      )}
+                    </div>
+                    <div className="flex flex-wrap items-end justify-between gap-4 border-t pt-4">
+                      <div className="grid gap-1">
+                        <h4 className="text-sm font-semibold">{t("strategies.testTitle")}</h4>
+                        <TestSignalForm strategyId={s.id} paper={exchange === "paper"} />
+                      </div>
+                      <ConfirmForm
+                        action={deleteStrategyAction}
+                        fields={{ strategyId: s.id }}
+                        trigger={t("strategies.delete")}
+                        triggerVariant="ghost"
+                        title={t("strategies.deleteTitle", { name: s.name })}
+                        body={t("strategies.deleteBody")}
+                        confirmLabel={t("strategies.delete")}
+                        testId="delete-strategy"
+                      />
+                    </div>
+                  </div>
+                </details>
+              );
+            })}
+          </div>
+
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("strategies.symbolsTitle")}</CardTitle>
+              <CardDescription>{t("strategies.symbolsBody")}</CardDescription>
+            </CardHeader>
+            <CardContent className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3" data-testid="symbol-switches">
+              {switches.map((s) => (
+                <SymbolSwitch key={s.symbol} symbol={s.symbol} enabled={s.enabled} />
+              ))}
+            </CardContent>
+          </Card>
+        </div>
+      )}
+    </>
+  );
 }

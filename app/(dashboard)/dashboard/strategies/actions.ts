@@ -1,0 +1,126 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { writeAudit } from "@/db/queries/audit";
+import { getAccountForTrading } from "@/db/queries/exchange-accounts";
+import {
+  deleteStrategy,
+  getUserStrategy,
+  insertStrategy,
+  setSymbolSwitch,
+  setTradingEnabled,
+  updateStrategy,
+} from "@/db/queries/strategies";
+import { signals } from "@/db/schema";
+import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
+import { cancelAllOpenOrdersForUser } from "@/lib/engine/kill";
+import { sendTestSignal } from "@/lib/engine/test-signal";
+import { AppError } from "@/lib/errors";
+import { clientForAccount, ExchangeError } from "@/lib/exchanges";
+import { requestMeta } from "@/lib/request";
+import {
+  strategyIdSchema,
+  strategySchema,
+  symbolSwitchSchema,
+  testSignalSchema,
+  toggleStrategySchema,
+  tradingSwitchSchema,
+} from "@/lib/validations/strategies";
+
+const fieldError = (field: string, message: string): ActionState => ({ errors: { [field]: [message] } });
+
+export const createStrategyAction = validatedActionWithUser("trading.manage", strategySchema, async (data, { user, t }) => {
+  const db = await getDb();
+  const [signal] = await db.select({ id: signals.id }).from(signals).where(and(eq(signals.id, data.signalId), eq(signals.enabled, true)));
+  if (!signal) return fieldError("signalId", t("validation.signalRequired"));
+  const account = await getAccountForTrading(user.id, data.accountId);
+  if (!account) return fieldError("accountId", t("validation.accountInvalid"));
+  const client = await clientForAccount(account);
+  try {
+    await client.market(data.symbol);
+  } catch (error) {
+    if (error instanceof ExchangeError && error.code === "invalid_order") {
+      return fieldError("symbol", t("validation.symbolNotOffered"));
+    }
+    throw error;
+  }
+  const strategy = await insertStrategy({
+    userId: user.id,
+    name: data.name,
+    signalId: data.signalId,
+    accountId: data.accountId,
+    symbol: data.symbol,
+    followBuy: data.followBuy,
+    followSell: data.followSell,
+    followClose: data.followClose,
+    followCancel: data.followCancel,
+    sizingMode: data.sizingMode,
+    sizingValue: data.sizingValue,
+    orderType: data.orderType,
+    limitOffsetPct: data.limitOffsetPct,
+    takeProfitPct: data.takeProfitPct ?? null,
+    stopLossPct: data.stopLossPct ?? null,
+    maxOpenOrders: data.maxOpenOrders ?? null,
+    maxPosition: data.maxPosition ?? null,
+    enabled: data.enabled,
+  });
+  const meta = await requestMeta();
+  await writeAudit({ action: "strategy.created", userId: user.id, actorId: user.id, detail: { name: strategy.name, symbol: strategy.symbol }, ...meta });
+  revalidatePath("/dashboard/strategies");
+  redirect(`/dashboard/strategies?open=${strategy.id}#strategy-${strategy.id}`);
+});
+
+export const toggleStrategyAction = validatedActionWithUser("trading.manage", toggleStrategySchema, async (data, { user, t }) => {
+  const updated = await updateStrategy(user.id, data.strategyId, { enabled: data.enabled });
+  if (!updated) throw new AppError("not_found", "Strategy not found");
+  revalidatePath("/dashboard/strategies");
+  return { ok: true, message: t(data.enabled ? "strategies.turnedOn" : "strategies.turnedOff", { name: updated.name }) };
+});
+
+export const deleteStrategyAction = validatedActionWithUser("trading.manage", strategyIdSchema, async (data, { user }) => {
+  const removed = await deleteStrategy(user.id, data.strategyId);
+  if (!removed) throw new AppError("not_found", "Strategy not found");
+  revalidatePath("/dashboard/strategies");
+  redirect("/dashboard/strategies");
+});
+
+export const symbolSwitchAction = validatedActionWithUser("trading.manage", symbolSwitchSchema, async (data, { user, t }) => {
+  await setSymbolSwitch(user.id, data.symbol, data.enabled);
+  const meta = await requestMeta();
+  await writeAudit({ action: data.enabled ? "switch.symbol_on" : "switch.symbol_off", userId: user.id, actorId: user.id, detail: { symbol: data.symbol }, ...meta });
+  revalidatePath("/dashboard/strategies");
+  return { ok: true, message: t(data.enabled ? "strategies.symbolOn" : "strategies.symbolOff", { symbol: data.symbol }) };
+});
+
+export const tradingSwitchAction = validatedActionWithUser("trading.manage", tradingSwitchSchema, async (data, { user, t }) => {
+  await setTradingEnabled(user.id, data.enabled);
+  const meta = await requestMeta();
+  await writeAudit({ action: data.enabled ? "switch.trading_on" : "switch.trading_off", userId: user.id, actorId: user.id, detail: { cancelOpen: data.cancelOpen }, ...meta });
+  let message = t(data.enabled ? "strategies.tradingOn" : "strategies.tradingOff");
+  if (!data.enabled && data.cancelOpen) {
+    const { canceled, failed } = await cancelAllOpenOrdersForUser(user.id);
+    message += " " + t("strategies.canceledOpen", { canceled, failed });
+  }
+  revalidatePath("/dashboard", "layout");
+  return { ok: true, message };
+});
+
+export const testSignalAction = validatedActionWithUser("trading.manage", testSignalSchema, async (data, { user, t }) => {
+  const strategy = await getUserStrategy(user.id, data.strategyId);
+  if (!strategy) throw new AppError("not_found", "Strategy not found");
+  const result = await sendTestSignal({ userId: user.id, strategy, action: data.action, price: data.price });
+  revalidatePath("/dashboard/strategies");
+  if (!result.ok) return { ok: false, message: t(`strategies.test.${result.reason}`) };
+  const execution = result.execution;
+  return {
+    ok: execution?.outcome === "sent",
+    message: execution
+      ? execution.outcome === "skipped"
+        ? t("strategies.test.skipped", { reason: t(`strategies.skip.${execution.reason ?? "unknown"}` as "strategies.skip.unknown") })
+        : t("strategies.test.result", { outcome: t(`strategies.outcome.${execution.outcome}` as "strategies.outcome.sent") })
+      : t("strategies.test.pending"),
+  };
+});

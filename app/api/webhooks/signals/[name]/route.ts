@@ -1,0 +1,87 @@
+import { after } from "next/server";
+import { env } from "@/lib/env";
+import { getQueue } from "@/lib/queue";
+import { getRateLimiter } from "@/lib/ratelimit";
+import { MAX_SIGNAL_BODY_BYTES, clientIp, ingestSignal, readTextCapped, type RateLimitCheck } from "@/lib/signals";
+
+export const dynamic = "force-dynamic";
+
+const SIGNAL_QUEUE = "signals";
+const NO_STORE = { "Cache-Control": "no-store" };
+
+function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  return Response.json({ error: { code, message } }, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+const tooLarge = () =>
+  errorResponse(413, "payload_too_large", `The body is larger than ${MAX_SIGNAL_BODY_BYTES} bytes: send only the signal fields.`);
+
+// The shared limiter guards against floods; if it is down, signals still go through rather than being lost.
+const perSignalLimit: RateLimitCheck = async (key) => {
+  try {
+    const limiter = await getRateLimiter();
+    const { allowed, retryAfterMs } = await limiter.hit(key, {
+      limit: env().SIGNAL_RATE_LIMIT_PER_MINUTE,
+      windowMs: 60_000,
+    });
+    return { allowed, retryAfterMs };
+  } catch (error) {
+    console.error("Signal rate limiter unavailable, allowing:", error instanceof Error ? error.message : error);
+    return { allowed: true, retryAfterMs: 0 };
+  }
+};
+
+async function enqueue(eventId: string) {
+  const queue = await getQueue();
+  await queue.enqueue(SIGNAL_QUEUE, { eventId });
+}
+
+export async function POST(request: Request, ctx: { params: Promise<{ name: string }> }) {
+  let name = "?";
+  try {
+    name = (await ctx.params).name;
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > MAX_SIGNAL_BODY_BYTES) return tooLarge();
+    const body = await readTextCapped(request.body, MAX_SIGNAL_BODY_BYTES);
+    if (!body.ok) return tooLarge();
+
+    const result = await ingestSignal({
+      name,
+      rawBody: body.text,
+      contentType: request.headers.get("content-type"),
+      headers: { signature: request.headers.get("x-signature"), timestamp: request.headers.get("x-timestamp") },
+      ip: clientIp(request.headers),
+      enqueue,
+      limit: perSignalLimit,
+    });
+
+    if (result.status === 202 && result.body.duplicate === false) {
+      // Execute right away instead of waiting for the next cron tick; the cron drain is the safety net.
+      after(() =>
+        import("@/lib/engine")
+          .then((m) => m.drainSignals({ budgetMs: 20_000 }))
+          .catch((error: unknown) => {
+            console.error("Signal drain after ingest failed:", error instanceof Error ? error.message : error);
+          }),
+      );
+    }
+    return Response.json(result.body, { status: result.status, headers: { ...NO_STORE, ...result.headers } });
+  } catch (error) {
+    // Never the body: it carries the secret.
+    console.error(`Signal webhook "${name}" failed:`, error instanceof Error ? error.message : String(error));
+    return errorResponse(
+      500,
+      "internal",
+      "The server failed while taking this signal; it may not have been recorded. Send it again (with the same id, a repeat is harmless).",
+    );
+  }
+}
+
+function methodNotAllowed() {
+  return errorResponse(405, "method_not_allowed", "Use POST to deliver a signal to this webhook.", { Allow: "POST" });
+}
+
+export const GET = methodNotAllowed;
+export const PUT = methodNotAllowed;
+export const PATCH = methodNotAllowed;
+export const DELETE = methodNotAllowed;

@@ -1,0 +1,157 @@
+"use client";
+
+import { useActionState, useState, useTransition } from "react";
+import { useTranslations } from "next-intl";
+import { AlertCircle, Loader2 } from "lucide-react";
+import { createStrategyAction } from "@/app/(dashboard)/dashboard/strategies/actions";
+import type { ActionState } from "@/lib/actions/validated-action";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
+import { Label } from "@/components/ui/label";
+import { NativeSelect } from "@/components/ui/native-select";
+
+export interface StrategyFormAccount {
+  id: string;
+  label: string;
+  symbols: string[];
+}
+
+export interface StrategyFormSignal {
+  id: string;
+  name: string;
+  description: string;
+  template: string;
+  url: string;
+}
+
+function Errors({ errors }: { errors?: string[] }) {
+  return errors?.length ? <p className="text-xs font-medium text-destructive">{errors.join(" ")}</p> : null;
+}
+
+export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAccount[]; signals: StrategyFormSignal[] }) {
+  const t = useTranslations("strategies");
+  const [state, action, actionPending] = useActionState<ActionState, FormData>(createStrategyAction, {});
+  const [submitting, startTransition] = useTransition();
+  const pending = actionPending || submitting;
+  const v = state.values ?? {};
+  const [accountId, setAccountId] = useState(v.accountId ?? accounts[0]?.id ?? "");
+  const [signalId, setSignalId] = useState(v.signalId ?? signals[0]?.id ?? "");
+  const [sizingMode, setSizingMode] = useState(v.sizingMode ?? "quote");
+  const [orderType, setOrderType] = useState(v.orderType ?? "market");
+  const account = accounts.find((a) => a.id === accountId);
+  const signal = signals.find((s) => s.id === signalId);
+  const checked = (name: string, fallback: boolean) => (state.values ? v[name] === "on" : fallback);
+
+  return (
+    <form
+      // Submitted by hand so React does not reset the form: its selects are driven by state.
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="grid gap-6"
+      noValidate
+      data-testid="strategy-form"
+    >
+      {state.message ? (
+        <Alert variant="destructive" data-testid="form-message">
+          <AlertCircle />
+          <span>{state.message}</span>
+        </Alert>
+      ) : null}
+      <FormField name="name" label={t("name")} defaultValue={v.name} errors={state.errors?.name} maxLength={80} required />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid gap-2">
+          <Label htmlFor="strategy-signal">{t("signal")}</Label>
+          <NativeSelect id="strategy-signal" name="signalId" value={signalId} onChange={(e) => setSignalId(e.target.value)}>
+            {signals.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </NativeSelect>
+          {signal?.description ? <p className="text-xs text-muted-foreground">{signal.description}</p> : null}
+          <Errors errors={state.errors?.signalId} />
+        </div>
+        <div className="grid gap-2">
+          <Label htmlFor="strategy-account">{t("account")}</Label>
+          <NativeSelect id="strategy-account" name="accountId" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </NativeSelect>
+          <Errors errors={state.errors?.accountId} />
+        </div>
+      </div>
+      <div className="grid gap-2">
+        <FormField name="symbol" label={t("symbol")} list="strategy-symbols" defaultValue={v.symbol ?? "BTC/USDT"} hint={t("symbolHint")} errors={state.errors?.symbol} autoComplete="off" />
+        <datalist id="strategy-symbols">
+          {(account?.symbols ?? []).map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      </div>
+      <fieldset className="grid gap-2">
+        <legend className="mb-1 text-sm font-medium">{t("follows")}</legend>
+        <div className="flex flex-wrap gap-4 text-sm">
+          {(["Buy", "Sell", "Close", "Cancel"] as const).map((a) => (
+            <label key={a} className="flex items-center gap-2">
+              <input type="checkbox" name={`follow${a}`} defaultChecked={checked(`follow${a}`, true)} className="size-4" />
+              {a.toLowerCase()}
+            </label>
+          ))}
+        </div>
+        <Errors errors={state.errors?.followBuy} />
+      </fieldset>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid gap-2">
+          <Label htmlFor="strategy-sizing">{t("sizing")}</Label>
+          <NativeSelect id="strategy-sizing" name="sizingMode" value={sizingMode} onChange={(e) => setSizingMode(e.target.value)}>
+            <option value="quote">{t("sizingMode.quote")}</option>
+            <option value="base">{t("sizingMode.base")}</option>
+            <option value="percent">{t("sizingMode.percent")}</option>
+          </NativeSelect>
+        </div>
+        <FormField name="sizingValue" label={t(`sizingValue.${sizingMode}` as "sizingValue.quote")} inputMode="decimal" defaultValue={v.sizingValue ?? "100"} errors={state.errors?.sizingValue} />
+        <div className="grid gap-2">
+          <Label htmlFor="strategy-type">{t("orderType")}</Label>
+          <NativeSelect id="strategy-type" name="orderType" value={orderType} onChange={(e) => setOrderType(e.target.value)}>
+            <option value="market">{t("market")}</option>
+            <option value="limit">{t("limit")}</option>
+          </NativeSelect>
+        </div>
+        {orderType === "limit" ? (
+          <FormField name="limitOffsetPct" label={t("offset")} inputMode="decimal" defaultValue={v.limitOffsetPct ?? "0.1"} hint={t("offsetHint")} errors={state.errors?.limitOffsetPct} />
+        ) : (
+          <div />
+        )}
+        <FormField name="takeProfitPct" label={t("takeProfit")} inputMode="decimal" defaultValue={v.takeProfitPct} hint={t("optional")} errors={state.errors?.takeProfitPct} />
+        <FormField name="stopLossPct" label={t("stopLoss")} inputMode="decimal" defaultValue={v.stopLossPct} hint={t("optional")} errors={state.errors?.stopLossPct} />
+        <FormField name="maxOpenOrders" label={t("maxOpenOrders")} inputMode="numeric" defaultValue={v.maxOpenOrders} hint={t("optional")} errors={state.errors?.maxOpenOrders} />
+        <FormField name="maxPosition" label={t("maxPosition")} inputMode="decimal" defaultValue={v.maxPosition} hint={t("maxPositionHint")} errors={state.errors?.maxPosition} />
+      </div>
+      <label className="flex items-center gap-2 text-sm font-medium">
+        <input type="checkbox" name="enabled" defaultChecked={checked("enabled", true)} className="size-4" />
+        {t("enabledNow")}
+      </label>
+      {signal ? (
+        <div className="grid gap-2 rounded-lg border bg-muted/40 p-3" data-testid="tradingview-template">
+          <div className="text-sm font-medium">{t("templateTitle")}</div>
+          <p className="text-xs text-muted-foreground">{t("templateBody")}</p>
+          <code className="break-all rounded bg-background px-2 py-1 font-mono text-xs">{signal.url}</code>
+          <pre className="overflow-x-auto rounded bg-background p-2 font-mono text-xs">{signal.template}</pre>
+        </div>
+      ) : null}
+      <div className="flex justify-end">
+        <Button type="submit" disabled={pending} data-testid="create-strategy">
+          {pending ? <Loader2 className="animate-spin" /> : null}
+          {t("create")}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,169 @@
+import "server-only";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import {
+  exchangeAccounts,
+  orders,
+  signals,
+  strategies,
+  strategyExecutions,
+  strategyPositions,
+  symbolSwitches,
+  users,
+  type Strategy,
+} from "../schema";
+
+export const OPEN_STATUSES = ["sending", "unknown", "open", "partially_filled"];
+
+/**
+ * Every strategy on a signal for one symbol, with every switch it depends on: one query for the fan-out,
+ * however many strategies there are. Switches are read here, at execution time, so they act at once.
+ */
+export async function strategiesForEvent(signalId: string, symbol: string, onlyStrategyId?: string | null) {
+  const db = await getDb();
+  return db
+    .select({
+      strategy: strategies,
+      role: users.role,
+      userDisabled: users.disabled,
+      tradingEnabled: users.tradingEnabled,
+      symbolEnabled: symbolSwitches.enabled,
+      accountActive: exchangeAccounts.active,
+    })
+    .from(strategies)
+    .innerJoin(users, eq(users.id, strategies.userId))
+    .innerJoin(exchangeAccounts, eq(exchangeAccounts.id, strategies.accountId))
+    .leftJoin(symbolSwitches, and(eq(symbolSwitches.userId, strategies.userId), eq(symbolSwitches.symbol, strategies.symbol)))
+    .where(
+      and(
+        eq(strategies.signalId, signalId),
+        eq(strategies.symbol, symbol),
+        onlyStrategyId ? eq(strategies.id, onlyStrategyId) : undefined,
+      ),
+    )
+    .orderBy(asc(strategies.accountId), asc(strategies.createdAt));
+}
+
+export type PlanRow = Awaited<ReturnType<typeof strategiesForEvent>>[number];
+
+export async function listUserStrategies(userId: string) {
+  const db = await getDb();
+  const openCount = sql<number>`(select count(*)::int from ${orders} o where o.strategy_id = ${strategies.id} and o.status in ('sending','unknown','open','partially_filled') and o.leg <> 'sl')`;
+  return db
+    .select({
+      strategy: strategies,
+      signalName: signals.name,
+      accountLabel: exchangeAccounts.label,
+      exchange: exchangeAccounts.exchange,
+      position: strategyPositions,
+      openOrders: openCount,
+      symbolEnabled: symbolSwitches.enabled,
+    })
+    .from(strategies)
+    .innerJoin(signals, eq(signals.id, strategies.signalId))
+    .innerJoin(exchangeAccounts, eq(exchangeAccounts.id, strategies.accountId))
+    .leftJoin(strategyPositions, eq(strategyPositions.strategyId, strategies.id))
+    .leftJoin(symbolSwitches, and(eq(symbolSwitches.userId, strategies.userId), eq(symbolSwitches.symbol, strategies.symbol)))
+    .where(eq(strategies.userId, userId))
+    .orderBy(asc(strategies.createdAt));
+}
+
+export async function getUserStrategy(userId: string, strategyId: string): Promise<Strategy | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(strategies).where(and(eq(strategies.userId, userId), eq(strategies.id, strategyId)));
+  return row;
+}
+
+export async function insertStrategy(values: typeof strategies.$inferInsert) {
+  const db = await getDb();
+  const [row] = await db.insert(strategies).values(values).returning();
+  return row!;
+}
+
+export async function updateStrategy(userId: string, strategyId: string, values: Partial<typeof strategies.$inferInsert>) {
+  const db = await getDb();
+  const [row] = await db
+    .update(strategies)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(strategies.userId, userId), eq(strategies.id, strategyId)))
+    .returning();
+  return row;
+}
+
+export async function deleteStrategy(userId: string, strategyId: string) {
+  const db = await getDb();
+  const [row] = await db.delete(strategies).where(and(eq(strategies.userId, userId), eq(strategies.id, strategyId))).returning({ id: strategies.id });
+  return row;
+}
+
+export async function recentExecutions(strategyIds: string[], limit = 10) {
+  if (strategyIds.length === 0) return [];
+  const db = await getDb();
+  return db
+    .select({
+      id: strategyExecutions.id,
+      strategyId: strategyExecutions.strategyId,
+      leg: strategyExecutions.leg,
+      outcome: strategyExecutions.outcome,
+      reason: strategyExecutions.reason,
+      detail: strategyExecutions.detail,
+      createdAt: strategyExecutions.createdAt,
+      orderStatus: orders.status,
+      orderAmount: orders.amount,
+      orderFilled: orders.filled,
+      orderAverage: orders.average,
+      orderSide: orders.side,
+    })
+    .from(strategyExecutions)
+    .leftJoin(orders, eq(orders.id, strategyExecutions.orderId))
+    .where(inArray(strategyExecutions.strategyId, strategyIds))
+    .orderBy(desc(strategyExecutions.createdAt), desc(strategyExecutions.id))
+    .limit(limit * strategyIds.length);
+}
+
+export async function strategyOrderStats(strategyIds: string[]) {
+  if (strategyIds.length === 0) return [];
+  const db = await getDb();
+  return db
+    .select({
+      strategyId: orders.strategyId,
+      filled: sql<number>`count(*) filter (where ${orders.status} = 'filled')::int`,
+      open: sql<number>`count(*) filter (where ${orders.status} in ('sending','unknown','open','partially_filled'))::int`,
+    })
+    .from(orders)
+    .where(inArray(orders.strategyId, strategyIds))
+    .groupBy(orders.strategyId);
+}
+
+export async function listSymbolSwitches(userId: string) {
+  const db = await getDb();
+  const used = await db.selectDistinct({ symbol: strategies.symbol }).from(strategies).where(eq(strategies.userId, userId));
+  const switches = await db.select().from(symbolSwitches).where(eq(symbolSwitches.userId, userId));
+  const state = new Map(switches.map((s) => [s.symbol, s.enabled]));
+  const symbols = new Set([...used.map((u) => u.symbol), ...state.keys()]);
+  return [...symbols].sort().map((symbol) => ({ symbol, enabled: state.get(symbol) ?? true }));
+}
+
+export async function setSymbolSwitch(userId: string, symbol: string, enabled: boolean) {
+  const db = await getDb();
+  await db
+    .insert(symbolSwitches)
+    .values({ userId, symbol, enabled })
+    .onConflictDoUpdate({ target: [symbolSwitches.userId, symbolSwitches.symbol], set: { enabled, updatedAt: new Date() } });
+}
+
+export async function setTradingEnabled(userId: string, enabled: boolean) {
+  const db = await getDb();
+  await db.update(users).set({ tradingEnabled: enabled, updatedAt: new Date() }).where(eq(users.id, userId));
+}
+
+export async function getTradingEnabled(userId: string) {
+  const db = await getDb();
+  const [row] = await db.select({ enabled: users.tradingEnabled }).from(users).where(eq(users.id, userId));
+  return row?.enabled ?? false;
+}
+
+export async function listEnabledSignals() {
+  const db = await getDb();
+  return db.select({ id: signals.id, name: signals.name, description: signals.description }).from(signals).where(eq(signals.enabled, true)).orderBy(asc(signals.name));
+}

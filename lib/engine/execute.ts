@@ -1,0 +1,255 @@
+import "server-only";
+import Decimal from "decimal.js";
+import { and, eq, inArray } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { getAccountForTrading } from "@/db/queries/exchange-accounts";
+import { recordExchangeResult } from "@/db/queries/orders";
+import type { PlanRow } from "@/db/queries/strategies";
+import { OPEN_STATUSES } from "@/db/queries/strategies";
+import { orders, strategyExecutions, type OrderRow, type SignalEvent } from "@/db/schema";
+import {
+  clientForAccount,
+  deterministicClientOrderId,
+  ExchangeError,
+  isUnknownOutcome,
+  type ExchangeClient,
+  type ExchangeOrder,
+} from "@/lib/exchanges";
+import { gate, sizeOrder, type SignalAction, type SkipReason } from "./plan";
+import { applyFill, positionOf } from "./positions";
+import { placeFollowUps } from "./follow-ups";
+import { throttled } from "./throttle";
+
+export type ExecutionOutcome = "sent" | "skipped" | "failed" | "unknown";
+
+export async function recordExecution(values: {
+  strategyId: string;
+  eventId: string;
+  leg: string;
+  outcome: ExecutionOutcome | "canceled";
+  reason?: string | null;
+  detail?: Record<string, string> | null;
+  orderId?: string | null;
+}) {
+  const db = await getDb();
+  await db
+    .insert(strategyExecutions)
+    .values({ ...values, reason: values.reason ?? null, detail: values.detail ?? null, orderId: values.orderId ?? null })
+    .onConflictDoUpdate({
+      target: [strategyExecutions.strategyId, strategyExecutions.eventId, strategyExecutions.leg],
+      set: { outcome: values.outcome, reason: values.reason ?? null, orderId: values.orderId ?? null },
+    });
+}
+
+async function existingExecution(strategyId: string, eventId: string, leg: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(strategyExecutions)
+    .where(and(eq(strategyExecutions.strategyId, strategyId), eq(strategyExecutions.eventId, eventId), eq(strategyExecutions.leg, leg)));
+  return row;
+}
+
+export function resultOf(order: ExchangeOrder) {
+  return {
+    status: order.status,
+    exchangeOrderId: order.id,
+    filled: order.filled,
+    average: order.average,
+    cost: order.cost,
+    fee: order.fee?.cost ?? null,
+    feeCurrency: order.fee?.currency ?? null,
+  };
+}
+
+/** Books a known exchange state of one of our rows: status, fill, position, follow-ups. */
+export async function settle(row: OrderRow, order: ExchangeOrder, client: ExchangeClient) {
+  await recordExchangeResult(row.id, resultOf(order));
+  const market = await client.market(row.symbol).catch(() => null);
+  const base = market?.base ?? row.symbol.split("/")[0]!;
+  const moved = await applyFill(row, { filled: order.filled, average: order.average, fee: order.fee?.cost ?? null, feeCurrency: order.fee?.currency ?? null }, base);
+  if (row.leg === "buy" && new Decimal(moved).gt(0)) await placeFollowUps(row, order, moved, client);
+}
+
+/**
+ * Sends the order of a row written earlier, at most once: when an earlier attempt may have reached the
+ * exchange (a crash, a lost answer), the order is looked up by its client id first and sent only when the
+ * exchange has never seen it.
+ */
+export async function sendRow(row: OrderRow, client: ExchangeClient, opts: { lookFirst: boolean; referencePrice?: string }) {
+  if (opts.lookFirst) {
+    const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+    if (found) {
+      await settle(row, found, client);
+      return { status: found.status as string };
+    }
+  }
+  try {
+    const order = await throttled(client, () =>
+      client.createOrder({
+        symbol: row.symbol,
+        side: row.side as "buy" | "sell",
+        type: row.type as "market" | "limit",
+        amount: row.amount,
+        price: row.price ?? undefined,
+        clientOrderId: row.clientOrderId,
+        referencePrice: opts.referencePrice,
+      }),
+    );
+    await settle(row, order, client);
+    return { status: order.status as string };
+  } catch (error) {
+    if (!isUnknownOutcome(error)) {
+      const e = error instanceof ExchangeError ? error : new ExchangeError("unknown", "order failed");
+      await recordExchangeResult(row.id, { status: "rejected", error: { code: e.code, message: e.message } });
+      return { status: "rejected", error: e };
+    }
+    const found = await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null);
+    if (found) {
+      await settle(row, found, client);
+      return { status: found.status as string };
+    }
+    // Not visible yet: it may still arrive. The order monitor looks again; it is never sent a second time.
+    await recordExchangeResult(row.id, { status: "unknown", error: { code: (error as ExchangeError).code, message: "no answer" } });
+    return { status: "unknown" };
+  }
+}
+
+async function cancelStrategyOrders(row: PlanRow, client: ExchangeClient) {
+  const db = await getDb();
+  const open = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, row.strategy.id), inArray(orders.status, ["open", "partially_filled"])));
+  for (const o of open) {
+    if (o.type === "stop") {
+      await recordExchangeResult(o.id, { status: "canceled" });
+      continue;
+    }
+    if (!o.exchangeOrderId) continue;
+    const result = await throttled(client, () => client.cancelOrder(o.exchangeOrderId!, o.symbol)).catch((e: unknown) => e);
+    if (result instanceof ExchangeError && result.code === "order_not_found") {
+      const found = await client.findOrderByClientId(o.clientOrderId, o.symbol).catch(() => null);
+      if (found) await settle(o, found, client);
+    } else if (!(result instanceof Error)) {
+      await settle(o, result as ExchangeOrder, client);
+    }
+  }
+  return open.length;
+}
+
+/** One event for one strategy: gate, size, write the row, send once, record what happened. */
+export async function executeForStrategy(event: SignalEvent, row: PlanRow): Promise<ExecutionOutcome> {
+  const action = event.action as SignalAction;
+  const leg = action;
+  const strategy = row.strategy;
+  const done = await existingExecution(strategy.id, event.id, leg);
+  if (done && done.outcome !== "unknown") return done.outcome as ExecutionOutcome;
+
+  const skip = async (reason: SkipReason, detail?: Record<string, string>) => {
+    await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome: "skipped", reason, detail });
+    return "skipped" as const;
+  };
+
+  const gated = gate({ action, strategyEnabled: strategy.enabled, ...strategy, ...row });
+  if (gated) return skip(gated);
+
+  const account = await getAccountForTrading(strategy.userId, strategy.accountId);
+  if (!account) return skip("account_off");
+  const client = await clientForAccount(account);
+
+  if (action === "cancel") {
+    const n = await cancelStrategyOrders(row, client);
+    if (n === 0) return skip("nothing_to_cancel");
+    await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome: "sent", detail: { canceled: String(n) } });
+    return "sent";
+  }
+
+  const db = await getDb();
+  const [existing] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
+  if (existing) return resume(existing, event, client);
+
+  if (strategy.maxOpenOrders !== null) {
+    const open = await db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.strategyId, strategy.id), inArray(orders.status, OPEN_STATUSES)));
+    const entries = open.length;
+    if (entries >= strategy.maxOpenOrders) return skip("max_open_orders", { max: String(strategy.maxOpenOrders) });
+  }
+
+  // Closing exits the position: the strategy's resting orders (its take-profit holds the coins) go first.
+  if (action === "close") await cancelStrategyOrders(row, client);
+
+  const market = await client.market(strategy.symbol);
+  const price = event.price ?? (await throttled(client, () => client.ticker(strategy.symbol)).then((t) => t.last, () => null));
+  if (!price) return skip("no_price");
+  const [balances, position] = await Promise.all([throttled(client, () => client.balance()), positionOf(strategy.id)]);
+  const free = (asset: string) => balances.find((b) => b.asset === asset)?.free ?? "0";
+  const sized = sizeOrder({
+    action,
+    sizingMode: strategy.sizingMode as "quote",
+    sizingValue: strategy.sizingValue,
+    orderType: strategy.orderType as "market",
+    limitOffsetPct: strategy.limitOffsetPct,
+    price,
+    market,
+    freeQuote: free(market.quote),
+    freeBase: free(market.base),
+    positionAmount: position.amount,
+    maxPosition: strategy.maxPosition,
+  });
+  if (!sized.ok) return skip(sized.reason, sized.detail);
+
+  const [written] = await db
+    .insert(orders)
+    .values({
+      userId: strategy.userId,
+      accountId: strategy.accountId,
+      source: event.test ? "test" : "signal",
+      strategyId: strategy.id,
+      eventId: event.id,
+      leg,
+      clientOrderId: deterministicClientOrderId(event.id, strategy.id, leg),
+      symbol: market.symbol,
+      side: sized.side,
+      type: sized.type,
+      amount: sized.amount,
+      price: sized.price ?? null,
+      status: "sending",
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!written) {
+    const [other] = await db.select().from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
+    return other ? resume(other, event, client) : "failed";
+  }
+  const sent = await sendRow(written, client, { lookFirst: false, referencePrice: price });
+  return finish(written, event, sent);
+}
+
+async function resume(row: OrderRow, event: SignalEvent, client: ExchangeClient): Promise<ExecutionOutcome> {
+  if (row.status === "sending" || row.status === "unknown") {
+    const sent = await sendRow(row, client, { lookFirst: true, referencePrice: event.price ?? undefined });
+    return finish(row, event, sent);
+  }
+  const outcome: ExecutionOutcome = row.status === "rejected" ? "failed" : "sent";
+  await recordExecution({ strategyId: row.strategyId!, eventId: event.id, leg: row.leg!, outcome, orderId: row.id });
+  return outcome;
+}
+
+async function finish(row: OrderRow, event: SignalEvent, sent: { status: string; error?: ExchangeError }) {
+  const outcome: ExecutionOutcome = sent.status === "rejected" ? "failed" : sent.status === "unknown" ? "unknown" : "sent";
+  await recordExecution({
+    strategyId: row.strategyId!,
+    eventId: event.id,
+    leg: row.leg!,
+    outcome,
+    reason: sent.error ? sent.error.code : null,
+    orderId: row.id,
+  });
+  return outcome;
+}

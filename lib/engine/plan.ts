@@ -1,0 +1,114 @@
+import Decimal from "decimal.js";
+import { checkOrder, floorToStep, roundPrice } from "@/lib/exchanges/precision";
+import type { Market, OrderSide } from "@/lib/exchanges/types";
+
+/** Why an intent was not sent: stored with the execution and shown to the trader. */
+export type SkipReason =
+  | "trading_off"
+  | "symbol_off"
+  | "strategy_off"
+  | "not_trader"
+  | "account_off"
+  | "action_not_followed"
+  | "no_price"
+  | "below_minimum"
+  | "insufficient_balance"
+  | "no_position"
+  | "max_open_orders"
+  | "max_position"
+  | "nothing_to_cancel";
+
+export type SignalAction = "buy" | "sell" | "close" | "cancel";
+
+export interface GateInput {
+  action: SignalAction;
+  strategyEnabled: boolean;
+  followBuy: boolean;
+  followSell: boolean;
+  followClose: boolean;
+  followCancel: boolean;
+  role: number;
+  userDisabled: boolean;
+  tradingEnabled: boolean;
+  symbolEnabled: boolean | null;
+  accountActive: boolean;
+}
+
+/** The switches, in the order a trader thinks of them; the first that is off decides. */
+export function gate(row: GateInput): SkipReason | null {
+  if (row.role < 2 || row.userDisabled) return "not_trader";
+  if (!row.tradingEnabled) return "trading_off";
+  if (row.symbolEnabled === false) return "symbol_off";
+  if (!row.strategyEnabled) return "strategy_off";
+  if (!row.accountActive) return "account_off";
+  const follows = { buy: row.followBuy, sell: row.followSell, close: row.followClose, cancel: row.followCancel }[row.action];
+  return follows ? null : "action_not_followed";
+}
+
+export interface SizingInput {
+  action: "buy" | "sell" | "close";
+  sizingMode: "quote" | "base" | "percent";
+  sizingValue: string;
+  orderType: "market" | "limit";
+  limitOffsetPct: string;
+  price: string;
+  market: Market;
+  freeQuote: string;
+  freeBase: string;
+  /** What the strategy actually holds (after fees taken in the base asset). */
+  positionAmount: string;
+  maxPosition: string | null;
+}
+
+export type SizedOrder =
+  | { ok: true; side: OrderSide; type: "market" | "limit"; amount: string; price?: string; cost: string }
+  | { ok: false; reason: SkipReason; detail?: Record<string, string> };
+
+/**
+ * Turns a signal into one order: sizing by quote amount, base amount or % of free quote; a limit at the
+ * signal price ± offset; sells and closes use what is actually held, never the nominal bought amount.
+ */
+export function sizeOrder(input: SizingInput): SizedOrder {
+  const { market } = input;
+  const side: OrderSide = input.action === "buy" ? "buy" : "sell";
+  const offset = new Decimal(input.limitOffsetPct || "0").div(100);
+  const limitPrice =
+    input.orderType === "limit"
+      ? roundPrice(new Decimal(input.price).mul(side === "buy" ? Decimal.sub(1, offset) : Decimal.add(1, offset)), market.priceStep, side)
+      : undefined;
+  const unit = new Decimal(limitPrice ?? input.price);
+  if (unit.lte(0)) return { ok: false, reason: "no_price" };
+
+  let amount: Decimal;
+  if (input.action === "close") {
+    amount = Decimal.min(input.positionAmount, input.freeBase);
+  } else if (input.sizingMode === "base") {
+    amount = new Decimal(input.sizingValue);
+  } else {
+    const quote =
+      input.sizingMode === "percent" ? new Decimal(input.freeQuote).mul(input.sizingValue).div(100) : new Decimal(input.sizingValue);
+    amount = quote.div(unit);
+  }
+  if (side === "sell") {
+    const held = Decimal.min(input.positionAmount, input.freeBase);
+    if (held.lte(0)) return { ok: false, reason: "no_position" };
+    amount = Decimal.min(amount, held);
+  }
+  const rounded = floorToStep(amount, market.amountStep);
+
+  if (side === "buy" && input.maxPosition) {
+    const after = new Decimal(input.positionAmount).add(rounded);
+    if (after.gt(input.maxPosition)) return { ok: false, reason: "max_position", detail: { max: input.maxPosition, after: after.toFixed() } };
+  }
+  const check = checkOrder(market, { side, type: input.orderType, amount: rounded, price: limitPrice, referencePrice: input.price });
+  if (!check.ok) {
+    const detail: Record<string, string> = { rule: check.reason };
+    if ("min" in check) detail.min = check.min;
+    return { ok: false, reason: "below_minimum", detail };
+  }
+  const cost = new Decimal(check.amount).mul(check.price ?? input.price);
+  if (side === "buy" && cost.gt(input.freeQuote)) {
+    return { ok: false, reason: "insufficient_balance", detail: { needed: cost.toFixed(), free: input.freeQuote } };
+  }
+  return { ok: true, side, type: input.orderType, amount: check.amount, price: check.price, cost: cost.toFixed() };
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { createHmac, randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { headers } from "next/headers";
+import { getDb } from "@/db/client";
+import { getAccountForTrading } from "@/db/queries/exchange-accounts";
+import { signals, strategyExecutions, type Strategy } from "@/db/schema";
+import { env } from "@/lib/env";
+import { drainSignals } from "./drain";
+
+export type TestSignalResult =
+  | { ok: true; eventId: string; execution: { outcome: string; reason: string | null } | null }
+  | { ok: false; reason: "paper_only" | "signal_disabled" | "rejected" };
+
+async function ownOrigin() {
+  const configured = env().APP_URL;
+  if (configured) return configured.replace(/\/$/, "");
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "127.0.0.1:3000";
+  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("127.0.0.1") || host.startsWith("localhost") ? "http" : "https");
+  return `${proto}://${host}`;
+}
+
+/**
+ * "Send test signal": a real, signed POST to the strategy's own webhook, marked to run for this strategy
+ * only (and only on paper accounts), then drained at once so the trader sees the result.
+ */
+export async function sendTestSignal(opts: { userId: string; strategy: Strategy; action: string; price?: string }): Promise<TestSignalResult> {
+  const account = await getAccountForTrading(opts.userId, opts.strategy.accountId);
+  if (!account || account.exchange !== "paper") return { ok: false, reason: "paper_only" };
+  const db = await getDb();
+  const [signal] = await db.select().from(signals).where(eq(signals.id, opts.strategy.signalId));
+  if (!signal?.enabled) return { ok: false, reason: "signal_disabled" };
+
+  const body = JSON.stringify({
+    action: opts.action,
+    symbol: opts.strategy.symbol,
+    ...(opts.price ? { price: opts.price } : {}),
+    id: `test-${randomUUID()}`,
+    comment: "Test signal from the strategy page",
+    test_strategy: opts.strategy.id,
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac("sha256", signal.secretHash).update(`${timestamp}.${body}`).digest("hex");
+  const res = await fetch(`${await ownOrigin()}/api/webhooks/signals/${encodeURIComponent(signal.name)}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Timestamp": timestamp, "X-Signature": signature },
+    body,
+  });
+  const answer = (await res.json().catch(() => ({}))) as { eventId?: string };
+  if (res.status !== 202 || !answer.eventId) return { ok: false, reason: "rejected" };
+
+  await drainSignals({ budgetMs: 8_000 });
+  const [execution] = await db
+    .select({ outcome: strategyExecutions.outcome, reason: strategyExecutions.reason })
+    .from(strategyExecutions)
+    .where(and(eq(strategyExecutions.strategyId, opts.strategy.id), eq(strategyExecutions.eventId, answer.eventId)));
+  return { ok: true, eventId: answer.eventId, execution: execution ?? null };
+}

@@ -1,0 +1,46 @@
+import { Redis } from "@upstash/redis";
+import { getDb } from "@/db/client";
+import { createPostgresRateLimiter } from "./postgres";
+import type { RateLimiter } from "./types";
+import { createUpstashRateLimiter } from "./upstash";
+
+export type { HitOptions, HitResult, RateLimiter } from "./types";
+export { createPostgresRateLimiter } from "./postgres";
+export { createUpstashRateLimiter } from "./upstash";
+
+function upstashRestConfig(): { url: string; token: string } | undefined {
+  const url = process.env.UPSTASH_REDIS_REST_URL?.trim();
+  const token = process.env.UPSTASH_REDIS_REST_TOKEN?.trim();
+  return url && token ? { url, token } : undefined;
+}
+
+// Resolves the database per call, so a handle swapped by setDbHandleForTests is followed.
+function databaseRateLimiter(): RateLimiter {
+  const on = async () => createPostgresRateLimiter(await getDb());
+  return {
+    driver: "postgres",
+    hit: async (...args) => (await on()).hit(...args),
+    block: async (...args) => (await on()).block(...args),
+  };
+}
+
+// Next.js may evaluate this module in several bundles: one limiter per server.
+const globalForLimiter = globalThis as unknown as { __sbRateLimiter?: Promise<RateLimiter> };
+
+/** Upstash Redis when UPSTASH_REDIS_REST_URL and _TOKEN are set, else the database. */
+export function getRateLimiter(): Promise<RateLimiter> {
+  if (!globalForLimiter.__sbRateLimiter) {
+    const upstash = upstashRestConfig();
+    globalForLimiter.__sbRateLimiter = upstash
+      ? Promise.resolve(createUpstashRateLimiter(new Redis({ ...upstash, enableTelemetry: false })))
+      : getDb().then(() => databaseRateLimiter());
+    globalForLimiter.__sbRateLimiter.catch(() => {
+      globalForLimiter.__sbRateLimiter = undefined;
+    });
+  }
+  return globalForLimiter.__sbRateLimiter;
+}
+
+export function resetRateLimiterForTests() {
+  globalForLimiter.__sbRateLimiter = undefined;
+}

@@ -1,0 +1,217 @@
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { signalDeliveries, signalEvents, signals } from "@/db/schema";
+import { parseSignalBody, type SignalPayload } from "./payload";
+import { secretMatches, sha256Hex, verifySignature } from "./secrets";
+import { normalizeSymbol } from "./symbols";
+
+export const MAX_SIGNAL_BODY_BYTES = 16_384;
+/** An identical body without an `id` within this long is a duplicate. */
+export const BODY_DEDUPE_WINDOW_MS = 60_000;
+
+export type RateLimitCheck = (key: string) => Promise<{ allowed: boolean; retryAfterMs: number }>;
+
+export interface IngestInput {
+  name: string;
+  rawBody: string;
+  contentType: string | null;
+  headers: { signature?: string | null; timestamp?: string | null };
+  ip: string | null;
+  now?: Date;
+  enqueue: (eventId: string) => Promise<void>;
+  /** Per-signal limit; the key is `signal:<signal id>`. Everything is allowed when absent. */
+  limit?: RateLimitCheck;
+}
+
+export interface IngestResult {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+const fail = (status: number, code: string, message: string, extra: Record<string, unknown> = {}): IngestResult => ({
+  status,
+  body: { error: { code, message }, ...extra },
+});
+
+function mediaType(contentType: string | null): string {
+  return (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+type Outcome = "accepted" | "duplicate" | "rejected";
+
+/** Takes one delivery from a signal source: validates, authenticates, de-duplicates, stores and enqueues it. */
+export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
+  const now = input.now ?? new Date();
+
+  const type = mediaType(input.contentType);
+  if (type !== "application/json" && type !== "text/plain") {
+    return fail(
+      415,
+      "unsupported_media_type",
+      `Content-Type ${type ? `"${type}"` : "is missing and"} is not accepted: send the body as application/json or text/plain.`,
+    );
+  }
+  if (Buffer.byteLength(input.rawBody, "utf8") > MAX_SIGNAL_BODY_BYTES) {
+    return fail(413, "payload_too_large", `The body is larger than ${MAX_SIGNAL_BODY_BYTES} bytes: send only the signal fields.`);
+  }
+
+  const db = await getDb();
+  const [signal] = await db
+    .select({ id: signals.id, enabled: signals.enabled, secretHash: signals.secretHash })
+    .from(signals)
+    .where(eq(signals.name, input.name))
+    .limit(1);
+  if (!signal?.enabled) {
+    const shown = input.name.length > 100 ? `${input.name.slice(0, 100)}…` : input.name;
+    return fail(404, "not_found", `No enabled signal named "${shown}": check the webhook URL, or enable the signal.`);
+  }
+
+  const parsed = parseSignalBody(input.rawBody);
+  if (!parsed.ok) return fail(parsed.status, "bad_request", parsed.message);
+  const payload = parsed.data;
+
+  const signature = input.headers.signature?.trim();
+  if (signature) {
+    const check = verifySignature({
+      rawBody: input.rawBody,
+      timestamp: input.headers.timestamp,
+      signature,
+      secretHash: signal.secretHash,
+      now,
+    });
+    if (!check.ok) return fail(401, "unauthorized", check.message);
+  } else if (payload.secret === undefined || !secretMatches(payload.secret, signal.secretHash)) {
+    return fail(401, "unauthorized", "Wrong or missing secret: put the signal's secret in the body's \"secret\" field.");
+  }
+
+  // Authenticated from here on: every outcome is recorded for the signal's delivery log.
+  const record = async (outcome: Outcome, reason: string | null, symbol: string, eventId: string | null = null) => {
+    await db.insert(signalDeliveries).values({
+      signalId: signal.id,
+      eventId,
+      outcome,
+      reason,
+      action: payload.action,
+      symbol,
+      ip: input.ip,
+      receivedAt: now,
+    });
+  };
+
+  const normalized = normalizeSymbol(payload.symbol);
+  if (!normalized) {
+    await record("rejected", `unknown symbol: ${payload.symbol}`, payload.symbol);
+    return fail(
+      400,
+      "bad_request",
+      `symbol: "${payload.symbol}" is not a recognised market; use forms such as BTCUSDT, BINANCE:BTCUSDT, BTCUSDT.P or BTC/USDT.`,
+    );
+  }
+  const symbol = normalized.symbol;
+
+  if (payload.timestamp && payload.max_lag !== undefined) {
+    const ageSeconds = Math.floor((now.getTime() - payload.timestamp.getTime()) / 1000);
+    if (ageSeconds > payload.max_lag) {
+      await record("rejected", `stale: ${ageSeconds} s old, max_lag ${payload.max_lag} s`, symbol);
+      return fail(
+        422,
+        "stale",
+        `The signal is ${ageSeconds} s old, more than max_lag ${payload.max_lag} s: it was not executed. Check the sender's clock and delays, or raise max_lag.`,
+      );
+    }
+  }
+
+  const { key, lookup } = idempotencyKeys(payload, input.rawBody, now);
+  const existing = await findDuplicate(signal.id, lookup, now, payload.id !== undefined);
+  if (existing) {
+    await record("duplicate", null, symbol, existing);
+    return { status: 202, body: { duplicate: true, eventId: existing } };
+  }
+
+  if (input.limit) {
+    const verdict = await input.limit(`signal:${signal.id}`);
+    if (!verdict.allowed) {
+      const retryAfter = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+      await record("rejected", `rate limited: retry after ${retryAfter} s`, symbol);
+      return {
+        ...fail(
+          429,
+          "rate_limited",
+          `Too many signals for this signal name in the last minute: this one was not accepted; send it again in ${retryAfter} s.`,
+          { retryAfter },
+        ),
+        headers: { "Retry-After": String(retryAfter) },
+      };
+    }
+  }
+
+  const [created] = await db
+    .insert(signalEvents)
+    .values({
+      signalId: signal.id,
+      idempotencyKey: key,
+      action: payload.action,
+      symbol,
+      rawSymbol: payload.symbol,
+      price: payload.price ?? null,
+      comment: payload.comment ?? null,
+      sentAt: payload.timestamp ?? null,
+      receivedAt: now,
+      status: "queued",
+      test: payload.test_strategy !== undefined,
+      testStrategyId: payload.test_strategy ?? null,
+    })
+    .onConflictDoNothing({ target: [signalEvents.signalId, signalEvents.idempotencyKey] })
+    .returning({ id: signalEvents.id });
+
+  if (!created) {
+    // A concurrent delivery with the same key won the insert.
+    const winner = await findDuplicate(signal.id, [key], now, true);
+    if (!winner) throw new Error(`signal event with key ${key} conflicted but was not found`);
+    await record("duplicate", null, symbol, winner);
+    return { status: 202, body: { duplicate: true, eventId: winner } };
+  }
+
+  try {
+    await input.enqueue(created.id);
+  } catch (error) {
+    // An event nobody will run would hold back every later event of this signal: take it back out.
+    await db.delete(signalEvents).where(eq(signalEvents.id, created.id));
+    const why = error instanceof Error ? error.message : String(error);
+    await record("rejected", `queue unavailable: ${why}`.slice(0, 500), symbol);
+    console.error(`Signal "${input.name}": enqueue failed, event withdrawn: ${why}`);
+    return fail(503, "unavailable", "The signal queue is unavailable, so this signal was not accepted: send it again shortly.");
+  }
+
+  await record("accepted", null, symbol, created.id);
+  return { status: 202, body: { accepted: true, duplicate: false, eventId: created.id } };
+}
+
+/**
+ * `id:<id>` when the sender gives an id. Otherwise the body hash in a minute bucket: the current bucket's
+ * key is the one stored, and the previous bucket is looked up too, so a repeat within 60 s is caught
+ * across a minute boundary.
+ */
+export function idempotencyKeys(payload: Pick<SignalPayload, "id">, rawBody: string, now: Date) {
+  if (payload.id !== undefined) {
+    const key = `id:${payload.id}`;
+    return { key, lookup: [key] };
+  }
+  const hash = sha256Hex(rawBody);
+  const bucket = Math.floor(now.getTime() / BODY_DEDUPE_WINDOW_MS);
+  const key = `body:${hash}:${bucket}`;
+  return { key, lookup: [key, `body:${hash}:${bucket - 1}`] };
+}
+
+async function findDuplicate(signalId: string, keys: string[], now: Date, anyAge: boolean): Promise<string | null> {
+  const db = await getDb();
+  const rows = await db
+    .select({ id: signalEvents.id, receivedAt: signalEvents.receivedAt })
+    .from(signalEvents)
+    .where(and(eq(signalEvents.signalId, signalId), inArray(signalEvents.idempotencyKey, keys)));
+  // A body key from the previous bucket only counts while the original is less than 60 s old.
+  const match = rows.find((row) => anyAge || now.getTime() - row.receivedAt.getTime() < BODY_DEDUPE_WINDOW_MS);
+  return match?.id ?? null;
+}

@@ -1,0 +1,130 @@
+import { expect, test } from "@playwright/test";
+import { firstAdmin, newTrader, type Person } from "./support";
+
+const SIGNAL = `trend-${Date.now().toString(36)}`;
+
+test.describe.serial("signals to orders: catalogue, strategy, test signal, kill switch", () => {
+  let admin: Person;
+  let trader: Person;
+  let secret = "";
+
+  test.beforeAll(async ({ browser }) => {
+    admin = await firstAdmin(browser);
+    trader = await newTrader(browser, admin, "Sam Signals");
+  });
+
+  test.afterAll(async () => {
+    await Promise.all([admin, trader].map((p) => p?.close()));
+  });
+
+  test("the admin creates a signal and sees its secret exactly once", async () => {
+    const page = admin.page;
+    await page.goto("/admin/signals");
+    await page.getByLabel("Name").fill("Bad Name!");
+    await page.getByTestId("create-signal").click();
+    await expect(page.getByText("Use 2-63 lowercase letters")).toBeVisible();
+
+    await page.getByLabel("Name").fill(SIGNAL);
+    await page.getByLabel("Description").fill("Daily trend alerts from TradingView");
+    await page.getByTestId("create-signal").click();
+    await expect(page.getByTestId("secret-reveal")).toBeVisible();
+    secret = (await page.getByTestId("signal-secret").textContent()) ?? "";
+    expect(secret.length).toBeGreaterThan(30);
+    await expect(page.locator(`[data-testid="signal"][data-name="${SIGNAL}"]`)).toContainText(`/api/webhooks/signals/${SIGNAL}`);
+    await page.reload();
+    expect(await page.content()).not.toContain(secret);
+    await page.getByRole("link", { name: "API documentation" }).click();
+    await expect(page.getByTestId("api-docs")).toContainText("/api/webhooks/signals/{name}");
+  });
+
+  test("a signal source is answered fast and bad input is explained", async ({ request }) => {
+    const url = `/api/webhooks/signals/${SIGNAL}`;
+    const wrong = await request.post(url, { data: { secret: "nope", action: "buy", symbol: "BTCUSDT" } });
+    expect(wrong.status()).toBe(401);
+    const bad = await request.post(url, { data: { secret, action: "hold", symbol: "BTCUSDT" } });
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error.message).toContain("action");
+    const plain = await request.post(url, {
+      headers: { "content-type": "text/plain" },
+      data: JSON.stringify({ secret, action: "buy", symbol: "BINANCE:ETHUSDT", id: "e2e-plain-1" }),
+    });
+    expect(plain.status()).toBe(202);
+    const again = await request.post(url, {
+      headers: { "content-type": "text/plain" },
+      data: JSON.stringify({ secret, action: "buy", symbol: "BINANCE:ETHUSDT", id: "e2e-plain-1" }),
+    });
+    expect(await again.json()).toMatchObject({ duplicate: true });
+    await admin.page.goto("/admin/signals");
+    await expect(admin.page.getByTestId("delivery").first()).toBeVisible();
+  });
+
+  test("a trader builds a strategy on a paper account, sends a test signal and sees the fill and P&L", async () => {
+    const page = trader.page;
+    await page.goto("/dashboard/accounts/new");
+    await page.getByTestId("exchange-paper").check({ force: true });
+    await page.getByTestId("add-account-submit").click();
+    await expect(page.getByTestId("account-added")).toBeVisible();
+
+    await page.goto("/dashboard/strategies");
+    await page.getByTestId("new-strategy").click();
+    await page.getByLabel("Name").fill("Trend BTC");
+    await page.getByLabel("Signal").selectOption({ label: SIGNAL });
+    await page.getByLabel("Symbol").fill("BTC/USDT");
+    await page.getByLabel("Amount in quote").fill("100");
+    await page.getByLabel("Take profit, %").fill("5");
+    await expect(page.getByTestId("tradingview-template")).toContainText("{{ticker}}");
+    await page.getByTestId("create-strategy").click();
+
+    const strategy = page.locator('[data-testid="strategy"][data-name="Trend BTC"]');
+    await expect(strategy).toHaveAttribute("open", "");
+    await strategy.getByTestId("send-test-signal").click();
+    await expect(strategy.getByTestId("test-signal-result")).toContainText("Test signal: Sent.");
+    await expect(strategy.getByTestId("execution").first()).toHaveAttribute("data-outcome", "sent");
+    await expect(strategy.getByTestId("execution").first()).toContainText("Filled");
+    await expect(strategy.getByTestId("strategy-open-orders")).toHaveText("1"); // the take-profit
+
+    await strategy.getByRole("combobox", { name: "Action" }).selectOption("close");
+    await strategy.getByTestId("send-test-signal").click();
+    await expect(strategy.getByTestId("test-signal-result")).toContainText("Test signal: Sent.");
+    await expect(strategy.getByTestId("strategy-realised")).not.toHaveText("0.00");
+    await page.goto("/dashboard/orders");
+    await expect(page.getByTestId("history-row")).toHaveCount(3);
+  });
+
+  test("the big switch stops trading for the very next signal", async () => {
+    const page = trader.page;
+    await page.goto("/dashboard/strategies");
+    await page.getByTestId("trading-switch").click();
+    await page.getByTestId("trading-switch-confirm").click();
+    await expect(page.getByTestId("trading-switch")).toHaveAttribute("data-enabled", "false");
+    const strategy = page.locator('[data-testid="strategy"][data-name="Trend BTC"]');
+    await strategy.locator("summary").click();
+    await strategy.getByTestId("send-test-signal").click();
+    await expect(strategy.getByTestId("test-signal-result")).toContainText("all trading is off");
+    await page.getByTestId("trading-switch").click();
+    await page.getByTestId("trading-switch-confirm").click();
+    await expect(page.getByTestId("trading-switch")).toHaveAttribute("data-enabled", "true");
+  });
+
+  test("screenshots in both languages", async ({ baseURL }) => {
+    const page = trader.page;
+    await page.goto("/dashboard/strategies");
+    await page.locator('[data-testid="strategy"] summary').first().click();
+    await expect(page.getByTestId("executions").first()).toBeVisible();
+    await page.screenshot({ path: "screenshots/strategies-en.png", fullPage: true });
+    await page.goto("/dashboard/strategies/new");
+    await page.screenshot({ path: "screenshots/strategy-new-en.png", fullPage: true });
+    await admin.page.goto("/admin/signals");
+    await admin.page.screenshot({ path: "screenshots/admin-signals-en.png", fullPage: true });
+
+    for (const person of [trader, admin]) await person.context.addCookies([{ name: "NEXT_LOCALE", value: "ru", url: baseURL! }]);
+    await page.goto("/dashboard/strategies");
+    await expect(page.getByText("Символы")).toBeVisible();
+    await page.locator('[data-testid="strategy"] summary').first().click();
+    await page.screenshot({ path: "screenshots/strategies-ru.png", fullPage: true });
+    await admin.page.goto("/admin/signals");
+    await expect(admin.page.getByText("Последние доставки")).toBeVisible();
+    await admin.page.screenshot({ path: "screenshots/admin-signals-ru.png", fullPage: true });
+    for (const person of [trader, admin]) await person.context.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL! }]);
+  });
+});

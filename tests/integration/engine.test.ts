@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { orders, signalEvents, signals, strategyExecutions, strategyPositions } from "@/db/schema";
+import { createUser } from "@/db/queries/users";
+import { insertStrategy, setSymbolSwitch, setTradingEnabled, updateStrategy } from "@/db/queries/strategies";
+import { addExchangeAccount } from "@/lib/accounts";
+import { drainSignals, processEvent, syncOrders } from "@/lib/engine";
+import { resetEnvForTests } from "@/lib/env";
+import { deterministicClientOrderId } from "@/lib/exchanges";
+import { getQueue, resetQueueForTests } from "@/lib/queue";
+import { generateSignalSecret, ingestSignal } from "@/lib/signals";
+import { BinanceSimulator } from "../simulator/binance-simulator";
+import { isReachable, startUpstashBridge, type UpstashBridge } from "../helpers/upstash-bridge";
+import { useTestDatabase } from "../helpers/test-db";
+
+
+const testDb = useTestDatabase();
+const sim = new BinanceSimulator();
+const redisUp = await isReachable();
+const meta = { ip: null, userAgent: "vitest" };
+let secret = "";
+let signalId = "";
+
+type Trader = { userId: string; accountId: string; strategyId: string; apiKey: string };
+const traders: Trader[] = [];
+
+async function post(body: Record<string, unknown>) {
+  const queue = await getQueue();
+  return ingestSignal({
+    name: "engine-test",
+    rawBody: JSON.stringify({ secret, ...body }),
+    contentType: "application/json",
+    headers: {},
+    ip: "127.0.0.1",
+    enqueue: async (eventId) => {
+      await queue.enqueue("signals", { eventId });
+    },
+  });
+}
+
+async function ordersOf(strategyId: string) {
+  return testDb.db.select().from(orders).where(eq(orders.strategyId, strategyId));
+}
+
+async function executionsOf(strategyId: string) {
+  return testDb.db.select().from(strategyExecutions).where(eq(strategyExecutions.strategyId, strategyId));
+}
+
+const simOrders = (apiKey: string) => sim.account(apiKey).orders;
+
+beforeAll(async () => {
+  const url = await sim.start();
+  Object.assign(process.env, {
+    AUTH_SECRET: "engine-auth-secret-0123456789abcdefghij",
+    ENCRYPTION_KEY: "engine-master-key-0123456789abcdefghijk",
+    EXCHANGE_API_OVERRIDE: url,
+    EXCHANGE_TIMEOUT_MS: "800",
+  });
+  resetEnvForTests();
+  const generated = generateSignalSecret();
+  secret = generated.secret;
+  const [signal] = await testDb.db
+    .insert(signals)
+    .values({ name: "engine-test", secretHash: generated.hash, secretHint: generated.hint })
+    .returning();
+  signalId = signal!.id;
+  for (const name of ["ann", "ben", "cat"]) {
+    const apiKey = `key-${name}-0000`;
+    sim.addAccount({ apiKey, secret: `secret-${name}-0000`, balances: { USDT: "5000" } });
+    const user = await createUser({ name, email: `${name}@example.com`, passwordHash: "$argon2id$fake", autoApprove: true });
+    const { account } = await addExchangeAccount(
+      user.id,
+      { exchange: "binance", label: name, spot: true, futures: false, sandbox: false, apiKey, apiSecret: `secret-${name}-0000` },
+      meta,
+    );
+    const strategy = await insertStrategy({
+      userId: user.id,
+      name: `${name} BTC`,
+      signalId,
+      accountId: account.id,
+      symbol: "BTC/USDT",
+      sizingMode: "quote",
+      sizingValue: "600",
+    });
+    traders.push({ userId: user.id, accountId: account.id, strategyId: strategy.id, apiKey });
+  }
+});
+
+afterAll(() => sim.stop());
+
+beforeEach(() => {
+  sim.setPrice("BTCUSDT", "60000");
+});
+
+for (const driver of ["postgres", "upstash"] as const) {
+  describe.skipIf(driver === "upstash" && !redisUp && !process.env.CI)(`the money path on the ${driver} queue`, () => {
+    let bridge: UpstashBridge | undefined;
+
+    beforeAll(async () => {
+      if (driver === "upstash") {
+        bridge = await startUpstashBridge({ db: 7 });
+        await bridge.flush();
+        process.env.UPSTASH_REDIS_REST_URL = bridge.url;
+        process.env.UPSTASH_REDIS_REST_TOKEN = bridge.token;
+      }
+      resetQueueForTests();
+      (globalThis as { __sbRateLimiter?: unknown }).__sbRateLimiter = undefined;
+    });
+
+    afterAll(async () => {
+      delete process.env.UPSTASH_REDIS_REST_URL;
+      delete process.env.UPSTASH_REDIS_REST_TOKEN;
+      resetQueueForTests();
+      (globalThis as { __sbRateLimiter?: unknown }).__sbRateLimiter = undefined;
+      await bridge?.flush();
+      await bridge?.stop();
+    });
+
+    it("one signal delivered five times gives exactly one order per strategy", async () => {
+      expect((await getQueue()).driver).toBe(driver);
+      const before = traders.map((t) => simOrders(t.apiKey).length);
+      const answers = await Promise.all(Array.from({ length: 5 }, () => post({ action: "buy", symbol: "BINANCE:BTCUSDT", price: "60000", id: `buy-once-${driver}` })));
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+      expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(4);
+      await Promise.all([drainSignals({ budgetMs: 15_000 }), drainSignals({ budgetMs: 15_000 })]);
+      await drainSignals({ budgetMs: 5_000 });
+      traders.forEach((t, i) => expect(simOrders(t.apiKey).length).toBe(before[i]! + 1));
+      const eventId = String(answers[0]!.body.eventId);
+      for (const t of traders) {
+        const rows = (await ordersOf(t.strategyId)).filter((o) => o.eventId === eventId);
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ status: "filled", amount: "0.01", leg: "buy", clientOrderId: deterministicClientOrderId(eventId, t.strategyId, "buy") });
+      }
+    });
+  });
+}
+
+describe("execution guarantees", () => {
+  it("an accepted order whose answer is lost is reconciled, not sent again", async () => {
+    const t = traders[0]!;
+    const before = simOrders(t.apiKey).length;
+    sim.injectFault({ kind: "timeout-after-accept", holdMs: 2_000 });
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", id: "lost-answer" });
+    await drainSignals({ budgetMs: 15_000 });
+    await syncOrders({ budgetMs: 5_000 });
+    expect(simOrders(t.apiKey).length).toBe(before + 1);
+    const rows = (await ordersOf(t.strategyId)).filter((o) => o.eventId === answer.body.eventId);
+    expect(rows.map((r) => r.status)).toEqual(["filled"]);
+  });
+
+  it("a drain that died after writing the intent is finished by the next drain, exactly once", async () => {
+    const t = traders[1]!;
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "crash-before-send" });
+    const eventId = String(answer.body.eventId);
+    // What the dead drain left: our order row, no exchange order, the event still queued.
+    await testDb.db.insert(orders).values({
+      userId: t.userId,
+      accountId: t.accountId,
+      source: "signal",
+      strategyId: t.strategyId,
+      eventId,
+      leg: "buy",
+      clientOrderId: deterministicClientOrderId(eventId, t.strategyId, "buy"),
+      symbol: "BTC/USDT",
+      side: "buy",
+      type: "market",
+      amount: "0.01",
+      status: "sending",
+    });
+    const before = simOrders(t.apiKey).length;
+    await drainSignals({ budgetMs: 15_000 });
+    await drainSignals({ budgetMs: 5_000 });
+    expect(simOrders(t.apiKey).length).toBe(before + 1);
+    expect(simOrders(t.apiKey).at(-1)!.clientOrderId).toBe(deterministicClientOrderId(eventId, t.strategyId, "buy"));
+    // And a drain that died after sending: the order is found on the exchange, never sent twice.
+    await testDb.db.update(orders).set({ status: "sending" }).where(and(eq(orders.strategyId, t.strategyId), eq(orders.eventId, eventId)));
+    await testDb.db.delete(strategyExecutions).where(eq(strategyExecutions.eventId, eventId));
+    await testDb.db.update(signalEvents).set({ status: "queued" }).where(eq(signalEvents.id, eventId));
+    expect(await processEvent(eventId, "second-drain")).toBe("done");
+    expect(simOrders(t.apiKey).length).toBe(before + 1);
+  });
+
+  it("a close never overtakes the buy before it, and sells what is actually held", async () => {
+    const t = traders[2]!;
+    const buy = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "order-buy" });
+    const close = await post({ action: "close", symbol: "BTC/USDT", price: "61000", id: "order-close" });
+    // The close's job is claimed first; it must wait for the buy.
+    expect(await processEvent(String(close.body.eventId), "drain-a")).toBe("retry");
+    await drainSignals({ budgetMs: 15_000 });
+    const rows = (await ordersOf(t.strategyId)).filter((o) => o.eventId === buy.body.eventId || o.eventId === close.body.eventId);
+    expect(rows.map((r) => `${r.leg}:${r.status}`).sort()).toEqual(["buy:filled", "close:filled"]);
+    const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, t.strategyId));
+    // Everything sellable is sold; what is left is dust below the market's amount step.
+    expect(Number(position!.amount)).toBeLessThan(0.00001 + 1e-12);
+    // Binance took its fee in BTC: what is held is less than what was bought, and that is what is sold.
+    const bought = (await ordersOf(t.strategyId)).filter((o) => o.side === "buy" && o.status === "filled").reduce((sum, o) => sum + Number(o.filled), 0);
+    const sold = rows.find((r) => r.leg === "close")!;
+    expect(Number(sold.amount)).toBeLessThan(bought);
+    expect(Number(sold.amount)).toBeCloseTo(bought * 0.999, 5);
+  });
+
+  it("each kill switch stops the very next event", async () => {
+    const [a, b, c] = traders as [Trader, Trader, Trader];
+    await setTradingEnabled(a.userId, false);
+    await setSymbolSwitch(b.userId, "BTC/USDT", false);
+    await updateStrategy(c.userId, c.strategyId, { enabled: false });
+    const counts = traders.map((t) => simOrders(t.apiKey).length);
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "switched-off" });
+    await drainSignals({ budgetMs: 15_000 });
+    traders.forEach((t, i) => expect(simOrders(t.apiKey).length).toBe(counts[i]));
+    const reasons = await Promise.all(
+      traders.map(async (t) => (await executionsOf(t.strategyId)).find((e) => e.eventId === answer.body.eventId)?.reason),
+    );
+    expect(reasons).toEqual(["trading_off", "symbol_off", "strategy_off"]);
+    await setTradingEnabled(a.userId, true);
+    await setSymbolSwitch(b.userId, "BTC/USDT", true);
+    await updateStrategy(c.userId, c.strategyId, { enabled: true });
+  });
+
+  it("records why an intent could not be sent", async () => {
+    const [a, b, c] = traders as [Trader, Trader, Trader];
+    const reasonFor = async (t: Trader, eventId: unknown) => (await executionsOf(t.strategyId)).find((e) => e.eventId === eventId)?.reason;
+
+    await updateStrategy(a.userId, a.strategyId, { sizingValue: "1" });
+    await updateStrategy(b.userId, b.strategyId, { sizingValue: "999999" });
+    await updateStrategy(c.userId, c.strategyId, { followBuy: false });
+    const dust = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "skips-1" });
+    await drainSignals({ budgetMs: 15_000 });
+    expect(await reasonFor(a, dust.body.eventId)).toBe("below_minimum");
+    expect(await reasonFor(b, dust.body.eventId)).toBe("insufficient_balance");
+    expect(await reasonFor(c, dust.body.eventId)).toBe("action_not_followed");
+
+    await updateStrategy(a.userId, a.strategyId, { sizingValue: "600", maxOpenOrders: 1, orderType: "limit", limitOffsetPct: "10" });
+    await updateStrategy(b.userId, b.strategyId, { sizingValue: "600", maxPosition: "0.001" });
+    await updateStrategy(c.userId, c.strategyId, { followBuy: true });
+    const first = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "skips-2" });
+    const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "skips-3" });
+    await drainSignals({ budgetMs: 15_000 });
+    expect((await executionsOf(a.strategyId)).find((e) => e.eventId === first.body.eventId)?.outcome).toBe("sent");
+    expect(await reasonFor(a, second.body.eventId)).toBe("max_open_orders");
+    expect(await reasonFor(b, first.body.eventId)).toBe("max_position");
+
+    const cancel = await post({ action: "cancel", symbol: "BTC/USDT", id: "skips-4" });
+    await drainSignals({ budgetMs: 15_000 });
+    expect((await executionsOf(a.strategyId)).find((e) => e.eventId === cancel.body.eventId)?.outcome).toBe("sent");
+    expect(await reasonFor(b, cancel.body.eventId)).toBe("nothing_to_cancel");
+    expect((await ordersOf(a.strategyId)).filter((o) => o.status === "open")).toHaveLength(0);
+
+    await updateStrategy(a.userId, a.strategyId, { maxOpenOrders: null, orderType: "market", limitOffsetPct: "0" });
+    await updateStrategy(b.userId, b.strategyId, { maxPosition: null });
+  });
+
+  it("places take-profit and stop-loss after an entry fills, and cancels the sibling of the one that fills", async () => {
+    const t = traders[0]!;
+    await updateStrategy(t.userId, t.strategyId, { takeProfitPct: "5", stopLossPct: "5" });
+    const entry = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "tp-sl-1" });
+    await drainSignals({ budgetMs: 15_000 });
+    const legs = async (eventId: unknown) =>
+      Object.fromEntries((await ordersOf(t.strategyId)).filter((o) => o.eventId === eventId).map((o) => [o.leg, o]));
+    let placed = await legs(entry.body.eventId);
+    expect(placed.buy?.status).toBe("filled");
+    expect(placed.tp).toMatchObject({ status: "open", type: "limit", price: "63000" });
+    expect(placed.sl).toMatchObject({ status: "open", type: "stop", triggerPrice: "57000" });
+
+    sim.setPrice("BTCUSDT", "63500");
+    await syncOrders({ budgetMs: 10_000 });
+    placed = await legs(entry.body.eventId);
+    expect(placed.tp?.status).toBe("filled");
+    expect(placed.sl?.status).toBe("canceled");
+
+    const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "tp-sl-2" });
+    sim.setPrice("BTCUSDT", "60000");
+    await drainSignals({ budgetMs: 15_000 });
+    sim.setPrice("BTCUSDT", "56000");
+    await syncOrders({ budgetMs: 10_000 });
+    placed = await legs(second.body.eventId);
+    expect(placed.sl, JSON.stringify(placed.sl)).toMatchObject({ status: "filled", type: "market" });
+    expect(placed.tp?.status).toBe("canceled");
+    await updateStrategy(t.userId, t.strategyId, { takeProfitPct: null, stopLossPct: null });
+  });
+});

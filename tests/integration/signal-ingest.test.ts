@@ -1,0 +1,261 @@
+import { describe, expect, it } from "vitest";
+import { asc, eq } from "drizzle-orm";
+import { signalDeliveries, signalEvents, signals } from "@/db/schema";
+import { ingestSignal, type IngestInput } from "@/lib/signals/ingest";
+import { computeSignature, generateSignalSecret } from "@/lib/signals/secrets";
+import { useTestDatabase } from "../helpers/test-db";
+
+const testDb = useTestDatabase();
+const NOW = new Date("2025-01-31T12:00:30Z");
+let counter = 0;
+
+async function makeSignal(opts: { enabled?: boolean } = {}) {
+  const { secret, hash, hint } = generateSignalSecret();
+  const name = `sig-${++counter}`;
+  const [row] = await testDb.db
+    .insert(signals)
+    .values({ name, secretHash: hash, secretHint: hint, enabled: opts.enabled ?? true })
+    .returning();
+  const enqueued: string[] = [];
+  const send = (body: unknown, extra: Partial<IngestInput> = {}) =>
+    ingestSignal({
+      name,
+      rawBody: typeof body === "string" ? body : JSON.stringify(body),
+      contentType: "application/json",
+      headers: {},
+      ip: "203.0.113.7",
+      now: NOW,
+      enqueue: async (eventId) => {
+        enqueued.push(eventId);
+      },
+      ...extra,
+    });
+  return { signal: row!, secret, hash, name, enqueued, send };
+}
+
+async function rowsFor(signalId: string) {
+  const db = testDb.db;
+  const events = await db.select().from(signalEvents).where(eq(signalEvents.signalId, signalId)).orderBy(asc(signalEvents.seq));
+  const deliveries = await db
+    .select()
+    .from(signalDeliveries)
+    .where(eq(signalDeliveries.signalId, signalId))
+    .orderBy(asc(signalDeliveries.id));
+  return { events, deliveries };
+}
+
+const errorOf = (status: number, code: string) => ({ status, body: { error: { code, message: expect.any(String) } } });
+
+describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"), () => {
+  it("accepts a signal: one queued event, one enqueue, one delivery", async () => {
+    const s = await makeSignal();
+    const result = await s.send({
+      secret: s.secret,
+      action: "BUY",
+      symbol: "BINANCE:BTCUSDT.P",
+      price: "42000.50",
+      timestamp: "2025-01-31T12:00:00Z",
+      max_lag: 60,
+      comment: "entry",
+    });
+    expect(result).toEqual({ status: 202, body: { accepted: true, duplicate: false, eventId: expect.any(String) } });
+    const eventId = result.body.eventId as string;
+    expect(s.enqueued).toEqual([eventId]);
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      id: eventId,
+      status: "queued",
+      action: "buy",
+      symbol: "BTC/USDT:USDT",
+      rawSymbol: "BINANCE:BTCUSDT.P",
+      price: "42000.5",
+      comment: "entry",
+      sentAt: new Date("2025-01-31T12:00:00Z"),
+      test: false,
+    });
+    expect(deliveries).toEqual([
+      expect.objectContaining({ outcome: "accepted", eventId, action: "buy", symbol: "BTC/USDT:USDT", ip: "203.0.113.7", reason: null }),
+    ]);
+  });
+
+  it("makes one event of the same id, sent one after another and at once", async () => {
+    const s = await makeSignal();
+    const body = { secret: s.secret, action: "sell", symbol: "ETHUSDT", id: "order-7" };
+    const first = await s.send(body);
+    const repeats = [await s.send(body), ...(await Promise.all([1, 2, 3, 4].map(() => s.send(body))))];
+    const eventId = first.body.eventId;
+    for (const repeat of repeats) expect(repeat).toEqual({ status: 202, body: { duplicate: true, eventId } });
+    expect(s.enqueued).toEqual([eventId]);
+
+    const racing = await makeSignal();
+    const raced = await Promise.all(Array.from({ length: 5 }, () => racing.send({ ...body, secret: racing.secret })));
+    const ids = new Set(raced.map((r) => r.body.eventId));
+    expect(ids.size).toBe(1);
+    expect(raced.filter((r) => r.body.duplicate === false)).toHaveLength(1);
+    expect(racing.enqueued).toHaveLength(1);
+    const { events, deliveries } = await rowsFor(racing.signal.id);
+    expect(events).toHaveLength(1);
+    expect(deliveries.map((d) => d.outcome).sort()).toEqual(["accepted", "duplicate", "duplicate", "duplicate", "duplicate"]);
+  });
+
+  it("treats an identical body without id as a duplicate for 60 s, across a minute boundary", async () => {
+    const s = await makeSignal();
+    const body = JSON.stringify({ secret: s.secret, action: "close", symbol: "BTC/USDT" });
+    const at = (iso: string) => ({ now: new Date(iso) });
+    const first = await s.send(body, at("2025-01-31T12:00:59Z"));
+    expect(first.body.duplicate).toBe(false);
+    // The next minute bucket, 2 s later: still the same delivery.
+    expect(await s.send(body, at("2025-01-31T12:01:01Z"))).toEqual({ status: 202, body: { duplicate: true, eventId: first.body.eventId } });
+    // 61 s after the first: a new event.
+    const later = await s.send(body, at("2025-01-31T12:02:00Z"));
+    expect(later.body).toMatchObject({ accepted: true, duplicate: false });
+    expect(later.body.eventId).not.toBe(first.body.eventId);
+    // A different body is never a duplicate.
+    const other = await s.send(JSON.stringify({ secret: s.secret, action: "close", symbol: "ETH/USDT" }), at("2025-01-31T12:02:00Z"));
+    expect(other.body.duplicate).toBe(false);
+    expect(s.enqueued).toHaveLength(3);
+    expect((await rowsFor(s.signal.id)).events).toHaveLength(3);
+  });
+
+  it("stores nothing for a wrong or missing secret, bad JSON or an invalid field", async () => {
+    const s = await makeSignal();
+    expect(await s.send({ secret: "wrong", action: "buy", symbol: "BTCUSDT" })).toEqual({
+      status: 401,
+      body: { error: { code: "unauthorized", message: expect.stringContaining("Wrong or missing secret") } },
+    });
+    expect(await s.send({ action: "buy", symbol: "BTCUSDT" })).toMatchObject(errorOf(401, "unauthorized"));
+
+    const badJson = await s.send('{"secret": "x", action: buy}');
+    expect(badJson).toMatchObject(errorOf(400, "bad_request"));
+    expect((badJson.body.error as { message: string }).message).toMatch(/^Body is not valid JSON: /);
+
+    expect(await s.send({ secret: s.secret, action: "hodl", symbol: "BTCUSDT" })).toEqual({
+      status: 400,
+      body: { error: { code: "bad_request", message: "action: must be one of buy, sell, close, cancel" } },
+    });
+    expect(s.enqueued).toEqual([]);
+    expect(await rowsFor(s.signal.id)).toEqual({ events: [], deliveries: [] });
+  });
+
+  it("accepts text/plain (TradingView) and refuses other content types and large bodies", async () => {
+    const s = await makeSignal();
+    const body = { secret: s.secret, action: "buy", symbol: "SOLUSDT" };
+    expect((await s.send(body, { contentType: "text/plain; charset=utf-8" })).status).toBe(202);
+    expect((await s.send({ ...body, id: "x" }, { contentType: "Application/JSON;charset=UTF-8" })).status).toBe(202);
+    expect(await s.send({ ...body, id: "y" }, { contentType: "text/html" })).toMatchObject(errorOf(415, "unsupported_media_type"));
+    expect(await s.send({ ...body, id: "z" }, { contentType: null })).toMatchObject(errorOf(415, "unsupported_media_type"));
+    const big = JSON.stringify({ ...body, id: "big", comment: "é".repeat(8_500) });
+    expect(await s.send(big)).toMatchObject(errorOf(413, "payload_too_large"));
+    expect(await s.send({ ...body, id: "huge", pad: "x".repeat(17 * 1024) })).toMatchObject(errorOf(413, "payload_too_large"));
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events).toHaveLength(2);
+    expect(deliveries).toHaveLength(2);
+  });
+
+  it("answers 404 for a disabled or unknown signal", async () => {
+    const s = await makeSignal({ enabled: false });
+    const disabled = await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT" });
+    expect(disabled).toEqual({
+      status: 404,
+      body: { error: { code: "not_found", message: expect.stringContaining(`No enabled signal named "${s.name}"`) } },
+    });
+    expect(await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT" }, { name: "nope" })).toMatchObject(errorOf(404, "not_found"));
+    expect(await rowsFor(s.signal.id)).toEqual({ events: [], deliveries: [] });
+  });
+
+  it("rejects a stale signal (422) and an unknown symbol (400), recording why", async () => {
+    const s = await makeSignal();
+    const stale = await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT", timestamp: NOW.getTime() / 1000 - 75, max_lag: 30 });
+    expect(stale).toMatchObject(errorOf(422, "stale"));
+    const unknown = await s.send({ secret: s.secret, action: "buy", symbol: "NOPE" });
+    expect(unknown).toMatchObject(errorOf(400, "bad_request"));
+    expect((unknown.body.error as { message: string }).message).toContain('symbol: "NOPE" is not a recognised market');
+    // Fresh enough: accepted.
+    const fresh = await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT", timestamp: NOW.getTime() - 20_000, max_lag: 30 });
+    expect(fresh.status).toBe(202);
+
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events).toHaveLength(1);
+    expect(deliveries.map((d) => [d.outcome, d.reason, d.symbol])).toEqual([
+      ["rejected", "stale: 75 s old, max_lag 30 s", "BTC/USDT"],
+      ["rejected", "unknown symbol: NOPE", "NOPE"],
+      ["accepted", null, "BTC/USDT"],
+    ]);
+    expect(s.enqueued).toEqual([fresh.body.eventId]);
+  });
+
+  it("authenticates with X-Signature and X-Timestamp instead of the body secret", async () => {
+    const s = await makeSignal();
+    const body = JSON.stringify({ action: "buy", symbol: "BTCUSDT", id: "signed-1" });
+    const ts = String(Math.floor(NOW.getTime() / 1000));
+    const signature = computeSignature(body, ts, s.hash);
+
+    const ok = await s.send(body, { headers: { signature, timestamp: ts } });
+    expect(ok.body).toMatchObject({ accepted: true, duplicate: false });
+
+    const tampered = body.replace("signed-1", "signed-2");
+    expect(await s.send(tampered, { headers: { signature, timestamp: ts } })).toMatchObject(errorOf(401, "unauthorized"));
+    const oldTs = String(Number(ts) - 301);
+    const old = await s.send(body.replace("signed-1", "signed-3"), {
+      headers: { signature: computeSignature(body.replace("signed-1", "signed-3"), oldTs, s.hash), timestamp: oldTs },
+    });
+    expect(old).toMatchObject(errorOf(401, "unauthorized"));
+    expect(await s.send(tampered, { headers: { signature } })).toMatchObject(errorOf(401, "unauthorized"));
+    // A body secret does not rescue a bad signature.
+    const withSecret = JSON.stringify({ secret: s.secret, action: "buy", symbol: "BTCUSDT", id: "signed-4" });
+    expect(await s.send(withSecret, { headers: { signature, timestamp: ts } })).toMatchObject(errorOf(401, "unauthorized"));
+
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events.map((e) => e.idempotencyKey)).toEqual(["id:signed-1"]);
+    expect(deliveries).toHaveLength(1);
+  });
+
+  it("answers 429 past the per-signal limit, without storing an event", async () => {
+    const s = await makeSignal();
+    const keys: string[] = [];
+    let left = 2;
+    const limit = async (key: string) => {
+      keys.push(key);
+      return left-- > 0 ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: 12_300 };
+    };
+    const send = (id: string) => s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT", id }, { limit });
+    expect((await send("a")).status).toBe(202);
+    expect((await send("b")).status).toBe(202);
+    // A duplicate is answered before the limit is consulted.
+    expect((await send("a")).body.duplicate).toBe(true);
+    const limited = await send("c");
+    expect(limited).toEqual({
+      status: 429,
+      body: { error: { code: "rate_limited", message: expect.stringContaining("13 s") }, retryAfter: 13 },
+      headers: { "Retry-After": "13" },
+    });
+    expect(keys).toEqual(Array(3).fill(`signal:${s.signal.id}`));
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events).toHaveLength(2);
+    expect(deliveries.at(-1)).toMatchObject({ outcome: "rejected", reason: "rate limited: retry after 13 s" });
+  });
+
+  it("withdraws the event when the queue is down, so a retry goes through", async () => {
+    const s = await makeSignal();
+    const body = { secret: s.secret, action: "buy", symbol: "BTCUSDT", id: "q-1" };
+    const down = await s.send(body, {
+      enqueue: async () => {
+        throw new Error("queue offline");
+      },
+    });
+    expect(down).toMatchObject(errorOf(503, "unavailable"));
+    expect((await rowsFor(s.signal.id)).events).toHaveLength(0);
+    const retry = await s.send(body);
+    expect(retry.body).toMatchObject({ accepted: true, duplicate: false });
+    expect(s.enqueued).toEqual([retry.body.eventId]);
+  });
+
+  it("marks a test signal for its one strategy", async () => {
+    const s = await makeSignal();
+    const strategyId = "7d7c3f5e-2c1a-4f7b-9a57-0b2f1d3c4e5f";
+    const result = await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT", test_strategy: strategyId });
+    const [event] = (await rowsFor(s.signal.id)).events;
+    expect(event).toMatchObject({ id: result.body.eventId, test: true, testStrategyId: strategyId });
+  });
+});
