@@ -50,10 +50,15 @@ export async function sendTestSignal(opts: { userId: string; strategy: Strategy;
   const answer = (await res.json().catch(() => ({}))) as { eventId?: string };
   if (res.status !== 202 || !answer.eventId) return { ok: false, reason: "rejected" };
 
-  await drainSignals({ budgetMs: 8_000 });
-  const [execution] = await db
-    .select({ outcome: strategyExecutions.outcome, reason: strategyExecutions.reason })
-    .from(strategyExecutions)
-    .where(and(eq(strategyExecutions.strategyId, opts.strategy.id), eq(strategyExecutions.eventId, answer.eventId)));
-  return { ok: true, eventId: answer.eventId, execution: execution ?? null };
+  // The webhook has already scheduled a drain; run one here too and wait for whichever gets the event.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await drainSignals({ budgetMs: 3_000 });
+    const [execution] = await db
+      .select({ outcome: strategyExecutions.outcome, reason: strategyExecutions.reason })
+      .from(strategyExecutions)
+      .where(and(eq(strategyExecutions.strategyId, opts.strategy.id), eq(strategyExecutions.eventId, answer.eventId)));
+    if (execution || Date.now() > deadline) return { ok: true, eventId: answer.eventId, execution: execution ?? null };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -6,7 +6,7 @@ import { insertStrategy, setSymbolSwitch, setTradingEnabled, updateStrategy } fr
 import { addExchangeAccount } from "@/lib/accounts";
 import { drainSignals, processEvent, syncOrders } from "@/lib/engine";
 import { resetEnvForTests } from "@/lib/env";
-import { deterministicClientOrderId } from "@/lib/exchanges";
+import { deterministicClientOrderId, floorToStep } from "@/lib/exchanges";
 import { getQueue, resetQueueForTests } from "@/lib/queue";
 import { generateSignalSecret, ingestSignal } from "@/lib/signals";
 import { BinanceSimulator } from "../simulator/binance-simulator";
@@ -132,15 +132,13 @@ for (const driver of ["postgres", "upstash"] as const) {
         expect(rows[0]).toMatchObject({ status: "filled", amount: "0.01", leg: "buy", clientOrderId: deterministicClientOrderId(eventId, t.strategyId, "buy") });
       }
     });
-  });
-}
 
-describe("execution guarantees", () => {
+    describe("execution guarantees", () => {
   it("an accepted order whose answer is lost is reconciled, not sent again", async () => {
     const t = traders[0]!;
     const before = simOrders(t.apiKey).length;
     sim.injectFault({ kind: "timeout-after-accept", holdMs: 2_000 });
-    const answer = await post({ action: "buy", symbol: "BTC/USDT", id: "lost-answer" });
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", id: `lost-answer-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
     await syncOrders({ budgetMs: 5_000 });
     expect(simOrders(t.apiKey).length).toBe(before + 1);
@@ -150,7 +148,7 @@ describe("execution guarantees", () => {
 
   it("a drain that died after writing the intent is finished by the next drain, exactly once", async () => {
     const t = traders[1]!;
-    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "crash-before-send" });
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `crash-before-send-${driver}` });
     const eventId = String(answer.body.eventId);
     // What the dead drain left: our order row, no exchange order, the event still queued.
     await testDb.db.insert(orders).values({
@@ -182,21 +180,24 @@ describe("execution guarantees", () => {
 
   it("a close never overtakes the buy before it, and sells what is actually held", async () => {
     const t = traders[2]!;
-    const buy = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "order-buy" });
-    const close = await post({ action: "close", symbol: "BTC/USDT", price: "61000", id: "order-close" });
+    const buy = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `order-buy-${driver}` });
+    const close = await post({ action: "close", symbol: "BTC/USDT", price: "61000", id: `order-close-${driver}` });
     // The close's job is claimed first; it must wait for the buy.
     expect(await processEvent(String(close.body.eventId), "drain-a")).toBe("retry");
+    const positionOf = async () =>
+      (await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, t.strategyId)))[0]?.amount ?? "0";
+    const before = await positionOf();
+    expect(await processEvent(String(buy.body.eventId), "drain-a")).toBe("done");
+    const held = await positionOf();
+    // Binance took its 0.1 % fee in BTC: 0.01 bought, 0.00999 held.
+    expect(Number(held) - Number(before)).toBeCloseTo(0.00999, 8);
     await drainSignals({ budgetMs: 15_000 });
     const rows = (await ordersOf(t.strategyId)).filter((o) => o.eventId === buy.body.eventId || o.eventId === close.body.eventId);
     expect(rows.map((r) => `${r.leg}:${r.status}`).sort()).toEqual(["buy:filled", "close:filled"]);
-    const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, t.strategyId));
-    // Everything sellable is sold; what is left is dust below the market's amount step.
-    expect(Number(position!.amount)).toBeLessThan(0.00001 + 1e-12);
-    // Binance took its fee in BTC: what is held is less than what was bought, and that is what is sold.
-    const bought = (await ordersOf(t.strategyId)).filter((o) => o.side === "buy" && o.status === "filled").reduce((sum, o) => sum + Number(o.filled), 0);
     const sold = rows.find((r) => r.leg === "close")!;
-    expect(Number(sold.amount)).toBeLessThan(bought);
-    expect(Number(sold.amount)).toBeCloseTo(bought * 0.999, 5);
+    expect(sold.amount).toBe(floorToStep(held, "0.00001"));
+    // Everything sellable is sold; what is left is dust below the market's amount step.
+    expect(Number(await positionOf())).toBeLessThan(0.00001 + 1e-12);
   });
 
   it("each kill switch stops the very next event", async () => {
@@ -205,7 +206,7 @@ describe("execution guarantees", () => {
     await setSymbolSwitch(b.userId, "BTC/USDT", false);
     await updateStrategy(c.userId, c.strategyId, { enabled: false });
     const counts = traders.map((t) => simOrders(t.apiKey).length);
-    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "switched-off" });
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `switched-off-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
     traders.forEach((t, i) => expect(simOrders(t.apiKey).length).toBe(counts[i]));
     const reasons = await Promise.all(
@@ -224,7 +225,7 @@ describe("execution guarantees", () => {
     await updateStrategy(a.userId, a.strategyId, { sizingValue: "1" });
     await updateStrategy(b.userId, b.strategyId, { sizingValue: "999999" });
     await updateStrategy(c.userId, c.strategyId, { followBuy: false });
-    const dust = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "skips-1" });
+    const dust = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `skips-1-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
     expect(await reasonFor(a, dust.body.eventId)).toBe("below_minimum");
     expect(await reasonFor(b, dust.body.eventId)).toBe("insufficient_balance");
@@ -233,14 +234,14 @@ describe("execution guarantees", () => {
     await updateStrategy(a.userId, a.strategyId, { sizingValue: "600", maxOpenOrders: 1, orderType: "limit", limitOffsetPct: "10" });
     await updateStrategy(b.userId, b.strategyId, { sizingValue: "600", maxPosition: "0.001" });
     await updateStrategy(c.userId, c.strategyId, { followBuy: true });
-    const first = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "skips-2" });
-    const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "skips-3" });
+    const first = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `skips-2-${driver}` });
+    const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `skips-3-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
     expect((await executionsOf(a.strategyId)).find((e) => e.eventId === first.body.eventId)?.outcome).toBe("sent");
     expect(await reasonFor(a, second.body.eventId)).toBe("max_open_orders");
     expect(await reasonFor(b, first.body.eventId)).toBe("max_position");
 
-    const cancel = await post({ action: "cancel", symbol: "BTC/USDT", id: "skips-4" });
+    const cancel = await post({ action: "cancel", symbol: "BTC/USDT", id: `skips-4-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
     expect((await executionsOf(a.strategyId)).find((e) => e.eventId === cancel.body.eventId)?.outcome).toBe("sent");
     expect(await reasonFor(b, cancel.body.eventId)).toBe("nothing_to_cancel");
@@ -253,7 +254,7 @@ describe("execution guarantees", () => {
   it("places take-profit and stop-loss after an entry fills, and cancels the sibling of the one that fills", async () => {
     const t = traders[0]!;
     await updateStrategy(t.userId, t.strategyId, { takeProfitPct: "5", stopLossPct: "5" });
-    const entry = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "tp-sl-1" });
+    const entry = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `tp-sl-1-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
     const legs = async (eventId: unknown) =>
       Object.fromEntries((await ordersOf(t.strategyId)).filter((o) => o.eventId === eventId).map((o) => [o.leg, o]));
@@ -268,7 +269,7 @@ describe("execution guarantees", () => {
     expect(placed.tp?.status).toBe("filled");
     expect(placed.sl?.status).toBe("canceled");
 
-    const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: "tp-sl-2" });
+    const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `tp-sl-2-${driver}` });
     sim.setPrice("BTCUSDT", "60000");
     await drainSignals({ budgetMs: 15_000 });
     sim.setPrice("BTCUSDT", "56000");
@@ -279,3 +280,5 @@ describe("execution guarantees", () => {
     await updateStrategy(t.userId, t.strategyId, { takeProfitPct: null, stopLossPct: null });
   });
 });
+  });
+}

@@ -42,8 +42,9 @@ async function lastPrices(userId: string, pairs: { accountId: string; symbol: st
 
 function Pnl({ value }: { value: string | null }) {
   if (value === null) return <span className="text-muted-foreground">—</span>;
-  const d = new Decimal(value);
-  return <span className={cn("tabular-nums", d.gt(0) ? "text-emerald-600" : d.lt(0) ? "text-rose-600" : "")}>{(d.gt(0) ? "+" : "") + d.toFixed(2)}</span>;
+  const d = new Decimal(new Decimal(value).toFixed(2));
+  const shown = d.isZero() ? "0.00" : (d.gt(0) ? "+" : "") + d.toFixed(2);
+  return <span className={cn("tabular-nums", d.gt(0) ? "text-emerald-600" : d.lt(0) ? "text-rose-600" : "")}>{shown}</span>;
 }
 
 export default async function StrategiesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
