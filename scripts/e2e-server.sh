@@ -6,6 +6,10 @@ export NODE_ENV=production
 export AUTH_SECRET="${E2E_AUTH_SECRET:-e2e-auth-secret-0123456789abcdefghijklmnopqrstuvwxyz}"
 export ENCRYPTION_KEY="${E2E_ENCRYPTION_KEY:-e2e-encryption-key-0123456789abcdefghijklmnopqrstuv}"
 export AUTH_URL="http://127.0.0.1:${E2E_PORT:-3100}"
+# Every e2e browser comes from 127.0.0.1: the per-IP login limit is tested in integration tests instead.
+export AUTH_RATE_LIMIT_PER_MINUTE=1000
+# Emails land in the dev mailbox, which the production build shows only with this flag.
+export DEV_MAILBOX=true
 if [ -n "${DATABASE_URL:-}" ]; then
   # Never the configured database itself: a scratch one beside it.
   case "$DATABASE_URL" in

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { AlertCircle, Loader2 } from "lucide-react";
 import { loginAction } from "@/lib/auth/actions";
@@ -39,6 +40,9 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl?: string; notic
         required
         errors={state.errors?.password}
       />
+      <Link href="/forgot-password" className="-mt-2 justify-self-end text-xs font-medium text-primary hover:underline">
+        {t("forgotPassword")}
+      </Link>
       <Button type="submit" disabled={pending} className="mt-2 w-full">
         {pending ? <Loader2 className="animate-spin" /> : null}
         {pending ? t("signingIn") : t("signIn")}

@@ -11,6 +11,7 @@ import {
   Settings,
   Shield,
   Radio,
+  ScrollText,
   Users,
   Wallet,
   Workflow,
@@ -18,7 +19,7 @@ import {
 } from "lucide-react";
 import { cn } from "@/lib/utils";
 
-type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "settings" | "admin" | "users" | "signals" | "backToDashboard";
+type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "settings" | "admin" | "users" | "signals" | "audit" | "backToDashboard";
 type NavItem = { key: NavKey; href: string; icon: LucideIcon; exact?: boolean };
 
 export type ShellSection = "dashboard" | "admin";
@@ -41,6 +42,7 @@ const SECTIONS: Record<ShellSection, { heading: "trading" | "administration"; it
       { key: "overview", href: "/admin", icon: Shield, exact: true },
       { key: "users", href: "/admin/users", icon: Users },
       { key: "signals", href: "/admin/signals", icon: Radio },
+      { key: "audit", href: "/admin/audit", icon: ScrollText },
     ],
   },
 };

@@ -1,6 +1,7 @@
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, ilike, like, or } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "../client";
-import { auditLog } from "../schema";
+import { auditLog, users } from "../schema";
 
 export interface AuditInput {
   action: string;
@@ -44,4 +45,45 @@ export async function listAudit({ userId, action, page = 1, pageSize = 50 }: {
     db.select({ value: count() }).from(auditLog).where(where),
   ]);
   return { rows, total: total?.value ?? 0 };
+}
+
+export const AUDIT_GROUPS = ["login", "password", "email", "device", "2fa", "role", "user", "account", "strategy", "switch", "signal"] as const;
+
+/** The audit trail with who it concerns and who acted, filtered by event group and user email. */
+export async function searchAudit(opts: { group?: string; email?: string; userId?: string; page?: number; pageSize?: number }) {
+  const db = await getDb();
+  const pageSize = opts.pageSize ?? 50;
+  const page = Math.max(1, opts.page ?? 1);
+  const subject = alias(users, "subject");
+  const actor = alias(users, "actor");
+  const where = and(
+    opts.userId ? eq(auditLog.userId, opts.userId) : undefined,
+    opts.group ? like(auditLog.action, `${opts.group}.%`) : undefined,
+    opts.email ? or(ilike(subject.email, `%${opts.email}%`), ilike(actor.email, `%${opts.email}%`)) : undefined,
+  );
+  const base = () =>
+    db
+      .select({
+        id: auditLog.id,
+        action: auditLog.action,
+        detail: auditLog.detail,
+        ip: auditLog.ip,
+        userAgent: auditLog.userAgent,
+        createdAt: auditLog.createdAt,
+        userEmail: subject.email,
+        actorEmail: actor.email,
+      })
+      .from(auditLog)
+      .leftJoin(subject, eq(subject.id, auditLog.userId))
+      .leftJoin(actor, eq(actor.id, auditLog.actorId));
+  const [rows, [total]] = await Promise.all([
+    base().where(where).orderBy(desc(auditLog.createdAt), desc(auditLog.id)).limit(pageSize).offset((page - 1) * pageSize),
+    db
+      .select({ value: count() })
+      .from(auditLog)
+      .leftJoin(subject, eq(subject.id, auditLog.userId))
+      .leftJoin(actor, eq(actor.id, auditLog.actorId))
+      .where(where),
+  ]);
+  return { rows, total: total?.value ?? 0, page, pageSize };
 }

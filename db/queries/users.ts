@@ -37,7 +37,7 @@ export function normalizeEmail(email: string) {
 export async function findUserForLogin(email: string) {
   const db = await getDb();
   const [row] = await db
-    .select({ ...publicColumns, passwordHash: users.passwordHash })
+    .select({ ...publicColumns, passwordHash: users.passwordHash, lockedUntil: users.lockedUntil })
     .from(users)
     .where(eq(sql`lower(${users.email})`, normalizeEmail(email)))
     .limit(1);
@@ -105,7 +105,26 @@ export async function createUser(input: {
 
 export async function recordLogin(userId: string) {
   const db = await getDb();
-  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+  await db.update(users).set({ lastLoginAt: new Date(), failedLogins: 0 }).where(eq(users.id, userId));
+}
+
+/**
+ * Counts a wrong password atomically; the failure that reaches the threshold locks the account for
+ * `minutes` and starts the count again. Answers whether this failure locked it.
+ */
+export async function recordFailedLogin(userId: string, threshold: number, minutes: number) {
+  const db = await getDb();
+  const reached = sql`${users.failedLogins} + 1 >= ${threshold}`;
+  const [row] = await db
+    .update(users)
+    .set({
+      failedLogins: sql`case when ${reached} then 0 else ${users.failedLogins} + 1 end`,
+      lockedUntil: sql`case when ${reached} then now() + ${`${minutes} minutes`}::interval else ${users.lockedUntil} end`,
+    })
+    .where(eq(users.id, userId))
+    .returning({ failedLogins: users.failedLogins, lockedUntil: users.lockedUntil });
+  const lockedNow = Boolean(row && row.failedLogins === 0 && row.lockedUntil && row.lockedUntil.getTime() > Date.now());
+  return { lockedNow, lockedUntil: row?.lockedUntil ?? null };
 }
 
 export async function listUsers({ q, page = 1, pageSize = 20 }: { q?: string; page?: number; pageSize?: number }) {

@@ -2,3 +2,4 @@ export * from "./users";
 export * from "./audit";
 export * from "./exchange";
 export * from "./signals";
+export * from "./security";

@@ -16,6 +16,10 @@ export const users = pgTable(
     // The big kill switch: false stops every new order of this user at once.
     tradingEnabled: boolean("trading_enabled").notNull().default(true),
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    // Brute-force lockout: consecutive failures and until when the account refuses passwords.
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,10 +10,13 @@ import { resolveLocale } from "@/lib/i18n/request";
 import { requestMeta, safeRedirectPath } from "@/lib/request";
 import { loginSchema, registerSchema } from "@/lib/validations/auth";
 import { signIn, signOut } from "./auth";
+import { checkAuthRateLimit } from "./rate-limit";
 import { hashPassword } from "./password";
 import { landingFor } from "./roles";
 
 export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
+  const limit = await checkAuthRateLimit("login", (await requestMeta()).ip);
+  if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: { email: data.email } };
   try {
     await signIn("credentials", { email: data.email, password: data.password, redirect: false });
   } catch (error) {
@@ -30,6 +33,8 @@ export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
 
 export const registerAction = validatedAction(registerSchema, async (data, { t }) => {
   const { ip } = await requestMeta();
+  const limit = await checkAuthRateLimit("register", ip);
+  if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: { name: data.name, email: data.email } };
   let role: number;
   try {
     ({ role } = await createUser({

@@ -21,6 +21,9 @@ const envSchema = z.object({
     .regex(/^\d+:[^,]{32,}(,\d+:[^,]{32,})*$/, "must look like 1:old-key,2:older-key (each key 32+ characters)")
     .optional(),
   AUTO_APPROVE_TRADERS: boolFlag,
+  LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   OUTBOUND_IPS: z.string().optional(),
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   INPROCESS_CRON: boolFlag,

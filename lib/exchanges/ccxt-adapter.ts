@@ -210,6 +210,28 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     return toMarket(ccxtMarket(symbol), ex.precisionMode ?? 4);
   }
 
+  /**
+   * Binance's order look-up carries no commission; positions need it (a fee taken in the base asset
+   * shrinks what is held), so it is summed from the order's trades where the venue offers them.
+   */
+  async function withTradeFees(order: ExchangeOrder): Promise<ExchangeOrder> {
+    if (!ex.has.fetchOrderTrades) return order;
+    try {
+      const trades = await call(() => ex.fetchOrderTrades(order.id, order.symbol));
+      let total = new Decimal(0);
+      let currency: string | undefined;
+      for (const trade of trades) {
+        if (trade.fee?.cost === undefined || !trade.fee.currency) continue;
+        if (currency && currency !== trade.fee.currency) return order;
+        currency = trade.fee.currency;
+        total = total.add(trade.fee.cost);
+      }
+      return currency ? { ...order, fee: { cost: total.toFixed(), currency } } : order;
+    } catch {
+      return order;
+    }
+  }
+
   const client: ExchangeClient = {
     exchange: config.exchange,
     marketType: config.marketType,
@@ -299,7 +321,8 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     async findOrderByClientId(clientOrderId: string, symbol: string) {
       await ensureMarkets();
       try {
-        return toOrder(await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId })));
+        const order = toOrder(await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId })));
+        return order.fee || order.filled === "0" ? order : await withTradeFees(order);
       } catch (error) {
         if (error instanceof ExchangeError && error.code === "order_not_found") return null;
         throw error;

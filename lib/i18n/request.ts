@@ -1,10 +1,12 @@
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import en from "@/messages/en.json";
+import enEmail from "@/messages/en.email.json";
 import ru from "@/messages/ru.json";
+import ruEmail from "@/messages/ru.email.json";
 import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from "./config";
 
-const MESSAGES = { en, ru } as const;
+const MESSAGES = { en: { ...en, ...enEmail }, ru: { ...ru, ...ruEmail } } as const;
 
 export async function resolveLocale(): Promise<Locale> {
   const fromCookie = (await cookies()).get(LOCALE_COOKIE)?.value;

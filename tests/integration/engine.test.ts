@@ -144,6 +144,12 @@ for (const driver of ["postgres", "upstash"] as const) {
     expect(simOrders(t.apiKey).length).toBe(before + 1);
     const rows = (await ordersOf(t.strategyId)).filter((o) => o.eventId === answer.body.eventId);
     expect(rows.map((r) => r.status)).toEqual(["filled"]);
+    // Whichever order lost its answer, its fee (taken in BTC) was booked: positions match the exchange.
+    for (const trader of traders) {
+      const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, trader.strategyId));
+      const btc = sim.account(trader.apiKey).balances.get("BTC")!;
+      expect(position!.amount).toBe(btc.free.add(btc.locked).toFixed());
+    }
   });
 
   it("a drain that died after writing the intent is finished by the next drain, exactly once", async () => {

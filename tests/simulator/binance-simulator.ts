@@ -289,6 +289,29 @@ export class BinanceSimulator {
       const symbol = params.get("symbol");
       return account.orders.filter((o) => isOpen(o) && (!symbol || o.symbol === symbol)).map((o) => this.orderJson(o));
     }
+    if (method === "GET" && path === "/api/v3/myTrades") {
+      const symbol = this.market(params.get("symbol")).symbol;
+      const orderId = params.get("orderId");
+      return account.orders
+        .filter((o) => o.symbol === symbol && (!orderId || String(o.orderId) === orderId))
+        .flatMap((o) =>
+          o.fills.map((f) => ({
+            symbol: o.symbol,
+            id: f.tradeId,
+            orderId: o.orderId,
+            orderListId: -1,
+            price: f.price,
+            qty: f.qty,
+            quoteQty: new Decimal(f.price).mul(f.qty).toFixed(8),
+            commission: f.commission,
+            commissionAsset: f.commissionAsset,
+            time: o.updateTime,
+            isBuyer: o.side === "BUY",
+            isMaker: o.type === "LIMIT",
+            isBestMatch: true,
+          })),
+        );
+    }
     if (method === "GET" && path === "/api/v3/allOrders") {
       const symbol = this.market(params.get("symbol")).symbol;
       const limit = Math.min(Number(params.get("limit") ?? 500), 1000);

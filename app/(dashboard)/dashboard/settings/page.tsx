@@ -3,6 +3,8 @@ import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { AuditTable } from "@/components/admin/audit-table";
+import { searchAudit } from "@/db/queries/audit";
 import { requirePageUser } from "@/lib/auth/session";
 
 export async function generateMetadata() {
@@ -14,6 +16,7 @@ export default async function SettingsPage() {
   const user = await requirePageUser("dashboard.view", "/dashboard/settings");
   const t = await getTranslations();
   const format = await getFormatter();
+  const { rows: events } = await searchAudit({ userId: user.id, pageSize: 20 });
   return (
     <>
       <PageHeader title={t("dashboard.settingsTitle")} subtitle={t("dashboard.settingsSubtitle")} />
@@ -45,6 +48,15 @@ export default async function SettingsPage() {
           </CardHeader>
           <CardContent>
             <LanguageSwitcher />
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2" id="security">
+          <CardHeader>
+            <CardTitle>{t("audit.securityTitle")}</CardTitle>
+            <CardDescription>{t("audit.securityBody")}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            {events.length ? <AuditTable rows={events} showUsers={false} /> : <p className="text-sm text-muted-foreground">{t("audit.empty")}</p>}
           </CardContent>
         </Card>
       </div>

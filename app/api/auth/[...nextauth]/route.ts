@@ -1,3 +1,15 @@
+import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/auth";
+import { checkAuthRateLimit, tooManyRequests } from "@/lib/auth/rate-limit";
 
-export const { GET, POST } = handlers;
+export const { GET } = handlers;
+
+/** Password sign-ins posted straight to Auth.js get the same per-IP limit as the login form. */
+export async function POST(request: NextRequest) {
+  if (request.nextUrl.pathname.endsWith("/callback/credentials")) {
+    const ip = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? request.headers.get("x-real-ip");
+    const { allowed, retryAfterSeconds } = await checkAuthRateLimit("login", ip);
+    if (!allowed) return tooManyRequests(retryAfterSeconds);
+  }
+  return handlers.POST(request);
+}

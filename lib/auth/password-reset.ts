@@ -1,0 +1,132 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { writeAudit } from "@/db/queries/audit";
+import { findUserForLogin } from "@/db/queries/users";
+import { renderPasswordReset, sendEmail } from "@/lib/email";
+import { env } from "@/lib/env";
+import { getRateLimiter } from "@/lib/ratelimit";
+import { hashPassword } from "./password";
+import { consumeToken, hashToken, issueToken, peekToken, revokeTokens, TOKEN_KINDS, type TokenCheck } from "./tokens";
+
+export const RESET_TOKEN_TTL_MINUTES = 30;
+/** Reset emails per account and window, whatever the number of IPs asking: no mail-bombing a victim. */
+export const RESET_EMAILS_PER_WINDOW = 5;
+const RESET_EMAIL_WINDOW_MS = 15 * 60_000;
+
+type RequestInfo = { ip?: string | null; userAgent?: string | null };
+
+let warnedHostFallback = false;
+
+/**
+ * The origin for links in emails: APP_URL, else AUTH_URL, else the request's own host. The last one is
+ * only as trustworthy as the Host header (a forged one would put the attacker's host into a victim's
+ * reset link), so production deployments should set APP_URL.
+ */
+export function emailLinkBase(requestHeaders?: Headers | null): string {
+  const configured = env().APP_URL ?? process.env.AUTH_URL?.trim();
+  if (configured) return new URL(configured).origin;
+  const origin = requestHeaders ? originFromHeaders(requestHeaders) : null;
+  if (process.env.NODE_ENV === "production" && !warnedHostFallback) {
+    warnedHostFallback = true;
+    console.warn("[password-reset] APP_URL is not set: email links use the request's Host header. Set APP_URL.");
+  }
+  return origin ?? "http://localhost:3000";
+}
+
+function originFromHeaders(h: Headers): string | null {
+  const host = (h.get("x-forwarded-host") ?? h.get("host"))?.split(",")[0]?.trim();
+  if (!host || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return null;
+  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  try {
+    return new URL(`${proto}://${host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Issues a 30-minute reset token and answers the link carrying it (also used by the lockout email). */
+export async function createPasswordResetLink(input: { userId: string; baseUrl: string }): Promise<string> {
+  const token = await issueToken({ userId: input.userId, kind: TOKEN_KINDS.passwordReset, ttlMinutes: RESET_TOKEN_TTL_MINUTES });
+  const url = new URL("/reset-password", input.baseUrl);
+  url.searchParams.set("token", token);
+  return url.toString();
+}
+
+/**
+ * Handles "forgot password" for an address. It answers nothing: the caller shows the same message for
+ * known and unknown addresses. The token, audit entry and email are made in `defer` when given (Next's
+ * `after()`, so the response time does not depend on whether the account exists), else inline.
+ */
+export async function requestPasswordReset(
+  input: { email: string; baseUrl: string; defer?: (task: () => Promise<void>) => void } & RequestInfo,
+): Promise<void> {
+  const user = await findUserForLogin(input.email);
+  if (!user || user.disabled || user.role === 0) {
+    // The same cheap work a real request does before it is deferred.
+    hashToken(randomBytes(32).toString("base64url"));
+    return;
+  }
+  const task = async () => {
+    try {
+      const limiter = await getRateLimiter();
+      const hit = await limiter.hit(`auth:reset-email:${user.id}`, { limit: RESET_EMAILS_PER_WINDOW, windowMs: RESET_EMAIL_WINDOW_MS });
+      if (!hit.allowed) {
+        await writeAudit({ action: "password.reset_requested", userId: user.id, detail: { throttled: true }, ip: input.ip, userAgent: input.userAgent });
+        return;
+      }
+      const link = await createPasswordResetLink({ userId: user.id, baseUrl: input.baseUrl });
+      await writeAudit({ action: "password.reset_requested", userId: user.id, ip: input.ip, userAgent: input.userAgent });
+      await sendEmail({
+        to: user.email,
+        kind: "password_reset",
+        ...renderPasswordReset({ locale: user.locale, name: user.name, link, expiresMinutes: RESET_TOKEN_TTL_MINUTES }),
+      });
+    } catch (error) {
+      // Never surfaced to the requester: an error only for existing accounts would reveal them.
+      console.error("[password-reset] reset email not sent:", error instanceof Error ? error.message : error);
+    }
+  };
+  if (input.defer) input.defer(task);
+  else await task();
+}
+
+/** Whether a reset link is still good, for choosing between the form and the "expired" page. */
+export function checkResetToken(token: string): Promise<TokenCheck> {
+  return peekToken({ token, kind: TOKEN_KINDS.passwordReset });
+}
+
+export type ResetResult = { ok: true; userId: string } | { ok: false; reason: "invalid" | "expired" | "used" };
+
+/**
+ * Sets a new password from a reset link, in one transaction: uses the token up, stores the argon2id
+ * hash, ends every session (sessionVersion + 1), clears the lockout, voids other reset links, audits.
+ */
+export async function resetPassword(input: { token: string; password: string } & RequestInfo): Promise<ResetResult> {
+  const first = await checkResetToken(input.token);
+  if (!first.ok) return first;
+  // Hashing (~70 ms) happens before the transaction so the row lock is held only briefly.
+  const passwordHash = await hashPassword(input.password);
+  const db = await getDb();
+  return db.transaction(async (tx): Promise<ResetResult> => {
+    const used = await consumeToken({ token: input.token, kind: TOKEN_KINDS.passwordReset }, tx);
+    if (!used.ok) return used;
+    const [user] = await tx
+      .update(users)
+      .set({
+        passwordHash,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        failedLogins: 0,
+        lockedUntil: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, used.userId))
+      .returning({ id: users.id });
+    if (!user) return { ok: false, reason: "invalid" };
+    await revokeTokens({ userId: user.id, kind: TOKEN_KINDS.passwordReset }, tx);
+    await writeAudit({ action: "password.reset", actorId: user.id, userId: user.id, ip: input.ip, userAgent: input.userAgent }, tx);
+    return { ok: true, userId: user.id };
+  });
+}

@@ -1,0 +1,5 @@
+export { DEFAULT_EMAIL_FROM, devMailboxEnabled, EmailSendError, listDevMailbox, recipientDomain, sendEmail } from "./send";
+export type { DevMail, OutgoingEmail, SentEmail } from "./send";
+export { emailLocale, formatEmailDate, renderLockout, renderNewDevice, renderPasswordReset, renderVerifyEmail } from "./templates";
+export type { RenderedEmail } from "./templates";
+export { escapeHtml, safeHref } from "./layout";
