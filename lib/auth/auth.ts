@@ -2,22 +2,33 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { findUserById } from "@/db/queries/users";
 import { authConfig } from "./auth.config";
-import { authorizeCredentials, DisabledAccount, metaFrom } from "./credentials";
+import { authorizeCredentials, DisabledAccount, metaFrom, SecondFactorNeeded } from "./credentials";
 
 export class AccountDisabledError extends CredentialsSignin {
   code = "disabled";
+}
+
+export class SecondFactorRequiredError extends CredentialsSignin {
+  code = "2fa_required";
+}
+
+export class SecondFactorInvalidError extends CredentialsSignin {
+  code = "2fa_invalid";
 }
 
 export const { handlers, auth, signIn, signOut, unstable_update: updateSession } = NextAuth({
   ...authConfig,
   providers: [
     Credentials({
-      credentials: { email: {}, password: {} },
+      credentials: { email: {}, password: {}, code: {} },
       async authorize(raw, request) {
         try {
           return await authorizeCredentials(raw, metaFrom(request));
         } catch (error) {
           if (error instanceof DisabledAccount) throw new AccountDisabledError();
+          if (error instanceof SecondFactorNeeded) {
+            throw error.reason === "required" ? new SecondFactorRequiredError() : new SecondFactorInvalidError();
+          }
           throw error;
         }
       },

@@ -4,6 +4,15 @@ import { findUserForLogin, recordFailedLogin, recordLogin } from "@/db/queries/u
 import { env } from "@/lib/env";
 import { loginSchema } from "@/lib/validations/auth";
 import { verifyPassword } from "./password";
+import { checkSecondFactor } from "./two-factor";
+
+/** The password was right and the account has 2FA: the sign-in needs a code (or the code was wrong). */
+export class SecondFactorNeeded extends Error {
+  constructor(public readonly reason: "required" | "invalid") {
+    super(`second factor ${reason}`);
+    this.name = "SecondFactorNeeded";
+  }
+}
 
 /** Thrown for a disabled account with the right password; Auth.js turns it into the "disabled" code. */
 export class DisabledAccount extends Error {
@@ -63,6 +72,8 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
     await writeAudit({ action: "login.refused_disabled", userId: user.id, ...meta });
     throw new DisabledAccount();
   }
+  const factor = await checkSecondFactor({ userId: user.id, code: parsed.data.code, meta });
+  if (factor !== "ok" && factor !== "not_enrolled") throw new SecondFactorNeeded(factor);
   await recordLogin(user.id);
   await writeAudit({ action: "login.success", actorId: user.id, userId: user.id, ...meta });
   return { id: user.id, name: user.name, email: user.email, role: user.role, sessionVersion: user.sessionVersion };

@@ -6,6 +6,8 @@ export const emailSchema = z.string().trim().min(1, "emailRequired").max(254, "e
 export const loginSchema = z.object({
   email: emailSchema,
   password: z.string().min(1, "passwordRequired").max(200, "passwordTooLong"),
+  // The second step of a sign-in with 2FA: a 6-digit TOTP code or a recovery code.
+  code: z.string().trim().max(40).optional(),
   callbackUrl: z.string().optional(),
 });
 
