@@ -7,6 +7,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { Permission } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
 import { ExchangeError } from "@/lib/exchanges/types";
+import { describeError } from "@/lib/log";
 
 export type ActionState = {
   ok?: boolean;
@@ -53,7 +54,7 @@ function errorMessage(error: unknown, t: Translator): string {
     const key = `errors.${error.code}`;
     return t.has(key) ? t(key) : error.message;
   }
-  console.error("Unexpected action error:", error instanceof Error ? error.message : error);
+  console.error("Unexpected action error:", describeError(error));
   return t("errors.unexpected");
 }
 

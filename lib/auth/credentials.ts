@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { loginSchema } from "@/lib/validations/auth";
 import { verifyPassword } from "./password";
 import { checkSecondFactor } from "./two-factor";
+import { describeError } from "@/lib/log";
 
 /** The password was right and the account has 2FA: the sign-in needs a code (or the code was wrong). */
 export class SecondFactorNeeded extends Error {
@@ -37,7 +38,7 @@ async function notifyLockout(user: { id: string; email: string; name: string; lo
     const { sendLockoutEmail } = await import("./lockout-email");
     await sendLockoutEmail(user, until);
   } catch (error) {
-    console.warn("Lockout email not sent:", error instanceof Error ? error.message : error);
+    console.warn("Lockout email not sent:", describeError(error));
   }
 }
 

@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { hashPassword } from "./password";
 import { consumeToken, hashToken, issueToken, peekToken, revokeTokens, TOKEN_KINDS, type TokenCheck } from "./tokens";
+import { describeError } from "@/lib/log";
 
 export const RESET_TOKEN_TTL_MINUTES = 30;
 /** Reset emails per account and window, whatever the number of IPs asking: no mail-bombing a victim. */
@@ -86,7 +87,7 @@ export async function requestPasswordReset(
       });
     } catch (error) {
       // Never surfaced to the requester: an error only for existing accounts would reveal them.
-      console.error("[password-reset] reset email not sent:", error instanceof Error ? error.message : error);
+      console.error("[password-reset] reset email not sent:", describeError(error));
     }
   };
   if (input.defer) input.defer(task);

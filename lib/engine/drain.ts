@@ -5,7 +5,9 @@ import { getDb } from "@/db/client";
 import { strategiesForEvent, type PlanRow } from "@/db/queries/strategies";
 import { signalEvents, signals, type SignalEvent } from "@/db/schema";
 import { getQueue } from "@/lib/queue";
-import { executeForStrategy } from "./execute";
+import { ExchangeError } from "@/lib/exchanges";
+import { executeForStrategy, recordExecution, RetryLater } from "./execute";
+import { describeError } from "@/lib/log";
 
 export const SIGNAL_QUEUE = "signals";
 const JOB_LEASE_MS = 120_000;
@@ -13,7 +15,17 @@ const SIGNAL_LEASE_MS = 90_000;
 const ACCOUNT_CONCURRENCY = 4;
 const MAX_ATTEMPTS = 8;
 
-type EventResult = "done" | "retry";
+// "wait": another drain holds the signal or an earlier event comes first (not a failure);
+// "retry": something failed and counts toward the poison limit.
+type EventResult = "done" | "wait" | "retry";
+
+/** The drain lost its lease on the signal: another drain may be working on it, so nothing is sent. */
+export class LeaseLostError extends Error {
+  constructor() {
+    super("signal lease lost");
+    this.name = "LeaseLostError";
+  }
+}
 
 async function leaseSignal(signalId: string, token: string): Promise<boolean> {
   const db = await getDb();
@@ -39,23 +51,34 @@ async function releaseSignal(signalId: string, token: string) {
 }
 
 /** Strategies on different accounts run in parallel (bounded); on one account, one after another. */
-async function fanOut(event: SignalEvent, rows: PlanRow[]) {
+async function fanOut(event: SignalEvent, rows: PlanRow[], guard: () => Promise<void>) {
   const byAccount = new Map<string, PlanRow[]>();
   for (const row of rows) byAccount.set(row.strategy.accountId, [...(byAccount.get(row.strategy.accountId) ?? []), row]);
   const groups = [...byAccount.values()];
+  let deferred: Error | undefined;
   const worker = async () => {
     for (let group = groups.shift(); group; group = groups.shift()) {
       for (const row of group) {
+        if (deferred instanceof LeaseLostError) return;
         try {
-          await executeForStrategy(event, row);
+          await executeForStrategy(event, row, guard);
         } catch (error) {
-          // One strategy's failure (a decryption error, an exchange outage) must not stop the others.
-          console.error(`Strategy ${row.strategy.id} failed on event ${event.id}:`, error instanceof Error ? error.message : error);
+          if (error instanceof LeaseLostError || error instanceof RetryLater) {
+            deferred ??= error;
+            continue;
+          }
+          // One strategy's failure (a decryption error, an exchange outage) must not stop the others;
+          // it is recorded so the trader sees it.
+          const code = error instanceof ExchangeError ? error.code : "unknown";
+          console.error(`Strategy ${row.strategy.id} failed on event ${event.id}: ${code}`);
+          await recordExecution({ strategyId: row.strategy.id, eventId: event.id, leg: event.action, outcome: "failed", reason: code }).catch(() => {});
         }
       }
     }
   };
+  // Every worker finishes before the event is settled or handed back: nothing runs on after the lease.
   await Promise.all(Array.from({ length: Math.min(ACCOUNT_CONCURRENCY, groups.length) }, worker));
+  if (deferred) throw deferred;
 }
 
 /**
@@ -64,23 +87,50 @@ async function fanOut(event: SignalEvent, rows: PlanRow[]) {
  */
 export async function processEvent(eventId: string, token: string): Promise<EventResult> {
   const db = await getDb();
-  const [event] = await db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
-  if (!event || event.status !== "queued") return "done";
-  if (!(await leaseSignal(event.signalId, token))) return "retry";
+  const [first] = await db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
+  if (!first || first.status !== "queued") return "done";
+  if (!(await leaseSignal(first.signalId, token))) return "wait";
   try {
+    // Read again under the lease: another drain may have finished it meanwhile.
+    const [event] = await db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
+    if (!event || event.status !== "queued") return "done";
     const [earlier] = await db
       .select({ id: signalEvents.id })
       .from(signalEvents)
       .where(and(eq(signalEvents.signalId, event.signalId), eq(signalEvents.status, "queued"), lt(signalEvents.seq, event.seq)))
       .limit(1);
-    if (earlier) return "retry";
+    if (earlier) return "wait";
     const rows = await strategiesForEvent(event.signalId, event.symbol, event.testStrategyId);
-    await fanOut(event, rows);
+    const guard = async () => {
+      if (!(await leaseSignal(event.signalId, token))) throw new LeaseLostError();
+    };
+    await fanOut(event, rows, guard);
     await db.update(signalEvents).set({ status: "done", processedAt: new Date() }).where(eq(signalEvents.id, event.id));
     return "done";
   } finally {
-    await releaseSignal(event.signalId, token);
+    await releaseSignal(first.signalId, token);
   }
+}
+
+const STALE_EVENT_MS = 2 * 60 * 1000;
+const globalForRequeue = globalThis as unknown as { __sbRequeuedAt?: number };
+
+/**
+ * Backstop for an event whose job was lost (a crash between storing the event and queueing it): queued
+ * events older than two minutes get a new job. A duplicate job is harmless: the event is done once.
+ */
+async function requeueStaleEvents() {
+  if (Date.now() - (globalForRequeue.__sbRequeuedAt ?? 0) < 60_000) return;
+  globalForRequeue.__sbRequeuedAt = Date.now();
+  const db = await getDb();
+  const stale = await db
+    .select({ id: signalEvents.id })
+    .from(signalEvents)
+    .where(and(eq(signalEvents.status, "queued"), lt(signalEvents.receivedAt, new Date(Date.now() - STALE_EVENT_MS))))
+    .limit(100);
+  if (stale.length === 0) return;
+  const queue = await getQueue();
+  for (const e of stale) await queue.enqueue(SIGNAL_QUEUE, { eventId: e.id });
 }
 
 /** Drains the signal queue until it is empty or the time budget is spent; safe to run many at once. */
@@ -89,6 +139,7 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
   const token = randomUUID();
   const deadline = Date.now() + budgetMs;
   let processed = 0;
+  await requeueStaleEvents().catch((error: unknown) => console.warn("Requeue of stale events failed:", describeError(error)));
   while (Date.now() < deadline) {
     const jobs = await queue.claim(SIGNAL_QUEUE, { leaseMs: JOB_LEASE_MS, limit: 5 });
     if (jobs.length === 0) break;
@@ -105,12 +156,20 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
       try {
         result = eventId ? await processEvent(eventId, token) : "done";
       } catch (error) {
-        console.error(`Signal event ${eventId} failed:`, error instanceof Error ? error.message : error);
-        result = "retry";
+        if (error instanceof LeaseLostError || error instanceof RetryLater) {
+          result = "wait";
+        } else {
+          console.error(`Signal event ${eventId} failed:`, describeError(error));
+          result = "retry";
+        }
       }
       if (result === "done") {
         await queue.ack(SIGNAL_QUEUE, job);
         processed += 1;
+      } else if (result === "wait") {
+        // Waiting is not failing: a fresh job (attempts from zero) replaces this one.
+        await queue.enqueue(SIGNAL_QUEUE, { eventId }, { delayMs: 500 });
+        await queue.ack(SIGNAL_QUEUE, job);
       } else {
         await queue.release(SIGNAL_QUEUE, job, { delayMs: 500 });
       }

@@ -1,6 +1,6 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { recordExchangeResult } from "@/db/queries/orders";
@@ -21,6 +21,14 @@ import { placeFollowUps } from "./follow-ups";
 import { throttled } from "./throttle";
 
 export type ExecutionOutcome = "sent" | "skipped" | "failed" | "unknown";
+
+/** A row another drain may still be sending: the event is tried again later, not marked done. */
+export class RetryLater extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "RetryLater";
+  }
+}
 
 export async function recordExecution(values: {
   strategyId: string;
@@ -63,12 +71,12 @@ export function resultOf(order: ExchangeOrder) {
 }
 
 /** Books a known exchange state of one of our rows: status, fill, position, follow-ups. */
-export async function settle(row: OrderRow, order: ExchangeOrder, client: ExchangeClient) {
+export async function settle(row: OrderRow, order: ExchangeOrder, client: ExchangeClient, opts: { followUps?: boolean } = {}) {
   await recordExchangeResult(row.id, resultOf(order));
   const market = await client.market(row.symbol).catch(() => null);
   const base = market?.base ?? row.symbol.split("/")[0]!;
   const moved = await applyFill(row, { filled: order.filled, average: order.average, fee: order.fee?.cost ?? null, feeCurrency: order.fee?.currency ?? null }, base);
-  if (row.leg === "buy" && new Decimal(moved).gt(0)) await placeFollowUps(row, order, moved, client);
+  if (opts.followUps !== false && row.leg === "buy" && new Decimal(moved).gt(0)) await placeFollowUps(row, order, moved, client);
 }
 
 /**
@@ -76,7 +84,11 @@ export async function settle(row: OrderRow, order: ExchangeOrder, client: Exchan
  * exchange (a crash, a lost answer), the order is looked up by its client id first and sent only when the
  * exchange has never seen it.
  */
-export async function sendRow(row: OrderRow, client: ExchangeClient, opts: { lookFirst: boolean; referencePrice?: string }) {
+export async function sendRow(
+  row: OrderRow,
+  client: ExchangeClient,
+  opts: { lookFirst: boolean; referencePrice?: string; guard?: () => Promise<void> },
+) {
   if (opts.lookFirst) {
     const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
     if (found) {
@@ -84,6 +96,8 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: { loo
       return { status: found.status as string };
     }
   }
+  // The last check before money moves: this drain still holds the signal (throws when it does not).
+  await opts.guard?.();
   try {
     const order = await throttled(client, () =>
       client.createOrder({
@@ -101,6 +115,12 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: { loo
   } catch (error) {
     if (!isUnknownOutcome(error)) {
       const e = error instanceof ExchangeError ? error : new ExchangeError("unknown", "order failed");
+      // "Duplicate order sent" means an order with our id is live: that order is ours, not a refusal.
+      const live = e.code === "invalid_order" ? await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null) : null;
+      if (live) {
+        await settle(row, live, client);
+        return { status: live.status as string };
+      }
       await recordExchangeResult(row.id, { status: "rejected", error: { code: e.code, message: e.message } });
       return { status: "rejected", error: e };
     }
@@ -130,16 +150,16 @@ async function cancelStrategyOrders(row: PlanRow, client: ExchangeClient) {
     const result = await throttled(client, () => client.cancelOrder(o.exchangeOrderId!, o.symbol)).catch((e: unknown) => e);
     if (result instanceof ExchangeError && result.code === "order_not_found") {
       const found = await client.findOrderByClientId(o.clientOrderId, o.symbol).catch(() => null);
-      if (found) await settle(o, found, client);
+      if (found) await settle(o, found, client, { followUps: false });
     } else if (!(result instanceof Error)) {
-      await settle(o, result as ExchangeOrder, client);
+      await settle(o, result as ExchangeOrder, client, { followUps: false });
     }
   }
   return open.length;
 }
 
 /** One event for one strategy: gate, size, write the row, send once, record what happened. */
-export async function executeForStrategy(event: SignalEvent, row: PlanRow): Promise<ExecutionOutcome> {
+export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard?: () => Promise<void>): Promise<ExecutionOutcome> {
   const action = event.action as SignalAction;
   const leg = action;
   const strategy = row.strategy;
@@ -156,6 +176,8 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow): Prom
 
   const account = await getAccountForTrading(strategy.userId, strategy.accountId);
   if (!account) return skip("account_off");
+  // Test signals trade on paper only, whoever sent them.
+  if (event.test && account.exchange !== "paper") return skip("account_off");
   const client = await clientForAccount(account);
 
   if (action === "cancel") {
@@ -170,7 +192,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow): Prom
     .select()
     .from(orders)
     .where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
-  if (existing) return resume(existing, event, client);
+  if (existing) return resume(existing, event, client, guard);
 
   if (strategy.maxOpenOrders !== null) {
     const open = await db
@@ -225,16 +247,34 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow): Prom
     .returning();
   if (!written) {
     const [other] = await db.select().from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
-    return other ? resume(other, event, client) : "failed";
+    return other ? resume(other, event, client, guard) : "failed";
   }
-  const sent = await sendRow(written, client, { lookFirst: false, referencePrice: price });
+  const sent = await sendRow(written, client, { lookFirst: false, referencePrice: price, guard });
   return finish(written, event, sent);
 }
 
-async function resume(row: OrderRow, event: SignalEvent, client: ExchangeClient): Promise<ExecutionOutcome> {
-  if (row.status === "sending" || row.status === "unknown") {
-    const sent = await sendRow(row, client, { lookFirst: true, referencePrice: event.price ?? undefined });
-    return finish(row, event, sent);
+// A live drain sends within seconds of writing its row (exchange timeout + shared-budget wait); a row
+// still "sending" after this long belongs to a drain that died.
+const ABANDONED_SEND_MS = 60_000;
+
+async function resume(row: OrderRow, event: SignalEvent, client: ExchangeClient, guard?: () => Promise<void>): Promise<ExecutionOutcome> {
+  if (row.status === "unknown") {
+    // The answer was lost: only ever look it up (here and in the order monitor), never send again.
+    const found = await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null);
+    if (found) await settle(row, found, client);
+    return finish(row, event, { status: found ? found.status : "unknown" });
+  }
+  if (row.status === "sending") {
+    const db = await getDb();
+    // Claim the abandoned row first, so two drains cannot both decide to send it.
+    const [claimed] = await db
+      .update(orders)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(orders.id, row.id), eq(orders.status, "sending"), lt(orders.updatedAt, new Date(Date.now() - ABANDONED_SEND_MS))))
+      .returning();
+    if (!claimed) throw new RetryLater("order row is being sent by another drain");
+    const sent = await sendRow(claimed, client, { lookFirst: true, referencePrice: event.price ?? undefined, guard });
+    return finish(claimed, event, sent);
   }
   const outcome: ExecutionOutcome = row.status === "rejected" ? "failed" : "sent";
   await recordExecution({ strategyId: row.strategyId!, eventId: event.id, leg: row.leg!, outcome, orderId: row.id });

@@ -3,6 +3,7 @@ import Decimal from "decimal.js";
 import { getDb } from "@/db/client";
 import { getUserStrategy } from "@/db/queries/strategies";
 import { orders, type OrderRow } from "@/db/schema";
+import { mayTrade } from "./may-trade";
 import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type ExchangeOrder } from "@/lib/exchanges";
 
 /**
@@ -12,6 +13,7 @@ import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type E
 export async function placeFollowUps(entry: OrderRow, filled: ExchangeOrder, heldAmount: string, client: ExchangeClient) {
   const strategy = await getUserStrategy(entry.userId, entry.strategyId!);
   if (!strategy || (!strategy.takeProfitPct && !strategy.stopLossPct) || !filled.average) return;
+  if (!(await mayTrade(entry.userId, entry.accountId))) return;
   const market = await client.market(entry.symbol);
   const amount = floorToStep(heldAmount, market.amountStep);
   const db = await getDb();

@@ -29,7 +29,7 @@ export async function cancelAllOpenOrdersForUser(userId: string) {
       }
       const result = client ? await client.cancelOrder(o.exchangeOrderId, o.symbol).catch(() => null) : null;
       if (result && client) {
-        await settle(o, result, client);
+        await settle(o, result, client, { followUps: false });
         canceled += 1;
       } else {
         failed += 1;

@@ -7,9 +7,12 @@ import { recordExchangeResult } from "@/db/queries/orders";
 import { orders, type OrderRow } from "@/db/schema";
 import { clientForAccount, type ExchangeClient } from "@/lib/exchanges";
 import { sendRow, settle } from "./execute";
+import { mayTrade } from "./may-trade";
 import { throttled } from "./throttle";
+import { describeError } from "@/lib/log";
 
 const GIVE_UP_MS = 2 * 60 * 1000;
+
 
 /** Cancels the other exit of the same entry; answers true when that one had already filled. */
 async function cancelSibling(row: OrderRow, client: ExchangeClient): Promise<boolean> {
@@ -39,6 +42,8 @@ async function cancelSibling(row: OrderRow, client: ExchangeClient): Promise<boo
 
 async function syncRow(row: OrderRow, client: ExchangeClient, prices: Map<string, string | null>) {
   if (row.type === "stop") {
+    // A kill switch stops new orders at once, protective exits included.
+    if (!(await mayTrade(row.userId, row.accountId))) return;
     if (!prices.has(row.symbol)) prices.set(row.symbol, await throttled(client, () => client.ticker(row.symbol)).then((t) => t.last, () => null));
     const price = prices.get(row.symbol);
     if (!price || !row.triggerPrice || new Decimal(price).gt(row.triggerPrice)) return;
@@ -54,7 +59,7 @@ async function syncRow(row: OrderRow, client: ExchangeClient, prices: Map<string
     const [armed] = await db
       .update(orders)
       .set({ type: "market", status: "sending", updatedAt: new Date() })
-      .where(and(eq(orders.id, row.id), eq(orders.type, "stop")))
+      .where(and(eq(orders.id, row.id), eq(orders.type, "stop"), eq(orders.status, "open")))
       .returning();
     if (!armed) return;
     await sendRow(armed, client, { lookFirst: true, referencePrice: price });
@@ -104,7 +109,7 @@ export async function syncOrders({ budgetMs = 25_000 }: { budgetMs?: number } = 
         await syncRow(row, client, prices);
         checked += 1;
       } catch (error) {
-        console.warn(`Order ${row.id} could not be synced:`, error instanceof Error ? error.message : error);
+        console.warn(`Order ${row.id} could not be synced:`, describeError(error));
       }
     }
   }

@@ -12,13 +12,12 @@ export type TestSignalResult =
   | { ok: true; eventId: string; execution: { outcome: string; reason: string | null } | null }
   | { ok: false; reason: "paper_only" | "signal_disabled" | "rejected" };
 
-async function ownOrigin() {
+/** The app's own address: APP_URL, or a loopback host; never a host a request made up. */
+async function ownOrigin(): Promise<string | null> {
   const configured = env().APP_URL;
   if (configured) return configured.replace(/\/$/, "");
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "127.0.0.1:3000";
-  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("127.0.0.1") || host.startsWith("localhost") ? "http" : "https");
-  return `${proto}://${host}`;
+  const host = (await headers()).get("host") ?? "";
+  return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host) ? `http://${host}` : null;
 }
 
 /**
@@ -42,7 +41,9 @@ export async function sendTestSignal(opts: { userId: string; strategy: Strategy;
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = createHmac("sha256", signal.secretHash).update(`${timestamp}.${body}`).digest("hex");
-  const res = await fetch(`${await ownOrigin()}/api/webhooks/signals/${encodeURIComponent(signal.name)}`, {
+  const origin = await ownOrigin();
+  if (!origin) return { ok: false, reason: "rejected" };
+  const res = await fetch(`${origin}/api/webhooks/signals/${encodeURIComponent(signal.name)}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-Timestamp": timestamp, "X-Signature": signature },
     body,

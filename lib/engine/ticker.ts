@@ -1,4 +1,5 @@
 import "server-only";
+import { describeError } from "@/lib/log";
 
 const TICK_MS = 5_000;
 const globalForTicker = globalThis as unknown as { __sbTicker?: NodeJS.Timeout };
@@ -18,7 +19,7 @@ export function startInProcessCron() {
         await drainSignals({ budgetMs: 4_000 });
         await syncOrders({ budgetMs: 4_000 });
       })
-      .catch((error: unknown) => console.warn("In-process cron:", error instanceof Error ? error.message : error))
+      .catch((error: unknown) => console.warn("In-process cron:", describeError(error)))
       .finally(() => {
         running = false;
       });

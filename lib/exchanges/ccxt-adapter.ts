@@ -138,7 +138,7 @@ function toStatus(o: CcxtOrder): OrderStatus {
 }
 
 function toOrder(o: CcxtOrder): ExchangeOrder {
-  const cost = o.cost ?? (o.filled && o.average ? new Decimal(o.filled).mul(o.average).toNumber() : 0);
+  const cost = o.cost ?? (o.filled && o.average ? new Decimal(o.filled).mul(o.average).toFixed() : "0");
   return {
     id: String(o.id),
     clientOrderId: o.clientOrderId ?? null,

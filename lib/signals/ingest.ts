@@ -57,6 +57,9 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     return fail(413, "payload_too_large", `The body is larger than ${MAX_SIGNAL_BODY_BYTES} bytes: send only the signal fields.`);
   }
 
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(input.name)) {
+    return fail(404, "not_found", "No enabled signal has that name: check the webhook URL.");
+  }
   const db = await getDb();
   const [signal] = await db
     .select({ id: signals.id, enabled: signals.enabled, secretHash: signals.secretHash })

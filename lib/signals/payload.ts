@@ -33,7 +33,8 @@ function toDate(value: number | string): Date | null {
   if (typeof value === "number" || /^\d+(\.\d+)?$/.test(value.trim())) {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) return null;
-    return new Date(n < MS_THRESHOLD ? n * 1000 : n);
+    const date = new Date(n < MS_THRESHOLD ? n * 1000 : n);
+    return Number.isNaN(date.getTime()) ? null : date;
   }
   const text = value.trim();
   if (!ISO_8601.test(text)) return null;
@@ -152,6 +153,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 export function parseSignalBody(rawText: string): ParseSignalResult {
+  // PostgreSQL text cannot hold NUL; such a body is refused as bad input, not stored half-way.
+  if (rawText.includes("\u0000") || /\\u0000/i.test(rawText)) {
+    return { ok: false, status: 400, message: "The body contains a NUL character (\\u0000): remove it." };
+  }
   let json: unknown;
   try {
     json = JSON.parse(rawText);

@@ -5,6 +5,7 @@ import { createUser } from "@/db/queries/users";
 import { insertStrategy, setSymbolSwitch, setTradingEnabled, updateStrategy } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
 import { drainSignals, processEvent, syncOrders } from "@/lib/engine";
+import { RetryLater } from "@/lib/engine/execute";
 import { resetEnvForTests } from "@/lib/env";
 import { deterministicClientOrderId, floorToStep } from "@/lib/exchanges";
 import { getQueue, resetQueueForTests } from "@/lib/queue";
@@ -66,7 +67,7 @@ beforeAll(async () => {
   signalId = signal!.id;
   for (const name of ["ann", "ben", "cat"]) {
     const apiKey = `key-${name}-0000`;
-    sim.addAccount({ apiKey, secret: `secret-${name}-0000`, balances: { USDT: "5000" } });
+    sim.addAccount({ apiKey, secret: `secret-${name}-0000`, balances: { USDT: "50000" } });
     const user = await createUser({ name, email: `${name}@example.com`, passwordHash: "$argon2id$fake", autoApprove: true });
     const { account } = await addExchangeAccount(
       user.id,
@@ -170,6 +171,8 @@ for (const driver of ["postgres", "upstash"] as const) {
       type: "market",
       amount: "0.01",
       status: "sending",
+      // Written by a drain that died over a minute ago (a live one would still be sending it).
+      updatedAt: new Date(Date.now() - 5 * 60_000),
     });
     const before = simOrders(t.apiKey).length;
     await drainSignals({ budgetMs: 15_000 });
@@ -177,7 +180,10 @@ for (const driver of ["postgres", "upstash"] as const) {
     expect(simOrders(t.apiKey).length).toBe(before + 1);
     expect(simOrders(t.apiKey).at(-1)!.clientOrderId).toBe(deterministicClientOrderId(eventId, t.strategyId, "buy"));
     // And a drain that died after sending: the order is found on the exchange, never sent twice.
-    await testDb.db.update(orders).set({ status: "sending" }).where(and(eq(orders.strategyId, t.strategyId), eq(orders.eventId, eventId)));
+    await testDb.db
+      .update(orders)
+      .set({ status: "sending", updatedAt: new Date(Date.now() - 5 * 60_000) })
+      .where(and(eq(orders.strategyId, t.strategyId), eq(orders.eventId, eventId)));
     await testDb.db.delete(strategyExecutions).where(eq(strategyExecutions.eventId, eventId));
     await testDb.db.update(signalEvents).set({ status: "queued" }).where(eq(signalEvents.id, eventId));
     expect(await processEvent(eventId, "second-drain")).toBe("done");
@@ -189,7 +195,7 @@ for (const driver of ["postgres", "upstash"] as const) {
     const buy = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `order-buy-${driver}` });
     const close = await post({ action: "close", symbol: "BTC/USDT", price: "61000", id: `order-close-${driver}` });
     // The close's job is claimed first; it must wait for the buy.
-    expect(await processEvent(String(close.body.eventId), "drain-a")).toBe("retry");
+    expect(await processEvent(String(close.body.eventId), "drain-a")).toBe("wait");
     const positionOf = async () =>
       (await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, t.strategyId)))[0]?.amount ?? "0";
     const before = await positionOf();
@@ -204,6 +210,42 @@ for (const driver of ["postgres", "upstash"] as const) {
     expect(sold.amount).toBe(floorToStep(held, "0.00001"));
     // Everything sellable is sold; what is left is dust below the market's amount step.
     expect(Number(await positionOf())).toBeLessThan(0.00001 + 1e-12);
+  });
+
+  it("a row another drain is still sending, or whose answer was lost, is never sent again", async () => {
+    const t = traders[0]!;
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `live-row-${driver}` });
+    const eventId = String(answer.body.eventId);
+    const row = {
+      userId: t.userId, accountId: t.accountId, source: "signal", strategyId: t.strategyId, eventId, leg: "buy",
+      clientOrderId: deterministicClientOrderId(eventId, t.strategyId, "buy"), symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01",
+    };
+    await testDb.db.insert(orders).values({ ...row, status: "sending" });
+    const before = simOrders(t.apiKey).length;
+    await expect(processEvent(eventId, "drain-b")).rejects.toThrow(RetryLater);
+    expect(simOrders(t.apiKey).length).toBe(before);
+    await testDb.db.update(orders).set({ status: "unknown", updatedAt: new Date(Date.now() - 5 * 60_000) }).where(eq(orders.clientOrderId, row.clientOrderId));
+    await drainSignals({ budgetMs: 10_000 });
+    expect(simOrders(t.apiKey).length).toBe(before);
+    expect((await executionsOf(t.strategyId)).find((e) => e.eventId === eventId)?.outcome).toBe("unknown");
+    // The order monitor gives up on it after two minutes without a trace on the exchange.
+    await testDb.db.update(orders).set({ updatedAt: new Date(Date.now() - 5 * 60_000) }).where(eq(orders.clientOrderId, row.clientOrderId));
+    await syncOrders({ budgetMs: 5_000 });
+    const [given] = await testDb.db.select().from(orders).where(eq(orders.clientOrderId, row.clientOrderId));
+    expect(given).toMatchObject({ status: "rejected", error: { code: "not_placed" } });
+  });
+
+  it("an event waiting behind a busy signal is not given up on", async () => {
+    const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `waiting-${driver}` });
+    await testDb.db.update(signals).set({ drainToken: "someone-else", drainLeaseUntil: new Date(Date.now() + 60_000) }).where(eq(signals.id, signalId));
+    for (let i = 0; i < 12; i++) await drainSignals({ budgetMs: 300 });
+    const [waiting] = await testDb.db.select().from(signalEvents).where(eq(signalEvents.id, String(answer.body.eventId)));
+    expect(waiting!.status).toBe("queued");
+    await testDb.db.update(signals).set({ drainToken: null, drainLeaseUntil: null }).where(eq(signals.id, signalId));
+    await new Promise((r) => setTimeout(r, 600));
+    await drainSignals({ budgetMs: 10_000 });
+    const [done] = await testDb.db.select().from(signalEvents).where(eq(signalEvents.id, String(answer.body.eventId)));
+    expect(done!.status).toBe("done");
   });
 
   it("each kill switch stops the very next event", async () => {

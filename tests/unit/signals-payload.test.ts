@@ -268,3 +268,12 @@ describe("OpenAPI document", () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 });
+
+describe("bad input that must not reach the database", () => {
+  it("refuses NUL characters and impossible timestamps as 400", () => {
+    const withNul = parseSignalBody(JSON.stringify({ action: "buy", symbol: "BTCUSDT", comment: "a\u0000b" }));
+    expect(withNul).toMatchObject({ ok: false, status: 400 });
+    const farFuture = parseSignalBody(JSON.stringify({ action: "buy", symbol: "BTCUSDT", timestamp: 1e20 }));
+    expect(farFuture).toMatchObject({ ok: false, status: 400 });
+  });
+});

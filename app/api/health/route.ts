@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDbHandle } from "@/db/client";
 import pkg from "@/package.json";
+import { describeError } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ export async function GET() {
       database: { status: "ok", driver, latencyMs: Math.round(performance.now() - started) },
     });
   } catch (error) {
-    console.error("Health check: database unavailable:", error instanceof Error ? error.message : error);
+    console.error("Health check: database unavailable:", describeError(error));
     return Response.json(
       { status: "degraded", version: pkg.version, database: { status: "unavailable" } },
       { status: 503 },

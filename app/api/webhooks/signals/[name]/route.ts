@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { getQueue } from "@/lib/queue";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { MAX_SIGNAL_BODY_BYTES, clientIp, ingestSignal, readTextCapped, type RateLimitCheck } from "@/lib/signals";
+import { describeError } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +27,7 @@ const perSignalLimit: RateLimitCheck = async (key) => {
     });
     return { allowed, retryAfterMs };
   } catch (error) {
-    console.error("Signal rate limiter unavailable, allowing:", error instanceof Error ? error.message : error);
+    console.error("Signal rate limiter unavailable, allowing:", describeError(error));
     return { allowed: true, retryAfterMs: 0 };
   }
 };
@@ -61,7 +62,7 @@ export async function POST(request: Request, ctx: { params: Promise<{ name: stri
         import("@/lib/engine")
           .then((m) => m.drainSignals({ budgetMs: 20_000 }))
           .catch((error: unknown) => {
-            console.error("Signal drain after ingest failed:", error instanceof Error ? error.message : error);
+            console.error("Signal drain after ingest failed:", describeError(error));
           }),
       );
     }

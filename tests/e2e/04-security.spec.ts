@@ -1,0 +1,93 @@
+import { expect, test, type Page } from "@playwright/test";
+import { firstAdmin, PASSWORD, Person } from "./support";
+
+/** Reads the newest email of a kind for an address from the dev mailbox and returns its first link. */
+async function mailLink(page: Page, to: string, kind: string) {
+  let link = "";
+  await expect(async () => {
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
+    const mail = page.locator(`[data-testid="mail-item"][data-kind="${kind}"]`).first();
+    await expect(mail).toBeVisible({ timeout: 1_000 });
+    const text = (await mail.getByTestId("mail-text").textContent()) ?? "";
+    link = /https?:\/\/\S+/.exec(text)?.[0] ?? "";
+    expect(link).not.toBe("");
+  }).toPass({ timeout: 15_000 });
+  return new URL(link).pathname + new URL(link).search;
+}
+
+test.describe.serial("account security: lockout, password reset, audit trail", () => {
+  let admin: Person;
+  let victim: Person;
+
+  test.beforeAll(async ({ browser }) => {
+    admin = await firstAdmin(browser);
+    victim = await Person.create(browser, "Vic Tim");
+    await victim.register();
+    await victim.page.goto("/login");
+  });
+
+  test.afterAll(async () => {
+    await Promise.all([admin, victim].map((p) => p?.close()));
+  });
+
+  test("five wrong passwords lock the account with the usual message, and the owner gets an email", async () => {
+    const page = victim.page;
+    await page.context().clearCookies();
+    for (let i = 0; i < 5; i++) {
+      await victim.login("not-my-password-1");
+      await expect(page.getByTestId("form-message")).toContainText("The email or password is incorrect.");
+    }
+    // Even the right password is refused now, with the same words.
+    await victim.login(PASSWORD);
+    await expect(page.getByTestId("form-message")).toContainText("The email or password is incorrect.");
+    await mailLink(page, victim.email, "lockout");
+    await page.screenshot({ path: "screenshots/mailbox-lockout-en.png", fullPage: true });
+  });
+
+  test("a password reset by email lets the owner back in, once", async () => {
+    const page = victim.page;
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await page.getByLabel("Email").fill(victim.email);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await expect(page.getByTestId("form-message")).toContainText("If an account exists for that address");
+    const link = await mailLink(page, victim.email, "password_reset");
+
+    await page.goto(link);
+    await page.getByLabel("New password", { exact: true }).fill("a-brand-new-password");
+    await page.getByLabel("Confirm new password").fill("a-brand-new-password");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByTestId("reset-done")).toBeVisible();
+    await page.screenshot({ path: "screenshots/reset-done-en.png", fullPage: true });
+
+    // The lock is lifted with the reset: the new password works at once.
+    await victim.login("a-brand-new-password");
+    await expect(page).toHaveURL(/\/pending/);
+
+    // The same link again: a clear page, not a form.
+    await page.goto(link);
+    await expect(page.getByTestId("reset-link-problem")).toHaveAttribute("data-reason", "used");
+    await expect(page.getByRole("link", { name: "Request a new link" })).toBeVisible();
+    await page.screenshot({ path: "screenshots/reset-used-en.png", fullPage: true });
+    await page.goto("/reset-password?token=not-a-real-token");
+    await expect(page.getByTestId("reset-link-problem")).toHaveAttribute("data-reason", "invalid");
+  });
+
+  test("the admin sees it all in the audit log, filtered", async ({ baseURL }) => {
+    const page = admin.page;
+    await page.goto(`/admin/audit?group=login&email=${encodeURIComponent(victim.email)}`);
+    await expect(page.locator('[data-testid="audit-row"][data-action="login.lockout"]')).toHaveCount(1);
+    await expect(page.locator('[data-testid="audit-row"][data-action="login.failure"]')).toHaveCount(5);
+    await page.goto(`/admin/audit?group=password&email=${encodeURIComponent(victim.email)}`);
+    await expect(page.locator('[data-testid="audit-row"][data-action="password.reset"]')).toHaveCount(1);
+    await page.screenshot({ path: "screenshots/admin-audit-en.png", fullPage: true });
+    await admin.context.addCookies([{ name: "NEXT_LOCALE", value: "ru", url: baseURL! }]);
+    await page.goto("/admin/audit");
+    await expect(page.getByRole("heading", { name: "Журнал аудита" })).toBeVisible();
+    await page.screenshot({ path: "screenshots/admin-audit-ru.png", fullPage: true });
+    await page.goto("/dashboard/settings");
+    await expect(page.getByText("Активность безопасности")).toBeVisible();
+    await page.screenshot({ path: "screenshots/settings-security-ru.png", fullPage: true });
+    await admin.context.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL! }]);
+  });
+});
