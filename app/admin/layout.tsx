@@ -1,3 +1,4 @@
+import { TwoFactorRequiredBanner } from "@/components/auth/two-factor-required-banner";
 import { AppShell } from "@/components/shell/app-shell";
 import { requirePageUser } from "@/lib/auth/session";
 
@@ -5,6 +6,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const user = await requirePageUser("admin.view", "/admin");
   return (
     <AppShell user={user} section="admin">
+      <TwoFactorRequiredBanner user={user} />
       {children}
     </AppShell>
   );

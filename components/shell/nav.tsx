@@ -12,6 +12,7 @@ import {
   Shield,
   Radio,
   ScrollText,
+  SlidersHorizontal,
   Users,
   Wallet,
   Workflow,
@@ -19,7 +20,7 @@ import {
 } from "lucide-react";
 import { cn } from "@/lib/utils";
 
-type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "settings" | "admin" | "users" | "signals" | "audit" | "backToDashboard";
+type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "settings" | "admin" | "users" | "signals" | "audit" | "platform" | "backToDashboard";
 type NavItem = { key: NavKey; href: string; icon: LucideIcon; exact?: boolean };
 
 export type ShellSection = "dashboard" | "admin";
@@ -43,6 +44,7 @@ const SECTIONS: Record<ShellSection, { heading: "trading" | "administration"; it
       { key: "users", href: "/admin/users", icon: Users },
       { key: "signals", href: "/admin/signals", icon: Radio },
       { key: "audit", href: "/admin/audit", icon: ScrollText },
+      { key: "platform", href: "/admin/settings", icon: SlidersHorizontal },
     ],
   },
 };

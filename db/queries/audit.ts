@@ -47,7 +47,7 @@ export async function listAudit({ userId, action, page = 1, pageSize = 50 }: {
   return { rows, total: total?.value ?? 0 };
 }
 
-export const AUDIT_GROUPS = ["login", "password", "email", "device", "2fa", "role", "user", "account", "strategy", "switch", "signal"] as const;
+export const AUDIT_GROUPS = ["login", "password", "email", "device", "2fa", "role", "user", "account", "strategy", "switch", "signal", "settings"] as const;
 
 /** The audit trail with who it concerns and who acted, filtered by event group and user email. */
 export async function searchAudit(opts: { group?: string; email?: string; userId?: string; page?: number; pageSize?: number }) {

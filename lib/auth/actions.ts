@@ -15,15 +15,24 @@ import { hashPassword } from "./password";
 import { landingFor } from "./roles";
 
 export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
+  // A submitted code field (even empty) means the form is at its second step, which it keeps on errors.
+  const codeStep = data.code !== undefined;
+  const values = (keepCodeStep: boolean): Record<string, string> => (keepCodeStep ? { email: data.email, step: "code" } : { email: data.email });
   const limit = await checkAuthRateLimit("login", (await requestMeta()).ip);
-  if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: { email: data.email } };
+  if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: values(codeStep) };
   try {
-    await signIn("credentials", { email: data.email, password: data.password, redirect: false });
+    // No `code` key without a code: signIn posts every key, and undefined would arrive as "undefined".
+    await signIn("credentials", { email: data.email, password: data.password, ...(data.code ? { code: data.code } : {}), redirect: false });
   } catch (error) {
     if (error instanceof AuthError) {
-      const disabled = error instanceof CredentialsSignin && error.code === "disabled";
+      const code = error instanceof CredentialsSignin ? error.code : undefined;
+      // Right password, 2FA on: ask for (another) code. The password stays in the browser, never in this state.
+      if (code === "2fa_required" || code === "2fa_invalid") {
+        const message = code === "2fa_invalid" ? t("twoFactor.login.invalid") : codeStep ? t("twoFactor.login.codeRequired") : undefined;
+        return { message, values: values(true) };
+      }
       // One message for a wrong password and an unknown email.
-      return { message: t(disabled ? "auth.accountDisabled" : "auth.invalidCredentials"), values: { email: data.email } };
+      return { message: t(code === "disabled" ? "auth.accountDisabled" : "auth.invalidCredentials"), values: values(false) };
     }
     throw error;
   }

@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { Button } from "@/components/ui/button";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
@@ -49,6 +51,17 @@ export default async function SettingsPage() {
           <CardContent>
             <LanguageSwitcher />
           </CardContent>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader className="flex-row flex-wrap items-center justify-between gap-3">
+            <div>
+              <CardTitle>{t("audit.twoFactorTitle")}</CardTitle>
+              <CardDescription>{t("audit.twoFactorBody")}</CardDescription>
+            </div>
+            <Button asChild variant="outline" data-testid="open-two-factor">
+              <Link href="/dashboard/settings/two-factor">{t("audit.twoFactorManage")}</Link>
+            </Button>
+          </CardHeader>
         </Card>
         <Card className="lg:col-span-2" id="security">
           <CardHeader>

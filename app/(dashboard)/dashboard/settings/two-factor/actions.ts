@@ -1,0 +1,73 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import type { getTranslations } from "next-intl/server";
+import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
+import { updateSession } from "@/lib/auth/auth";
+import { requireUser } from "@/lib/auth/session";
+import {
+  cancelEnrolment,
+  confirmEnrolment,
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  startEnrolment,
+} from "@/lib/auth/two-factor";
+import { requestMeta } from "@/lib/request";
+import { twoFactorCodeSchema, twoFactorEmptySchema } from "@/lib/validations/two-factor";
+
+const PATH = "/dashboard/settings/two-factor";
+
+type Translator = Awaited<ReturnType<typeof getTranslations>>;
+
+function codeRequired(t: Translator): ActionState {
+  return { errors: { code: [t("twoFactor.errors.codeRequired")] } };
+}
+
+function invalidCode(t: Translator): ActionState {
+  return { errors: { code: [t("twoFactor.errors.invalidCode")] } };
+}
+
+export const startTwoFactorAction = validatedActionWithUser("dashboard.view", twoFactorEmptySchema, async (_data, { user, t }) => {
+  const started = await startEnrolment(user.id, user.email);
+  if (!started.ok) return { message: t("twoFactor.errors.alreadyEnabled") };
+  revalidatePath(PATH);
+  return { ok: true };
+});
+
+/** Drops an unconfirmed enrolment (a plain form action: nothing to report). */
+export async function cancelTwoFactorAction(): Promise<void> {
+  const user = await requireUser("dashboard.view");
+  await cancelEnrolment(user.id);
+  revalidatePath(PATH);
+}
+
+export const confirmTwoFactorAction = validatedActionWithUser("dashboard.view", twoFactorCodeSchema, async ({ code }, { user, t }) => {
+  if (!code) return codeRequired(t);
+  const result = await confirmEnrolment(user.id, code, await requestMeta());
+  if (!result.ok) {
+    if (result.reason === "invalid") return invalidCode(t);
+    revalidatePath(PATH);
+    return { message: t(result.reason === "already_enabled" ? "twoFactor.errors.alreadyEnabled" : "twoFactor.errors.noPending") };
+  }
+  // The session version was bumped, which ends the user's other sessions. Re-read it into this
+  // session's token so this one stays signed in. No revalidatePath here: a render in this request would
+  // still see the old cookie; the new cookie makes the client refresh the page itself.
+  await updateSession({});
+  return { ok: true, message: t("twoFactor.enabled"), reveal: { codes: result.codes.join("\n") } };
+});
+
+export const regenerateRecoveryCodesAction = validatedActionWithUser("dashboard.view", twoFactorCodeSchema, async ({ code }, { user, t }) => {
+  if (!code) return codeRequired(t);
+  const result = await regenerateRecoveryCodes(user.id, code, await requestMeta());
+  if (!result.ok) return result.reason === "invalid" ? invalidCode(t) : { message: t("twoFactor.errors.notEnrolled") };
+  revalidatePath(PATH);
+  return { ok: true, message: t("twoFactor.regenerated"), reveal: { codes: result.codes.join("\n") } };
+});
+
+export const disableTwoFactorAction = validatedActionWithUser("dashboard.view", twoFactorCodeSchema, async ({ code }, { user, t }) => {
+  if (!code) return codeRequired(t);
+  const result = await disableTwoFactor(user.id, code, await requestMeta());
+  if (!result.ok) return result.reason === "invalid" ? invalidCode(t) : { message: t("twoFactor.errors.notEnrolled") };
+  revalidatePath(PATH);
+  return { ok: true, message: t("twoFactor.disabled") };
+});
