@@ -5,6 +5,7 @@ import type { OrderListRow } from "@/db/queries/orders";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { NativeSelect } from "@/components/ui/native-select";
+import { Pager } from "@/components/ui/pager";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import { OrderStatusBadge } from "./order-status-badge";
@@ -130,15 +131,7 @@ export async function OrderHistory({
           </Table>
           <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
             <span>{t("total", { count: total })}</span>
-            <div className="flex items-center gap-2">
-              <span>{t("pageOf", { page, pages })}</span>
-              <Button asChild variant="outline" size="sm" className={page <= 1 ? "pointer-events-none opacity-50" : ""}>
-                <Link href={href(Math.max(1, page - 1))}>{t("previous")}</Link>
-              </Button>
-              <Button asChild variant="outline" size="sm" className={page >= pages ? "pointer-events-none opacity-50" : ""}>
-                <Link href={href(Math.min(pages, page + 1))}>{t("next")}</Link>
-              </Button>
-            </div>
+            <Pager page={page} pages={pages} href={href} labels={{ previous: t("previous"), next: t("next"), pageOf: t("pageOf", { page, pages }) }} />
           </div>
         </div>
       )}

@@ -5,8 +5,8 @@ import {
   findOrderByExchangeId,
   insertOrderIntent,
   listTrackedOrders,
+  exchangeResultOf,
   recordExchangeResult,
-  type ExchangeResult,
 } from "@/db/queries/orders";
 import type { ExchangeAccount } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -28,18 +28,6 @@ export async function tradingAccount(userId: string, accountId: string): Promise
   if (!account) throw new AppError("not_found", "Account not found");
   if (!account.active) throw new AppError("forbidden", "Account is switched off");
   return { account, client: await clientForAccount(account) };
-}
-
-function resultOf(order: ExchangeOrder): ExchangeResult {
-  return {
-    status: order.status,
-    exchangeOrderId: order.id,
-    filled: order.filled,
-    average: order.average,
-    cost: order.cost,
-    fee: order.fee?.cost ?? null,
-    feeCurrency: order.fee?.currency ?? null,
-  };
 }
 
 export type PlaceOrderOutcome =
@@ -87,7 +75,7 @@ export async function placeManualOrder(userId: string, input: PlaceOrderInput): 
       clientOrderId,
       referencePrice: reference,
     });
-    await recordExchangeResult(row.id, resultOf(order));
+    await recordExchangeResult(row.id, exchangeResultOf(order));
     return { kind: "placed", order };
   } catch (error) {
     if (!isUnknownOutcome(error)) {
@@ -97,7 +85,7 @@ export async function placeManualOrder(userId: string, input: PlaceOrderInput): 
     }
     const found = await client.findOrderByClientId(clientOrderId, market.symbol).catch(() => null);
     if (found) {
-      await recordExchangeResult(row.id, resultOf(found));
+      await recordExchangeResult(row.id, exchangeResultOf(found));
       return { kind: "placed", order: found };
     }
     await recordExchangeResult(row.id, { status: "unknown", error: { code: (error as ExchangeError).code, message: "no answer" } });
@@ -115,7 +103,7 @@ export async function reconcileAccountOrders(userId: string, client: ExchangeCli
     try {
       const found = await client.findOrderByClientId(row.clientOrderId, row.symbol);
       if (found) {
-        await recordExchangeResult(row.id, { ...resultOf(found), error: null });
+        await recordExchangeResult(row.id, { ...exchangeResultOf(found), error: null });
       } else if ((row.status === "unknown" || row.status === "sending") && Date.now() - row.createdAt.getTime() > UNKNOWN_GIVE_UP_MS) {
         await recordExchangeResult(row.id, { status: "rejected", error: { code: "not_placed", message: "the exchange has no such order" } });
       }
@@ -129,7 +117,7 @@ export async function cancelExchangeOrder(userId: string, input: { accountId: st
   const { client } = await tradingAccount(userId, input.accountId);
   const order = await client.cancelOrder(input.orderId, input.symbol);
   const row = await findOrderByExchangeId(userId, input.accountId, input.orderId);
-  if (row) await recordExchangeResult(row.id, resultOf(order));
+  if (row) await recordExchangeResult(row.id, exchangeResultOf(order));
   return order;
 }
 

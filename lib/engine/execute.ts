@@ -3,7 +3,7 @@ import Decimal from "decimal.js";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
-import { recordExchangeResult } from "@/db/queries/orders";
+import { exchangeResultOf, recordExchangeResult } from "@/db/queries/orders";
 import type { PlanRow } from "@/db/queries/strategies";
 import { OPEN_STATUSES } from "@/db/queries/strategies";
 import { orders, strategyExecutions, type OrderRow, type SignalEvent } from "@/db/schema";
@@ -58,21 +58,9 @@ async function existingExecution(strategyId: string, eventId: string, leg: strin
   return row;
 }
 
-export function resultOf(order: ExchangeOrder) {
-  return {
-    status: order.status,
-    exchangeOrderId: order.id,
-    filled: order.filled,
-    average: order.average,
-    cost: order.cost,
-    fee: order.fee?.cost ?? null,
-    feeCurrency: order.fee?.currency ?? null,
-  };
-}
-
 /** Books a known exchange state of one of our rows: status, fill, position, follow-ups. */
 export async function settle(row: OrderRow, order: ExchangeOrder, client: ExchangeClient, opts: { followUps?: boolean } = {}) {
-  await recordExchangeResult(row.id, resultOf(order));
+  await recordExchangeResult(row.id, exchangeResultOf(order));
   const market = await client.market(row.symbol).catch(() => null);
   const base = market?.base ?? row.symbol.split("/")[0]!;
   const moved = await applyFill(row, { filled: order.filled, average: order.average, fee: order.fee?.cost ?? null, feeCurrency: order.fee?.currency ?? null }, base);

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { ScrollText } from "lucide-react";
 import { z } from "zod";
@@ -8,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
+import { Pager } from "@/components/ui/pager";
 import { AUDIT_GROUPS, searchAudit } from "@/db/queries/audit";
 import { requirePageUser } from "@/lib/auth/session";
 
@@ -54,14 +54,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: P
           <AuditTable rows={rows} showUsers />
           <div className="mt-3 flex items-center justify-between text-sm text-muted-foreground">
             <span>{t("total", { count: total })}</span>
-            <div className="flex items-center gap-2">
-              <Button asChild variant="outline" size="sm" className={page <= 1 ? "pointer-events-none opacity-50" : ""}>
-                <Link href={href(Math.max(1, page - 1))}>{t("previous")}</Link>
-              </Button>
-              <Button asChild variant="outline" size="sm" className={page >= pages ? "pointer-events-none opacity-50" : ""}>
-                <Link href={href(Math.min(pages, page + 1))}>{t("next")}</Link>
-              </Button>
-            </div>
+            <Pager page={page} pages={pages} href={href} labels={{ previous: t("previous"), next: t("next") }} />
           </div>
         </>
       )}

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Search, Users } from "lucide-react";
 import { DisableToggle, RoleForm } from "@/components/admin/user-row-actions";
@@ -8,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
+import { Pager } from "@/components/ui/pager";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listUsers } from "@/db/queries/users";
 import { requirePageUser } from "@/lib/auth/session";
@@ -94,15 +94,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           </Table>
           <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
             <span>{t("admin.totalUsers", { count: total })}</span>
-            <div className="flex items-center gap-2">
-              <span>{t("common.pageOf", { page, pages })}</span>
-              <Button asChild variant="outline" size="sm" aria-disabled={page <= 1} className={page <= 1 ? "pointer-events-none opacity-50" : ""}>
-                <Link href={href(Math.max(1, page - 1))}>{t("common.previous")}</Link>
-              </Button>
-              <Button asChild variant="outline" size="sm" aria-disabled={page >= pages} className={page >= pages ? "pointer-events-none opacity-50" : ""}>
-                <Link href={href(Math.min(pages, page + 1))}>{t("common.next")}</Link>
-              </Button>
-            </div>
+            <Pager page={page} pages={pages} href={href} labels={{ previous: t("common.previous"), next: t("common.next"), pageOf: t("common.pageOf", { page, pages }) }} />
           </div>
         </Card>
       )}
