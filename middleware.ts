@@ -1,17 +1,27 @@
-import NextAuth from "next-auth";
-import { NextResponse } from "next/server";
-import { authConfig } from "@/lib/auth/auth.config";
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
 import { homeFor, ROLES } from "@/lib/auth/roles";
 
 // Edge runtime. A gate only: pages, actions and route handlers check again on the server.
-const { auth } = NextAuth(authConfig);
 
 const AUTH_PAGES = ["/login", "/register"];
 
-export default auth((req) => {
+/**
+ * Reads the session token without writing it back. Auth.js's middleware wrapper re-issues the cookie
+ * on every request; a prefetch answered after a sign-out (or after a server action re-issued the token)
+ * would then put the old token back in the browser.
+ */
+async function readToken(req: NextRequest) {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) return null;
+  return getToken({ req, secret, secureCookie: req.nextUrl.protocol === "https:" });
+}
+
+export default async function middleware(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  const role = req.auth?.user?.role;
-  const signedIn = Boolean(req.auth?.user?.id);
+  const token = await readToken(req);
+  const role = token?.role;
+  const signedIn = Boolean(token?.id);
   const to = (path: string) => NextResponse.redirect(new URL(path, req.nextUrl));
 
   const wantsDashboard = pathname === "/dashboard" || pathname.startsWith("/dashboard/");
@@ -31,7 +41,7 @@ export default auth((req) => {
   if (wantsAdmin && r < ROLES.admin) return r === ROLES.trader ? to(homeFor(r)) : to(away);
   if (wantsDashboard && r < ROLES.trader) return to(away);
   return NextResponse.next();
-});
+}
 
 export const config = {
   matcher: ["/dashboard/:path*", "/admin/:path*", "/pending", "/login", "/register"],

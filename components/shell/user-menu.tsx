@@ -1,5 +1,6 @@
 "use client";
 
+import { useTransition } from "react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { ChevronDown, LogOut, Shield, UserRound } from "lucide-react";
@@ -26,6 +27,7 @@ function initials(name: string) {
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: number }) {
   const t = useTranslations();
+  const [signingOut, startSignOut] = useTransition();
   return (
     <DropdownMenu>
       <DropdownMenuTrigger
@@ -62,14 +64,15 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
           </DropdownMenuItem>
         ) : null}
         <DropdownMenuSeparator />
-        <form action={logoutAction}>
-          <DropdownMenuItem asChild>
-            <button type="submit" className="w-full" data-testid="sign-out">
-              <LogOut />
-              {t("auth.signOut")}
-            </button>
-          </DropdownMenuItem>
-        </form>
+        {/* Not a <form>: the menu closes (and unmounts its content) before a form inside it could submit. */}
+        <DropdownMenuItem
+          disabled={signingOut}
+          onSelect={() => startSignOut(() => logoutAction())}
+          data-testid="sign-out"
+        >
+          <LogOut />
+          {t("auth.signOut")}
+        </DropdownMenuItem>
       </DropdownMenuContent>
     </DropdownMenu>
   );

@@ -2,6 +2,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { findUserById } from "@/db/queries/users";
 import { authConfig } from "./auth.config";
+import { isSessionVersionProof } from "./fresh-token";
 import { authorizeCredentials, DisabledAccount, metaFrom, SecondFactorNeeded } from "./credentials";
 
 export class AccountDisabledError extends CredentialsSignin {
@@ -42,8 +43,14 @@ export const { handlers, auth, signIn, signOut, unstable_update: updateSession }
       if (params.trigger === "update" && token.id) {
         const fresh = await findUserById(token.id);
         if (fresh) {
+          const carried = token.sv ?? 0;
+          if (fresh.sessionVersion !== carried) {
+            // An ended session stays ended: only the request that bumped the version may carry it over.
+            const proof = (params.session as { svProof?: unknown } | undefined)?.svProof;
+            if (!isSessionVersionProof(proof, token.id, carried, fresh.sessionVersion)) return token;
+            token.sv = fresh.sessionVersion;
+          }
           token.role = fresh.disabled ? 0 : fresh.role;
-          token.sv = fresh.sessionVersion;
           token.name = fresh.name;
         } else {
           token.role = 0;

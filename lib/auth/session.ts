@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { findUserById, type PublicUser } from "@/db/queries/users";
 import { AppError } from "@/lib/errors";
 import { auth } from "./auth";
+import { tokenWrittenThisRequest } from "./fresh-token";
 import { can, homeFor, type Permission } from "./roles";
 
 export type SessionState =
@@ -22,8 +23,14 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
   const user = await findUserById(session.user.id);
   if (!user) return { status: "ended", reason: "revoked" };
   if (user.disabled || user.role === 0) return { status: "ended", reason: "disabled" };
-  if (user.sessionVersion !== session.sessionVersion) return { status: "ended", reason: "revoked" };
-  if (user.role !== session.user.role) return { status: "stale", user };
+  let role = session.user.role;
+  if (user.sessionVersion !== session.sessionVersion) {
+    // A server action in this same request may have re-issued the token with the new version.
+    const rewritten = await tokenWrittenThisRequest();
+    if (rewritten?.id !== user.id || rewritten.sv !== user.sessionVersion) return { status: "ended", reason: "revoked" };
+    role = rewritten.role ?? 0;
+  }
+  if (user.role !== role) return { status: "stale", user };
   return { status: "active", user };
 });
 

@@ -146,7 +146,7 @@ export async function cancelEnrolment(userId: string) {
   await deleteSettings([pendingKey(userId)]);
 }
 
-export type EnrolmentResult = { ok: true; codes: string[] } | { ok: false; reason: "no_pending" | "invalid" | "already_enabled" };
+export type EnrolmentResult = { ok: true; codes: string[]; sessionVersion: number } | { ok: false; reason: "no_pending" | "invalid" | "already_enabled" };
 
 /**
  * Confirms an enrolment with a first code from the app: stores the secret on the user, creates ten
@@ -172,12 +172,12 @@ export async function confirmEnrolment(userId: string, code: string, meta: Meta 
         updatedAt: new Date(),
       })
       .where(and(eq(users.id, userId), isNull(users.totpEnabledAt)))
-      .returning({ id: users.id });
+      .returning({ id: users.id, sessionVersion: users.sessionVersion });
     if (!updated) return { ok: false, reason: "already_enabled" };
     const codes = await replaceRecoveryCodes(userId, tx);
     await deleteSettings([pendingKey(userId)], tx);
     await writeAudit({ action: "2fa.enabled", actorId: userId, userId, ...meta }, tx);
-    return { ok: true, codes };
+    return { ok: true, codes, sessionVersion: updated.sessionVersion };
   });
 }
 

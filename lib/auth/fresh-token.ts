@@ -1,0 +1,54 @@
+import "server-only";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { cookies, headers } from "next/headers";
+import { decode } from "next-auth/jwt";
+import { env } from "@/lib/env";
+
+const COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"];
+
+function cookieFromHeader(header: string | null, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The session token written earlier in this same request (a server action that re-issued it), or null.
+ *
+ * Auth.js reads the session from the request headers, which still carry the cookie the browser sent.
+ * When a server action re-issues the token (after a session-version bump) Next.js re-renders the page
+ * in the same request; that render must judge the new token, or it would end the very session the
+ * action just kept alive.
+ */
+export async function tokenWrittenThisRequest(): Promise<{ id?: string; sv?: number; role?: number } | null> {
+  const [jar, sent] = [await cookies(), (await headers()).get("cookie")];
+  for (const name of COOKIE_NAMES) {
+    const current = jar.get(name)?.value;
+    if (!current || current === cookieFromHeader(sent, name)) continue;
+    try {
+      const token = await decode({ token: current, secret: env().AUTH_SECRET, salt: name });
+      if (token) return token as { id?: string; sv?: number; role?: number };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * A session-version bump ends every session; the one that made the change keeps going by presenting
+ * this proof to the token update. The browser can trigger a token update itself (Auth.js's session
+ * endpoint) but cannot compute the proof, so an ended session cannot revive itself that way.
+ */
+export function sessionVersionProof(userId: string, from: number, to: number): string {
+  return createHmac("sha256", env().AUTH_SECRET).update(`sv:${userId}:${from}:${to}`).digest("base64url");
+}
+
+export function isSessionVersionProof(proof: unknown, userId: string, from: number, to: number): boolean {
+  if (typeof proof !== "string") return false;
+  const expected = Buffer.from(sessionVersionProof(userId, from, to));
+  const given = Buffer.from(proof);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
