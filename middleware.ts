@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { sessionRevoked } from "@/lib/auth/revocations";
 import { homeFor, ROLES } from "@/lib/auth/roles";
 
 // Edge runtime. A gate only: pages, actions and route handlers check again on the server.
@@ -33,6 +34,12 @@ export default async function middleware(req: NextRequest) {
     }
     return NextResponse.next();
   }
+
+  const gated = wantsDashboard || wantsAdmin || pathname === "/pending";
+  // With Redis configured, a revoked device or an ended session version is refused here, no database call.
+  if (gated && (await sessionRevoked(token ?? {}))) return to("/api/session/end?reason=revoked");
+  if (gated && token?.ev === false) return to("/verify-email");
+  if (gated && token?.dt === false) return to("/confirm-device");
 
   const r = typeof role === "number" ? role : ROLES.disabled;
   if (AUTH_PAGES.includes(pathname) && r >= ROLES.user) return to(homeFor(r));

@@ -19,6 +19,12 @@ const TONE: Record<string, "destructive" | "warning" | "success" | "secondary"> 
   "login.lockout": "destructive",
   "login.refused_disabled": "destructive",
   "login.success": "success",
+  "login.refused_device": "destructive",
+  "device.pending": "warning",
+  "device.trusted": "success",
+  "device.declined": "destructive",
+  "device.revoked": "warning",
+  "email.verified": "success",
 };
 
 function describeDetail(detail: Record<string, unknown> | null) {

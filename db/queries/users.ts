@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, ne, or, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { publishSessionVersion } from "@/lib/auth/revocations";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import { getDb } from "../client";
 import { users } from "../schema";
@@ -15,6 +16,7 @@ const publicColumns = {
   sessionVersion: users.sessionVersion,
   locale: users.locale,
   lastLoginAt: users.lastLoginAt,
+  emailVerifiedAt: users.emailVerifiedAt,
   createdAt: users.createdAt,
 };
 
@@ -27,6 +29,7 @@ export type PublicUser = {
   sessionVersion: number;
   locale: string | null;
   lastLoginAt: Date | null;
+  emailVerifiedAt: Date | null;
   createdAt: Date;
 };
 
@@ -163,7 +166,7 @@ export async function adminUpdateUser(input: {
   ip?: string | null;
 }): Promise<PublicUser> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${USERS_LOCK})`);
     const [target] = await tx.select(publicColumns).from(users).where(eq(users.id, input.userId)).limit(1);
     if (!target) throw new AppError("not_found", "That user no longer exists.");
@@ -209,6 +212,9 @@ export async function adminUpdateUser(input: {
     }
     return updated;
   });
+  // A disabled user's sessions end; with Redis, the middleware refuses them without a database call.
+  if (updated.disabled) await publishSessionVersion(updated.id, updated.sessionVersion);
+  return updated;
 }
 
 export async function countUsersByRole() {

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 /** One-time tokens sent by email (verification, password reset, device confirmation): stored hashed. */
@@ -56,3 +56,31 @@ export const appSettings = pgTable("app_settings", {
   updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Browsers a user signed in from. The device id lives in a long-lived httpOnly cookie; only its SHA-256
+ * is stored. A session belongs to one device row and works only while that row is trusted.
+ */
+export const userDevices = pgTable(
+  "user_devices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    deviceHash: text("device_hash").notNull(),
+    // pending | trusted | declined | revoked
+    status: text("status").notNull().default("pending"),
+    browser: text("browser"),
+    os: text("os"),
+    userAgent: text("user_agent"),
+    // The country of the latest sign-in; `countries` are those the user confirmed for this device.
+    country: text("country").notNull().default("unknown"),
+    countries: jsonb("countries").$type<string[]>().notNull().default([]),
+    ip: text("ip"),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    trustedAt: timestamp("trusted_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("user_devices_user_hash_uq").on(t.userId, t.deviceHash), index("user_devices_user_idx").on(t.userId, t.lastSeenAt)],
+);

@@ -9,7 +9,12 @@ import { AppError } from "@/lib/errors";
 import { resolveLocale } from "@/lib/i18n/request";
 import { requestMeta, safeRedirectPath } from "@/lib/request";
 import { loginSchema, registerSchema } from "@/lib/validations/auth";
+import { headers } from "next/headers";
 import { signIn, signOut } from "./auth";
+import { ensureDeviceCookie } from "./device-cookie";
+import { findDeviceBySecret } from "./devices";
+import { sendVerificationEmail } from "./email-verification";
+import { emailLinkBase } from "./password-reset";
 import { checkAuthRateLimit } from "./rate-limit";
 import { hashPassword } from "./password";
 import { landingFor } from "./roles";
@@ -20,9 +25,11 @@ export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
   const values = (keepCodeStep: boolean): Record<string, string> => (keepCodeStep ? { email: data.email, step: "code" } : { email: data.email });
   const limit = await checkAuthRateLimit("login", (await requestMeta()).ip);
   if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: values(codeStep) };
+  let device: string;
   try {
     // No `code` key without a code: signIn posts every key, and undefined would arrive as "undefined".
-    await signIn("credentials", { email: data.email, password: data.password, ...(data.code ? { code: data.code } : {}), redirect: false });
+    device = await ensureDeviceCookie();
+    await signIn("credentials", { email: data.email, password: data.password, device, ...(data.code ? { code: data.code } : {}), redirect: false });
   } catch (error) {
     if (error instanceof AuthError) {
       const code = error instanceof CredentialsSignin ? error.code : undefined;
@@ -37,6 +44,9 @@ export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
     throw error;
   }
   const user = await findUserForLogin(data.email);
+  // Straight to the step the session waits for (a redirect rendered by this action skips the middleware).
+  if (user && !user.emailVerifiedAt) redirect("/verify-email");
+  if (user && (await findDeviceBySecret(user.id, device))?.status !== "trusted") redirect("/confirm-device");
   redirect(landingFor(user?.role ?? 0, safeRedirectPath(data.callbackUrl)));
 });
 
@@ -44,9 +54,9 @@ export const registerAction = validatedAction(registerSchema, async (data, { t }
   const { ip } = await requestMeta();
   const limit = await checkAuthRateLimit("register", ip);
   if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: { name: data.name, email: data.email } };
-  let role: number;
+  let userId: string;
   try {
-    ({ role } = await createUser({
+    ({ id: userId } = await createUser({
       name: data.name,
       email: data.email,
       passwordHash: await hashPassword(data.password),
@@ -60,8 +70,12 @@ export const registerAction = validatedAction(registerSchema, async (data, { t }
     }
     throw error;
   }
-  await signIn("credentials", { email: data.email, password: data.password, redirect: false });
-  redirect(landingFor(role, "/dashboard"));
+  const device = await ensureDeviceCookie();
+  await signIn("credentials", { email: data.email, password: data.password, device, redirect: false });
+  // The address is verified by the emailed link, which also trusts this first device.
+  const row = await findDeviceBySecret(userId, device);
+  await sendVerificationEmail({ userId, deviceId: row?.id ?? null, baseUrl: emailLinkBase(await headers()) });
+  redirect("/verify-email");
 });
 
 export async function logoutAction() {

@@ -12,6 +12,9 @@ export const authConfig = {
         token.id = user.id;
         token.role = user.role ?? 1;
         token.sv = user.sessionVersion ?? 0;
+        token.did = user.deviceId;
+        token.dt = user.deviceTrusted ?? false;
+        token.ev = user.emailIsVerified ?? false;
       }
       return token;
     },
@@ -19,6 +22,9 @@ export const authConfig = {
       if (token.id) session.user.id = token.id;
       session.user.role = token.role ?? 0;
       session.sessionVersion = token.sv ?? 0;
+      session.deviceId = token.did;
+      session.deviceTrusted = token.dt === true;
+      session.emailVerified = token.ev === true;
       return session;
     },
   },

@@ -1,6 +1,7 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { findUserById } from "@/db/queries/users";
+import { deviceStatus } from "./devices";
 import { authConfig } from "./auth.config";
 import { isSessionVersionProof } from "./fresh-token";
 import { authorizeCredentials, DisabledAccount, metaFrom, SecondFactorNeeded } from "./credentials";
@@ -52,6 +53,8 @@ export const { handlers, auth, signIn, signOut, unstable_update: updateSession }
           }
           token.role = fresh.disabled ? 0 : fresh.role;
           token.name = fresh.name;
+          token.ev = Boolean(fresh.emailVerifiedAt);
+          token.dt = token.did ? (await deviceStatus(fresh.id, token.did)) === "trusted" : false;
         } else {
           token.role = 0;
         }

@@ -6,6 +6,10 @@ import { loginSchema } from "@/lib/validations/auth";
 import { verifyPassword } from "./password";
 import { checkSecondFactor } from "./two-factor";
 import { describeError } from "@/lib/log";
+import { getRateLimiter } from "@/lib/ratelimit";
+import { DEVICE_COOKIE, deviceForLogin, isDeviceSecret, sendDeviceConfirmation, type LoginDevice } from "./devices";
+import { emailLinkBase } from "./password-reset";
+import { countryFromHeaders } from "./user-agent";
 
 /** The password was right and the account has 2FA: the sign-in needs a code (or the code was wrong). */
 export class SecondFactorNeeded extends Error {
@@ -26,11 +30,43 @@ export class DisabledAccount extends Error {
 export interface RequestInfo {
   ip: string | null;
   userAgent: string | null;
+  country?: string;
+  /** The device cookie the request carried, if any. */
+  deviceCookie?: string | null;
+  /** Where links in emails point (the app's origin). */
+  linkBase?: string;
 }
 
 export function metaFrom(request: Request | undefined): RequestInfo {
   const ip = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
-  return { ip, userAgent: request?.headers.get("user-agent") ?? null };
+  const deviceCookie = request ? cookieValue(request.headers.get("cookie"), DEVICE_COOKIE) : null;
+  return {
+    ip,
+    userAgent: request?.headers.get("user-agent") ?? null,
+    country: request ? countryFromHeaders(request.headers) : "unknown",
+    deviceCookie,
+    linkBase: request ? emailLinkBase(request.headers) : undefined,
+  };
+}
+
+function cookieValue(header: string | null, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/** Emails "was this you?" for a waiting device, at most 3 times per 15 minutes per device. */
+async function notifyDevice(userId: string, device: LoginDevice, meta: RequestInfo) {
+  try {
+    const limiter = await getRateLimiter();
+    const hit = await limiter.hit(`auth:device-email:${device.id}`, { limit: 3, windowMs: 15 * 60_000 });
+    if (!hit.allowed) return;
+    await sendDeviceConfirmation({ userId, deviceId: device.id, baseUrl: meta.linkBase ?? emailLinkBase(null), reason: device.reason });
+  } catch (error) {
+    console.warn("Device confirmation not sent:", describeError(error));
+  }
 }
 
 async function notifyLockout(user: { id: string; email: string; name: string; locale: string | null }, until: Date | null) {
@@ -50,32 +86,57 @@ async function notifyLockout(user: { id: string; email: string; name: string; lo
 export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
   const parsed = loginSchema.safeParse(raw);
   if (!parsed.success) return null;
+  // Only these reach the audit log (never the device cookie).
+  const audit = { ip: meta.ip, userAgent: meta.userAgent };
   const user = await findUserForLogin(parsed.data.email);
   // Always verify (against a dummy hash when the email is unknown) so timing reveals nothing.
   const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
   if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    await writeAudit({ action: "login.locked", userId: user.id, ...meta });
+    await writeAudit({ action: "login.locked", userId: user.id, ...audit });
     return null;
   }
   if (!user || !ok) {
-    await writeAudit({ action: "login.failure", userId: user?.id ?? null, ...meta });
+    await writeAudit({ action: "login.failure", userId: user?.id ?? null, ...audit });
     if (user) {
       const { LOGIN_LOCKOUT_THRESHOLD, LOGIN_LOCKOUT_MINUTES } = env();
       const { lockedNow, lockedUntil } = await recordFailedLogin(user.id, LOGIN_LOCKOUT_THRESHOLD, LOGIN_LOCKOUT_MINUTES);
       if (lockedNow) {
-        await writeAudit({ action: "login.lockout", userId: user.id, detail: { until: lockedUntil?.toISOString() }, ...meta });
+        await writeAudit({ action: "login.lockout", userId: user.id, detail: { until: lockedUntil?.toISOString() }, ...audit });
         await notifyLockout(user, lockedUntil);
       }
     }
     return null;
   }
   if (user.disabled || user.role === 0) {
-    await writeAudit({ action: "login.refused_disabled", userId: user.id, ...meta });
+    await writeAudit({ action: "login.refused_disabled", userId: user.id, ...audit });
     throw new DisabledAccount();
   }
-  const factor = await checkSecondFactor({ userId: user.id, code: parsed.data.code, meta });
+  const factor = await checkSecondFactor({ userId: user.id, code: parsed.data.code, meta: audit });
   if (factor !== "ok" && factor !== "not_enrolled") throw new SecondFactorNeeded(factor);
+
+  // The browser: the action's device cookie (a fresh browser gets one before signing in) or the request's.
+  const raws = (raw ?? {}) as Record<string, unknown>;
+  const secret = isDeviceSecret(raws.device) ? raws.device : (meta.deviceCookie ?? null);
+  const device = await deviceForLogin({ userId: user.id, secret, meta: { ip: meta.ip, userAgent: meta.userAgent, country: meta.country } });
+  if (device.status === "declined") {
+    // The owner said "No" to this browser: same answer as a wrong password.
+    await writeAudit({ action: "login.refused_device", userId: user.id, detail: { device: device.id }, ...audit });
+    return null;
+  }
+  const emailVerified = Boolean(user.emailVerifiedAt);
+  // An unverified account's first device is trusted by the verification link instead.
+  if (device.status === "pending" && emailVerified) await notifyDevice(user.id, device, meta);
+
   await recordLogin(user.id);
-  await writeAudit({ action: "login.success", actorId: user.id, userId: user.id, ...meta });
-  return { id: user.id, name: user.name, email: user.email, role: user.role, sessionVersion: user.sessionVersion };
+  await writeAudit({ action: "login.success", actorId: user.id, userId: user.id, detail: { device: device.id, deviceStatus: device.status }, ...audit });
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    sessionVersion: user.sessionVersion,
+    deviceId: device.id,
+    deviceTrusted: device.status === "trusted",
+    emailIsVerified: emailVerified,
+  };
 }

@@ -14,6 +14,8 @@ function cookieFromHeader(header: string | null, name: string): string | undefin
   return undefined;
 }
 
+type WrittenToken = { id?: string; sv?: number; role?: number; did?: string; dt?: boolean; ev?: boolean };
+
 /**
  * The session token written earlier in this same request (a server action that re-issued it), or null.
  *
@@ -22,14 +24,14 @@ function cookieFromHeader(header: string | null, name: string): string | undefin
  * in the same request; that render must judge the new token, or it would end the very session the
  * action just kept alive.
  */
-export async function tokenWrittenThisRequest(): Promise<{ id?: string; sv?: number; role?: number } | null> {
+export async function tokenWrittenThisRequest(): Promise<WrittenToken | null> {
   const [jar, sent] = [await cookies(), (await headers()).get("cookie")];
   for (const name of COOKIE_NAMES) {
     const current = jar.get(name)?.value;
     if (!current || current === cookieFromHeader(sent, name)) continue;
     try {
       const token = await decode({ token: current, secret: env().AUTH_SECRET, salt: name });
-      if (token) return token as { id?: string; sv?: number; role?: number };
+      if (token) return token as WrittenToken;
     } catch {
       return null;
     }

@@ -1,4 +1,5 @@
 import "server-only";
+import { publishSessionVersion } from "./revocations";
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -111,7 +112,7 @@ export async function resetPassword(input: { token: string; password: string } &
   // Hashing (~70 ms) happens before the transaction so the row lock is held only briefly.
   const passwordHash = await hashPassword(input.password);
   const db = await getDb();
-  return db.transaction(async (tx): Promise<ResetResult> => {
+  const result = await db.transaction(async (tx): Promise<ResetResult & { sessionVersion?: number }> => {
     const used = await consumeToken({ token: input.token, kind: TOKEN_KINDS.passwordReset }, tx);
     if (!used.ok) return used;
     const [user] = await tx
@@ -124,10 +125,13 @@ export async function resetPassword(input: { token: string; password: string } &
         updatedAt: new Date(),
       })
       .where(eq(users.id, used.userId))
-      .returning({ id: users.id });
+      .returning({ id: users.id, sessionVersion: users.sessionVersion });
     if (!user) return { ok: false, reason: "invalid" };
     await revokeTokens({ userId: user.id, kind: TOKEN_KINDS.passwordReset }, tx);
     await writeAudit({ action: "password.reset", actorId: user.id, userId: user.id, ip: input.ip, userAgent: input.userAgent }, tx);
-    return { ok: true, userId: user.id };
+    return { ok: true, userId: user.id, sessionVersion: user.sessionVersion };
   });
+  if (!result.ok) return result;
+  await publishSessionVersion(result.userId, result.sessionVersion ?? 0);
+  return { ok: true, userId: result.userId };
 }

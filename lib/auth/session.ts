@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { findUserById, type PublicUser } from "@/db/queries/users";
 import { AppError } from "@/lib/errors";
 import { auth } from "./auth";
+import { deviceStatus } from "./devices";
 import { tokenWrittenThisRequest } from "./fresh-token";
 import { can, homeFor, type Permission } from "./roles";
 
@@ -11,11 +12,13 @@ export type SessionState =
   | { status: "anonymous" }
   | { status: "ended"; reason: "disabled" | "revoked" }
   | { status: "stale"; user: PublicUser }
+  | { status: "unconfirmed"; step: "email" | "device"; user: PublicUser; deviceId: string }
   | { status: "active"; user: PublicUser };
 
 /**
  * The server-side lock behind the middleware's gate: the database, not the cookie, says whether the
- * user still exists, is enabled, and holds the role the token claims.
+ * user still exists, is enabled, holds the role the token claims, has a verified email, and whether the
+ * session's device is trusted (a revoked or declined device ends the session).
  */
 export const getSessionState = cache(async (): Promise<SessionState> => {
   const session = await auth();
@@ -23,14 +26,20 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
   const user = await findUserById(session.user.id);
   if (!user) return { status: "ended", reason: "revoked" };
   if (user.disabled || user.role === 0) return { status: "ended", reason: "disabled" };
-  let role = session.user.role;
+  let claims = { role: session.user.role, did: session.deviceId, dt: session.deviceTrusted, ev: session.emailVerified };
   if (user.sessionVersion !== session.sessionVersion) {
     // A server action in this same request may have re-issued the token with the new version.
     const rewritten = await tokenWrittenThisRequest();
     if (rewritten?.id !== user.id || rewritten.sv !== user.sessionVersion) return { status: "ended", reason: "revoked" };
-    role = rewritten.role ?? 0;
+    claims = { role: rewritten.role ?? 0, did: rewritten.did, dt: rewritten.dt === true, ev: rewritten.ev === true };
   }
-  if (user.role !== role) return { status: "stale", user };
+  // Every session belongs to a device; one from before devices existed signs in again.
+  if (!claims.did) return { status: "ended", reason: "revoked" };
+  const device = await deviceStatus(user.id, claims.did);
+  if (device !== "trusted" && device !== "pending") return { status: "ended", reason: "revoked" };
+  if (!user.emailVerifiedAt) return { status: "unconfirmed", step: "email", user, deviceId: claims.did };
+  if (device === "pending") return { status: "unconfirmed", step: "device", user, deviceId: claims.did };
+  if (user.role !== claims.role || !claims.ev || !claims.dt) return { status: "stale", user };
   return { status: "active", user };
 });
 
@@ -44,6 +53,8 @@ export async function requirePageUser(permission: Permission, currentPath: strin
       redirect(`/api/session/end?reason=${state.reason}`);
     case "stale":
       redirect(`/api/session/sync?next=${encodeURIComponent(currentPath)}`);
+    case "unconfirmed":
+      redirect(state.step === "email" ? "/verify-email" : "/confirm-device");
     case "active":
       if (!can(state.user.role, permission)) redirect(homeFor(state.user.role));
       return state.user;
@@ -55,6 +66,9 @@ export async function requireUser(permission?: Permission): Promise<PublicUser> 
   const state = await getSessionState();
   if (state.status === "anonymous" || state.status === "ended") {
     throw new AppError("unauthorized", "Please sign in again.");
+  }
+  if (state.status === "unconfirmed") {
+    throw new AppError("unauthorized", state.step === "email" ? "Please verify your email address first." : "Please confirm this device first.");
   }
   // A stale token is judged by the database role, which is the truth.
   if (permission && !can(state.user.role, permission)) {

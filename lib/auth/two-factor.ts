@@ -1,4 +1,5 @@
 import "server-only";
+import { publishSessionVersion } from "./revocations";
 import { and, count, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { deleteSettings, getSetting, SETTINGS, setSetting } from "@/db/queries/app-settings";
@@ -161,7 +162,7 @@ export async function confirmEnrolment(userId: string, code: string, meta: Meta 
     return { ok: false, reason: "invalid" };
   }
   const db = await getDb();
-  return db.transaction(async (tx): Promise<EnrolmentResult> => {
+  const result = await db.transaction(async (tx): Promise<EnrolmentResult> => {
     const [updated] = await tx
       .update(users)
       .set({
@@ -179,6 +180,9 @@ export async function confirmEnrolment(userId: string, code: string, meta: Meta 
     await writeAudit({ action: "2fa.enabled", actorId: userId, userId, ...meta }, tx);
     return { ok: true, codes, sessionVersion: updated.sessionVersion };
   });
+  // The user's other sessions end; with Redis, the middleware refuses them without a database call.
+  if (result.ok) await publishSessionVersion(userId, result.sessionVersion);
+  return result;
 }
 
 export type CodeCheckedResult<T> = ({ ok: true } & T) | { ok: false; reason: "not_enrolled" | "invalid" };

@@ -1,19 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, PASSWORD, Person } from "./support";
-
-/** Reads the newest email of a kind for an address from the dev mailbox and returns its first link. */
-async function mailLink(page: Page, to: string, kind: string) {
-  let link = "";
-  await expect(async () => {
-    await page.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
-    const mail = page.locator(`[data-testid="mail-item"][data-kind="${kind}"]`).first();
-    await expect(mail).toBeVisible({ timeout: 1_000 });
-    const text = (await mail.getByTestId("mail-text").textContent()) ?? "";
-    link = /https?:\/\/\S+/.exec(text)?.[0] ?? "";
-    expect(link).not.toBe("");
-  }).toPass({ timeout: 15_000 });
-  return new URL(link).pathname + new URL(link).search;
-}
+import { expect, test } from "@playwright/test";
+import { firstAdmin, mailLink, PASSWORD, Person } from "./support";
 
 test.describe.serial("account security: lockout, password reset, audit trail", () => {
   let admin: Person;
@@ -48,6 +34,8 @@ test.describe.serial("account security: lockout, password reset, audit trail", (
     const page = victim.page;
     await page.goto("/login");
     await page.getByRole("link", { name: "Forgot password?" }).click();
+    // The login page has an Email field too: wait for the reset form before typing.
+    await expect(page.getByRole("button", { name: "Send reset link" })).toBeVisible();
     await page.getByLabel("Email").fill(victim.email);
     await page.getByRole("button", { name: "Send reset link" }).click();
     await expect(page.getByTestId("form-message")).toContainText("If an account exists for that address");
@@ -60,8 +48,11 @@ test.describe.serial("account security: lockout, password reset, audit trail", (
     await expect(page.getByTestId("reset-done")).toBeVisible();
     await page.screenshot({ path: "screenshots/reset-done-en.png", fullPage: true });
 
-    // The lock is lifted with the reset: the new password works at once.
+    // The lock is lifted with the reset: the new password works at once. The cookies were cleared, so
+    // this browser is a new device and waits for the owner's confirmation first.
     await victim.login("a-brand-new-password");
+    await expect(page).toHaveURL(/\/confirm-device$/);
+    await victim.confirmThisDevice("/pending");
     await expect(page).toHaveURL(/\/pending/);
 
     // The same link again: a clear page, not a form.

@@ -6,6 +6,27 @@ export function uniqueEmail(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
 }
 
+/** Reads the newest email of a kind for an address from the dev mailbox and returns its first link (path and query). */
+export async function mailLink(page: Page, to: string, kind: string, which: "first" | "last" = "first") {
+  let link = "";
+  await expect(async () => {
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
+    const mail = page.locator(`[data-testid="mail-item"][data-kind="${kind}"]`).first();
+    await expect(mail).toBeVisible({ timeout: 1_000 });
+    const text = (await mail.getByTestId("mail-text").textContent()) ?? "";
+    const links = text.match(/https?:\/\/\S+/g) ?? [];
+    link = (which === "first" ? links[0] : links[links.length - 1]) ?? "";
+    expect(link).not.toBe("");
+  }).toPass({ timeout: 15_000 });
+  return new URL(link).pathname + new URL(link).search;
+}
+
+/** How many emails of a kind an address has received. */
+export async function mailCount(page: Page, to: string, kind: string) {
+  await page.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
+  return page.locator(`[data-testid="mail-item"][data-kind="${kind}"]`).count();
+}
+
 /** A person with their own browser context (cookies), as two people on two machines would be. */
 export class Person {
   constructor(
@@ -21,14 +42,31 @@ export class Person {
     return new Person(context, page, name, email);
   }
 
-  async register(password = PASSWORD) {
+  /** Registers and, unless told not to, confirms the address with the emailed link (which trusts this browser). */
+  async register(password = PASSWORD, { verify = true } = {}) {
     await this.page.goto("/register");
     await this.page.getByLabel(/^name$/i).fill(this.name);
     await this.page.getByLabel(/^email$/i).fill(this.email);
     await this.page.getByLabel(/^password$/i).fill(password);
     await this.page.getByLabel(/confirm password/i).fill(password);
     await this.page.getByRole("button", { name: /create account/i }).click();
-    await this.page.waitForURL((url) => !url.pathname.startsWith("/register"));
+    await this.page.waitForURL(/\/verify-email$/);
+    if (verify) await this.verifyEmail();
+  }
+
+  async verifyEmail() {
+    await this.page.goto(await mailLink(this.page, this.email, "verify_email"));
+    await this.page.getByTestId("confirm-email").click();
+    await this.page.getByTestId("verified-continue").click();
+    await this.page.waitForURL((url) => !/^\/(verify-email|api\/)/.test(url.pathname));
+  }
+
+  /** Answers the newest "was this you?" email for this browser with Yes, then goes where the sign-in was heading. */
+  async confirmThisDevice(next = "/dashboard") {
+    await this.page.goto(await mailLink(this.page, this.email, "new_device"));
+    await this.page.getByTestId("device-yes").click();
+    await expect(this.page.getByTestId("device-answered")).toHaveAttribute("data-answer", "yes");
+    await this.page.goto(next);
   }
 
   async login(password = PASSWORD, email = this.email) {
@@ -50,9 +88,10 @@ export const FIRST_ADMIN = { name: "Alice Admin", email: "alice.admin@example.co
 export async function firstAdmin(browser: Browser) {
   const admin = await Person.create(browser, FIRST_ADMIN.name, "alice", FIRST_ADMIN.email);
   await admin.login();
-  if (!(await admin.page.waitForURL(/\/(dashboard|admin)/, { timeout: 5_000 }).then(() => true, () => false))) {
-    await admin.register();
-  }
+  const landed = await admin.page.waitForURL(/\/(dashboard|admin|confirm-device)/, { timeout: 5_000 }).then(() => true, () => false);
+  if (!landed) await admin.register();
+  // A new browser context is a new device: the admin confirms it from the email.
+  else if (new URL(admin.page.url()).pathname === "/confirm-device") await admin.confirmThisDevice();
   await expect(admin.page).toHaveURL(/\/dashboard/);
   return admin;
 }

@@ -2,12 +2,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import messages from "@/messages/en.json";
-import { users } from "@/db/schema";
+import { userDevices, users } from "@/db/schema";
 import { createUser } from "@/db/queries/users";
 import { useTestDatabase } from "../helpers/test-db";
 
 // The server action runs as it would in Next.js, with the session and request supplied here.
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; role: number }; sessionVersion: number } }));
+type FakeSession = { user: { id: string; role: number }; sessionVersion: number; deviceId?: string; deviceTrusted?: boolean; emailVerified?: boolean };
+const session = vi.hoisted(() => ({ current: null as null | FakeSession }));
 vi.mock("@/lib/auth/auth", () => ({ auth: async () => session.current }));
 vi.mock("next-intl/server", () => ({ getTranslations: async () => createTranslator({ locale: "en", messages }) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9" }) }));
@@ -25,15 +26,30 @@ function form(fields: Record<string, string>) {
 describe("admin server actions check the role on the server", () => {
   let adminId = "";
   let userId = "";
+  const devices: Record<string, string> = {};
 
   beforeEach(async () => {
     if (adminId) return;
     adminId = (await createUser({ name: "Root", email: "root@example.com", passwordHash: "x", autoApprove: false })).id;
     userId = (await createUser({ name: "Pat", email: "pat@example.com", passwordHash: "x", autoApprove: false })).id;
+    // Both signed in from a trusted device with a verified address, as a real session would be.
+    await testDb.db.update(users).set({ emailVerifiedAt: new Date() });
+    for (const id of [adminId, userId]) {
+      const [device] = await testDb.db.insert(userDevices).values({ userId: id, deviceHash: `test-${id}`, status: "trusted" }).returning();
+      devices[id] = device!.id;
+    }
+  });
+
+  const signedIn = (id: string, role: number): FakeSession => ({
+    user: { id, role },
+    sessionVersion: 0,
+    deviceId: devices[id],
+    deviceTrusted: true,
+    emailVerified: true,
   });
 
   it("refuses a signed-in user who is not an admin, and changes nothing", async () => {
-    session.current = { user: { id: userId, role: 1 }, sessionVersion: 0 };
+    session.current = signedIn(userId, 1);
     const result = await changeRoleAction({}, form({ userId, role: "3" }));
     expect(result).toEqual({ message: "You do not have permission to do this." });
     const [row] = await testDb.db.select().from(users).where(eq(users.id, userId));
@@ -42,7 +58,7 @@ describe("admin server actions check the role on the server", () => {
 
   it("judges by the database role, not the token's claim", async () => {
     // A token that still says admin (issued before a demotion) does not make the caller one.
-    session.current = { user: { id: userId, role: 3 }, sessionVersion: 0 };
+    session.current = signedIn(userId, 3);
     const result = await setDisabledAction({}, form({ userId: adminId, disabled: "true" }));
     expect(result.message).toBe("You do not have permission to do this.");
     const [row] = await testDb.db.select().from(users).where(eq(users.id, adminId));
@@ -56,14 +72,14 @@ describe("admin server actions check the role on the server", () => {
   });
 
   it("returns field errors for bad input and changes nothing", async () => {
-    session.current = { user: { id: adminId, role: 3 }, sessionVersion: 0 };
+    session.current = signedIn(adminId, 3);
     const result = await changeRoleAction({}, form({ userId: "not-a-uuid", role: "9" }));
     expect(result.errors?.userId).toEqual(["That user is not valid."]);
     expect(result.errors?.role).toEqual(["Choose a role from the list."]);
   });
 
   it("lets an admin promote a user and reports it", async () => {
-    session.current = { user: { id: adminId, role: 3 }, sessionVersion: 0 };
+    session.current = signedIn(adminId, 3);
     const result = await changeRoleAction({}, form({ userId, role: "2" }));
     expect(result).toMatchObject({ ok: true, message: "Pat is now Trader." });
     const [row] = await testDb.db.select().from(users).where(eq(users.id, userId));
@@ -71,7 +87,7 @@ describe("admin server actions check the role on the server", () => {
   });
 
   it("explains why the last admin cannot step down", async () => {
-    session.current = { user: { id: adminId, role: 3 }, sessionVersion: 0 };
+    session.current = signedIn(adminId, 3);
     const result = await changeRoleAction({}, form({ userId: adminId, role: "1" }));
     expect(result.message).toBe("This is the last active admin. Promote another admin first.");
   });

@@ -19,6 +19,7 @@ export default async function PendingPage({ searchParams }: { searchParams: Prom
   const state = await getSessionState();
   if (state.status === "anonymous") redirect("/login?callbackUrl=%2Fpending");
   if (state.status === "ended") redirect(`/api/session/end?reason=${state.reason}`);
+  if (state.status === "unconfirmed") redirect(state.step === "email" ? "/verify-email" : "/confirm-device");
   // Approved since the token was issued: refresh the token and go in.
   if (state.user.role >= ROLES.trader) redirect(`/api/session/sync?next=${encodeURIComponent(wanted)}`);
 

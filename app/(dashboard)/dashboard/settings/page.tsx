@@ -63,6 +63,17 @@ export default async function SettingsPage() {
             </Button>
           </CardHeader>
         </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader className="flex-row flex-wrap items-center justify-between gap-3">
+            <div>
+              <CardTitle>{t("devices.settingsCard")}</CardTitle>
+              <CardDescription>{t("devices.settingsCardBody")}</CardDescription>
+            </div>
+            <Button asChild variant="outline" data-testid="open-devices">
+              <Link href="/dashboard/settings/devices">{t("devices.manage")}</Link>
+            </Button>
+          </CardHeader>
+        </Card>
         <Card className="lg:col-span-2" id="security">
           <CardHeader>
             <CardTitle>{t("audit.securityTitle")}</CardTitle>

@@ -1,0 +1,321 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { userDevices, users } from "@/db/schema";
+import { writeAudit } from "@/db/queries/audit";
+import { renderNewDevice, sendEmail } from "@/lib/email";
+import { describeError } from "@/lib/log";
+import { publishDeviceRevoked } from "./revocations";
+import { consumeToken, issueToken, peekToken, revokeTokens, TOKEN_KINDS, type TokenFailure } from "./tokens";
+import { describeUserAgent } from "./user-agent";
+
+export const DEVICE_COOKIE = "sb_device";
+/** Browsers cap cookie lifetimes at 400 days. */
+export const DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
+export const DEVICE_LINK_TTL_MINUTES = 30;
+
+export type DeviceStatus = "pending" | "trusted" | "declined" | "revoked";
+export type Meta = { ip: string | null; userAgent: string | null; country?: string };
+
+const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export function newDeviceSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export function isDeviceSecret(value: unknown): value is string {
+  return typeof value === "string" && SECRET_PATTERN.test(value);
+}
+
+function hashSecret(secret: string): string {
+  return createHash("sha256").update(`device:${secret}`, "utf8").digest("hex");
+}
+
+export type LoginDevice = { id: string; status: DeviceStatus; reason: "known" | "new" | "new_country" | "pending" };
+
+/**
+ * Finds or records the browser a password sign-in comes from. A trusted device stays trusted unless the
+ * sign-in comes from a country not yet confirmed for it; a declined device stays declined (its sign-ins
+ * are refused); anything else waits for the owner's confirmation.
+ */
+export async function deviceForLogin(input: { userId: string; secret: string | null; meta: Meta }): Promise<LoginDevice> {
+  const db = await getDb();
+  // No cookie (a client that keeps none): a device nobody can present again.
+  const hash = hashSecret(isDeviceSecret(input.secret) ? input.secret : newDeviceSecret());
+  const country = input.meta.country ?? "unknown";
+  const { browser, os } = describeUserAgent(input.meta.userAgent);
+  const now = new Date();
+  const seen = { lastSeenAt: now, ip: input.meta.ip, country, userAgent: input.meta.userAgent?.slice(0, 300) ?? null, browser, os };
+  const [existing] = await db
+    .select({ id: userDevices.id, status: userDevices.status, countries: userDevices.countries })
+    .from(userDevices)
+    .where(and(eq(userDevices.userId, input.userId), eq(userDevices.deviceHash, hash)))
+    .limit(1);
+  if (!existing) {
+    const [row] = await db
+      .insert(userDevices)
+      .values({ userId: input.userId, deviceHash: hash, status: "pending", ...seen })
+      .onConflictDoUpdate({ target: [userDevices.userId, userDevices.deviceHash], set: seen })
+      .returning({ id: userDevices.id, status: userDevices.status });
+    return { id: row!.id, status: row!.status as DeviceStatus, reason: "new" };
+  }
+  const status = existing.status as DeviceStatus;
+  if (status === "declined") {
+    await db.update(userDevices).set(seen).where(eq(userDevices.id, existing.id));
+    return { id: existing.id, status, reason: "known" };
+  }
+  if (status === "trusted") {
+    const newCountry = country !== "unknown" && existing.countries.length > 0 && !existing.countries.includes(country);
+    await db
+      .update(userDevices)
+      .set({ ...seen, ...(newCountry ? { status: "pending" } : {}) })
+      .where(eq(userDevices.id, existing.id));
+    return newCountry ? { id: existing.id, status: "pending", reason: "new_country" } : { id: existing.id, status, reason: "known" };
+  }
+  await db.update(userDevices).set({ ...seen, status: "pending" }).where(eq(userDevices.id, existing.id));
+  return { id: existing.id, status: "pending", reason: "pending" };
+}
+
+/** The device row behind a browser's cookie, if that browser has signed in as this user before. */
+export async function findDeviceBySecret(userId: string, secret: string | null | undefined) {
+  if (!isDeviceSecret(secret)) return null;
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: userDevices.id, status: userDevices.status })
+    .from(userDevices)
+    .where(and(eq(userDevices.userId, userId), eq(userDevices.deviceHash, hashSecret(secret))))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function deviceStatus(userId: string, deviceId: string): Promise<DeviceStatus | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ status: userDevices.status })
+    .from(userDevices)
+    .where(and(eq(userDevices.id, deviceId), eq(userDevices.userId, userId)))
+    .limit(1);
+  return (row?.status as DeviceStatus | undefined) ?? null;
+}
+
+/**
+ * Emails the owner a one-time link (hashed, 30 minutes) to answer "was this you?" for a waiting device.
+ * Earlier links for the same account stay valid only until they expire; each names its own device.
+ */
+export async function sendDeviceConfirmation(input: { userId: string; deviceId: string; baseUrl: string; reason: string }) {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      email: users.email,
+      name: users.name,
+      locale: users.locale,
+      browser: userDevices.browser,
+      os: userDevices.os,
+      country: userDevices.country,
+      ip: userDevices.ip,
+      lastSeenAt: userDevices.lastSeenAt,
+    })
+    .from(userDevices)
+    .innerJoin(users, eq(users.id, userDevices.userId))
+    .where(and(eq(userDevices.id, input.deviceId), eq(userDevices.userId, input.userId)))
+    .limit(1);
+  if (!row) return;
+  const token = await issueToken({
+    userId: input.userId,
+    kind: TOKEN_KINDS.newDevice,
+    ttlMinutes: DEVICE_LINK_TTL_MINUTES,
+    meta: { deviceId: input.deviceId },
+  });
+  const link = (answer: "yes" | "no") => {
+    const url = new URL("/confirm-device", input.baseUrl);
+    url.searchParams.set("token", token);
+    url.searchParams.set("answer", answer);
+    return url.toString();
+  };
+  await writeAudit({
+    action: "device.pending",
+    actorId: input.userId,
+    userId: input.userId,
+    detail: { device: input.deviceId, reason: input.reason, country: row.country, browser: row.browser, os: row.os },
+    ip: row.ip,
+  });
+  try {
+    await sendEmail({
+      to: row.email,
+      kind: "new_device",
+      ...renderNewDevice({
+        locale: row.locale,
+        name: row.name,
+        browser: row.browser,
+        os: row.os,
+        country: row.country,
+        ip: row.ip,
+        time: row.lastSeenAt,
+        yesLink: link("yes"),
+        noLink: link("no"),
+      }),
+    });
+  } catch (error) {
+    console.error("[devices] confirmation email not sent:", describeError(error));
+  }
+}
+
+export type DeviceLinkDetails = {
+  ok: true;
+  deviceId: string;
+  status: DeviceStatus;
+  browser: string | null;
+  os: string | null;
+  country: string;
+  ip: string | null;
+  lastSeenAt: Date;
+};
+
+/** What a confirmation link is about, without using it up (the page shows it before the answer). */
+export async function peekDeviceLink(token: string): Promise<DeviceLinkDetails | { ok: false; reason: TokenFailure }> {
+  const check = await peekToken({ token, kind: TOKEN_KINDS.newDevice });
+  if (!check.ok) return check;
+  const deviceId = check.meta.deviceId ?? "";
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      status: userDevices.status,
+      browser: userDevices.browser,
+      os: userDevices.os,
+      country: userDevices.country,
+      ip: userDevices.ip,
+      lastSeenAt: userDevices.lastSeenAt,
+    })
+    .from(userDevices)
+    .where(and(eq(userDevices.id, deviceId), eq(userDevices.userId, check.userId)))
+    .limit(1);
+  if (!row) return { ok: false, reason: "invalid" };
+  return { ok: true, deviceId, ...row, status: row.status as DeviceStatus };
+}
+
+export type DeviceAnswer = { ok: true; answer: "yes" | "no"; userId: string } | { ok: false; reason: TokenFailure };
+
+/**
+ * The owner's answer from the emailed link, in one transaction with using the link up. Yes trusts the
+ * device (and its current country); No declines it, which ends its session at the next request.
+ */
+export async function answerDeviceLink(input: { token: string; answer: "yes" | "no"; meta: Meta }): Promise<DeviceAnswer> {
+  const db = await getDb();
+  const result = await db.transaction(async (tx): Promise<DeviceAnswer & { deviceId?: string }> => {
+    const used = await consumeToken({ token: input.token, kind: TOKEN_KINDS.newDevice }, tx);
+    if (!used.ok) return used;
+    const deviceId = used.meta.deviceId ?? "";
+    const now = new Date();
+    const [row] = await tx
+      .update(userDevices)
+      .set(
+        input.answer === "yes"
+          ? {
+              status: "trusted",
+              trustedAt: now,
+              countries: sql`(select coalesce(jsonb_agg(distinct c), '[]'::jsonb) from jsonb_array_elements_text(${userDevices.countries} || to_jsonb(${userDevices.country}::text)) as c where c <> 'unknown')`,
+            }
+          : { status: "declined" },
+      )
+      // Only a waiting device: a link answered late cannot re-trust a device revoked meanwhile.
+      .where(and(eq(userDevices.id, deviceId), eq(userDevices.userId, used.userId), eq(userDevices.status, "pending")))
+      .returning({ id: userDevices.id, country: userDevices.country, browser: userDevices.browser, os: userDevices.os });
+    if (!row) return { ok: false, reason: "used" };
+    await writeAudit(
+      {
+        action: input.answer === "yes" ? "device.trusted" : "device.declined",
+        actorId: used.userId,
+        userId: used.userId,
+        detail: { device: deviceId, country: row.country, browser: row.browser, os: row.os, via: "email" },
+        ip: input.meta.ip,
+        userAgent: input.meta.userAgent,
+      },
+      tx,
+    );
+    if (input.answer === "no") await revokeTokens({ userId: used.userId, kind: TOKEN_KINDS.newDevice }, tx);
+    return { ok: true, answer: input.answer, userId: used.userId, deviceId };
+  });
+  if (result.ok && result.answer === "no" && result.deviceId) await publishDeviceRevoked(result.deviceId);
+  if (!result.ok) return result;
+  return { ok: true, answer: result.answer, userId: result.userId };
+}
+
+/** Trusts the device a user registered from, once their email address is verified. */
+export async function trustRegistrationDevice(userId: string, deviceId: string, executor?: Pick<Awaited<ReturnType<typeof getDb>>, "update">) {
+  const db = executor ?? (await getDb());
+  const rows = await db
+    .update(userDevices)
+    .set({
+      status: "trusted",
+      trustedAt: new Date(),
+      countries: sql`case when ${userDevices.country} = 'unknown' then '[]'::jsonb else jsonb_build_array(${userDevices.country}) end`,
+    })
+    .where(and(eq(userDevices.id, deviceId), eq(userDevices.userId, userId), eq(userDevices.status, "pending")))
+    .returning({ id: userDevices.id });
+  return rows.length > 0;
+}
+
+export type DeviceListItem = {
+  id: string;
+  status: DeviceStatus;
+  browser: string | null;
+  os: string | null;
+  country: string;
+  ip: string | null;
+  lastSeenAt: Date;
+  trustedAt: Date | null;
+  createdAt: Date;
+};
+
+/** The user's devices, newest activity first (revoked ones are kept for the record but listed last). */
+export async function listDevices(userId: string): Promise<DeviceListItem[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({
+      id: userDevices.id,
+      status: userDevices.status,
+      browser: userDevices.browser,
+      os: userDevices.os,
+      country: userDevices.country,
+      ip: userDevices.ip,
+      lastSeenAt: userDevices.lastSeenAt,
+      trustedAt: userDevices.trustedAt,
+      createdAt: userDevices.createdAt,
+    })
+    .from(userDevices)
+    .where(eq(userDevices.userId, userId))
+    .orderBy(sql`case when ${userDevices.status} = 'revoked' then 1 else 0 end`, desc(userDevices.lastSeenAt))
+    .limit(100);
+  return rows.map((r) => ({ ...r, status: r.status as DeviceStatus }));
+}
+
+/**
+ * Revokes one of the user's own devices: its sessions end at their next request, and the browser's
+ * cookie no longer matches the row (the hash is replaced), so its next sign-in asks for confirmation.
+ */
+export async function revokeDevice(input: { userId: string; deviceId: string; meta: Meta }): Promise<boolean> {
+  const db = await getDb();
+  const revoked = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(userDevices)
+      .set({ status: "revoked", deviceHash: `revoked:${newDeviceSecret()}` })
+      .where(and(eq(userDevices.id, input.deviceId), eq(userDevices.userId, input.userId), sql`${userDevices.status} <> 'revoked'`))
+      .returning({ id: userDevices.id, browser: userDevices.browser, os: userDevices.os, country: userDevices.country });
+    if (!row) return false;
+    await writeAudit(
+      {
+        action: "device.revoked",
+        actorId: input.userId,
+        userId: input.userId,
+        detail: { device: row.id, browser: row.browser, os: row.os, country: row.country },
+        ip: input.meta.ip,
+        userAgent: input.meta.userAgent,
+      },
+      tx,
+    );
+    return true;
+  });
+  if (revoked) await publishDeviceRevoked(input.deviceId);
+  return revoked;
+}

@@ -1,0 +1,69 @@
+import { Redis } from "@upstash/redis";
+
+/**
+ * Session revocations mirrored into Redis so the edge middleware can refuse an ended session without a
+ * database call. Edge-safe (only @upstash/redis over fetch). Without Redis configured the server-side
+ * check in `getSessionState` is the only lock, and it is always applied anyway.
+ */
+
+// Long enough to outlive any session token (7 days).
+const TTL_SECONDS = 8 * 24 * 60 * 60;
+
+const svKey = (userId: string) => `sb:session:sv:${userId}`;
+const deviceKey = (deviceId: string) => `sb:session:device:${deviceId}`;
+
+let client: Redis | null | undefined;
+
+function store(): Redis | null {
+  if (client !== undefined) return client;
+  const url = process.env.UPSTASH_REDIS_REST_URL?.trim();
+  const token = process.env.UPSTASH_REDIS_REST_TOKEN?.trim();
+  client = url && token ? new Redis({ url, token, enableTelemetry: false, automaticDeserialization: false }) : null;
+  return client;
+}
+
+export function resetRevocationStoreForTests() {
+  client = undefined;
+}
+
+export function revocationsEnabled(): boolean {
+  return store() !== null;
+}
+
+async function write(key: string, value: string) {
+  const redis = store();
+  if (!redis) return;
+  try {
+    await redis.set(key, value, { ex: TTL_SECONDS });
+  } catch (error) {
+    // The database stays the truth: the server-side check still ends the session.
+    console.warn("[revocations] Redis write failed:", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Every session of the user with an older session version is over. */
+export function publishSessionVersion(userId: string, sessionVersion: number) {
+  return write(svKey(userId), String(sessionVersion));
+}
+
+/** A device that is no longer trusted (revoked, declined): its sessions are over. */
+export function publishDeviceRevoked(deviceId: string) {
+  return write(deviceKey(deviceId), "revoked");
+}
+
+/**
+ * For the middleware: true when Redis says this token's session has ended. Unknown (no Redis, Redis
+ * down) answers false: the server-side check behind the gate decides then.
+ */
+export async function sessionRevoked(token: { id?: string; sv?: number; did?: string }): Promise<boolean> {
+  const redis = store();
+  if (!redis || !token.id) return false;
+  try {
+    const keys = [svKey(token.id), ...(token.did ? [deviceKey(token.did)] : [])];
+    const [sv, device] = await redis.mget<(string | null)[]>(...keys);
+    if (device === "revoked") return true;
+    return sv !== null && sv !== undefined && Number(sv) > (token.sv ?? 0);
+  } catch {
+    return false;
+  }
+}
