@@ -7,6 +7,7 @@ import { writeAudit } from "@/db/queries/audit";
 import { findUserById, recordFailedLogin } from "@/db/queries/users";
 import { users } from "@/db/schema";
 import { appKeyring, decryptSecret, encryptSecret } from "@/lib/crypto";
+import { TOTP_PURPOSE } from "@/lib/crypto/rotate";
 import { env } from "@/lib/env";
 import { consumeRecoveryCode, countUnusedRecoveryCodes, deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { ROLES } from "./roles";
@@ -15,7 +16,7 @@ import { acceptTotpCode, lastStepKey, newTotpSecret, normalizeTotpCode, totpUri 
 export type SecondFactorResult = "ok" | "not_enrolled" | "required" | "invalid";
 type Meta = { ip: string | null; userAgent: string | null };
 
-const PURPOSE = "totp";
+const PURPOSE = TOTP_PURPOSE;
 /** A started but unconfirmed enrolment is forgotten after an hour. */
 const PENDING_TTL_MS = 60 * 60 * 1000;
 type Pending = { secretEnc: string; keyVersion: number; createdAt: string };

@@ -18,6 +18,8 @@ import {
   startEnrolment,
 } from "@/lib/auth/two-factor";
 import { appKeyring, decryptSecret } from "@/lib/crypto";
+import { reencryptTotpSecrets } from "@/lib/crypto/rotate";
+import { keyringFrom } from "@/lib/crypto/secrets";
 import { resetEnvForTests } from "@/lib/env";
 import { useTestDatabase } from "../helpers/test-db";
 
@@ -108,6 +110,19 @@ describe("two-factor enrolment", () => {
     expect(decryptSecret(row.totpSecretEnc!, row.totpKeyVersion!, { userId, purpose: "totp" }, appKeyring())).toBe(secret);
     // Enabling 2FA ends the user's other sessions.
     expect(row.sessionVersion).toBe(before + 1);
+
+    // `npm run keys:rotate` re-seals the secret under a new master key; the old key still opens it until then.
+    const current = appKeyring();
+    const next = keyringFrom({ key: "the-next-master-key-0123456789abcdefgh", version: current.current + 1, previous: `${current.current}:${process.env.ENCRYPTION_KEY}` });
+    expect(await reencryptTotpSecrets(testDb.db, next)).toEqual({ rotated: 1, failed: [] });
+    const resealed = await userRow();
+    expect(resealed.totpKeyVersion).toBe(current.current + 1);
+    expect(decryptSecret(resealed.totpSecretEnc!, resealed.totpKeyVersion!, { userId, purpose: "totp" }, next)).toBe(secret);
+    expect(await reencryptTotpSecrets(testDb.db, next)).toEqual({ rotated: 0, failed: [] });
+    // Back under the app's key, so the rest of this story runs as configured.
+    const back = keyringFrom({ key: process.env.ENCRYPTION_KEY!, version: current.current, previous: `${current.current + 1}:the-next-master-key-0123456789abcdefgh` });
+    expect(await reencryptTotpSecrets(testDb.db, back)).toEqual({ rotated: 1, failed: [] });
+    expect(decryptSecret((await userRow()).totpSecretEnc!, current.current, { userId, purpose: "totp" }, current)).toBe(secret);
 
     // Stored hashed: the database never holds a readable code.
     const stored = await testDb.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, userId));
