@@ -17,7 +17,8 @@ import {
 } from "@/lib/exchanges";
 import { gate, sizeOrder, type SignalAction, type SkipReason } from "./plan";
 import { applyFill, positionOf } from "./positions";
-import { placeFollowUps } from "./follow-ups";
+import { insertWithinCaps } from "./caps";
+import { entryDone, placeFollowUps } from "./follow-ups";
 import { throttled } from "./throttle";
 
 export type ExecutionOutcome = "sent" | "skipped" | "failed" | "unknown";
@@ -59,12 +60,29 @@ async function existingExecution(strategyId: string, eventId: string, leg: strin
 }
 
 /** Books a known exchange state of one of our rows: status, fill, position, follow-ups. */
-export async function settle(row: OrderRow, order: ExchangeOrder, client: ExchangeClient, opts: { followUps?: boolean } = {}) {
+export async function settle(row: OrderRow, answer: ExchangeOrder, client: ExchangeClient, opts: { followUps?: boolean } = {}) {
+  // A cancel's answer carries no trades: a fill it reports is booked with its fee, looked up by client id.
+  const unbooked = new Decimal(answer.filled).gt(row.appliedFilled);
+  const known =
+    unbooked && !answer.fee
+      ? ((await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol)).catch(() => null)) ?? answer)
+      : answer;
+  const order = { ...known, average: averageOf(known) };
   await recordExchangeResult(row.id, exchangeResultOf(order));
   const market = await client.market(row.symbol).catch(() => null);
   const base = market?.base ?? row.symbol.split("/")[0]!;
   const moved = await applyFill(row, { filled: order.filled, average: order.average, fee: order.fee?.cost ?? null, feeCurrency: order.fee?.currency ?? null }, base);
-  if (opts.followUps !== false && row.leg === "buy" && new Decimal(moved).gt(0)) await placeFollowUps(row, order, moved, client);
+  // Exits follow each booked fill of an entry, and once more when it is done (see follow-ups.ts).
+  const grew = new Decimal(moved).gt(0) || (entryDone(order) && new Decimal(order.filled).gt(0));
+  if (opts.followUps !== false && row.leg === "buy" && grew) await placeFollowUps(row, order, client);
+}
+
+/** Some answers give the cost of the fill but no average price; a fill is never left unbooked for that. */
+function averageOf(order: ExchangeOrder): string | null {
+  if (order.average) return order.average;
+  const filled = new Decimal(order.filled);
+  const cost = new Decimal(order.cost || 0);
+  return filled.gt(0) && cost.gt(0) ? cost.div(filled).toFixed() : null;
 }
 
 /**
@@ -182,6 +200,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
     .where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
   if (existing) return resume(existing, event, client, guard);
 
+  // A quick skip before any exchange call; insertWithinCaps checks again, atomically, before the row is written.
   if (strategy.maxOpenOrders !== null) {
     const open = await db
       .select({ id: orders.id })
@@ -210,29 +229,26 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
     freeQuote: free(market.quote),
     freeBase: free(market.base),
     positionAmount: position.amount,
-    maxPosition: strategy.maxPosition,
   });
   if (!sized.ok) return skip(sized.reason, sized.detail);
 
-  const [written] = await db
-    .insert(orders)
-    .values({
-      userId: strategy.userId,
-      accountId: strategy.accountId,
-      source: event.test ? "test" : "signal",
-      strategyId: strategy.id,
-      eventId: event.id,
-      leg,
-      clientOrderId: deterministicClientOrderId(event.id, strategy.id, leg),
-      symbol: market.symbol,
-      side: sized.side,
-      type: sized.type,
-      amount: sized.amount,
-      price: sized.price ?? null,
-      status: "sending",
-    })
-    .onConflictDoNothing()
-    .returning();
+  const capped = await insertWithinCaps(strategy, {
+    userId: strategy.userId,
+    accountId: strategy.accountId,
+    source: event.test ? "test" : "signal",
+    strategyId: strategy.id,
+    eventId: event.id,
+    leg,
+    clientOrderId: deterministicClientOrderId(event.id, strategy.id, leg),
+    symbol: market.symbol,
+    side: sized.side,
+    type: sized.type,
+    amount: sized.amount,
+    price: sized.price ?? null,
+    status: "sending",
+  });
+  if (!capped.ok) return skip(capped.reason, capped.detail);
+  const written = capped.row;
   if (!written) {
     const [other] = await db.select().from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
     return other ? resume(other, event, client, guard) : "failed";

@@ -57,7 +57,6 @@ export interface SizingInput {
   freeBase: string;
   /** What the strategy actually holds (after fees taken in the base asset). */
   positionAmount: string;
-  maxPosition: string | null;
 }
 
 export type SizedOrder =
@@ -95,11 +94,7 @@ export function sizeOrder(input: SizingInput): SizedOrder {
     amount = Decimal.min(amount, held);
   }
   const rounded = floorToStep(amount, market.amountStep);
-
-  if (side === "buy" && input.maxPosition) {
-    const after = new Decimal(input.positionAmount).add(rounded);
-    if (after.gt(input.maxPosition)) return { ok: false, reason: "max_position", detail: { max: input.maxPosition, after: after.toFixed() } };
-  }
+  // The caps (max open orders, max position) are checked where the row is written: insertWithinCaps.
   const check = checkOrder(market, { side, type: input.orderType, amount: rounded, price: limitPrice, referencePrice: input.price });
   if (!check.ok) {
     const detail: Record<string, string> = { rule: check.reason };

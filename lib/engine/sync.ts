@@ -5,14 +5,14 @@ import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { recordExchangeResult } from "@/db/queries/orders";
 import { orders, type OrderRow } from "@/db/schema";
-import { clientForAccount, type ExchangeClient } from "@/lib/exchanges";
+import { clientForAccount, floorToStep, type ExchangeClient } from "@/lib/exchanges";
 import { sendRow, settle } from "./execute";
 import { mayTrade } from "./may-trade";
+import { positionOf } from "./positions";
 import { throttled } from "./throttle";
 import { describeError } from "@/lib/log";
 
 const GIVE_UP_MS = 2 * 60 * 1000;
-
 
 /** Cancels the other exit of the same entry; answers true when that one had already filled. */
 async function cancelSibling(row: OrderRow, client: ExchangeClient): Promise<boolean> {
@@ -55,10 +55,18 @@ async function syncRow(row: OrderRow, client: ExchangeClient, prices: Map<string
       await recordExchangeResult(row.id, { status: "canceled" });
       return;
     }
-    // Then it becomes a market sell, sent once under its own client order id.
+    // Then it becomes a market sell, sent once under its own client order id, of no more than the strategy
+    // still holds: the take-profit may have sold part before it was canceled, a sell signal the rest.
+    const market = await client.market(row.symbol);
+    const held = row.strategyId ? (await positionOf(row.strategyId)).amount : row.amount;
+    const amount = floorToStep(Decimal.max(0, Decimal.min(row.amount, held)), market.amountStep);
+    if (new Decimal(amount).lte(0)) {
+      await recordExchangeResult(row.id, { status: "canceled", error: { code: "no_position", message: "nothing left to stop out" } });
+      return;
+    }
     const [armed] = await db
       .update(orders)
-      .set({ type: "market", status: "sending", updatedAt: new Date() })
+      .set({ type: "market", status: "sending", amount, updatedAt: new Date() })
       .where(and(eq(orders.id, row.id), eq(orders.type, "stop"), eq(orders.status, "open")))
       .returning();
     if (!armed) return;
@@ -88,7 +96,9 @@ export async function syncOrders({ budgetMs = 25_000 }: { budgetMs?: number } = 
       or(
         inArray(orders.status, ["open", "partially_filled", "unknown"]),
         and(eq(orders.status, "sending"), sql`${orders.updatedAt} < now() - interval '30 seconds'`),
-        and(eq(orders.status, "filled"), ne(orders.filled, orders.appliedFilled)),
+        // An order that ended with fills not booked yet (a crash between recording and booking, an answer
+        // without an average price): canceled and expired ones too, or their partial fill is never booked.
+        and(inArray(orders.status, ["filled", "canceled", "expired"]), ne(orders.filled, orders.appliedFilled)),
       ),
     )
     .orderBy(orders.accountId, orders.createdAt)

@@ -126,8 +126,8 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     }
   }
 
-  const { key, lookup } = idempotencyKeys(payload, input.rawBody, now);
-  const existing = await findDuplicate(signal.id, lookup, now, payload.id !== undefined);
+  const { key, lookup, anyAge } = idempotencyKeys(payload, input.rawBody, now, signature);
+  const existing = await findDuplicate(signal.id, lookup, now, anyAge);
   if (existing) {
     await record("duplicate", null, symbol, existing);
     return { status: 202, body: { duplicate: true, eventId: existing } };
@@ -193,19 +193,27 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
 }
 
 /**
- * `id:<id>` when the sender gives an id. Otherwise the body hash in a minute bucket: the current bucket's
- * key is the one stored, and the previous bucket is looked up too, so a repeat within 60 s is caught
- * across a minute boundary.
+ * `id:<id>` when the sender gives an id. Otherwise, for a signed request, a digest of its signature: one
+ * signed request (timestamp and body) is executed once, and a replay of it is a duplicate for as long as
+ * its signature is accepted (±300 s), and after (signal events are kept; a clean-up that removes them must
+ * keep them past SIGNATURE_WINDOW_SECONDS). A sender that signs a retry afresh gives it an `id`.
+ * Otherwise the body hash in a minute bucket: the current bucket's key is the one stored, and the previous
+ * bucket is looked up too, so a repeat within 60 s is caught across a minute boundary.
  */
-export function idempotencyKeys(payload: Pick<SignalPayload, "id">, rawBody: string, now: Date) {
+export function idempotencyKeys(payload: Pick<SignalPayload, "id">, rawBody: string, now: Date, signature?: string) {
   if (payload.id !== undefined) {
     const key = `id:${payload.id}`;
-    return { key, lookup: [key] };
+    return { key, lookup: [key], anyAge: true };
+  }
+  if (signature) {
+    // The spellings verifySignature accepts for one signature ("sha256=" prefix, either case) are one key.
+    const key = `sig:${sha256Hex(signature.trim().replace(/^sha256=/i, "").toLowerCase())}`;
+    return { key, lookup: [key], anyAge: true };
   }
   const hash = sha256Hex(rawBody);
   const bucket = Math.floor(now.getTime() / BODY_DEDUPE_WINDOW_MS);
   const key = `body:${hash}:${bucket}`;
-  return { key, lookup: [key, `body:${hash}:${bucket - 1}`] };
+  return { key, lookup: [key, `body:${hash}:${bucket - 1}`], anyAge: false };
 }
 
 async function findDuplicate(signalId: string, keys: string[], now: Date, anyAge: boolean): Promise<string | null> {

@@ -67,7 +67,7 @@ export function buildOpenApiDocument(): Json {
           operationId: "postSignal",
           tags: ["signals"],
           description:
-            "Accepts one signal and queues it for execution. A repeated `id` (or, without an id, an identical body within 60 s) is answered 202 with `duplicate: true` and the original event id, and is not executed again. Bodies are limited to 16384 bytes.",
+            "Accepts one signal and queues it for execution. A repeated `id` (without an id: a replay of the same signed request while its signature is valid, or an identical unsigned body within 60 s) is answered 202 with `duplicate: true` and the original event id, and is not executed again. Bodies are limited to 16384 bytes.",
           parameters: [
             { name: "name", in: "path", required: true, description: "The signal's name.", schema: { type: "string" } },
             {

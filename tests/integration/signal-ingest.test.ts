@@ -211,6 +211,45 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     expect(deliveries).toHaveLength(1);
   });
 
+  it("executes a signed request without id once, and answers its replays as duplicates for the whole signature window", async () => {
+    const s = await makeSignal();
+    const body = JSON.stringify({ action: "close", symbol: "BTCUSDT" });
+    const ts = String(Math.floor(NOW.getTime() / 1000));
+    const signature = computeSignature(body, ts, s.hash);
+    const at = (seconds: number, sig = signature, timestamp = ts) =>
+      s.send(body, { headers: { signature: sig, timestamp }, now: new Date(NOW.getTime() + seconds * 1000) });
+
+    const first = await at(0);
+    expect(first.body).toMatchObject({ accepted: true, duplicate: false });
+    const original = { status: 202, body: { duplicate: true, eventId: first.body.eventId } };
+    // Within 60 s, past it, at the edge of the ±300 s window, and in another spelling of the same signature.
+    expect(await at(30)).toEqual(original);
+    expect(await at(120)).toEqual(original);
+    expect(await at(299)).toEqual(original);
+    expect(await at(200, `sha256=${signature.toUpperCase()}`)).toEqual(original);
+    // Past the window the signature itself is refused.
+    expect(await at(301)).toMatchObject(errorOf(401, "unauthorized"));
+    // A new request (signed afresh, with its own timestamp) is a new event.
+    const laterTs = String(Number(ts) + 120);
+    const fresh = await at(120, computeSignature(body, laterTs, s.hash), laterTs);
+    expect(fresh.body).toMatchObject({ accepted: true, duplicate: false });
+
+    expect(s.enqueued).toEqual([first.body.eventId, fresh.body.eventId]);
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events).toHaveLength(2);
+    expect(deliveries.map((d) => d.outcome)).toEqual(["accepted", "duplicate", "duplicate", "duplicate", "duplicate", "accepted"]);
+
+    // Replays racing each other past 60 s still make no second event.
+    const racing = await makeSignal();
+    const raceSig = computeSignature(body, ts, racing.hash);
+    const sendAt = (seconds: number) =>
+      racing.send(body, { headers: { signature: raceSig, timestamp: ts }, now: new Date(NOW.getTime() + seconds * 1000) });
+    const firstRace = await sendAt(0);
+    const replays = await Promise.all([90, 90, 150, 150, 240].map(sendAt));
+    for (const replay of replays) expect(replay).toEqual({ status: 202, body: { duplicate: true, eventId: firstRace.body.eventId } });
+    expect(racing.enqueued).toEqual([firstRace.body.eventId]);
+  });
+
   it("answers 429 past the per-signal limit, without storing an event", async () => {
     const s = await makeSignal();
     const keys: string[] = [];

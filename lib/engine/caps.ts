@@ -1,0 +1,66 @@
+import "server-only";
+import Decimal from "decimal.js";
+import { and, count, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { OPEN_STATUSES } from "@/db/queries/strategies";
+import { orders, strategyPositions, type OrderRow, type Strategy } from "@/db/schema";
+import type { SkipReason } from "./plan";
+
+export type CappedInsert =
+  | { ok: true; row: OrderRow | undefined }
+  | { ok: false; reason: SkipReason; detail: Record<string, string> };
+
+/**
+ * Writes a strategy's order row only while its caps allow it. The check and the insert share one
+ * transaction holding the strategy's position row, so intents of one strategy pass here one at a time,
+ * whichever drain runs them: concurrent events cannot together pass a cap. `max_position` counts what is
+ * held plus what the strategy's buys may still add: the unfilled rest of live ones and fills not yet
+ * booked (the position row is locked, so a fill cannot be booked between the two reads).
+ */
+export async function insertWithinCaps(
+  strategy: Pick<Strategy, "id" | "maxOpenOrders" | "maxPosition">,
+  values: typeof orders.$inferInsert,
+): Promise<CappedInsert> {
+  const db = await getDb();
+  return db.transaction(async (tx): Promise<CappedInsert> => {
+    await tx.insert(strategyPositions).values({ strategyId: strategy.id }).onConflictDoNothing();
+    const [position] = await tx
+      .select({ amount: strategyPositions.amount })
+      .from(strategyPositions)
+      .where(eq(strategyPositions.strategyId, strategy.id))
+      .for("update");
+
+    if (strategy.maxOpenOrders !== null) {
+      const [open] = await tx
+        .select({ n: count() })
+        .from(orders)
+        .where(and(eq(orders.strategyId, strategy.id), inArray(orders.status, OPEN_STATUSES)));
+      if ((open?.n ?? 0) >= strategy.maxOpenOrders) {
+        return { ok: false, reason: "max_open_orders", detail: { max: String(strategy.maxOpenOrders) } };
+      }
+    }
+
+    if (values.side === "buy" && strategy.maxPosition !== null) {
+      const live = sql.join(OPEN_STATUSES.map((s) => sql`${s}`), sql`, `);
+      const [pending] = await tx
+        .select({
+          amount: sql<string>`coalesce(sum(greatest(case when ${orders.status} in (${live}) then ${orders.amount} - ${orders.appliedFilled} else ${orders.filled} - ${orders.appliedFilled} end, 0)), 0)::text`,
+        })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.strategyId, strategy.id),
+            eq(orders.side, "buy"),
+            or(inArray(orders.status, OPEN_STATUSES), gt(orders.filled, orders.appliedFilled)),
+          ),
+        );
+      const after = new Decimal(position?.amount ?? 0).add(pending?.amount ?? 0).add(values.amount);
+      if (after.gt(strategy.maxPosition)) {
+        return { ok: false, reason: "max_position", detail: { max: strategy.maxPosition, after: after.toFixed() } };
+      }
+    }
+
+    const [row] = await tx.insert(orders).values(values).onConflictDoNothing().returning();
+    return { ok: true, row };
+  });
+}

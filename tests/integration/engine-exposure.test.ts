@@ -1,0 +1,346 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import Decimal from "decimal.js";
+import { and, eq } from "drizzle-orm";
+import { orders, signalEvents, signals, strategyExecutions, strategyPositions, type Strategy } from "@/db/schema";
+import { createUser } from "@/db/queries/users";
+import { insertStrategy, strategiesForEvent } from "@/db/queries/strategies";
+import { addExchangeAccount } from "@/lib/accounts";
+import { drainSignals, executeForStrategy, syncOrders } from "@/lib/engine";
+import { insertWithinCaps } from "@/lib/engine/caps";
+import { resetEnvForTests } from "@/lib/env";
+import { getQueue, resetQueueForTests } from "@/lib/queue";
+import { generateSignalSecret, ingestSignal } from "@/lib/signals";
+import { BinanceSimulator } from "../simulator/binance-simulator";
+import { useTestDatabase } from "../helpers/test-db";
+
+/**
+ * What a strategy holds and may still come to hold: the max-position cap counts resting buys, partial
+ * fills of orders that end canceled are booked, and exits follow the amount actually held.
+ */
+
+const testDb = useTestDatabase();
+const sim = new BinanceSimulator();
+const meta = { ip: null, userAgent: "vitest" };
+let counter = 0;
+let tradeId = 900_000;
+
+type Setup = { userId: string; accountId: string; strategyId: string; apiKey: string; signalName: string; secret: string; signalId: string };
+
+/** A trader of its own on a signal of its own, so no other test's strategy sees its events. */
+async function makeTrader(strategy: Partial<Strategy> = {}): Promise<Setup> {
+  const n = ++counter;
+  const { secret, hash, hint } = generateSignalSecret();
+  const [signal] = await testDb.db.insert(signals).values({ name: `exposure-${n}`, secretHash: hash, secretHint: hint }).returning();
+  const apiKey = `key-exposure-${n}`;
+  sim.addAccount({ apiKey, secret: `secret-exposure-${n}`, balances: { USDT: "50000" } });
+  const user = await createUser({ name: `t${n}`, email: `exposure-${n}@example.com`, passwordHash: "$argon2id$fake", autoApprove: true });
+  const { account } = await addExchangeAccount(
+    user.id,
+    { exchange: "binance", label: `t${n}`, spot: true, futures: false, sandbox: false, apiKey, apiSecret: `secret-exposure-${n}` },
+    meta,
+  );
+  const row = await insertStrategy({
+    userId: user.id,
+    name: `t${n} BTC`,
+    signalId: signal!.id,
+    accountId: account.id,
+    symbol: "BTC/USDT",
+    sizingMode: "quote",
+    sizingValue: "600",
+    ...strategy,
+  });
+  return { userId: user.id, accountId: account.id, strategyId: row.id, apiKey, signalName: signal!.name, secret, signalId: signal!.id };
+}
+
+async function post(t: Setup, body: Record<string, unknown>) {
+  const queue = await getQueue();
+  const answer = await ingestSignal({
+    name: t.signalName,
+    rawBody: JSON.stringify({ secret: t.secret, ...body }),
+    contentType: "application/json",
+    headers: {},
+    ip: "127.0.0.1",
+    enqueue: async (eventId) => {
+      await queue.enqueue("signals", { eventId });
+    },
+  });
+  expect(answer.status).toBe(202);
+  return String(answer.body.eventId);
+}
+
+async function ordersOf(strategyId: string) {
+  return testDb.db.select().from(orders).where(eq(orders.strategyId, strategyId));
+}
+
+async function legOf(strategyId: string, eventId: string, leg: string) {
+  const [row] = await testDb.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, strategyId), eq(orders.eventId, eventId), eq(orders.leg, leg)));
+  return row;
+}
+
+async function executionOf(strategyId: string, eventId: string) {
+  const [row] = await testDb.db
+    .select()
+    .from(strategyExecutions)
+    .where(and(eq(strategyExecutions.strategyId, strategyId), eq(strategyExecutions.eventId, eventId)));
+  return row;
+}
+
+async function heldBy(strategyId: string) {
+  const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, strategyId));
+  return position?.amount ?? "0";
+}
+
+function simOrder(apiKey: string, clientOrderId: string) {
+  const order = sim.account(apiKey).orders.find((o) => o.clientOrderId === clientOrderId);
+  if (!order) throw new Error(`no simulator order ${clientOrderId}`);
+  return order;
+}
+
+function simBtc(apiKey: string) {
+  const btc = sim.account(apiKey).balances.get("BTC");
+  return btc ? btc.free.add(btc.locked) : new Decimal(0);
+}
+
+/** The exchange fills part of a resting limit order at its price (commission in the asset received, as on Binance). */
+function partiallyFill(apiKey: string, clientOrderId: string, qty: string) {
+  const order = simOrder(apiKey, clientOrderId);
+  const q = new Decimal(qty);
+  const cost = q.mul(order.price);
+  const balances = sim.account(apiKey).balances;
+  const usdt = balances.get("USDT")!;
+  const btc = balances.get("BTC") ?? { free: new Decimal(0), locked: new Decimal(0) };
+  balances.set("BTC", btc);
+  const commission = order.side === "BUY" ? q.mul("0.001") : cost.mul("0.001");
+  if (order.side === "BUY") {
+    usdt.locked = usdt.locked.sub(cost);
+    btc.free = btc.free.add(q).sub(commission);
+  } else {
+    btc.locked = btc.locked.sub(q);
+    usdt.free = usdt.free.add(cost).sub(commission);
+  }
+  const commissionAsset = order.side === "BUY" ? "BTC" : "USDT";
+  order.fills.push({ price: order.price.toString(), qty: q.toString(), commission: commission.toString(), commissionAsset, tradeId: tradeId++ });
+  order.executedQty = order.executedQty.add(q);
+  order.cummulativeQuoteQty = order.cummulativeQuoteQty.add(cost);
+  order.status = order.executedQty.eq(order.origQty) ? "FILLED" : "PARTIALLY_FILLED";
+  order.updateTime = Date.now();
+}
+
+/** The exchange ends what is left of an order itself (a user cancel on the exchange's site, an expiry). */
+function endOnExchange(apiKey: string, clientOrderId: string, status: "CANCELED" | "EXPIRED") {
+  const order = simOrder(apiKey, clientOrderId);
+  const remaining = order.origQty.sub(order.executedQty);
+  const held = sim.account(apiKey).balances.get(order.side === "BUY" ? "USDT" : "BTC")!;
+  const locked = order.side === "BUY" ? remaining.mul(order.price) : remaining;
+  held.locked = held.locked.sub(locked);
+  held.free = held.free.add(locked);
+  order.status = status;
+  order.updateTime = Date.now();
+}
+
+beforeAll(async () => {
+  const url = await sim.start();
+  Object.assign(process.env, {
+    AUTH_SECRET: "exposure-auth-secret-0123456789abcdefghij",
+    ENCRYPTION_KEY: "exposure-master-key-0123456789abcdefghijk",
+    EXCHANGE_API_OVERRIDE: url,
+    EXCHANGE_TIMEOUT_MS: "800",
+  });
+  delete process.env.UPSTASH_REDIS_REST_URL;
+  delete process.env.UPSTASH_REDIS_REST_TOKEN;
+  resetEnvForTests();
+  resetQueueForTests();
+});
+
+afterAll(() => sim.stop());
+
+beforeEach(() => {
+  sim.setPrice("BTCUSDT", "60000");
+});
+
+describe("max_position counts what is held and what resting buys may still add", () => {
+  it("skips a buy when the held amount plus unfilled buys would pass the cap", async () => {
+    // Limit buys 10 % under the signal price rest on the book: 600 USDT at 54000 = 0.01111 BTC each.
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", maxPosition: "0.015" });
+    const first = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-1" });
+    await drainSignals({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, first, "buy")).toMatchObject({ status: "open", amount: "0.01111" });
+    expect(await heldBy(t.strategyId)).toBe("0");
+
+    const second = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-2" });
+    await drainSignals({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, second, "buy")).toBeUndefined();
+    expect(await executionOf(t.strategyId, second)).toMatchObject({ outcome: "skipped", reason: "max_position" });
+    expect(sim.account(t.apiKey).orders).toHaveLength(1);
+  });
+
+  it("counts only the unfilled rest of a partly filled buy beside what it already added", async () => {
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", maxPosition: "0.02" });
+    const first = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-partial-1" });
+    await drainSignals({ budgetMs: 10_000 });
+    const row = (await legOf(t.strategyId, first, "buy"))!;
+    partiallyFill(t.apiKey, row.clientOrderId, "0.005");
+    await syncOrders({ budgetMs: 10_000 });
+    // Held 0.005 less the fee, 0.00611 still to come: a second 0.01111 passes 0.02.
+    expect(await heldBy(t.strategyId)).toBe("0.004995");
+    const second = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-partial-2" });
+    await drainSignals({ budgetMs: 10_000 });
+    expect(await executionOf(t.strategyId, second)).toMatchObject({ outcome: "skipped", reason: "max_position" });
+    // Once the rest is canceled, only what is held counts: the same buy fits.
+    endOnExchange(t.apiKey, row.clientOrderId, "CANCELED");
+    await syncOrders({ budgetMs: 10_000 });
+    const third = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-partial-3" });
+    await drainSignals({ budgetMs: 10_000 });
+    expect(await executionOf(t.strategyId, third)).toMatchObject({ outcome: "sent" });
+  });
+
+  it("lets concurrent events together stay within the cap", async () => {
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", maxPosition: "0.03" });
+    // Five events executed at once for one strategy, bypassing the signal lease: only two fit.
+    await Promise.all([1, 2, 3, 4, 5].map((i) => post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: `race-${i}` })));
+    const rows = await testDb.db.select().from(signalEvents).where(eq(signalEvents.signalId, t.signalId));
+    expect(rows).toHaveLength(5);
+    const [plan] = await strategiesForEvent(t.signalId, "BTC/USDT");
+    const outcomes = await Promise.all(rows.map((event) => executeForStrategy(event, plan!)));
+    expect(outcomes.filter((o) => o === "sent")).toHaveLength(2);
+    expect(outcomes.filter((o) => o === "skipped")).toHaveLength(3);
+    expect(sim.account(t.apiKey).orders).toHaveLength(2);
+    const pending = (await ordersOf(t.strategyId)).reduce((sum, o) => sum.add(o.amount), new Decimal(0));
+    expect(pending.toFixed()).toBe("0.02222");
+  });
+
+  it("checks and writes in one step, so rows written at the same moment cannot together pass the cap", async () => {
+    const t = await makeTrader({ maxPosition: "0.025", maxOpenOrders: 4 });
+    // Straight to the write, so the five checks really overlap (no exchange round trip staggers them).
+    const intent = (i: number) => ({
+      userId: t.userId, accountId: t.accountId, source: "signal", strategyId: t.strategyId, eventId: randomUUID(), leg: "buy",
+      clientOrderId: `capsatonce${i}`, symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "54000", status: "sending",
+    });
+    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => insertWithinCaps({ id: t.strategyId, maxOpenOrders: 4, maxPosition: "0.025" }, intent(i))));
+    expect(results.filter((r) => r.ok)).toHaveLength(2);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(["max_position", "max_position", "max_position"]);
+    expect(await ordersOf(t.strategyId)).toHaveLength(2);
+    // Sells are not held back by max_position, but max_open_orders counts every live row.
+    const sells = await Promise.all([6, 7, 8].map((i) => insertWithinCaps({ id: t.strategyId, maxOpenOrders: 4, maxPosition: "0.025" }, { ...intent(i), side: "sell" })));
+    expect(sells.map((r) => (r.ok ? "ok" : r.reason)).sort()).toEqual(["max_open_orders", "ok", "ok"]);
+  });
+});
+
+describe("partial fills of orders that end canceled or expired", () => {
+  for (const status of ["CANCELED", "EXPIRED"] as const) {
+    it(`books the filled part of a buy the exchange ended as ${status.toLowerCase()}, once`, async () => {
+      const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10" });
+      const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: `ended-${status}` });
+      await drainSignals({ budgetMs: 10_000 });
+      const row = (await legOf(t.strategyId, eventId, "buy"))!;
+      partiallyFill(t.apiKey, row.clientOrderId, "0.004");
+      endOnExchange(t.apiKey, row.clientOrderId, status);
+      await syncOrders({ budgetMs: 10_000 });
+      await syncOrders({ budgetMs: 10_000 });
+      expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: status.toLowerCase(), filled: "0.004", appliedFilled: "0.004" });
+      expect(await heldBy(t.strategyId)).toBe(simBtc(t.apiKey).toFixed());
+      expect(await heldBy(t.strategyId)).toBe("0.003996");
+    });
+  }
+
+  it("books a canceled order whose fill was recorded but not yet applied", async () => {
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10" });
+    const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "ended-unapplied" });
+    await drainSignals({ budgetMs: 10_000 });
+    const row = (await legOf(t.strategyId, eventId, "buy"))!;
+    partiallyFill(t.apiKey, row.clientOrderId, "0.004");
+    endOnExchange(t.apiKey, row.clientOrderId, "CANCELED");
+    // What a crash between recording the exchange's answer and booking the fill leaves behind.
+    await testDb.db.update(orders).set({ status: "canceled", filled: "0.004" }).where(eq(orders.id, row.id));
+    await syncOrders({ budgetMs: 10_000 });
+    await syncOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: "canceled", appliedFilled: "0.004" });
+    expect(await heldBy(t.strategyId)).toBe("0.003996");
+  });
+});
+
+describe("a cancel signal after a partial fill", () => {
+  it("books the filled part with its fee", async () => {
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10" });
+    const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cancel-after-partial-1" });
+    await drainSignals({ budgetMs: 10_000 });
+    const row = (await legOf(t.strategyId, eventId, "buy"))!;
+    partiallyFill(t.apiKey, row.clientOrderId, "0.004");
+    await post(t, { action: "cancel", symbol: "BTC/USDT", id: "cancel-after-partial-2" });
+    await drainSignals({ budgetMs: 10_000 });
+    await syncOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: "canceled", appliedFilled: "0.004" });
+    expect(await heldBy(t.strategyId)).toBe(simBtc(t.apiKey).toFixed());
+  });
+});
+
+describe("take-profit and stop-loss follow what the entry has filled", () => {
+  it("grows the stop with each fill and places the take-profit for the whole entry once it is done", async () => {
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", takeProfitPct: "5", stopLossPct: "5" });
+    const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "follow-1" });
+    await drainSignals({ budgetMs: 10_000 });
+    const entry = (await legOf(t.strategyId, eventId, "buy"))!;
+    expect(entry).toMatchObject({ status: "open", amount: "0.01111", price: "54000" });
+    // The market comes down near the entry's price: between the buy at 54000 and the take-profit at 56700.
+    sim.setPrice("BTCUSDT", "55000");
+
+    partiallyFill(t.apiKey, entry.clientOrderId, "0.004");
+    await syncOrders({ budgetMs: 10_000 });
+    // 0.004 bought, 0.000004 fee in BTC: 0.003996 held, 0.00399 sellable at the 0.00001 step.
+    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", type: "stop", amount: "0.00399", triggerPrice: "51300" });
+    expect(await legOf(t.strategyId, eventId, "tp")).toBeUndefined();
+
+    partiallyFill(t.apiKey, entry.clientOrderId, "0.005");
+    await syncOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", amount: "0.00899" });
+    expect(await legOf(t.strategyId, eventId, "tp")).toBeUndefined();
+
+    partiallyFill(t.apiKey, entry.clientOrderId, "0.00211");
+    await syncOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: "filled", filled: "0.01111" });
+    expect(await heldBy(t.strategyId)).toBe("0.01109889");
+    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", amount: "0.01109" });
+    expect(await legOf(t.strategyId, eventId, "tp")).toMatchObject({ status: "open", type: "limit", amount: "0.01109", price: "56700" });
+    expect(simOrder(t.apiKey, (await legOf(t.strategyId, eventId, "tp"))!.clientOrderId).origQty.toFixed()).toBe("0.01109");
+  });
+
+  it("places the take-profit for the filled part when the rest of the entry is canceled", async () => {
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", takeProfitPct: "5", stopLossPct: "5" });
+    const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "follow-2" });
+    await drainSignals({ budgetMs: 10_000 });
+    const entry = (await legOf(t.strategyId, eventId, "buy"))!;
+    sim.setPrice("BTCUSDT", "55000");
+    partiallyFill(t.apiKey, entry.clientOrderId, "0.004");
+    await syncOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, eventId, "tp")).toBeUndefined();
+    endOnExchange(t.apiKey, entry.clientOrderId, "EXPIRED");
+    await syncOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, eventId, "tp")).toMatchObject({ status: "open", amount: "0.00399", price: "56700" });
+    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", amount: "0.00399" });
+  });
+
+  it("never lets a stop sell more than the strategy holds", async () => {
+    const t = await makeTrader({ takeProfitPct: "5", stopLossPct: "5" });
+    // Coins of the account's own, outside the strategy: a stop must not sell them.
+    sim.account(t.apiKey).balances.set("BTC", { free: new Decimal("1"), locked: new Decimal(0) });
+    const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "stop-cap-1" });
+    await drainSignals({ budgetMs: 10_000 });
+    const tp = (await legOf(t.strategyId, eventId, "tp"))!;
+    expect(tp).toMatchObject({ status: "open", amount: "0.00999", price: "63000" });
+    // Half the take-profit fills, then the price falls through the stop.
+    partiallyFill(t.apiKey, tp.clientOrderId, "0.005");
+    await syncOrders({ budgetMs: 10_000 });
+    expect(await heldBy(t.strategyId)).toBe("0.00499");
+    sim.setPrice("BTCUSDT", "56000");
+    await syncOrders({ budgetMs: 10_000 });
+    const sl = (await legOf(t.strategyId, eventId, "sl"))!;
+    expect(sl).toMatchObject({ status: "filled", type: "market", amount: "0.00499" });
+    expect(await legOf(t.strategyId, eventId, "tp")).toMatchObject({ status: "canceled", filled: "0.005" });
+    expect(await heldBy(t.strategyId)).toBe("0");
+    expect(simBtc(t.apiKey).toFixed()).toBe("1");
+  });
+});
