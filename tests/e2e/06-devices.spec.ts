@@ -166,4 +166,40 @@ test.describe.serial("devices and email verification", () => {
     await laptop!.page.screenshot({ path: "screenshots/confirm-device-wait-ru.png", fullPage: true });
     await owner.context.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL! }]);
   });
+
+  test("changing the password ends the other sessions; this one stays signed in", async ({ browser }) => {
+    const second = await sameUserElsewhere(browser, owner);
+    await second.login();
+    await second.confirmThisDevice();
+    await expect(second.page).toHaveURL(/\/dashboard$/);
+
+    const page = owner.page;
+    await page.goto("/dashboard/settings");
+    const form = page.getByTestId("change-password-form");
+    const fill = async (current: string, next: string) => {
+      await form.getByLabel("Current password").fill(current);
+      await form.getByLabel("New password", { exact: true }).fill(next);
+      await form.getByLabel("Confirm new password").fill(next);
+      await form.getByTestId("change-password-submit").click();
+    };
+    await fill("not-my-password-at-all", "another-long-password");
+    await expect(form.getByTestId("error-currentPassword")).toContainText("That is not your current password.");
+    await fill(PASSWORD, "short");
+    await expect(form.getByTestId("error-password")).toBeVisible();
+    await fill(PASSWORD, "another-long-password");
+    await expect(form.getByTestId("form-message")).toContainText("Password changed");
+    await page.screenshot({ path: "screenshots/settings-password-en.png", fullPage: true });
+
+    // This browser carries on; the other one is signed out at its next request.
+    await page.reload();
+    await expect(page).toHaveURL(/\/dashboard\/settings$/);
+    await second.page.goto("/dashboard/orders");
+    await expect(second.page).toHaveURL(/\/login/);
+    await second.login(PASSWORD);
+    await expect(second.page.getByTestId("form-message")).toContainText("The email or password is incorrect.");
+    // A trusted device with the new password: straight in.
+    await second.login("another-long-password");
+    await expect(second.page).toHaveURL(/\/dashboard$/);
+    await second.close();
+  });
 });

@@ -63,6 +63,8 @@ export class Person {
 
   /** Answers the newest "was this you?" email for this browser with Yes, then goes where the sign-in was heading. */
   async confirmThisDevice(next = "/dashboard") {
+    // The sign-in must have landed (and stored its session cookie) before this page goes elsewhere.
+    await this.page.waitForURL(/\/confirm-device$/);
     await this.page.goto(await mailLink(this.page, this.email, "new_device"));
     await this.page.getByTestId("device-yes").click();
     await expect(this.page.getByTestId("device-answered")).toHaveAttribute("data-answer", "yes");

@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { AuditTable } from "@/components/admin/audit-table";
+import { ChangePasswordForm } from "@/components/auth/change-password-form";
 import { searchAudit } from "@/db/queries/audit";
 import { requirePageUser } from "@/lib/auth/session";
 
@@ -50,6 +51,15 @@ export default async function SettingsPage() {
           </CardHeader>
           <CardContent>
             <LanguageSwitcher />
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>{t("passwordChange.title")}</CardTitle>
+            <CardDescription>{t("passwordChange.body")}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <ChangePasswordForm />
           </CardContent>
         </Card>
         <Card className="lg:col-span-2">

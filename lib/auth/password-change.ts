@@ -1,0 +1,46 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { writeAudit } from "@/db/queries/audit";
+import { hashPassword, verifyPassword } from "./password";
+import { publishSessionVersion } from "./revocations";
+import { revokeTokens, TOKEN_KINDS } from "./tokens";
+
+export type ChangeResult = { ok: true; from: number; to: number } | { ok: false; reason: "wrong_password" | "same_password" };
+
+/**
+ * A signed-in user changes their password: the current one is checked, the new one stored as an
+ * argon2id hash, and the session version bumped so every other session ends (the caller keeps its own).
+ */
+export async function changePassword(input: {
+  userId: string;
+  currentPassword: string;
+  newPassword: string;
+  meta: { ip: string | null; userAgent: string | null };
+}): Promise<ChangeResult> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ hash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, input.userId))
+    .limit(1);
+  if (!row || !(await verifyPassword(row.hash, input.currentPassword))) {
+    await writeAudit({ action: "password.change_failed", actorId: input.userId, userId: input.userId, ...input.meta });
+    return { ok: false, reason: "wrong_password" };
+  }
+  if (await verifyPassword(row.hash, input.newPassword)) return { ok: false, reason: "same_password" };
+  const passwordHash = await hashPassword(input.newPassword);
+  const to = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
+      .where(eq(users.id, input.userId))
+      .returning({ sessionVersion: users.sessionVersion });
+    await revokeTokens({ userId: input.userId, kind: TOKEN_KINDS.passwordReset }, tx);
+    await writeAudit({ action: "password.change", actorId: input.userId, userId: input.userId, ...input.meta }, tx);
+    return updated!.sessionVersion;
+  });
+  await publishSessionVersion(input.userId, to);
+  return { ok: true, from: row.sessionVersion, to };
+}
