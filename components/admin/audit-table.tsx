@@ -30,7 +30,8 @@ const TONE: Record<string, "destructive" | "warning" | "success" | "secondary"> 
 function describeDetail(detail: Record<string, unknown> | null) {
   if (!detail) return "";
   return Object.entries(detail)
-    .filter(([, v]) => v !== null && v !== undefined && typeof v !== "object")
+    // Row ids (a device's uuid) mean nothing to a reader; browser, OS and country say which device.
+    .filter(([k, v]) => k !== "device" && v !== null && v !== undefined && typeof v !== "object")
     .map(([k, v]) => `${k}: ${String(v)}`)
     .join(" · ");
 }
