@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { exchangeResultOf, recordExchangeResult } from "@/db/queries/orders";
 import type { PlanRow } from "@/db/queries/strategies";
-import { OPEN_STATUSES } from "@/db/queries/strategies";
+import { OPEN_STATUSES, strategiesForEvent } from "@/db/queries/strategies";
 import { orders, strategyExecutions, type OrderRow, type SignalEvent } from "@/db/schema";
 import {
   clientForAccount,
@@ -93,7 +93,7 @@ function averageOf(order: ExchangeOrder): string | null {
 export async function sendRow(
   row: OrderRow,
   client: ExchangeClient,
-  opts: { lookFirst: boolean; referencePrice?: string; guard?: () => Promise<void> },
+  opts: { lookFirst: boolean; referencePrice?: string; guard?: () => Promise<void>; recheck?: () => Promise<SkipReason | null> },
 ) {
   if (opts.lookFirst) {
     const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
@@ -105,8 +105,12 @@ export async function sendRow(
   // The last check before money moves: this drain still holds the signal (throws when it does not).
   await opts.guard?.();
   try {
-    const order = await throttled(client, () =>
-      client.createOrder({
+    const order = await throttled(client, async () => {
+      // The kill switches are read again at the last moment (after any wait for the shared budget):
+      // one turned off while this event fanned out stops the order before it leaves.
+      const off = await opts.recheck?.();
+      if (off) throw new SwitchedOff(off);
+      return client.createOrder({
         symbol: row.symbol,
         side: row.side as "buy" | "sell",
         type: row.type as "market" | "limit",
@@ -114,11 +118,16 @@ export async function sendRow(
         price: row.price ?? undefined,
         clientOrderId: row.clientOrderId,
         referencePrice: opts.referencePrice,
-      }),
-    );
+      });
+    });
     await settle(row, order, client);
     return { status: order.status as string };
   } catch (error) {
+    if (error instanceof SwitchedOff) {
+      // Never sent: the row ends here, so no later drain can pick it up and send it after all.
+      await recordExchangeResult(row.id, { status: "canceled", error: { code: "switched_off", message: `not sent: ${error.reason}` } });
+      return { status: "switched_off", reason: error.reason };
+    }
     if (!isUnknownOutcome(error)) {
       const e = error instanceof ExchangeError ? error : new ExchangeError("unknown", "order failed");
       // "Duplicate order sent" means an order with our id is live: that order is ours, not a refusal.
@@ -139,6 +148,22 @@ export async function sendRow(
     await recordExchangeResult(row.id, { status: "unknown", error: { code: (error as ExchangeError).code, message: "no answer" } });
     return { status: "unknown" };
   }
+}
+
+class SwitchedOff extends Error {
+  constructor(public readonly reason: SkipReason) {
+    super(`switched off: ${reason}`);
+    this.name = "SwitchedOff";
+  }
+}
+
+/** The strategy's gate, read fresh from the database (switches, roles, account) for one action. */
+function freshGate(strategy: PlanRow["strategy"], action: SignalAction) {
+  return async (): Promise<SkipReason | null> => {
+    const [fresh] = await strategiesForEvent(strategy.signalId, strategy.symbol, strategy.id);
+    if (!fresh) return "strategy_off";
+    return gate({ action, strategyEnabled: fresh.strategy.enabled, ...fresh.strategy, ...fresh });
+  };
 }
 
 async function cancelStrategyOrders(row: PlanRow, client: ExchangeClient) {
@@ -198,7 +223,8 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
     .select()
     .from(orders)
     .where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
-  if (existing) return resume(existing, event, client, guard);
+  const recheck = freshGate(strategy, action);
+  if (existing) return resume(existing, event, client, guard, recheck);
 
   // A quick skip before any exchange call; insertWithinCaps checks again, atomically, before the row is written.
   if (strategy.maxOpenOrders !== null) {
@@ -251,9 +277,9 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
   const written = capped.row;
   if (!written) {
     const [other] = await db.select().from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg)));
-    return other ? resume(other, event, client, guard) : "failed";
+    return other ? resume(other, event, client, guard, recheck) : "failed";
   }
-  const sent = await sendRow(written, client, { lookFirst: false, referencePrice: price, guard });
+  const sent = await sendRow(written, client, { lookFirst: false, referencePrice: price, guard, recheck });
   return finish(written, event, sent);
 }
 
@@ -261,7 +287,13 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
 // still "sending" after this long belongs to a drain that died.
 const ABANDONED_SEND_MS = 60_000;
 
-async function resume(row: OrderRow, event: SignalEvent, client: ExchangeClient, guard?: () => Promise<void>): Promise<ExecutionOutcome> {
+async function resume(
+  row: OrderRow,
+  event: SignalEvent,
+  client: ExchangeClient,
+  guard?: () => Promise<void>,
+  recheck?: () => Promise<SkipReason | null>,
+): Promise<ExecutionOutcome> {
   if (row.status === "unknown") {
     // The answer was lost: only ever look it up (here and in the order monitor), never send again.
     const found = await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null);
@@ -277,7 +309,7 @@ async function resume(row: OrderRow, event: SignalEvent, client: ExchangeClient,
       .where(and(eq(orders.id, row.id), eq(orders.status, "sending"), lt(orders.updatedAt, new Date(Date.now() - ABANDONED_SEND_MS))))
       .returning();
     if (!claimed) throw new RetryLater("order row is being sent by another drain");
-    const sent = await sendRow(claimed, client, { lookFirst: true, referencePrice: event.price ?? undefined, guard });
+    const sent = await sendRow(claimed, client, { lookFirst: true, referencePrice: event.price ?? undefined, guard, recheck });
     return finish(claimed, event, sent);
   }
   const outcome: ExecutionOutcome = row.status === "rejected" ? "failed" : "sent";
@@ -285,7 +317,11 @@ async function resume(row: OrderRow, event: SignalEvent, client: ExchangeClient,
   return outcome;
 }
 
-async function finish(row: OrderRow, event: SignalEvent, sent: { status: string; error?: ExchangeError }) {
+async function finish(row: OrderRow, event: SignalEvent, sent: { status: string; error?: ExchangeError; reason?: SkipReason }) {
+  if (sent.status === "switched_off") {
+    await recordExecution({ strategyId: row.strategyId!, eventId: event.id, leg: row.leg!, outcome: "skipped", reason: sent.reason ?? "trading_off", orderId: row.id });
+    return "skipped" as const;
+  }
   const outcome: ExecutionOutcome = sent.status === "rejected" ? "failed" : sent.status === "unknown" ? "unknown" : "sent";
   await recordExecution({
     strategyId: row.strategyId!,

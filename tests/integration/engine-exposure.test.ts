@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
-import { orders, signalEvents, signals, strategyExecutions, strategyPositions, type Strategy } from "@/db/schema";
+import { orders, signalEvents, signals, strategies, strategyExecutions, strategyPositions, symbolSwitches, users, type Strategy } from "@/db/schema";
 import { createUser } from "@/db/queries/users";
 import { insertStrategy, strategiesForEvent } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
@@ -342,5 +342,34 @@ describe("take-profit and stop-loss follow what the entry has filled", () => {
     expect(await legOf(t.strategyId, eventId, "tp")).toMatchObject({ status: "canceled", filled: "0.005" });
     expect(await heldBy(t.strategyId)).toBe("0");
     expect(simBtc(t.apiKey).toFixed()).toBe("1");
+  });
+});
+
+describe("kill switches turned off while an event fans out", () => {
+  it("stop the order at the last moment before it leaves, and the row can never be sent later", async () => {
+    for (const flip of ["trading", "symbol", "strategy"] as const) {
+      const t = await makeTrader();
+      const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: `switch-${flip}` });
+      const [event] = await testDb.db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
+      const [plan] = await strategiesForEvent(t.signalId, "BTC/USDT");
+      // The plan was read with every switch on; the switch goes off after the row is written, just
+      // before the send (the guard is the drain's last hook before the exchange call).
+      const guard = async () => {
+        if (flip === "trading") await testDb.db.update(users).set({ tradingEnabled: false }).where(eq(users.id, t.userId));
+        if (flip === "symbol") await testDb.db.insert(symbolSwitches).values({ userId: t.userId, symbol: "BTC/USDT", enabled: false });
+        if (flip === "strategy") await testDb.db.update(strategies).set({ enabled: false }).where(eq(strategies.id, t.strategyId));
+      };
+      expect(await executeForStrategy(event!, plan!, guard)).toBe("skipped");
+      expect(sim.account(t.apiKey).orders).toHaveLength(0);
+      const row = await legOf(t.strategyId, eventId, "buy");
+      expect(row).toMatchObject({ status: "canceled" });
+      expect(await executionOf(t.strategyId, eventId)).toMatchObject({
+        outcome: "skipped",
+        reason: { trading: "trading_off", symbol: "symbol_off", strategy: "strategy_off" }[flip],
+      });
+      // Running the event again (a re-delivered job) changes nothing.
+      await executeForStrategy(event!, plan!);
+      expect(sim.account(t.apiKey).orders).toHaveLength(0);
+    }
   });
 });
