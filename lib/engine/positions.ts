@@ -29,6 +29,11 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
     const share = new Decimal(state.filled).isZero() ? new Decimal(0) : delta.div(state.filled);
     const feeDelta = new Decimal(state.fee ?? 0).mul(share);
     const feeInBase = state.feeCurrency === base;
+    // A fee in the quote currency is part of the cost (or comes off the proceeds). One in a third asset
+    // (BNB on Binance) cannot be added to quote amounts without a price for it: it is left out of P&L.
+    const quote = order.symbol.split("/")[1]?.split(":")[0] ?? null;
+    const feeInQuote = !feeInBase && (!state.feeCurrency || state.feeCurrency === quote);
+    const quoteFee = feeInQuote ? feeDelta : new Decimal(0);
     const value = delta.mul(state.average!);
     let amount = new Decimal(pos!.amount);
     let costBasis = new Decimal(pos!.costBasis);
@@ -38,11 +43,11 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
     if (order.side === "buy") {
       moved = feeInBase ? delta.sub(feeDelta) : delta;
       amount = amount.add(moved);
-      costBasis = costBasis.add(value).add(feeInBase ? 0 : feeDelta);
+      costBasis = costBasis.add(value).add(quoteFee);
     } else {
       const sold = Decimal.min(delta, amount);
       const soldCost = amount.isZero() ? new Decimal(0) : costBasis.mul(sold).div(amount);
-      const proceeds = value.sub(feeInBase ? feeDelta.mul(state.average!) : feeDelta);
+      const proceeds = value.sub(feeInBase ? feeDelta.mul(state.average!) : quoteFee);
       const pnl = proceeds.sub(soldCost);
       realized = realized.add(pnl);
       if (pnl.gt(0)) wins += 1;

@@ -373,3 +373,33 @@ describe("kill switches turned off while an event fans out", () => {
     }
   });
 });
+
+describe("fees in the position", () => {
+  it("counts a fee in the quote currency, shrinks the amount by one in the base, and leaves one in a third asset out of P&L", async () => {
+    const { applyFill } = await import("@/lib/engine/positions");
+    const cases = [
+      { feeCurrency: "USDT", fee: "0.6", amount: "0.01", costBasis: "600.6" },
+      { feeCurrency: "BTC", fee: "0.00001", amount: "0.00999", costBasis: "600" },
+      // 0.0009 BNB is not 0.0009 USDT: the cost basis stays the price paid.
+      { feeCurrency: "BNB", fee: "0.0009", amount: "0.01", costBasis: "600" },
+    ];
+    for (const c of cases) {
+      const t = await makeTrader();
+      const written = await insertWithinCaps(
+        { id: t.strategyId, maxOpenOrders: null, maxPosition: null },
+        {
+          userId: t.userId, accountId: t.accountId, source: "signal", strategyId: t.strategyId, eventId: randomUUID(), leg: "buy",
+          clientOrderId: `fee${c.feeCurrency}${counter}`, symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", status: "sending",
+        },
+      );
+      if (!written.ok || !written.row) throw new Error("row not written");
+      await applyFill(written.row, { filled: "0.01", average: "60000", fee: c.fee, feeCurrency: c.feeCurrency }, "BTC");
+      const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, t.strategyId));
+      expect({ currency: c.feeCurrency, amount: new Decimal(position!.amount).toFixed(), costBasis: new Decimal(position!.costBasis).toFixed() }).toEqual({
+        currency: c.feeCurrency,
+        amount: c.amount,
+        costBasis: c.costBasis,
+      });
+    }
+  });
+});
