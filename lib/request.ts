@@ -11,10 +11,17 @@ export async function requestMeta() {
 
 /** Only same-site relative paths are followed after login, never another origin. */
 export function safeRedirectPath(value: unknown, fallback = "/dashboard"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  // Control characters and backslashes are refused outright: browsers drop tabs and newlines, so
+  // "/\t/evil.example" would otherwise become "//evil.example" (and a newline breaks the header).
+  if (typeof value !== "string" || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  try {
+    const base = "http://same.origin.invalid";
+    const url = new URL(value, base);
+    if (url.origin !== base) return fallback;
+    return url.pathname + url.search + url.hash;
+  } catch {
     return fallback;
   }
-  return value;
 }
 
 /**

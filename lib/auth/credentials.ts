@@ -63,6 +63,9 @@ async function notifyDevice(userId: string, device: LoginDevice, meta: RequestIn
     const limiter = await getRateLimiter();
     const hit = await limiter.hit(`auth:device-email:${device.id}`, { limit: 3, windowMs: 15 * 60_000 });
     if (!hit.allowed) return;
+    // And per account: a password thief who drops the cookie each time must not flood the owner.
+    const perUser = await limiter.hit(`auth:device-email-user:${userId}`, { limit: 10, windowMs: 60 * 60_000 });
+    if (!perUser.allowed) return;
     await sendDeviceConfirmation({ userId, deviceId: device.id, baseUrl: meta.linkBase ?? emailLinkBase(null), reason: device.reason });
   } catch (error) {
     console.warn("Device confirmation not sent:", describeError(error));

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { requestMeta } from "@/lib/request";
 import { auth, signOut } from "./auth";
-import { answerDeviceLink, revokeDevice, sendDeviceConfirmation } from "./devices";
+import { answerDeviceLink, registrationDeviceId, revokeDevice, sendDeviceConfirmation } from "./devices";
 import { sendVerificationEmail, verifyEmail } from "./email-verification";
 import { emailLinkBase } from "./password-reset";
 import { checkAuthRateLimit } from "./rate-limit";
@@ -56,7 +56,10 @@ export async function resendVerificationAction(): Promise<LinkActionState> {
   if (state.status !== "unconfirmed" || state.step !== "email") return { ok: true, message: t("alreadyVerified") };
   const tooMany = await limited();
   if (tooMany) return { message: tooMany };
-  const sent = await sendVerificationEmail({ userId: state.user.id, deviceId: state.deviceId, baseUrl: emailLinkBase(await headers()) });
+  // The link trusts the browser the account was created from, never whichever browser asked for it
+  // (someone else who knows the password could be asking).
+  const deviceId = await registrationDeviceId(state.user.id);
+  const sent = await sendVerificationEmail({ userId: state.user.id, deviceId, baseUrl: emailLinkBase(await headers()) });
   if (sent.sent) return { ok: true, message: t("resent") };
   if (sent.reason === "cooldown") return { message: t("cooldown", { seconds: sent.retryAfterSeconds ?? 60 }) };
   return { ok: true, message: t("alreadyVerified") };

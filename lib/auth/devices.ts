@@ -7,7 +7,7 @@ import { writeAudit } from "@/db/queries/audit";
 import { renderNewDevice, sendEmail } from "@/lib/email";
 import { describeError } from "@/lib/log";
 import { publishDeviceRevoked } from "./revocations";
-import { consumeToken, issueToken, peekToken, revokeTokens, TOKEN_KINDS, type TokenFailure } from "./tokens";
+import { consumeToken, issueToken, peekToken, TOKEN_KINDS, type TokenFailure } from "./tokens";
 import { describeUserAgent } from "./user-agent";
 
 export const DEVICE_COOKIE = "sb_device";
@@ -67,9 +67,11 @@ export async function deviceForLogin(input: { userId: string; secret: string | n
   }
   if (status === "trusted") {
     const newCountry = country !== "unknown" && existing.countries.length > 0 && !existing.countries.includes(country);
+    // Trusted while no country was known: the first one seen becomes its country.
+    const firstCountry = country !== "unknown" && existing.countries.length === 0;
     await db
       .update(userDevices)
-      .set({ ...seen, ...(newCountry ? { status: "pending" } : {}) })
+      .set({ ...seen, ...(newCountry ? { status: "pending" } : {}), ...(firstCountry ? { countries: [country] } : {}) })
       .where(eq(userDevices.id, existing.id));
     return newCountry ? { id: existing.id, status: "pending", reason: "new_country" } : { id: existing.id, status, reason: "known" };
   }
@@ -87,6 +89,18 @@ export async function findDeviceBySecret(userId: string, secret: string | null |
     .where(and(eq(userDevices.userId, userId), eq(userDevices.deviceHash, hashSecret(secret))))
     .limit(1);
   return row ?? null;
+}
+
+/** The browser the account was created from: its first device. Verification links trust only this one. */
+export async function registrationDeviceId(userId: string): Promise<string | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: userDevices.id })
+    .from(userDevices)
+    .where(eq(userDevices.userId, userId))
+    .orderBy(userDevices.createdAt)
+    .limit(1);
+  return row?.id ?? null;
 }
 
 export async function deviceStatus(userId: string, deviceId: string): Promise<DeviceStatus | null> {
@@ -233,7 +247,6 @@ export async function answerDeviceLink(input: { token: string; answer: "yes" | "
       },
       tx,
     );
-    if (input.answer === "no") await revokeTokens({ userId: used.userId, kind: TOKEN_KINDS.newDevice }, tx);
     return { ok: true, answer: input.answer, userId: used.userId, deviceId };
   });
   if (result.ok && result.answer === "no" && result.deviceId) await publishDeviceRevoked(result.deviceId);

@@ -49,7 +49,8 @@ export function sessionVersionProof(userId: string, from: number, to: number): s
 }
 
 export function isSessionVersionProof(proof: unknown, userId: string, from: number, to: number): boolean {
-  if (typeof proof !== "string") return false;
+  // Exactly one step: a proof never carries a session over somebody else's bump made meanwhile.
+  if (typeof proof !== "string" || to !== from + 1) return false;
   const expected = Buffer.from(sessionVersionProof(userId, from, to));
   const given = Buffer.from(proof);
   return given.length === expected.length && timingSafeEqual(given, expected);

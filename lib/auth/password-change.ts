@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from "./password";
 import { publishSessionVersion } from "./revocations";
 import { revokeTokens, TOKEN_KINDS } from "./tokens";
 
-export type ChangeResult = { ok: true; from: number; to: number } | { ok: false; reason: "wrong_password" | "same_password" };
+export type ChangeResult = { ok: true; from: number; to: number } | { ok: false; reason: "wrong_password" | "same_password" | "changed_meanwhile" };
 
 /**
  * A signed-in user changes their password: the current one is checked, the new one stored as an
@@ -35,12 +35,15 @@ export async function changePassword(input: {
     const [updated] = await tx
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
-      .where(eq(users.id, input.userId))
+      // Only from the version read with the password: a bump made meanwhile fails this change.
+      .where(and(eq(users.id, input.userId), eq(users.sessionVersion, row.sessionVersion)))
       .returning({ sessionVersion: users.sessionVersion });
+    if (!updated) return null;
     await revokeTokens({ userId: input.userId, kind: TOKEN_KINDS.passwordReset }, tx);
     await writeAudit({ action: "password.change", actorId: input.userId, userId: input.userId, ...input.meta }, tx);
-    return updated!.sessionVersion;
+    return updated.sessionVersion;
   });
+  if (to === null) return { ok: false, reason: "changed_meanwhile" };
   await publishSessionVersion(input.userId, to);
   return { ok: true, from: row.sessionVersion, to };
 }

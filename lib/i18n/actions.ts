@@ -4,7 +4,7 @@ import { cookies } from "next/headers";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { auth } from "@/lib/auth/auth";
+import { getSessionState } from "@/lib/auth/session";
 import { isLocale, LOCALE_COOKIE } from "./config";
 
 /** Remembers the language in a cookie and, when signed in, on the account. */
@@ -17,9 +17,10 @@ export async function setLocaleAction(formData: FormData) {
     sameSite: "lax",
     httpOnly: false,
   });
-  const session = await auth();
-  if (session?.user?.id) {
+  // Only a live session writes the account's language (it picks the language of security emails).
+  const state = await getSessionState();
+  if (state.status === "active" || state.status === "stale") {
     const db = await getDb();
-    await db.update(users).set({ locale }).where(eq(users.id, session.user.id));
+    await db.update(users).set({ locale }).where(eq(users.id, state.user.id));
   }
 }

@@ -213,3 +213,37 @@ describe.skipIf(skipRedis)("middleware refuses revoked sessions from Redis, with
     }
   });
 });
+
+describe("review fixes", () => {
+  it("a device trusted while no country was known takes the first country seen, then asks for a new one", async () => {
+    const userId = await newUser("devices-5@example.com");
+    const secret = newDeviceSecret();
+    const device = await deviceForLogin({ userId, secret, meta: meta("unknown") });
+    await testDb.db.update(userDevices).set({ status: "trusted" }).where(eq(userDevices.id, device.id));
+    expect(await deviceForLogin({ userId, secret, meta: meta("DE") })).toMatchObject({ status: "trusted" });
+    const [row] = await testDb.db.select().from(userDevices).where(eq(userDevices.id, device.id));
+    expect(row?.countries).toEqual(["DE"]);
+    expect(await deviceForLogin({ userId, secret, meta: meta("FR") })).toMatchObject({ status: "pending", reason: "new_country" });
+  });
+
+  it("verification links name the registration browser, whichever browser asks for a new one", async () => {
+    const { registrationDeviceId } = await import("@/lib/auth/devices");
+    const userId = await newUser("devices-6@example.com");
+    const first = await deviceForLogin({ userId, secret: newDeviceSecret(), meta: meta() });
+    await new Promise((r) => setTimeout(r, 5));
+    await deviceForLogin({ userId, secret: newDeviceSecret(), meta: meta() });
+    expect(await registrationDeviceId(userId)).toBe(first.id);
+  });
+
+  it("a session-version proof carries a session over exactly one bump", async () => {
+    const { isSessionVersionProof, sessionVersionProof } = await import("@/lib/auth/fresh-token");
+    process.env.AUTH_SECRET ??= "x".repeat(40);
+    const ok = sessionVersionProof("u1", 3, 4);
+    expect(isSessionVersionProof(ok, "u1", 3, 4)).toBe(true);
+    expect(isSessionVersionProof(ok, "u2", 3, 4)).toBe(false);
+    // Someone else bumped meanwhile (3 → 5): no proof carries this session over that.
+    expect(isSessionVersionProof(sessionVersionProof("u1", 3, 5), "u1", 3, 5)).toBe(false);
+    expect(isSessionVersionProof("forged", "u1", 3, 4)).toBe(false);
+    expect(isSessionVersionProof(undefined, "u1", 3, 4)).toBe(false);
+  });
+});

@@ -29,6 +29,11 @@ describe("safeRedirectPath", () => {
     expect(safeRedirectPath("https://evil.example")).toBe("/dashboard");
     expect(safeRedirectPath("/\\evil.example")).toBe("/dashboard");
     expect(safeRedirectPath(undefined, "/pending")).toBe("/pending");
+    // Browsers drop tabs and newlines: "/\t/evil" would be "//evil"; a newline would break the header.
+    expect(safeRedirectPath("/\t/evil.example")).toBe("/dashboard");
+    expect(safeRedirectPath("/%09/evil.example")).toBe("/%09/evil.example");
+    expect(safeRedirectPath("/\n")).toBe("/dashboard");
+    expect(safeRedirectPath("/dashboard\u0000")).toBe("/dashboard");
   });
 });
 

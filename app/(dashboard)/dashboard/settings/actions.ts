@@ -16,9 +16,9 @@ export const changePasswordAction = validatedActionWithUser("dashboard.view", ch
   if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }) };
   const result = await changePassword({ userId: user.id, currentPassword: data.currentPassword, newPassword: data.password, meta });
   if (!result.ok) {
-    return result.reason === "wrong_password"
-      ? { errors: { currentPassword: [t("passwordChange.wrong")] } }
-      : { errors: { password: [t("passwordChange.same")] } };
+    if (result.reason === "wrong_password") return { errors: { currentPassword: [t("passwordChange.wrong")] } };
+    if (result.reason === "same_password") return { errors: { password: [t("passwordChange.same")] } };
+    return { message: t("passwordChange.changedMeanwhile") };
   }
   await updateSession({ svProof: sessionVersionProof(user.id, result.from, result.to) } as object);
   return { ok: true, message: t("passwordChange.done") };
