@@ -101,7 +101,7 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
           {(["Buy", "Sell", "Close", "Cancel"] as const).map((a) => (
             <label key={a} className="flex items-center gap-2">
               <input type="checkbox" name={`follow${a}`} defaultChecked={checked(`follow${a}`, true)} className="size-4" />
-              {a.toLowerCase()}
+              {t(`followAction.${a.toLowerCase() as "buy"}`)}
             </label>
           ))}
         </div>

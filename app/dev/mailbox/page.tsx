@@ -80,8 +80,13 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
                   <div className="grid gap-4 border-t p-4">
                     <section className="grid gap-2">
                       <h2 className="text-xs font-semibold uppercase text-muted-foreground">{t("mailbox.html")}</h2>
-                      {/* sandbox="": no scripts, no forms, no navigation: the HTML is only looked at. */}
-                      <iframe title={mail.subject} srcDoc={mail.html} sandbox="" className="h-[520px] w-full rounded-md border bg-white" />
+                      {/* No scripts, no forms; its buttons open their link in a new tab, as a mail client would. */}
+                      <iframe
+                        title={mail.subject}
+                        srcDoc={mail.html}
+                        sandbox="allow-popups allow-popups-to-escape-sandbox"
+                        className="h-[640px] w-full rounded-md border bg-white"
+                      />
                     </section>
                     {links.length ? (
                       <section className="grid gap-2">

@@ -23,7 +23,8 @@ export default async function SettingsPage() {
   return (
     <>
       <PageHeader title={t("dashboard.settingsTitle")} subtitle={t("dashboard.settingsSubtitle")} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      {/* min-w-0: the activity table scrolls inside its card instead of widening the page on a phone. */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <CardHeader>
             <CardTitle>{t("dashboard.profileTitle")}</CardTitle>
