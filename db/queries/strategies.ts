@@ -167,3 +167,19 @@ export async function listEnabledSignals() {
   const db = await getDb();
   return db.select({ id: signals.id, name: signals.name, description: signals.description }).from(signals).where(eq(signals.enabled, true)).orderBy(asc(signals.name));
 }
+
+/** The numbers on the overview: what the user has set up and what it has done (one query). */
+export async function overviewCounts(userId: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      accounts: sql<number>`(select count(*)::int from ${exchangeAccounts} a where a.user_id = ${userId})`,
+      strategies: sql<number>`(select count(*)::int from ${strategies} s where s.user_id = ${userId})`,
+      activeStrategies: sql<number>`(select count(*)::int from ${strategies} s where s.user_id = ${userId} and s.enabled)`,
+      orders: sql<number>`(select count(*)::int from ${orders} o where o.user_id = ${userId})`,
+      openOrders: sql<number>`(select count(*)::int from ${orders} o where o.user_id = ${userId} and o.status in ('sending','unknown','open','partially_filled'))`,
+      realizedPnl: sql<string>`(select coalesce(sum(p.realized_pnl), 0)::text from ${strategyPositions} p join ${strategies} s on s.id = p.strategy_id where s.user_id = ${userId})`,
+    })
+    .from(sql`(select 1) as one`);
+  return row ?? { accounts: 0, strategies: 0, activeStrategies: 0, orders: 0, openOrders: 0, realizedPnl: "0" };
+}

@@ -403,3 +403,17 @@ describe("fees in the position", () => {
     }
   });
 });
+
+describe("overview numbers", () => {
+  it("counts one user's accounts, strategies, orders and realized P&L only", async () => {
+    const { overviewCounts } = await import("@/db/queries/strategies");
+    const t = await makeTrader();
+    await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "overview-1" });
+    await drainSignals({ budgetMs: 10_000 });
+    const counts = await overviewCounts(t.userId);
+    expect(counts).toMatchObject({ accounts: 1, strategies: 1, activeStrategies: 1, orders: 1, openOrders: 0 });
+    expect(new Decimal(counts.realizedPnl).toFixed()).toBe("0");
+    const other = await createUser({ name: "o", email: `overview-other-${counter}@example.com`, passwordHash: "x", autoApprove: true });
+    expect(await overviewCounts(other.id)).toMatchObject({ accounts: 0, strategies: 0, orders: 0, openOrders: 0 });
+  });
+});
