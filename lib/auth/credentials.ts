@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { loginSchema } from "@/lib/validations/auth";
 import { verifyPassword } from "./password";
 import { checkSecondFactor } from "./two-factor";
+import { cookieFromHeader } from "@/lib/cookies";
 import { describeError } from "@/lib/log";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { DEVICE_COOKIE, deviceForLogin, isDeviceSecret, sendDeviceConfirmation, type LoginDevice } from "./devices";
@@ -39,7 +40,7 @@ export interface RequestInfo {
 
 export function metaFrom(request: Request | undefined): RequestInfo {
   const ip = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
-  const deviceCookie = request ? cookieValue(request.headers.get("cookie"), DEVICE_COOKIE) : null;
+  const deviceCookie = request ? cookieFromHeader(request.headers.get("cookie"), DEVICE_COOKIE) : null;
   return {
     ip,
     userAgent: request?.headers.get("user-agent") ?? null,
@@ -47,14 +48,6 @@ export function metaFrom(request: Request | undefined): RequestInfo {
     deviceCookie,
     linkBase: request ? emailLinkBase(request.headers) : undefined,
   };
-}
-
-function cookieValue(header: string | null, name: string): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
 }
 
 /** Emails "was this you?" for a waiting device, at most 3 times per 15 minutes per device. */

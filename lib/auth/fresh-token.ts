@@ -2,17 +2,10 @@ import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { decode } from "next-auth/jwt";
+import { cookieFromHeader } from "@/lib/cookies";
 import { env } from "@/lib/env";
 
 const COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"];
-
-function cookieFromHeader(header: string | null, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
 
 type WrittenToken = { id?: string; sv?: number; role?: number; did?: string; dt?: boolean; ev?: boolean };
 

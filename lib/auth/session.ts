@@ -3,9 +3,9 @@ import { cache } from "react";
 import { redirect } from "next/navigation";
 import { findUserById, type PublicUser } from "@/db/queries/users";
 import { AppError } from "@/lib/errors";
-import { auth } from "./auth";
+import { auth, updateSession } from "./auth";
 import { deviceStatus } from "./devices";
-import { tokenWrittenThisRequest } from "./fresh-token";
+import { sessionVersionProof, tokenWrittenThisRequest } from "./fresh-token";
 import { can, homeFor, type Permission } from "./roles";
 
 export type SessionState =
@@ -75,4 +75,12 @@ export async function requireUser(permission?: Permission): Promise<PublicUser> 
     throw new AppError("forbidden", "You do not have permission to do this.");
   }
   return state.user;
+}
+
+/**
+ * After this request bumped the user's session version (ending every session), re-issues this session's
+ * token at the new version with a server-only proof, so the one that made the change stays signed in.
+ */
+export async function keepThisSession(userId: string, from: number, to: number) {
+  await updateSession({ svProof: sessionVersionProof(userId, from, to) } as object);
 }

@@ -1,15 +1,14 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { MonitorSmartphone } from "lucide-react";
 import { DeviceAnswerForm, ResendButton, WaitingPoller } from "@/components/auth/device-forms";
 import { Alert } from "@/components/ui/alert";
+import { DevMailboxHint } from "@/components/auth/dev-mailbox-hint";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { signOutAction } from "@/lib/auth/device-actions";
 import { peekDeviceLink } from "@/lib/auth/devices";
 import { getSessionState } from "@/lib/auth/session";
-import { devMailboxEnabled } from "@/lib/email";
 
 export async function generateMetadata() {
   const t = await getTranslations("confirmDevice");
@@ -80,14 +79,7 @@ export default async function ConfirmDevicePage({ searchParams }: { searchParams
       <CardContent className="grid gap-4">
         <p className="text-center text-sm text-muted-foreground">{t("waitHint")}</p>
         <WaitingPoller label={t("waiting")} />
-        {devMailboxEnabled() ? (
-          <p className="rounded-md border border-dashed p-3 text-center text-xs text-muted-foreground">
-            {t("devMailbox")}{" "}
-            <Link href={`/dev/mailbox?to=${encodeURIComponent(state.user.email)}`} className="font-medium text-primary hover:underline">
-              {t("openMailbox")}
-            </Link>
-          </p>
-        ) : null}
+        <DevMailboxHint email={state.user.email} text={t("devMailbox")} linkText={t("openMailbox")} />
         <ResendButton kind="device" />
         <form action={signOutAction}>
           <Button type="submit" variant="ghost" className="w-full" data-testid="cancel-sign-in">

@@ -1,13 +1,12 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { Mail } from "lucide-react";
 import { ConfirmEmailForm, ResendButton } from "@/components/auth/device-forms";
+import { DevMailboxHint } from "@/components/auth/dev-mailbox-hint";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { signOutAction } from "@/lib/auth/device-actions";
 import { getSessionState } from "@/lib/auth/session";
-import { devMailboxEnabled } from "@/lib/email";
 
 export async function generateMetadata() {
   const t = await getTranslations("verify");
@@ -49,14 +48,7 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
       </CardHeader>
       <CardContent className="grid gap-4">
         <p className="text-center text-sm text-muted-foreground">{t("why")}</p>
-        {devMailboxEnabled() ? (
-          <p className="rounded-md border border-dashed p-3 text-center text-xs text-muted-foreground">
-            {t("devMailbox")}{" "}
-            <Link href={`/dev/mailbox?to=${encodeURIComponent(state.user.email)}`} className="font-medium text-primary hover:underline" data-testid="dev-mailbox-link">
-              {t("openMailbox")}
-            </Link>
-          </p>
-        ) : null}
+        <DevMailboxHint email={state.user.email} text={t("devMailbox")} linkText={t("openMailbox")} />
         <ResendButton kind="email" />
         <form action={signOutAction}>
           <Button type="submit" variant="ghost" className="w-full">

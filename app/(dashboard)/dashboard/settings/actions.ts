@@ -1,10 +1,9 @@
 "use server";
 
 import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
-import { updateSession } from "@/lib/auth/auth";
-import { sessionVersionProof } from "@/lib/auth/fresh-token";
 import { changePassword } from "@/lib/auth/password-change";
 import { checkAuthRateLimit } from "@/lib/auth/rate-limit";
+import { keepThisSession } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/request";
 import { changePasswordSchema } from "@/lib/validations/auth";
 
@@ -20,6 +19,6 @@ export const changePasswordAction = validatedActionWithUser("dashboard.view", ch
     if (result.reason === "same_password") return { errors: { password: [t("passwordChange.same")] } };
     return { message: t("passwordChange.changedMeanwhile") };
   }
-  await updateSession({ svProof: sessionVersionProof(user.id, result.from, result.to) } as object);
+  await keepThisSession(user.id, result.from, result.to);
   return { ok: true, message: t("passwordChange.done") };
 });

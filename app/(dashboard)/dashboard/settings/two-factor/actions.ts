@@ -3,9 +3,7 @@
 import { revalidatePath } from "next/cache";
 import type { getTranslations } from "next-intl/server";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
-import { updateSession } from "@/lib/auth/auth";
-import { sessionVersionProof } from "@/lib/auth/fresh-token";
-import { requireUser } from "@/lib/auth/session";
+import { keepThisSession, requireUser } from "@/lib/auth/session";
 import {
   cancelEnrolment,
   confirmEnrolment,
@@ -53,7 +51,7 @@ export const confirmTwoFactorAction = validatedActionWithUser("dashboard.view", 
   // The session version was bumped, which ends the user's other sessions. Re-read it into this
   // session's token so this one stays signed in. No revalidatePath here: a render in this request would
   // still see the old cookie; the new cookie makes the client refresh the page itself.
-  await updateSession({ svProof: sessionVersionProof(user.id, user.sessionVersion, result.sessionVersion) } as object);
+  await keepThisSession(user.id, user.sessionVersion, result.sessionVersion);
   return { ok: true, message: t("twoFactor.enabled"), reveal: { codes: result.codes.join("\n") } };
 });
 
