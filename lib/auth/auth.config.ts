@@ -5,6 +5,14 @@ export const authConfig = {
   pages: { signIn: "/login", error: "/login" },
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   trustHost: true,
+  logger: {
+    // A wrong password, a locked account or a missing 2FA code is an answer, not a server error: no stack
+    // trace in the log for each one (they are in the audit log instead).
+    error(error: Error) {
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
+      console.error("[auth]", error);
+    },
+  },
   providers: [],
   callbacks: {
     jwt({ token, user }) {
