@@ -19,6 +19,7 @@ const TONE: Record<string, "destructive" | "warning" | "success" | "secondary"> 
   "login.lockout": "destructive",
   "login.refused_disabled": "destructive",
   "login.success": "success",
+  "login.held": "warning",
   "login.refused_device": "destructive",
   "device.pending": "warning",
   "device.trusted": "success",

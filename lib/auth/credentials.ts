@@ -124,7 +124,15 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
   if (device.status === "pending" && emailVerified) await notifyDevice(user.id, device, meta);
 
   await recordLogin(user.id);
-  await writeAudit({ action: "login.success", actorId: user.id, userId: user.id, detail: { device: device.id, deviceStatus: device.status }, ...audit });
+  // A sign-in from a device waiting for confirmation is held, not in: the trail says so.
+  const held = device.status !== "trusted" || !emailVerified;
+  await writeAudit({
+    action: held ? "login.held" : "login.success",
+    actorId: user.id,
+    userId: user.id,
+    detail: { device: device.id, ...(held ? { waitingFor: emailVerified ? "device" : "email" } : {}) },
+    ...audit,
+  });
   return {
     id: user.id,
     name: user.name,
