@@ -19,13 +19,24 @@ export async function listSignals() {
   return db.select(publicSignal).from(signals).orderBy(asc(signals.name));
 }
 
-export async function insertSignal(values: { name: string; description: string; secretHash: string; secretHint: string; createdBy: string }) {
+export async function insertSignal(values: {
+  name: string;
+  description: string;
+  secretHash: string;
+  secretHint: string;
+  signingKeyEnc: string;
+  signingKeyVersion: number;
+  createdBy: string;
+}) {
   const db = await getDb();
   const [row] = await db.insert(signals).values(values).onConflictDoNothing().returning(publicSignal);
   return row;
 }
 
-export async function updateSignal(id: string, values: Partial<{ enabled: boolean; secretHash: string; secretHint: string; secretRotatedAt: Date }>) {
+export async function updateSignal(
+  id: string,
+  values: Partial<{ enabled: boolean; secretHash: string; secretHint: string; signingKeyEnc: string; signingKeyVersion: number; secretRotatedAt: Date }>,
+) {
   const db = await getDb();
   const [row] = await db.update(signals).set(values).where(eq(signals.id, id)).returning(publicSignal);
   return row;

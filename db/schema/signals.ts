@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  smallint,
   index,
   integer,
   jsonb,
@@ -23,8 +24,12 @@ export const signals = pgTable("signals", {
   name: text("name").notNull().unique(),
   description: text("description").notNull().default(""),
   enabled: boolean("enabled").notNull().default(true),
-  // SHA-256 of the secret (a 32-byte random value): compared in constant time, shown once.
+  // Without `signingKeyEnc` (rows from before it existed): SHA-256 of the secret, which is also the HMAC
+  // key senders sign with. With it: only a fingerprint of that key, useless for signing; the key itself
+  // is AES-256-GCM sealed, so reading the database does not let anyone forge a signed delivery.
   secretHash: text("secret_hash").notNull(),
+  signingKeyEnc: text("signing_key_enc"),
+  signingKeyVersion: smallint("signing_key_version"),
   secretHint: text("secret_hint").notNull(),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

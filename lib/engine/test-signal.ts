@@ -1,11 +1,13 @@
 import "server-only";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { signals, strategyExecutions, type Strategy } from "@/db/schema";
 import { env } from "@/lib/env";
+import { computeSignature } from "@/lib/signals/secrets";
+import { signingKeyOf } from "@/lib/signals/signing-key";
 import { drainSignals } from "./drain";
 
 export type TestSignalResult =
@@ -40,7 +42,7 @@ export async function sendTestSignal(opts: { userId: string; strategy: Strategy;
     test_strategy: opts.strategy.id,
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac("sha256", signal.secretHash).update(`${timestamp}.${body}`).digest("hex");
+  const signature = computeSignature(body, timestamp, signingKeyOf(signal));
   const origin = await ownOrigin();
   if (!origin) return { ok: false, reason: "rejected" };
   const res = await fetch(`${origin}/api/webhooks/signals/${encodeURIComponent(signal.name)}`, {

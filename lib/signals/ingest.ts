@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { signalDeliveries, signalEvents, signals } from "@/db/schema";
 import { parseSignalBody, type SignalPayload } from "./payload";
 import { secretMatches, sha256Hex, verifySignature } from "./secrets";
+import { signingKeyOf, upgradeLegacyKey } from "./signing-key";
 import { normalizeSymbol } from "./symbols";
 
 export const MAX_SIGNAL_BODY_BYTES = 16_384;
@@ -62,7 +63,13 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
   }
   const db = await getDb();
   const [signal] = await db
-    .select({ id: signals.id, enabled: signals.enabled, secretHash: signals.secretHash })
+    .select({
+      id: signals.id,
+      enabled: signals.enabled,
+      secretHash: signals.secretHash,
+      signingKeyEnc: signals.signingKeyEnc,
+      signingKeyVersion: signals.signingKeyVersion,
+    })
     .from(signals)
     .where(eq(signals.name, input.name))
     .limit(1);
@@ -75,19 +82,23 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
   if (!parsed.ok) return fail(parsed.status, "bad_request", parsed.message);
   const payload = parsed.data;
 
+  // sha256(secret): the HMAC key of signed deliveries, and what a secret in the body must hash to.
+  const signingKey = signingKeyOf(signal);
   const signature = input.headers.signature?.trim();
   if (signature) {
     const check = verifySignature({
       rawBody: input.rawBody,
       timestamp: input.headers.timestamp,
       signature,
-      secretHash: signal.secretHash,
+      secretHash: signingKey,
       now,
     });
     if (!check.ok) return fail(401, "unauthorized", check.message);
-  } else if (payload.secret === undefined || !secretMatches(payload.secret, signal.secretHash)) {
+  } else if (payload.secret === undefined || !secretMatches(payload.secret, signingKey)) {
     return fail(401, "unauthorized", "Wrong or missing secret: put the signal's secret in the body's \"secret\" field.");
   }
+  // A signal from before keys were sealed: seal its key now, so the database no longer holds it.
+  if (!signal.signingKeyEnc) await upgradeLegacyKey(signal.id, signal);
 
   // Authenticated from here on: every outcome is recorded for the signal's delivery log.
   const record = async (outcome: Outcome, reason: string | null, symbol: string, eventId: string | null = null) => {

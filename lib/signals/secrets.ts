@@ -3,7 +3,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
 /**
  * Signal secrets and request signatures.
  *
- * A signal's secret is 32 random bytes (base64url); only its SHA-256 (hex) is stored.
+ * A signal's secret is 32 random bytes (base64url), shown once. Its SHA-256 (hex) is the signing key,
+ * stored sealed with AES-256-GCM (lib/signals/key-seal.ts); the plain secret is never stored.
  *
  * Two ways to authenticate a delivery:
  * - TradingView cannot set headers, so its alerts carry the secret in the body (`"secret": "..."`).
@@ -11,7 +12,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
  *     X-Timestamp: <unix seconds>
  *     X-Signature: hex(HMAC-SHA256(key, X-Timestamp + "." + rawBody))
  *   where key = sha256(secret) as a 64-character lowercase hex string (used as the ASCII key text).
- *   The server only knows the hash, so the hash is the HMAC key: a sender computes it once, e.g.
+ *   (The key is sha256(secret) so the server never needs the secret itself.) A sender computes it once:
  *     KEY=$(printf %s "$SECRET" | sha256sum | cut -d' ' -f1)
  *     SIG=$(printf %s "$TS.$BODY" | openssl dgst -sha256 -hmac "$KEY" | cut -d' ' -f2)
  *   The timestamp must be within ±300 s of the server's clock.

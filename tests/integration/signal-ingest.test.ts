@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { signalDeliveries, signalEvents, signals } from "@/db/schema";
 import { ingestSignal, type IngestInput } from "@/lib/signals/ingest";
-import { computeSignature, generateSignalSecret } from "@/lib/signals/secrets";
+import { computeSignature, generateSignalSecret, signingKeyForSecret } from "@/lib/signals/secrets";
 import { useTestDatabase } from "../helpers/test-db";
 
 const testDb = useTestDatabase();
@@ -296,5 +296,49 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     const result = await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT", test_strategy: strategyId });
     const [event] = (await rowsFor(s.signal.id)).events;
     expect(event).toMatchObject({ id: result.body.eventId, test: true, testStrategyId: strategyId });
+  });
+});
+
+describe("sealed signing keys", () => {
+  const generateKeyFor = (secret: string) => signingKeyForSecret(secret);
+  const deliver = (name: string, rawBody: string, headers: IngestInput["headers"] = {}) =>
+    ingestSignal({ name, rawBody, contentType: "application/json", headers, ip: "203.0.113.8", now: new Date(), enqueue: async () => {} });
+
+  it("stores only a fingerprint readable from the database; body secrets and signatures still work; old rows are sealed on first use", async () => {
+    const { newSignalCredentials } = await import("@/lib/signals/signing-key");
+    const { resealSignalKeys } = await import("@/lib/signals/key-seal");
+    const { keyringFrom } = await import("@/lib/crypto/secrets");
+    const { secret, columns } = newSignalCredentials();
+    const [sealed] = await testDb.db.insert(signals).values({ name: "sealed-key", ...columns }).returning();
+    const key = generateKeyFor(secret);
+    // The database holds neither the secret nor the signing key.
+    expect(JSON.stringify(sealed)).not.toContain(secret);
+    expect(JSON.stringify(sealed)).not.toContain(key);
+
+    const body = JSON.stringify({ secret, action: "buy", symbol: "BTCUSDT", id: "sealed-1" });
+    expect((await deliver("sealed-key", body)).status).toBe(202);
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signed = JSON.stringify({ action: "buy", symbol: "BTCUSDT", id: "sealed-2" });
+    expect((await deliver("sealed-key", signed, { signature: computeSignature(signed, ts, key), timestamp: ts })).status).toBe(202);
+    // A signature made with what the database holds (the old attack) is refused.
+    expect((await deliver("sealed-key", signed.replace("sealed-2", "sealed-3"), { signature: computeSignature(signed.replace("sealed-2", "sealed-3"), ts, sealed!.secretHash), timestamp: ts })).status).toBe(401);
+
+    // A row from before sealing (the hash is the key) works once more and is sealed by that delivery.
+    const old = generateSignalSecret();
+    await testDb.db.insert(signals).values({ name: "legacy-key", secretHash: old.hash, secretHint: old.hint });
+    const legacyBody = JSON.stringify({ secret: old.secret, action: "buy", symbol: "BTCUSDT", id: "legacy-1" });
+    expect((await deliver("legacy-key", legacyBody)).status).toBe(202);
+    const [upgraded] = await testDb.db.select().from(signals).where(eq(signals.name, "legacy-key"));
+    expect(upgraded!.signingKeyEnc).toBeTruthy();
+    expect(upgraded!.secretHash).not.toBe(old.hash);
+    const again = JSON.stringify({ action: "sell", symbol: "BTCUSDT", id: "legacy-2" });
+    expect((await deliver("legacy-key", again, { signature: computeSignature(again, ts, old.hash), timestamp: ts })).status).toBe(202);
+
+    // keys:rotate re-seals under a new master key; deliveries go on working with it.
+    const rotated = keyringFrom({ key: "another-master-key-0123456789abcdefghij", version: 7, previous: `1:${process.env.ENCRYPTION_KEY}` });
+    const result = await resealSignalKeys(testDb.db, rotated);
+    expect(result.failed).toEqual([]);
+    const [resealed] = await testDb.db.select().from(signals).where(eq(signals.name, "sealed-key"));
+    expect(resealed!.signingKeyVersion).toBe(7);
   });
 });

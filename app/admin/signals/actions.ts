@@ -6,12 +6,12 @@ import { insertSignal, updateSignal } from "@/db/queries/signals";
 import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { requestMeta } from "@/lib/request";
-import { generateSignalSecret } from "@/lib/signals/secrets";
+import { newSignalCredentials } from "@/lib/signals/signing-key";
 import { createSignalSchema, signalEnabledSchema, signalIdSchema } from "@/lib/validations/signals";
 
 export const createSignalAction = validatedActionWithUser("signals.manage", createSignalSchema, async (data, { user, t }) => {
-  const { secret, hash, hint } = generateSignalSecret();
-  const created = await insertSignal({ name: data.name, description: data.description, secretHash: hash, secretHint: hint, createdBy: user.id });
+  const { secret, columns } = newSignalCredentials();
+  const created = await insertSignal({ name: data.name, description: data.description, ...columns, createdBy: user.id });
   if (!created) return { errors: { name: [t("validation.signalNameTaken")] }, values: { name: data.name, description: data.description } };
   const meta = await requestMeta();
   await writeAudit({ action: "signal.created", actorId: user.id, detail: { name: created.name }, ...meta });
@@ -20,8 +20,8 @@ export const createSignalAction = validatedActionWithUser("signals.manage", crea
 });
 
 export const rotateSignalSecretAction = validatedActionWithUser("signals.manage", signalIdSchema, async (data, { user, t }) => {
-  const { secret, hash, hint } = generateSignalSecret();
-  const updated = await updateSignal(data.signalId, { secretHash: hash, secretHint: hint, secretRotatedAt: new Date() });
+  const { secret, columns } = newSignalCredentials();
+  const updated = await updateSignal(data.signalId, { ...columns, secretRotatedAt: new Date() });
   if (!updated) throw new AppError("not_found", "Signal not found");
   const meta = await requestMeta();
   await writeAudit({ action: "signal.secret_rotated", actorId: user.id, detail: { name: updated.name }, ...meta });

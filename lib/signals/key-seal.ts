@@ -1,0 +1,51 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { signals } from "@/db/schema";
+import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
+import { sha256Hex } from "./secrets";
+
+/**
+ * Sealing of signal signing keys, with an explicit keyring (usable from scripts). The key senders sign
+ * with is sha256(secret); it is stored AES-256-GCM sealed under the master key, and `secret_hash` then
+ * holds only a fingerprint of it: someone who reads the database cannot sign a delivery.
+ */
+const CONTEXT = { userId: "signals", purpose: "signal_signing_key" };
+
+export function keyFingerprint(signingKey: string): string {
+  return sha256Hex(`fingerprint:${signingKey}`);
+}
+
+export function sealSigningKey(signingKey: string, keyring: Keyring) {
+  const sealed = encryptSecret(signingKey, CONTEXT, keyring);
+  return { secretHash: keyFingerprint(signingKey), signingKeyEnc: sealed.ciphertext, signingKeyVersion: sealed.keyVersion };
+}
+
+export type SignalKeyRow = { secretHash: string; signingKeyEnc: string | null; signingKeyVersion: number | null };
+
+/** The HMAC key of a signal: unsealed, or (a row from before sealing) the stored hash itself. */
+export function openSigningKey(row: SignalKeyRow, keyring: Keyring): string {
+  if (!row.signingKeyEnc || row.signingKeyVersion === null) return row.secretHash;
+  return decryptSecret(row.signingKeyEnc, row.signingKeyVersion, CONTEXT, keyring);
+}
+
+/** `npm run keys:rotate`: re-seals every signal key under the current master key, sealing legacy rows too. */
+export async function resealSignalKeys(db: Database, keyring: Keyring): Promise<{ rotated: number; failed: string[] }> {
+  const rows = await db
+    .select({ id: signals.id, secretHash: signals.secretHash, signingKeyEnc: signals.signingKeyEnc, signingKeyVersion: signals.signingKeyVersion })
+    .from(signals);
+  let rotated = 0;
+  const failed: string[] = [];
+  for (const row of rows) {
+    if (row.signingKeyEnc && row.signingKeyVersion === keyring.current) continue;
+    try {
+      await db
+        .update(signals)
+        .set(sealSigningKey(openSigningKey(row, keyring), keyring))
+        .where(and(eq(signals.id, row.id), eq(signals.secretHash, row.secretHash)));
+      rotated += 1;
+    } catch {
+      failed.push(row.id);
+    }
+  }
+  return { rotated, failed };
+}
