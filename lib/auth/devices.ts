@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { userDevices, users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
@@ -104,13 +104,29 @@ export async function registrationDeviceId(userId: string): Promise<string | nul
 }
 
 export async function deviceStatus(userId: string, deviceId: string): Promise<DeviceStatus | null> {
+  return (await deviceState(userId, deviceId))?.status ?? null;
+}
+
+export async function deviceState(userId: string, deviceId: string): Promise<{ status: DeviceStatus; lastSeenAt: Date } | null> {
   const db = await getDb();
   const [row] = await db
-    .select({ status: userDevices.status })
+    .select({ status: userDevices.status, lastSeenAt: userDevices.lastSeenAt })
     .from(userDevices)
     .where(and(eq(userDevices.id, deviceId), eq(userDevices.userId, userId)))
     .limit(1);
-  return (row?.status as DeviceStatus | undefined) ?? null;
+  return row ? { status: row.status as DeviceStatus, lastSeenAt: row.lastSeenAt } : null;
+}
+
+const SEEN_EVERY_MS = 5 * 60_000;
+
+/** "Last active" for the devices page: written at most every five minutes per device. */
+export async function noteDeviceSeen(deviceId: string, lastSeenAt: Date, ip: string | null) {
+  if (Date.now() - lastSeenAt.getTime() < SEEN_EVERY_MS) return;
+  const db = await getDb();
+  await db
+    .update(userDevices)
+    .set({ lastSeenAt: new Date(), ...(ip ? { ip } : {}) })
+    .where(and(eq(userDevices.id, deviceId), lt(userDevices.lastSeenAt, new Date(Date.now() - SEEN_EVERY_MS))));
 }
 
 /**

@@ -4,7 +4,8 @@ import { redirect } from "next/navigation";
 import { findUserById, type PublicUser } from "@/db/queries/users";
 import { AppError } from "@/lib/errors";
 import { auth, updateSession } from "./auth";
-import { deviceStatus } from "./devices";
+import { requestMeta } from "@/lib/request";
+import { deviceState, noteDeviceSeen } from "./devices";
 import { sessionVersionProof, tokenWrittenThisRequest } from "./fresh-token";
 import { can, homeFor, type Permission } from "./roles";
 
@@ -35,8 +36,10 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
   }
   // Every session belongs to a device; one from before devices existed signs in again.
   if (!claims.did) return { status: "ended", reason: "revoked" };
-  const device = await deviceStatus(user.id, claims.did);
+  const state = await deviceState(user.id, claims.did);
+  const device = state?.status;
   if (device !== "trusted" && device !== "pending") return { status: "ended", reason: "revoked" };
+  if (device === "trusted") await noteDeviceSeen(claims.did, state!.lastSeenAt, (await requestMeta()).ip);
   if (!user.emailVerifiedAt) return { status: "unconfirmed", step: "email", user, deviceId: claims.did };
   if (device === "pending") return { status: "unconfirmed", step: "device", user, deviceId: claims.did };
   if (user.role !== claims.role || !claims.ev || !claims.dt) return { status: "stale", user };

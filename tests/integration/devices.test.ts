@@ -247,3 +247,20 @@ describe("review fixes", () => {
     expect(isSessionVersionProof(undefined, "u1", 3, 4)).toBe(false);
   });
 });
+
+describe("last seen", () => {
+  it("is written at most every five minutes", async () => {
+    const { noteDeviceSeen } = await import("@/lib/auth/devices");
+    const userId = await newUser("devices-7@example.com");
+    const device = await deviceForLogin({ userId, secret: newDeviceSecret(), meta: meta() });
+    const long = new Date(Date.now() - 10 * 60_000);
+    await testDb.db.update(userDevices).set({ lastSeenAt: long }).where(eq(userDevices.id, device.id));
+    await noteDeviceSeen(device.id, long, "198.51.100.7");
+    const [seen] = await testDb.db.select().from(userDevices).where(eq(userDevices.id, device.id));
+    expect(seen!.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(seen!.ip).toBe("198.51.100.7");
+    await noteDeviceSeen(device.id, seen!.lastSeenAt, "198.51.100.8");
+    const [again] = await testDb.db.select().from(userDevices).where(eq(userDevices.id, device.id));
+    expect(again!.ip).toBe("198.51.100.7");
+  });
+});
