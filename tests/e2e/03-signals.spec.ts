@@ -89,6 +89,12 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
     await expect(strategy.getByTestId("strategy-realised")).not.toHaveText("0.00");
     await page.goto("/dashboard/orders");
     await expect(page.getByTestId("history-row")).toHaveCount(3);
+
+    // The overview now shows progress: every getting-started step done, and the numbers.
+    await page.goto("/dashboard");
+    await expect(page.getByTestId("step-done")).toHaveCount(3);
+    await expect(page.getByTestId("overview-tiles")).toContainText("1 of 1 on");
+    await page.screenshot({ path: "screenshots/overview-en.png", fullPage: true });
   });
 
   test("the big switch stops trading for the very next signal", async () => {
