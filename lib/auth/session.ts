@@ -24,7 +24,11 @@ export type SessionState =
 export const getSessionState = cache(async (): Promise<SessionState> => {
   const session = await auth();
   if (!session?.user?.id) return { status: "anonymous" };
-  const user = await findUserById(session.user.id);
+  // The user and the session's device are read together (two lookups, one round trip of waiting).
+  const [user, deviceRead] = await Promise.all([
+    findUserById(session.user.id),
+    session.deviceId ? deviceState(session.user.id, session.deviceId) : Promise.resolve(null),
+  ]);
   if (!user) return { status: "ended", reason: "revoked" };
   if (user.disabled || user.role === 0) return { status: "ended", reason: "disabled" };
   let claims = { role: session.user.role, did: session.deviceId, dt: session.deviceTrusted, ev: session.emailVerified };
@@ -36,7 +40,7 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
   }
   // Every session belongs to a device; one from before devices existed signs in again.
   if (!claims.did) return { status: "ended", reason: "revoked" };
-  const state = await deviceState(user.id, claims.did);
+  const state = claims.did === session.deviceId ? deviceRead : await deviceState(user.id, claims.did);
   const device = state?.status;
   if (device !== "trusted" && device !== "pending") return { status: "ended", reason: "revoked" };
   if (device === "trusted") await noteDeviceSeen(claims.did, state!.lastSeenAt, (await requestMeta()).ip);
