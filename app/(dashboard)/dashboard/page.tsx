@@ -1,13 +1,11 @@
-import Decimal from "decimal.js";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { ArrowRight, CheckCircle2, ListOrdered, Wallet, Workflow } from "lucide-react";
-import { formatDecimal } from "@/components/orders/order-history";
+import { Pnl } from "@/components/orders/pnl";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Card, CardContent } from "@/components/ui/card";
 import { overviewCounts } from "@/db/queries/strategies";
 import { requirePageUser } from "@/lib/auth/session";
-import { cn } from "@/lib/utils";
 
 export async function generateMetadata() {
   const t = await getTranslations("nav");
@@ -23,12 +21,19 @@ export default async function DashboardPage() {
     { icon: Workflow, title: t("step2Title"), body: t("step2Body"), href: "/dashboard/strategies", done: counts.strategies > 0 },
     { icon: ListOrdered, title: t("step3Title"), body: t("step3Body"), href: "/dashboard/orders", done: counts.orders > 0 },
   ];
-  const pnl = new Decimal(counts.realizedPnl);
   const tiles = [
     { label: t("tiles.accounts"), value: String(counts.accounts), href: "/dashboard/accounts" },
     { label: t("tiles.strategies"), value: t("tiles.activeOf", { active: counts.activeStrategies, total: counts.strategies }), href: "/dashboard/strategies" },
     { label: t("tiles.openOrders"), value: String(counts.openOrders), href: "/dashboard/orders" },
-    { label: t("tiles.realized"), value: `${formatDecimal(counts.realizedPnl)} USDT`, href: "/dashboard/statistics", tone: pnl.gt(0) ? "text-emerald-600" : pnl.lt(0) ? "text-destructive" : "" },
+    {
+      label: t("tiles.realized"),
+      value: (
+        <>
+          <Pnl value={counts.realizedPnl} /> <span className="text-sm font-normal text-muted-foreground">USDT</span>
+        </>
+      ),
+      href: "/dashboard/statistics",
+    },
   ];
   const started = steps.every((s) => s.done);
   return (
@@ -42,7 +47,7 @@ export default async function DashboardPage() {
                 <Card className="h-full transition-shadow hover:shadow-md">
                   <CardContent className="grid gap-1 p-4">
                     <p className="text-xs font-medium text-muted-foreground">{tile.label}</p>
-                    <p className={cn("text-xl font-semibold tabular-nums", tile.tone)}>{tile.value}</p>
+                    <p className="text-xl font-semibold tabular-nums">{tile.value}</p>
                   </CardContent>
                 </Card>
               </Link>

@@ -5,6 +5,7 @@ import { ChevronDown, Plus, Workflow } from "lucide-react";
 import { deleteStrategyAction } from "./actions";
 import { ConfirmForm } from "@/components/common/confirm-form";
 import { formatDecimal } from "@/components/orders/order-history";
+import { Pnl } from "@/components/orders/pnl";
 import { PageHeader } from "@/components/shell/app-shell";
 import { StrategyToggle, SymbolSwitch, TestSignalForm } from "@/components/strategies/switches";
 import { Badge } from "@/components/ui/badge";
@@ -16,7 +17,6 @@ import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { listSymbolSwitches, listUserStrategies, recentExecutions, strategyOrderStats } from "@/db/queries/strategies";
 import { requirePageUser } from "@/lib/auth/session";
 import { clientForAccount } from "@/lib/exchanges";
-import { cn } from "@/lib/utils";
 
 export async function generateMetadata() {
   const t = await getTranslations("nav");
@@ -38,13 +38,6 @@ async function lastPrices(userId: string, pairs: { accountId: string; symbol: st
     }),
   );
   return prices;
-}
-
-function Pnl({ value }: { value: string | null }) {
-  if (value === null) return <span className="text-muted-foreground">—</span>;
-  const d = new Decimal(new Decimal(value).toFixed(2));
-  const shown = d.isZero() ? "0.00" : (d.gt(0) ? "+" : "") + d.toFixed(2);
-  return <span className={cn("tabular-nums", d.gt(0) ? "text-emerald-600" : d.lt(0) ? "text-rose-600" : "")}>{shown}</span>;
 }
 
 export default async function StrategiesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
