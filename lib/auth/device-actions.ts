@@ -79,10 +79,6 @@ export async function resendDeviceEmailAction(): Promise<LinkActionState> {
   return { ok: true, message: t("resent") };
 }
 
-export async function signOutAction() {
-  await signOut({ redirectTo: "/login" });
-}
-
 /** Settings → Devices: revoke one of your own devices; revoking this one signs you out. */
 export async function revokeDeviceAction(_prev: LinkActionState, formData: FormData): Promise<LinkActionState> {
   const t = await getTranslations("devices");

@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { DevMailboxHint } from "@/components/auth/dev-mailbox-hint";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { signOutAction } from "@/lib/auth/device-actions";
+import { logoutAction } from "@/lib/auth/actions";
 import { peekDeviceLink } from "@/lib/auth/devices";
 import { getSessionState } from "@/lib/auth/session";
 
@@ -81,7 +81,7 @@ export default async function ConfirmDevicePage({ searchParams }: { searchParams
         <WaitingPoller label={t("waiting")} />
         <DevMailboxHint email={state.user.email} text={t("devMailbox")} linkText={t("openMailbox")} />
         <ResendButton kind="device" />
-        <form action={signOutAction}>
+        <form action={logoutAction}>
           <Button type="submit" variant="ghost" className="w-full" data-testid="cancel-sign-in">
             {t("signOut")}
           </Button>

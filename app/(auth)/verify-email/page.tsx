@@ -5,7 +5,7 @@ import { ConfirmEmailForm, ResendButton } from "@/components/auth/device-forms";
 import { DevMailboxHint } from "@/components/auth/dev-mailbox-hint";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { signOutAction } from "@/lib/auth/device-actions";
+import { logoutAction } from "@/lib/auth/actions";
 import { getSessionState } from "@/lib/auth/session";
 
 export async function generateMetadata() {
@@ -50,7 +50,7 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
         <p className="text-center text-sm text-muted-foreground">{t("why")}</p>
         <DevMailboxHint email={state.user.email} text={t("devMailbox")} linkText={t("openMailbox")} />
         <ResendButton kind="email" />
-        <form action={signOutAction}>
+        <form action={logoutAction}>
           <Button type="submit" variant="ghost" className="w-full">
             {t("signOut")}
           </Button>
