@@ -4,7 +4,7 @@ export async function register() {
   const { env } = await import("@/lib/env");
   const config = env();
   if (config.NODE_ENV === "development" || config.INPROCESS_CRON) {
-    const { startInProcessCron } = await import("@/lib/engine/ticker");
+    const { startInProcessCron } = await import("@/lib/engine/scheduler");
     startInProcessCron();
   }
 }

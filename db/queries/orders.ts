@@ -2,11 +2,11 @@ import "server-only";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
 import type { ExchangeOrder } from "@/lib/exchanges/types";
-import { exchangeAccounts, orders, type OrderRow } from "../schema";
+import { exchangeAccounts, orders, type OrderRow, type OrderStatus } from "../schema";
 
 export type OrderIntent = Pick<
   typeof orders.$inferInsert,
-  "userId" | "accountId" | "source" | "clientOrderId" | "symbol" | "side" | "type" | "amount" | "price"
+  "userId" | "accountId" | "source" | "clientOrderId" | "symbol" | "side" | "type" | "amount" | "price" | "sendBy"
 >;
 
 /** Written before the exchange is called: the client order id in it is the idempotency key. */
@@ -20,7 +20,7 @@ export async function insertOrderIntent(intent: OrderIntent): Promise<OrderRow> 
 }
 
 export interface ExchangeResult {
-  status: string;
+  status: OrderStatus;
   exchangeOrderId?: string | null;
   filled?: string;
   average?: string | null;
@@ -70,23 +70,8 @@ export async function findOrderByExchangeId(userId: string, accountId: string, e
   return row;
 }
 
-/** Orders whose fate is not known yet or that may still change on the exchange. */
-export async function listTrackedOrders(userId: string, accountId: string) {
-  const db = await getDb();
-  return db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.userId, userId),
-        eq(orders.accountId, accountId),
-        inArray(orders.status, ["sending", "unknown", "open", "partially_filled"]),
-      ),
-    );
-}
-
-const STATUS_GROUPS: Record<string, string[]> = {
-  open: ["sending", "open", "partially_filled"],
+const STATUS_GROUPS: Record<string, OrderStatus[]> = {
+  open: ["sending", "retry", "open", "partially_filled"],
   filled: ["filled"],
   canceled: ["canceled", "expired"],
   rejected: ["rejected"],

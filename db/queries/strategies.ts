@@ -13,7 +13,10 @@ import {
   type Strategy,
 } from "../schema";
 
-export const OPEN_STATUSES = ["sending", "unknown", "open", "partially_filled"];
+import type { OrderStatus } from "../schema";
+
+/** Orders that may still fill: resting, being sent, or waiting to be (re)sent. */
+export const OPEN_STATUSES: OrderStatus[] = ["sending", "unknown", "retry", "open", "partially_filled"];
 
 /**
  * Every strategy on a signal for one symbol, with every switch it depends on: one query for the fan-out,
@@ -48,7 +51,7 @@ export type PlanRow = Awaited<ReturnType<typeof strategiesForEvent>>[number];
 
 export async function listUserStrategies(userId: string) {
   const db = await getDb();
-  const openCount = sql<number>`(select count(*)::int from ${orders} o where o.strategy_id = ${strategies.id} and o.status in ('sending','unknown','open','partially_filled') and o.leg <> 'sl')`;
+  const openCount = sql<number>`(select count(*)::int from ${orders} o where o.strategy_id = ${strategies.id} and o.status in ('sending','unknown','retry','open','partially_filled') and o.leg <> 'sl')`;
   return db
     .select({
       strategy: strategies,
@@ -128,7 +131,7 @@ export async function strategyOrderStats(strategyIds: string[]) {
     .select({
       strategyId: orders.strategyId,
       filled: sql<number>`count(*) filter (where ${orders.status} = 'filled')::int`,
-      open: sql<number>`count(*) filter (where ${orders.status} in ('sending','unknown','open','partially_filled'))::int`,
+      open: sql<number>`count(*) filter (where ${orders.status} in ('sending','unknown','retry','open','partially_filled'))::int`,
     })
     .from(orders)
     .where(inArray(orders.strategyId, strategyIds))
@@ -177,7 +180,7 @@ export async function overviewCounts(userId: string) {
       strategies: sql<number>`(select count(*)::int from ${strategies} s where s.user_id = ${userId})`,
       activeStrategies: sql<number>`(select count(*)::int from ${strategies} s where s.user_id = ${userId} and s.enabled)`,
       orders: sql<number>`(select count(*)::int from ${orders} o where o.user_id = ${userId})`,
-      openOrders: sql<number>`(select count(*)::int from ${orders} o where o.user_id = ${userId} and o.status in ('sending','unknown','open','partially_filled'))`,
+      openOrders: sql<number>`(select count(*)::int from ${orders} o where o.user_id = ${userId} and o.status in ('sending','unknown','retry','open','partially_filled'))`,
       realizedPnl: sql<string>`(select coalesce(sum(p.realized_pnl), 0)::text from ${strategyPositions} p join ${strategies} s on s.id = p.strategy_id where s.user_id = ${userId})`,
     })
     .from(sql`(select 1) as one`);

@@ -39,6 +39,9 @@ export const exchangeAccounts = pgTable(
     paperSlippageBps: numeric("paper_slippage_bps"),
     active: boolean("active").notNull().default(true),
     lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+    // When the order monitor last looked at this account's orders and positions: oldest first, so every
+    // account is checked in turn however many there are.
+    monitoredAt: timestamp("monitored_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -95,6 +98,19 @@ export const paperPrices = pgTable("paper_prices", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** Where an order comes from. */
+export type OrderSource = "signal" | "test" | "manual" | "protective";
+/** What an order does for its strategy: an entry, an exit, or protection of the position. */
+export type OrderLeg = "buy" | "sell" | "close" | "tp" | "sl";
+/** `stop`: a stop-loss we keep ourselves (armed); it becomes a market sell when the price crosses it. */
+export type OrderRowType = "market" | "limit" | "stop";
+/**
+ * intent → sending → open | partially_filled | filled | canceled | expired | rejected, with two waits:
+ * `unknown` (the answer was lost: looked up, re-sent only once the exchange shows no trace) and `retry`
+ * (proven not placed, e.g. a 429: sent again under the same client order id until `send_by`).
+ */
+export type OrderStatus = "sending" | "unknown" | "retry" | "open" | "partially_filled" | "filled" | "canceled" | "expired" | "rejected";
+
 /**
  * Our record of every order we send. The row is written before the exchange call; its client order id
  * is the idempotency key (exchanges do not protect against a re-sent order once the first has filled).
@@ -109,25 +125,31 @@ export const orders = pgTable(
     accountId: uuid("account_id")
       .notNull()
       .references(() => exchangeAccounts.id, { onDelete: "cascade" }),
-    source: text("source").notNull().default("manual"),
+    source: text("source").$type<OrderSource>().notNull().default("manual"),
     // Orders from signals: the strategy, the event and the leg ("entry", "exit", "tp", "sl") they serve.
     strategyId: uuid("strategy_id"),
     eventId: uuid("event_id"),
-    leg: text("leg"),
+    leg: text("leg").$type<OrderLeg>(),
     parentOrderId: uuid("parent_order_id"),
     // How much of `filled` has been booked into the strategy's position (fills are applied once).
     appliedFilled: numeric("applied_filled").notNull().default("0"),
+    // The cost and fee already booked with it: each new fill is booked at its own price and fee.
+    appliedCost: numeric("applied_cost").notNull().default("0"),
+    appliedFee: numeric("applied_fee").notNull().default("0"),
+    // A row not placed yet (lost answer, 429) is sent again under its client order id until then; null
+    // for protective orders, which are tried until done.
+    sendBy: timestamp("send_by", { withTimezone: true }),
     // Stop-loss kept by us where the venue has no native stop: sent as a market order when crossed.
     triggerPrice: numeric("trigger_price"),
     clientOrderId: text("client_order_id").notNull(),
     exchangeOrderId: text("exchange_order_id"),
     symbol: text("symbol").notNull(),
-    side: text("side").notNull(),
-    type: text("type").notNull(),
+    side: text("side").$type<"buy" | "sell">().notNull(),
+    type: text("type").$type<OrderRowType>().notNull(),
     amount: numeric("amount").notNull(),
     price: numeric("price"),
     // intent → sending → open | partially_filled | filled | canceled | rejected | unknown
-    status: text("status").notNull().default("intent"),
+    status: text("status").$type<OrderStatus>().notNull().default("sending"),
     filled: numeric("filled").notNull().default("0"),
     average: numeric("average"),
     cost: numeric("cost"),
@@ -146,7 +168,7 @@ export const orders = pgTable(
     index("orders_user_created_idx").on(t.userId, t.createdAt),
     index("orders_open_idx")
       .on(t.accountId, t.status)
-      .where(sql`${t.status} in ('sending', 'open', 'partially_filled', 'unknown')`),
+      .where(sql`${t.status} in ('sending', 'open', 'partially_filled', 'unknown', 'retry')`),
   ],
 );
 

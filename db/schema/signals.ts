@@ -55,6 +55,8 @@ export const signalEvents = pgTable(
     price: numeric("price"),
     comment: text("comment"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    // The sender's max_lag: the signal is executed (retried after transient errors) until it is this old.
+    maxLagSeconds: integer("max_lag_seconds"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     // queued → done | failed
     status: text("status").notNull().default("queued"),
@@ -133,9 +135,9 @@ export const strategies = pgTable(
     followClose: boolean("follow_close").notNull().default(true),
     followCancel: boolean("follow_cancel").notNull().default(true),
     // quote: spend a fixed quote amount; base: a fixed base amount; percent: % of free quote balance.
-    sizingMode: text("sizing_mode").notNull().default("quote"),
+    sizingMode: text("sizing_mode").$type<"quote" | "base" | "percent">().notNull().default("quote"),
     sizingValue: numeric("sizing_value").notNull(),
-    orderType: text("order_type").notNull().default("market"),
+    orderType: text("order_type").$type<"market" | "limit">().notNull().default("market"),
     limitOffsetPct: numeric("limit_offset_pct").notNull().default("0"),
     takeProfitPct: numeric("take_profit_pct"),
     stopLossPct: numeric("stop_loss_pct"),
@@ -158,6 +160,16 @@ export const strategyPositions = pgTable("strategy_positions", {
   realizedPnl: numeric("realized_pnl").notNull().default("0"),
   wins: integer("wins").notNull().default(0),
   losses: integer("losses").notNull().default(0),
+  // Fees paid in a third asset (BNB on Binance), per asset: shown apart, never added to quote amounts.
+  otherFees: jsonb("other_fees").$type<Record<string, string>>().notNull().default({}),
+  // One worker at a time changes what rests on the exchange for this position (an exit canceling the
+  // take-profit, the monitor replacing it, a stop firing): a lease, not a held lock.
+  busyToken: text("busy_token"),
+  busyUntil: timestamp("busy_until", { withTimezone: true }),
+  // What the order monitor last found: protected, unprotected (with why), or none wanted.
+  protection: text("protection").$type<"none" | "protected" | "unprotected">().notNull().default("none"),
+  protectionNote: text("protection_note"),
+  protectionCheckedAt: timestamp("protection_checked_at", { withTimezone: true }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -11,7 +11,8 @@ export type CappedInsert =
   | { ok: false; reason: SkipReason; detail: Record<string, string> };
 
 /**
- * Writes a strategy's order row only while its caps allow it. The check and the insert share one
+ * Writes a strategy's entry row only while its caps allow it (exits have none: they only ever reduce).
+ * `max_open_orders` counts live entries; the strategy's exits and protective orders never count. The check and the insert share one
  * transaction holding the strategy's position row, so intents of one strategy pass here one at a time,
  * whichever drain runs them: concurrent events cannot together pass a cap. `max_position` counts what is
  * held plus what the strategy's buys may still add: the unfilled rest of live ones and fills not yet
@@ -34,7 +35,7 @@ export async function insertWithinCaps(
       const [open] = await tx
         .select({ n: count() })
         .from(orders)
-        .where(and(eq(orders.strategyId, strategy.id), inArray(orders.status, OPEN_STATUSES)));
+        .where(and(eq(orders.strategyId, strategy.id), eq(orders.leg, "buy"), inArray(orders.status, OPEN_STATUSES)));
       if ((open?.n ?? 0) >= strategy.maxOpenOrders) {
         return { ok: false, reason: "max_open_orders", detail: { max: String(strategy.maxOpenOrders) } };
       }

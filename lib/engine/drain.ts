@@ -6,7 +6,8 @@ import { strategiesForEvent, type PlanRow } from "@/db/queries/strategies";
 import { signalEvents, signals, type SignalEvent } from "@/db/schema";
 import { getQueue } from "@/lib/queue";
 import { ExchangeError } from "@/lib/exchanges";
-import { executeForStrategy, recordExecution, RetryLater } from "./execute";
+import { LeaseLostError, RetryLater } from "./errors";
+import { executeForStrategy, recordExecution } from "./execute";
 import { describeError } from "@/lib/log";
 
 export const SIGNAL_QUEUE = "signals";
@@ -18,14 +19,9 @@ const MAX_ATTEMPTS = 8;
 // "wait": another drain holds the signal or an earlier event comes first (not a failure);
 // "retry": something failed and counts toward the poison limit.
 type EventResult = "done" | "wait" | "retry";
+const WAIT_MS = 500;
 
-/** The drain lost its lease on the signal: another drain may be working on it, so nothing is sent. */
-export class LeaseLostError extends Error {
-  constructor() {
-    super("signal lease lost");
-    this.name = "LeaseLostError";
-  }
-}
+export { LeaseLostError } from "./errors";
 
 async function leaseSignal(signalId: string, token: string): Promise<boolean> {
   const db = await getDb();
@@ -63,8 +59,13 @@ async function fanOut(event: SignalEvent, rows: PlanRow[], guard: () => Promise<
         try {
           await executeForStrategy(event, row, guard);
         } catch (error) {
-          if (error instanceof LeaseLostError || error instanceof RetryLater) {
-            deferred ??= error;
+          if (error instanceof LeaseLostError) {
+            deferred = error;
+            continue;
+          }
+          if (error instanceof RetryLater) {
+            // The event comes back after the shortest wait any of its strategies asked for.
+            if (!deferred || (deferred instanceof RetryLater && (error.delayMs ?? WAIT_MS) < (deferred.delayMs ?? WAIT_MS))) deferred = error;
             continue;
           }
           // One strategy's failure (a decryption error, an exchange outage) must not stop the others;
@@ -153,11 +154,13 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
         continue;
       }
       let result: EventResult = "done";
+      let delayMs = WAIT_MS;
       try {
         result = eventId ? await processEvent(eventId, token) : "done";
       } catch (error) {
         if (error instanceof LeaseLostError || error instanceof RetryLater) {
           result = "wait";
+          if (error instanceof RetryLater && error.delayMs) delayMs = error.delayMs;
         } else {
           console.error(`Signal event ${eventId} failed:`, describeError(error));
           result = "retry";
@@ -168,7 +171,7 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
         processed += 1;
       } else if (result === "wait") {
         // Waiting is not failing: a fresh job (attempts from zero) replaces this one.
-        await queue.enqueue(SIGNAL_QUEUE, { eventId }, { delayMs: 500 });
+        await queue.enqueue(SIGNAL_QUEUE, { eventId }, { delayMs });
         await queue.ack(SIGNAL_QUEUE, job);
       } else {
         await queue.release(SIGNAL_QUEUE, job, { delayMs: 500 });

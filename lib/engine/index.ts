@@ -1,4 +1,4 @@
 export { drainSignals, processEvent, SIGNAL_QUEUE } from "./drain";
-export { syncOrders } from "./sync";
+export { monitorOrders, checkAccountOrders } from "./monitor";
 export { executeForStrategy } from "./execute";
 export { gate, sizeOrder, type SignalAction, type SkipReason } from "./plan";

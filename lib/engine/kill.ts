@@ -2,10 +2,9 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
-import { recordExchangeResult } from "@/db/queries/orders";
 import { orders, type OrderRow } from "@/db/schema";
 import { clientForAccount } from "@/lib/exchanges";
-import { settle } from "./execute";
+import { cancelRow } from "./lifecycle";
 
 /** With the big switch off, optionally: cancel every open order we placed for the user. */
 export async function cancelAllOpenOrdersForUser(userId: string) {
@@ -13,7 +12,7 @@ export async function cancelAllOpenOrdersForUser(userId: string) {
   const open = await db
     .select()
     .from(orders)
-    .where(and(eq(orders.userId, userId), inArray(orders.status, ["open", "partially_filled"])));
+    .where(and(eq(orders.userId, userId), inArray(orders.status, ["open", "partially_filled", "retry"])));
   const byAccount = new Map<string, OrderRow[]>();
   for (const o of open) byAccount.set(o.accountId, [...(byAccount.get(o.accountId) ?? []), o]);
   let canceled = 0;
@@ -22,18 +21,8 @@ export async function cancelAllOpenOrdersForUser(userId: string) {
     const account = await getAccountForTrading(userId, accountId);
     const client = account ? await clientForAccount(account).catch(() => null) : null;
     for (const o of list) {
-      if (o.type === "stop" || !o.exchangeOrderId) {
-        await recordExchangeResult(o.id, { status: "canceled" });
-        canceled += 1;
-        continue;
-      }
-      const result = client ? await client.cancelOrder(o.exchangeOrderId, o.symbol).catch(() => null) : null;
-      if (result && client) {
-        await settle(o, result, client, { followUps: false });
-        canceled += 1;
-      } else {
-        failed += 1;
-      }
+      if ((await cancelRow(o, client)).done) canceled += 1;
+      else failed += 1;
     }
   }
   return { canceled, failed };

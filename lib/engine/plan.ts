@@ -16,9 +16,13 @@ export type SkipReason =
   | "no_position"
   | "max_open_orders"
   | "max_position"
-  | "nothing_to_cancel";
+  | "nothing_to_cancel"
+  | "expired";
 
 export type SignalAction = "buy" | "sell" | "close" | "cancel";
+
+/** At most this share of the free quote balance is spent by percent sizing (fees, price moves). */
+export const TRADABLE_PERCENT = 99;
 
 export interface GateInput {
   action: SignalAction;
@@ -84,8 +88,9 @@ export function sizeOrder(input: SizingInput): SizedOrder {
   } else if (input.sizingMode === "base") {
     amount = new Decimal(input.sizingValue);
   } else {
-    const quote =
-      input.sizingMode === "percent" ? new Decimal(input.freeQuote).mul(input.sizingValue).div(100) : new Decimal(input.sizingValue);
+    // Percent of the free balance keeps a tradable share back for fees and price moves.
+    const percent = Decimal.min(input.sizingValue, TRADABLE_PERCENT);
+    const quote = input.sizingMode === "percent" ? new Decimal(input.freeQuote).mul(percent).div(100) : new Decimal(input.sizingValue);
     amount = quote.div(unit);
   }
   if (side === "sell") {

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { getDb, type Database } from "@/db/client";
 import { signalDeliveries, signalEvents, signals } from "@/db/schema";
 import { parseSignalBody, type SignalPayload } from "./payload";
 import { secretMatches, sha256Hex, verifySignature } from "./secrets";
@@ -8,8 +8,17 @@ import { signingKeyOf, upgradeLegacyKey } from "./signing-key";
 import { normalizeSymbol } from "./symbols";
 
 export const MAX_SIGNAL_BODY_BYTES = 16_384;
-/** An identical body without an `id` within this long is a duplicate. */
+/**
+ * An identical body without an `id` received less than this long before or after an accepted event of
+ * that body is its duplicate: a sliding window measured from the accepted delivery (duplicates do not
+ * extend it), whatever minute either falls in.
+ */
 export const BODY_DEDUPE_WINDOW_MS = 60_000;
+
+/** First key of the two-key advisory locks that serialise de-duplication of one signal's deliveries. */
+const DEDUPE_LOCK_NAMESPACE = 0x5167_6e01;
+
+type Executor = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export type RateLimitCheck = (key: string) => Promise<{ allowed: boolean; retryAfterMs: number }>;
 
@@ -137,8 +146,9 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     }
   }
 
-  const { key, lookup, anyAge } = idempotencyKeys(payload, input.rawBody, now, signature);
-  const existing = await findDuplicate(signal.id, lookup, now, anyAge);
+  const { key, lookup, anyAge, lock } = idempotencyKeys(payload, input.rawBody, now, signature);
+  // Fast path, without a lock: most duplicates are answered here, before the rate limit is consulted.
+  const existing = await findDuplicate(db, signal.id, lookup, now, anyAge);
   if (existing) {
     await record("duplicate", null, symbol, existing);
     return { status: 202, body: { duplicate: true, eventId: existing } };
@@ -161,32 +171,48 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     }
   }
 
-  const [created] = await db
-    .insert(signalEvents)
-    .values({
-      signalId: signal.id,
-      idempotencyKey: key,
-      action: payload.action,
-      symbol,
-      rawSymbol: payload.symbol,
-      price: payload.price ?? null,
-      comment: payload.comment ?? null,
-      sentAt: payload.timestamp ?? null,
-      receivedAt: now,
-      status: "queued",
-      test: payload.test_strategy !== undefined,
-      testStrategyId: payload.test_strategy ?? null,
-    })
-    .onConflictDoNothing({ target: [signalEvents.signalId, signalEvents.idempotencyKey] })
-    .returning({ id: signalEvents.id });
+  // The lookup and the insert again, as one step per (signal, id | signature | body): deliveries of one
+  // body stored under different minute-bucket keys would both pass the unique index, so they are taken
+  // one at a time under a transaction-scoped advisory lock. Read committed: the lookup, run after the
+  // lock is granted, sees the event committed by the previous holder. Nothing here may use `db` (PGlite
+  // is one connection, held by this transaction).
+  const stored = await db.transaction(async (tx): Promise<{ created: string } | { duplicate: string }> => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${DEDUPE_LOCK_NAMESPACE}::int4, hashtext(${`${signal.id}:${lock}`}))`);
+    const duplicate = await findDuplicate(tx, signal.id, lookup, now, anyAge);
+    if (duplicate) return { duplicate };
 
-  if (!created) {
-    // A concurrent delivery with the same key won the insert.
-    const winner = await findDuplicate(signal.id, [key], now, true);
+    const [created] = await tx
+      .insert(signalEvents)
+      .values({
+        signalId: signal.id,
+        idempotencyKey: key,
+        action: payload.action,
+        symbol,
+        rawSymbol: payload.symbol,
+        price: payload.price ?? null,
+        comment: payload.comment ?? null,
+        sentAt: payload.timestamp ?? null,
+        maxLagSeconds: payload.max_lag ?? null,
+        receivedAt: now,
+        status: "queued",
+        test: payload.test_strategy !== undefined,
+        testStrategyId: payload.test_strategy ?? null,
+      })
+      .onConflictDoNothing({ target: [signalEvents.signalId, signalEvents.idempotencyKey] })
+      .returning({ id: signalEvents.id });
+    if (created) return { created: created.id };
+
+    // The key is taken by a writer that did not hold the lock (e.g. a server still running older code).
+    const winner = await findDuplicate(tx, signal.id, [key], now, true);
     if (!winner) throw new Error(`signal event with key ${key} conflicted but was not found`);
-    await record("duplicate", null, symbol, winner);
-    return { status: 202, body: { duplicate: true, eventId: winner } };
+    return { duplicate: winner };
+  });
+
+  if ("duplicate" in stored) {
+    await record("duplicate", null, symbol, stored.duplicate);
+    return { status: 202, body: { duplicate: true, eventId: stored.duplicate } };
   }
+  const created = { id: stored.created };
 
   try {
     await input.enqueue(created.id);
@@ -208,32 +234,34 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
  * signed request (timestamp and body) is executed once, and a replay of it is a duplicate for as long as
  * its signature is accepted (±300 s), and after (signal events are kept; a clean-up that removes them must
  * keep them past SIGNATURE_WINDOW_SECONDS). A sender that signs a retry afresh gives it an `id`.
- * Otherwise the body hash in a minute bucket: the current bucket's key is the one stored, and the previous
- * bucket is looked up too, so a repeat within 60 s is caught across a minute boundary.
+ * Otherwise the body: an event of the same body received less than BODY_DEDUPE_WINDOW_MS before or after
+ * `now` makes it a duplicate. The key stored is the body hash with the minute bucket (so a later event of
+ * the body gets a key of its own); the lookup covers the buckets either side, which hold every event within
+ * 60 s. `lock` names what ingestSignal serialises on: the key, or the body hash whatever its bucket.
  */
 export function idempotencyKeys(payload: Pick<SignalPayload, "id">, rawBody: string, now: Date, signature?: string) {
   if (payload.id !== undefined) {
     const key = `id:${payload.id}`;
-    return { key, lookup: [key], anyAge: true };
+    return { key, lookup: [key], anyAge: true, lock: key };
   }
   if (signature) {
     // The spellings verifySignature accepts for one signature ("sha256=" prefix, either case) are one key.
     const key = `sig:${sha256Hex(signature.trim().replace(/^sha256=/i, "").toLowerCase())}`;
-    return { key, lookup: [key], anyAge: true };
+    return { key, lookup: [key], anyAge: true, lock: key };
   }
   const hash = sha256Hex(rawBody);
   const bucket = Math.floor(now.getTime() / BODY_DEDUPE_WINDOW_MS);
   const key = `body:${hash}:${bucket}`;
-  return { key, lookup: [key, `body:${hash}:${bucket - 1}`], anyAge: false };
+  return { key, lookup: [`body:${hash}:${bucket - 1}`, key, `body:${hash}:${bucket + 1}`], anyAge: false, lock: `body:${hash}` };
 }
 
-async function findDuplicate(signalId: string, keys: string[], now: Date, anyAge: boolean): Promise<string | null> {
-  const db = await getDb();
+/** The event a delivery duplicates: any with an id or signature key; for a body key, the latest within the window. */
+async function findDuplicate(db: Executor, signalId: string, keys: string[], now: Date, anyAge: boolean): Promise<string | null> {
   const rows = await db
     .select({ id: signalEvents.id, receivedAt: signalEvents.receivedAt })
     .from(signalEvents)
-    .where(and(eq(signalEvents.signalId, signalId), inArray(signalEvents.idempotencyKey, keys)));
-  // A body key from the previous bucket only counts while the original is less than 60 s old.
-  const match = rows.find((row) => anyAge || now.getTime() - row.receivedAt.getTime() < BODY_DEDUPE_WINDOW_MS);
+    .where(and(eq(signalEvents.signalId, signalId), inArray(signalEvents.idempotencyKey, keys)))
+    .orderBy(desc(signalEvents.receivedAt));
+  const match = rows.find((row) => anyAge || Math.abs(now.getTime() - row.receivedAt.getTime()) < BODY_DEDUPE_WINDOW_MS);
   return match?.id ?? null;
 }

@@ -128,7 +128,7 @@ export function buildOpenApiDocument(): Json {
         },
       },
       "/api/cron/drain": cronPath("Drain the signal queue", "CronDrain"),
-      "/api/cron/sync-orders": cronPath("Sync open orders", "CronSyncOrders"),
+      "/api/cron/monitor": cronPath("Order monitor: fills, lost answers, protection and stops", "CronMonitorOrders"),
     },
     components: {
       securitySchemes: {

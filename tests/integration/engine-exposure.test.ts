@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Decimal from "decimal.js";
-import { and, eq } from "drizzle-orm";
-import { orders, signalEvents, signals, strategies, strategyExecutions, strategyPositions, symbolSwitches, users, type Strategy } from "@/db/schema";
+import { and, desc, eq } from "drizzle-orm";
+import { orders, signalEvents, signals, strategies, strategyExecutions, strategyPositions, symbolSwitches, users, type OrderLeg, type Strategy } from "@/db/schema";
 import { createUser } from "@/db/queries/users";
 import { insertStrategy, strategiesForEvent } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
-import { drainSignals, executeForStrategy, syncOrders } from "@/lib/engine";
+import { drainSignals, executeForStrategy, monitorOrders } from "@/lib/engine";
 import { insertWithinCaps } from "@/lib/engine/caps";
 import { resetEnvForTests } from "@/lib/env";
 import { getQueue, resetQueueForTests } from "@/lib/queue";
@@ -73,12 +73,22 @@ async function ordersOf(strategyId: string) {
   return testDb.db.select().from(orders).where(eq(orders.strategyId, strategyId));
 }
 
-async function legOf(strategyId: string, eventId: string, leg: string) {
+async function legOf(strategyId: string, eventId: string, leg: OrderLeg) {
   const [row] = await testDb.db
     .select()
     .from(orders)
     .where(and(eq(orders.strategyId, strategyId), eq(orders.eventId, eventId), eq(orders.leg, leg)));
   return row;
+}
+
+/** The strategy's latest protective order of a leg (protection belongs to the position, not to one entry). */
+async function protectiveOf(strategyId: string, leg: "tp" | "sl") {
+  const rows = await testDb.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, strategyId), eq(orders.leg, leg)))
+    .orderBy(desc(orders.createdAt));
+  return rows[0];
 }
 
 async function executionOf(strategyId: string, eventId: string) {
@@ -184,7 +194,7 @@ describe("max_position counts what is held and what resting buys may still add",
     await drainSignals({ budgetMs: 10_000 });
     const row = (await legOf(t.strategyId, first, "buy"))!;
     partiallyFill(t.apiKey, row.clientOrderId, "0.005");
-    await syncOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
     // Held 0.005 less the fee, 0.00611 still to come: a second 0.01111 passes 0.02.
     expect(await heldBy(t.strategyId)).toBe("0.004995");
     const second = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-partial-2" });
@@ -192,7 +202,7 @@ describe("max_position counts what is held and what resting buys may still add",
     expect(await executionOf(t.strategyId, second)).toMatchObject({ outcome: "skipped", reason: "max_position" });
     // Once the rest is canceled, only what is held counts: the same buy fits.
     endOnExchange(t.apiKey, row.clientOrderId, "CANCELED");
-    await syncOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
     const third = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-partial-3" });
     await drainSignals({ budgetMs: 10_000 });
     expect(await executionOf(t.strategyId, third)).toMatchObject({ outcome: "sent" });
@@ -217,16 +227,16 @@ describe("max_position counts what is held and what resting buys may still add",
     const t = await makeTrader({ maxPosition: "0.025", maxOpenOrders: 4 });
     // Straight to the write, so the five checks really overlap (no exchange round trip staggers them).
     const intent = (i: number) => ({
-      userId: t.userId, accountId: t.accountId, source: "signal", strategyId: t.strategyId, eventId: randomUUID(), leg: "buy",
-      clientOrderId: `capsatonce${i}`, symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "54000", status: "sending",
+      userId: t.userId, accountId: t.accountId, source: "signal" as const, strategyId: t.strategyId, eventId: randomUUID(), leg: "buy" as const,
+      clientOrderId: `capsatonce${i}`, symbol: "BTC/USDT", side: "buy" as const, type: "limit" as const, amount: "0.01", price: "54000", status: "sending" as const,
     });
     const results = await Promise.all([1, 2, 3, 4, 5].map((i) => insertWithinCaps({ id: t.strategyId, maxOpenOrders: 4, maxPosition: "0.025" }, intent(i))));
     expect(results.filter((r) => r.ok)).toHaveLength(2);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(["max_position", "max_position", "max_position"]);
     expect(await ordersOf(t.strategyId)).toHaveLength(2);
-    // Sells are not held back by max_position, but max_open_orders counts every live row.
-    const sells = await Promise.all([6, 7, 8].map((i) => insertWithinCaps({ id: t.strategyId, maxOpenOrders: 4, maxPosition: "0.025" }, { ...intent(i), side: "sell" })));
-    expect(sells.map((r) => (r.ok ? "ok" : r.reason)).sort()).toEqual(["max_open_orders", "ok", "ok"]);
+    // max_open_orders counts the strategy's live entries, however many arrive at once.
+    const more = await Promise.all([6, 7, 8].map((i) => insertWithinCaps({ id: t.strategyId, maxOpenOrders: 3, maxPosition: null }, intent(i))));
+    expect(more.map((r) => (r.ok ? "ok" : r.reason)).sort()).toEqual(["max_open_orders", "max_open_orders", "ok"]);
   });
 });
 
@@ -239,8 +249,8 @@ describe("partial fills of orders that end canceled or expired", () => {
       const row = (await legOf(t.strategyId, eventId, "buy"))!;
       partiallyFill(t.apiKey, row.clientOrderId, "0.004");
       endOnExchange(t.apiKey, row.clientOrderId, status);
-      await syncOrders({ budgetMs: 10_000 });
-      await syncOrders({ budgetMs: 10_000 });
+      await monitorOrders({ budgetMs: 10_000 });
+      await monitorOrders({ budgetMs: 10_000 });
       expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: status.toLowerCase(), filled: "0.004", appliedFilled: "0.004" });
       expect(await heldBy(t.strategyId)).toBe(simBtc(t.apiKey).toFixed());
       expect(await heldBy(t.strategyId)).toBe("0.003996");
@@ -256,8 +266,8 @@ describe("partial fills of orders that end canceled or expired", () => {
     endOnExchange(t.apiKey, row.clientOrderId, "CANCELED");
     // What a crash between recording the exchange's answer and booking the fill leaves behind.
     await testDb.db.update(orders).set({ status: "canceled", filled: "0.004" }).where(eq(orders.id, row.id));
-    await syncOrders({ budgetMs: 10_000 });
-    await syncOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
     expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: "canceled", appliedFilled: "0.004" });
     expect(await heldBy(t.strategyId)).toBe("0.003996");
   });
@@ -272,7 +282,7 @@ describe("a cancel signal after a partial fill", () => {
     partiallyFill(t.apiKey, row.clientOrderId, "0.004");
     await post(t, { action: "cancel", symbol: "BTC/USDT", id: "cancel-after-partial-2" });
     await drainSignals({ budgetMs: 10_000 });
-    await syncOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
     expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: "canceled", appliedFilled: "0.004" });
     expect(await heldBy(t.strategyId)).toBe(simBtc(t.apiKey).toFixed());
   });
@@ -289,23 +299,24 @@ describe("take-profit and stop-loss follow what the entry has filled", () => {
     sim.setPrice("BTCUSDT", "55000");
 
     partiallyFill(t.apiKey, entry.clientOrderId, "0.004");
-    await syncOrders({ budgetMs: 10_000 });
-    // 0.004 bought, 0.000004 fee in BTC: 0.003996 held, 0.00399 sellable at the 0.00001 step.
-    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", type: "stop", amount: "0.00399", triggerPrice: "51300" });
-    expect(await legOf(t.strategyId, eventId, "tp")).toBeUndefined();
+    await monitorOrders({ budgetMs: 10_000 });
+    // 0.004 bought, 0.000004 fee in BTC: 0.003996 held, 0.00399 sellable at the 0.00001 step. Exits are
+    // measured from the break-even price: 216 USDT for 0.003996 BTC is 54054.05.
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", type: "stop", amount: "0.00399", triggerPrice: "51351.36" });
+    expect(await protectiveOf(t.strategyId, "tp")).toBeUndefined();
 
     partiallyFill(t.apiKey, entry.clientOrderId, "0.005");
-    await syncOrders({ budgetMs: 10_000 });
-    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", amount: "0.00899" });
-    expect(await legOf(t.strategyId, eventId, "tp")).toBeUndefined();
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", amount: "0.00899" });
+    expect(await protectiveOf(t.strategyId, "tp")).toBeUndefined();
 
     partiallyFill(t.apiKey, entry.clientOrderId, "0.00211");
-    await syncOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
     expect(await legOf(t.strategyId, eventId, "buy")).toMatchObject({ status: "filled", filled: "0.01111" });
     expect(await heldBy(t.strategyId)).toBe("0.01109889");
-    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", amount: "0.01109" });
-    expect(await legOf(t.strategyId, eventId, "tp")).toMatchObject({ status: "open", type: "limit", amount: "0.01109", price: "56700" });
-    expect(simOrder(t.apiKey, (await legOf(t.strategyId, eventId, "tp"))!.clientOrderId).origQty.toFixed()).toBe("0.01109");
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", amount: "0.01109" });
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "open", type: "limit", amount: "0.01109", price: "56756.76" });
+    expect(simOrder(t.apiKey, (await protectiveOf(t.strategyId, "tp"))!.clientOrderId).origQty.toFixed()).toBe("0.01109");
   });
 
   it("places the take-profit for the filled part when the rest of the entry is canceled", async () => {
@@ -315,12 +326,12 @@ describe("take-profit and stop-loss follow what the entry has filled", () => {
     const entry = (await legOf(t.strategyId, eventId, "buy"))!;
     sim.setPrice("BTCUSDT", "55000");
     partiallyFill(t.apiKey, entry.clientOrderId, "0.004");
-    await syncOrders({ budgetMs: 10_000 });
-    expect(await legOf(t.strategyId, eventId, "tp")).toBeUndefined();
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "tp")).toBeUndefined();
     endOnExchange(t.apiKey, entry.clientOrderId, "EXPIRED");
-    await syncOrders({ budgetMs: 10_000 });
-    expect(await legOf(t.strategyId, eventId, "tp")).toMatchObject({ status: "open", amount: "0.00399", price: "56700" });
-    expect(await legOf(t.strategyId, eventId, "sl")).toMatchObject({ status: "open", amount: "0.00399" });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "open", amount: "0.00399", price: "56756.76" });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", amount: "0.00399" });
   });
 
   it("never lets a stop sell more than the strategy holds", async () => {
@@ -329,17 +340,17 @@ describe("take-profit and stop-loss follow what the entry has filled", () => {
     sim.account(t.apiKey).balances.set("BTC", { free: new Decimal("1"), locked: new Decimal(0) });
     const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "stop-cap-1" });
     await drainSignals({ budgetMs: 10_000 });
-    const tp = (await legOf(t.strategyId, eventId, "tp"))!;
-    expect(tp).toMatchObject({ status: "open", amount: "0.00999", price: "63000" });
+    const tp = (await protectiveOf(t.strategyId, "tp"))!;
+    expect(tp).toMatchObject({ status: "open", amount: "0.00999", price: "63063.07" });
     // Half the take-profit fills, then the price falls through the stop.
     partiallyFill(t.apiKey, tp.clientOrderId, "0.005");
-    await syncOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
     expect(await heldBy(t.strategyId)).toBe("0.00499");
     sim.setPrice("BTCUSDT", "56000");
-    await syncOrders({ budgetMs: 10_000 });
-    const sl = (await legOf(t.strategyId, eventId, "sl"))!;
+    await monitorOrders({ budgetMs: 10_000 });
+    const sl = (await protectiveOf(t.strategyId, "sl"))!;
     expect(sl).toMatchObject({ status: "filled", type: "market", amount: "0.00499" });
-    expect(await legOf(t.strategyId, eventId, "tp")).toMatchObject({ status: "canceled", filled: "0.005" });
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "canceled", filled: "0.005" });
     expect(await heldBy(t.strategyId)).toBe("0");
     expect(simBtc(t.apiKey).toFixed()).toBe("1");
   });
@@ -390,10 +401,10 @@ describe("fees in the position", () => {
         {
           userId: t.userId, accountId: t.accountId, source: "signal", strategyId: t.strategyId, eventId: randomUUID(), leg: "buy",
           clientOrderId: `fee${c.feeCurrency}${counter}`, symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", status: "sending",
-        },
+        } as const,
       );
       if (!written.ok || !written.row) throw new Error("row not written");
-      await applyFill(written.row, { filled: "0.01", average: "60000", fee: c.fee, feeCurrency: c.feeCurrency }, "BTC");
+      await applyFill(written.row, { filled: "0.01", average: "60000", cost: "600", fee: c.fee, feeCurrency: c.feeCurrency }, "BTC");
       const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, t.strategyId));
       expect({ currency: c.feeCurrency, amount: new Decimal(position!.amount).toFixed(), costBasis: new Decimal(position!.costBasis).toFixed() }).toEqual({
         currency: c.feeCurrency,

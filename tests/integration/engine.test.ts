@@ -4,7 +4,7 @@ import { orders, signalEvents, signals, strategyExecutions, strategyPositions } 
 import { createUser } from "@/db/queries/users";
 import { insertStrategy, setSymbolSwitch, setTradingEnabled, updateStrategy } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
-import { drainSignals, processEvent, syncOrders } from "@/lib/engine";
+import { drainSignals, processEvent, monitorOrders } from "@/lib/engine";
 import { RetryLater } from "@/lib/engine/execute";
 import { resetEnvForTests } from "@/lib/env";
 import { deterministicClientOrderId, floorToStep } from "@/lib/exchanges";
@@ -65,27 +65,30 @@ beforeAll(async () => {
     .values({ name: "engine-test", secretHash: generated.hash, secretHint: generated.hint })
     .returning();
   signalId = signal!.id;
-  for (const name of ["ann", "ben", "cat"]) {
-    const apiKey = `key-${name}-0000`;
-    sim.addAccount({ apiKey, secret: `secret-${name}-0000`, balances: { USDT: "50000" } });
-    const user = await createUser({ name, email: `${name}@example.com`, passwordHash: "$argon2id$fake", autoApprove: true });
-    const { account } = await addExchangeAccount(
-      user.id,
-      { exchange: "binance", label: name, spot: true, futures: false, sandbox: false, apiKey, apiSecret: `secret-${name}-0000` },
-      meta,
-    );
-    const strategy = await insertStrategy({
-      userId: user.id,
-      name: `${name} BTC`,
-      signalId,
-      accountId: account.id,
-      symbol: "BTC/USDT",
-      sizingMode: "quote",
-      sizingValue: "600",
-    });
-    traders.push({ userId: user.id, accountId: account.id, strategyId: strategy.id, apiKey });
-  }
+  for (const name of ["ann", "ben", "cat"]) traders.push(await makeTrader(name));
 });
+
+/** A user with a simulator account and one BTC strategy on the test signal. */
+async function makeTrader(name: string): Promise<Trader> {
+  const apiKey = `key-${name}-0000`;
+  sim.addAccount({ apiKey, secret: `secret-${name}-0000`, balances: { USDT: "50000" } });
+  const user = await createUser({ name, email: `${name}@example.com`, passwordHash: "$argon2id$fake", autoApprove: true });
+  const { account } = await addExchangeAccount(
+    user.id,
+    { exchange: "binance", label: name, spot: true, futures: false, sandbox: false, apiKey, apiSecret: `secret-${name}-0000` },
+    meta,
+  );
+  const strategy = await insertStrategy({
+    userId: user.id,
+    name: `${name} BTC`,
+    signalId,
+    accountId: account.id,
+    symbol: "BTC/USDT",
+    sizingMode: "quote",
+    sizingValue: "600",
+  });
+  return { userId: user.id, accountId: account.id, strategyId: strategy.id, apiKey };
+}
 
 afterAll(() => sim.stop());
 
@@ -141,7 +144,7 @@ for (const driver of ["postgres", "upstash"] as const) {
     sim.injectFault({ kind: "timeout-after-accept", holdMs: 2_000 });
     const answer = await post({ action: "buy", symbol: "BTC/USDT", id: `lost-answer-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
-    await syncOrders({ budgetMs: 5_000 });
+    await monitorOrders({ budgetMs: 5_000 });
     expect(simOrders(t.apiKey).length).toBe(before + 1);
     const rows = (await ordersOf(t.strategyId)).filter((o) => o.eventId === answer.body.eventId);
     expect(rows.map((r) => r.status)).toEqual(["filled"]);
@@ -212,27 +215,44 @@ for (const driver of ["postgres", "upstash"] as const) {
     expect(Number(await positionOf())).toBeLessThan(0.00001 + 1e-12);
   });
 
-  it("a row another drain is still sending, or whose answer was lost, is never sent again", async () => {
+  it("a row another drain is still sending is left alone; one proven never placed is sent again under its client id, until the signal expires", async () => {
     const t = traders[0]!;
     const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `live-row-${driver}` });
     const eventId = String(answer.body.eventId);
     const row = {
-      userId: t.userId, accountId: t.accountId, source: "signal", strategyId: t.strategyId, eventId, leg: "buy",
-      clientOrderId: deterministicClientOrderId(eventId, t.strategyId, "buy"), symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01",
+      userId: t.userId, accountId: t.accountId, source: "signal" as const, strategyId: t.strategyId, eventId, leg: "buy" as const,
+      clientOrderId: deterministicClientOrderId(eventId, t.strategyId, "buy"), symbol: "BTC/USDT", side: "buy" as const, type: "market" as const, amount: "0.01",
     };
     await testDb.db.insert(orders).values({ ...row, status: "sending" });
     const before = simOrders(t.apiKey).length;
     await expect(processEvent(eventId, "drain-b")).rejects.toThrow(RetryLater);
     expect(simOrders(t.apiKey).length).toBe(before);
+    // The answer was lost long enough ago, and the exchange has no such order: it was never placed, so it
+    // is sent again, under the same client order id, once.
     await testDb.db.update(orders).set({ status: "unknown", updatedAt: new Date(Date.now() - 5 * 60_000) }).where(eq(orders.clientOrderId, row.clientOrderId));
     await drainSignals({ budgetMs: 10_000 });
-    expect(simOrders(t.apiKey).length).toBe(before);
-    expect((await executionsOf(t.strategyId)).find((e) => e.eventId === eventId)?.outcome).toBe("unknown");
-    // The order monitor gives up on it after two minutes without a trace on the exchange.
-    await testDb.db.update(orders).set({ updatedAt: new Date(Date.now() - 5 * 60_000) }).where(eq(orders.clientOrderId, row.clientOrderId));
-    await syncOrders({ budgetMs: 5_000 });
-    const [given] = await testDb.db.select().from(orders).where(eq(orders.clientOrderId, row.clientOrderId));
-    expect(given).toMatchObject({ status: "rejected", error: { code: "not_placed" } });
+    await drainSignals({ budgetMs: 5_000 });
+    await monitorOrders({ budgetMs: 5_000 });
+    expect(simOrders(t.apiKey).length).toBe(before + 1);
+    expect(simOrders(t.apiKey).at(-1)!.clientOrderId).toBe(row.clientOrderId);
+    expect((await executionsOf(t.strategyId)).find((e) => e.eventId === eventId)?.outcome).toBe("sent");
+    const [placed] = await testDb.db.select().from(orders).where(eq(orders.clientOrderId, row.clientOrderId));
+    expect(placed).toMatchObject({ status: "filled", filled: "0.01" });
+
+    // A signal past its max lag: a lost order the exchange never saw ends as expired, never sent.
+    const late = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `late-row-${driver}` });
+    const lateId = String(late.body.eventId);
+    await testDb.db.update(signalEvents).set({ receivedAt: new Date(Date.now() - 10 * 60_000) }).where(eq(signalEvents.id, lateId));
+    const lateClientId = deterministicClientOrderId(lateId, t.strategyId, "buy");
+    await testDb.db.insert(orders).values({
+      ...row, eventId: lateId, clientOrderId: lateClientId, status: "unknown", sendBy: new Date(Date.now() - 5 * 60_000), updatedAt: new Date(Date.now() - 5 * 60_000),
+    });
+    await drainSignals({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 5_000 });
+    expect(simOrders(t.apiKey).length).toBe(before + 1);
+    const [expired] = await testDb.db.select().from(orders).where(eq(orders.clientOrderId, lateClientId));
+    expect(expired).toMatchObject({ status: "expired", error: { code: "not_placed" } });
+    expect((await executionsOf(t.strategyId)).find((e) => e.eventId === lateId)).toMatchObject({ outcome: "skipped", reason: "expired" });
   });
 
   it("an event waiting behind a busy signal is not given up on", async () => {
@@ -299,33 +319,42 @@ for (const driver of ["postgres", "upstash"] as const) {
     await updateStrategy(b.userId, b.strategyId, { maxPosition: null });
   });
 
-  it("places take-profit and stop-loss after an entry fills, and cancels the sibling of the one that fills", async () => {
-    const t = traders[0]!;
+  it("protects the position with a take-profit and a stop-loss, and cancels the other when one fills", async () => {
+    // A trader of its own, so the position is exactly what this test bought.
+    const t = await makeTrader(`dan-${driver}`);
     await updateStrategy(t.userId, t.strategyId, { takeProfitPct: "5", stopLossPct: "5" });
+    const protective = async () =>
+      Object.fromEntries(
+        (await ordersOf(t.strategyId))
+          .filter((o) => o.source === "protective")
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+          .map((o) => [o.leg, o]),
+      );
     const entry = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `tp-sl-1-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
-    const legs = async (eventId: unknown) =>
-      Object.fromEntries((await ordersOf(t.strategyId)).filter((o) => o.eventId === eventId).map((o) => [o.leg, o]));
-    let placed = await legs(entry.body.eventId);
-    expect(placed.buy?.status).toBe("filled");
-    expect(placed.tp).toMatchObject({ status: "open", type: "limit", price: "63000" });
-    expect(placed.sl).toMatchObject({ status: "open", type: "stop", triggerPrice: "57000" });
+    expect((await ordersOf(t.strategyId)).find((o) => o.eventId === entry.body.eventId)?.status).toBe("filled");
+    let placed = await protective();
+    // Measured from the break-even price: 600 USDT paid for the 0.00999 BTC held after the fee in BTC.
+    expect(placed.tp).toMatchObject({ status: "open", type: "limit", price: "63063.07", amount: "0.00999" });
+    expect(placed.sl).toMatchObject({ status: "open", type: "stop", triggerPrice: "57057.06", amount: "0.00999" });
+    expect(simOrders(t.apiKey).at(-1)!.clientOrderId).toBe(placed.tp!.clientOrderId);
 
     sim.setPrice("BTCUSDT", "63500");
-    await syncOrders({ budgetMs: 10_000 });
-    placed = await legs(entry.body.eventId);
+    await monitorOrders({ budgetMs: 10_000 });
+    placed = await protective();
     expect(placed.tp?.status).toBe("filled");
     expect(placed.sl?.status).toBe("canceled");
 
     const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `tp-sl-2-${driver}` });
     sim.setPrice("BTCUSDT", "60000");
     await drainSignals({ budgetMs: 15_000 });
+    expect((await ordersOf(t.strategyId)).find((o) => o.eventId === second.body.eventId)?.status).toBe("filled");
     sim.setPrice("BTCUSDT", "56000");
-    await syncOrders({ budgetMs: 10_000 });
-    placed = await legs(second.body.eventId);
+    await monitorOrders({ budgetMs: 10_000 });
+    placed = await protective();
     expect(placed.sl, JSON.stringify(placed.sl)).toMatchObject({ status: "filled", type: "market" });
     expect(placed.tp?.status).toBe("canceled");
-    await updateStrategy(t.userId, t.strategyId, { takeProfitPct: null, stopLossPct: null });
+    await updateStrategy(t.userId, t.strategyId, { enabled: false });
   });
 });
   });

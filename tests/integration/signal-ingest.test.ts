@@ -118,6 +118,91 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     expect((await rowsFor(s.signal.id)).events).toHaveLength(3);
   });
 
+  describe("an identical body without id: one event within a sliding 60 s window, not a minute bucket", () => {
+    const at = (iso: string) => ({ now: new Date(iso) });
+    const bodyOf = (secret: string, comment = "edge") => JSON.stringify({ secret, action: "close", symbol: "BTC/USDT", comment });
+    const outcomes = (results: { body: Record<string, unknown> }[]) =>
+      results.map((r) => (r.body.duplicate ? "duplicate" : r.body.accepted ? "accepted" : "other")).sort();
+
+    it("(a) makes one event of two concurrent deliveries at 12:00:59.5 and 12:01:00.5, in either order", async () => {
+      for (const times of [
+        ["2025-01-31T12:00:59.500Z", "2025-01-31T12:01:00.500Z"],
+        ["2025-01-31T12:01:00.500Z", "2025-01-31T12:00:59.500Z"],
+      ]) {
+        const s = await makeSignal();
+        const body = bodyOf(s.secret);
+        const results = await Promise.all(times.map((iso) => s.send(body, at(iso))));
+        expect(outcomes(results)).toEqual(["accepted", "duplicate"]);
+        expect(new Set(results.map((r) => r.body.eventId)).size).toBe(1);
+        expect(s.enqueued).toHaveLength(1);
+        const { events, deliveries } = await rowsFor(s.signal.id);
+        expect(events).toHaveLength(1);
+        expect(deliveries.map((d) => d.outcome).sort()).toEqual(["accepted", "duplicate"]);
+      }
+    });
+
+    it("(a) makes one event of two deliveries across the minute boundary that both passed the duplicate lookup", async () => {
+      const s = await makeSignal();
+      const body = bodyOf(s.secret);
+      // The limit is consulted after the lookup and before the insert: holding both deliveries there
+      // until both have arrived makes them race the lookup for certain.
+      let arrived = 0;
+      let release!: () => void;
+      const bothChecked = new Promise<void>((resolve) => (release = resolve));
+      const limit = async () => {
+        if (++arrived === 2) release();
+        await bothChecked;
+        return { allowed: true, retryAfterMs: 0 };
+      };
+      const results = await Promise.all(
+        ["2025-01-31T12:00:59.500Z", "2025-01-31T12:01:00.500Z"].map((iso) => s.send(body, { ...at(iso), limit })),
+      );
+      expect(arrived).toBe(2);
+      expect(outcomes(results)).toEqual(["accepted", "duplicate"]);
+      expect(new Set(results.map((r) => r.body.eventId)).size).toBe(1);
+      expect(s.enqueued).toHaveLength(1);
+      expect((await rowsFor(s.signal.id)).events).toHaveLength(1);
+    });
+
+    it("(b) makes one event of the same two deliveries one after the other, in either order", async () => {
+      for (const [firstAt, secondAt] of [
+        ["2025-01-31T12:00:59.500Z", "2025-01-31T12:01:00.500Z"],
+        ["2025-01-31T12:01:00.500Z", "2025-01-31T12:00:59.500Z"],
+      ]) {
+        const s = await makeSignal();
+        const body = bodyOf(s.secret);
+        const first = await s.send(body, at(firstAt!));
+        expect(first.body).toMatchObject({ accepted: true, duplicate: false });
+        expect(await s.send(body, at(secondAt!))).toEqual({ status: 202, body: { duplicate: true, eventId: first.body.eventId } });
+        expect(s.enqueued).toEqual([first.body.eventId]);
+        expect((await rowsFor(s.signal.id)).events).toHaveLength(1);
+      }
+    });
+
+    it("(c) makes two events of identical bodies 61 s apart, and measures the window from the accepted delivery", async () => {
+      const s = await makeSignal();
+      const body = bodyOf(s.secret);
+      const first = await s.send(body, at("2025-01-31T12:00:10Z"));
+      const second = await s.send(body, at("2025-01-31T12:01:11Z"));
+      expect(first.body).toMatchObject({ accepted: true, duplicate: false });
+      expect(second.body).toMatchObject({ accepted: true, duplicate: false });
+      expect(second.body.eventId).not.toBe(first.body.eventId);
+
+      // First accepted at 0 s, a duplicate at 40 s, then 70 s after the first (30 s after the duplicate):
+      // a duplicate does not extend the window, so the third is a new event; a fourth 30 s after it is its duplicate.
+      const t = await makeSignal();
+      const tBody = bodyOf(t.secret);
+      const accepted = await t.send(tBody, at("2025-01-31T12:00:30Z"));
+      expect(await t.send(tBody, at("2025-01-31T12:01:10Z"))).toEqual({ status: 202, body: { duplicate: true, eventId: accepted.body.eventId } });
+      const third = await t.send(tBody, at("2025-01-31T12:01:40Z"));
+      expect(third.body).toMatchObject({ accepted: true, duplicate: false });
+      expect(third.body.eventId).not.toBe(accepted.body.eventId);
+      expect(await t.send(tBody, at("2025-01-31T12:02:10Z"))).toEqual({ status: 202, body: { duplicate: true, eventId: third.body.eventId } });
+      expect(t.enqueued).toEqual([accepted.body.eventId, third.body.eventId]);
+      expect((await rowsFor(t.signal.id)).deliveries.map((d) => d.outcome)).toEqual(["accepted", "duplicate", "accepted", "duplicate"]);
+    });
+  });
+
   it("stores nothing for a wrong or missing secret, bad JSON or an invalid field", async () => {
     const s = await makeSignal();
     expect(await s.send({ secret: "wrong", action: "buy", symbol: "BTCUSDT" })).toEqual({

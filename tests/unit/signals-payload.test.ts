@@ -264,7 +264,7 @@ describe("OpenAPI document", () => {
     );
     expect(doc.paths["/api/health"]!.get).toBeDefined();
     expect(doc.paths["/api/cron/drain"]!.post!.responses).toHaveProperty("401");
-    expect(doc.paths["/api/cron/sync-orders"]!.post).toBeDefined();
+    expect(doc.paths["/api/cron/monitor"]!.post).toBeDefined();
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 });

@@ -40,6 +40,7 @@ export const placeOrderAction = validatedActionWithUser("trading.manage", placeO
     return { errors: { amount: [message] }, message, values: { ...data, price: data.price ?? "" } };
   }
   if (outcome.kind === "unknown") return { ok: false, message: t("orders.unknownOutcome") };
+  if (outcome.kind === "switched_off") return { ok: false, message: t("orders.switchedOff") };
   const o = outcome.order;
   return {
     ok: true,

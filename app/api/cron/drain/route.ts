@@ -1,4 +1,4 @@
-import { drainSignals, syncOrders } from "@/lib/engine";
+import { drainSignals, monitorOrders } from "@/lib/engine";
 import { cronRoute } from "@/lib/engine/cron-route";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ async function run(request: Request) {
   return cronRoute(request, async () => {
     const result = await drainSignals({ budgetMs: 40_000 });
     // Fills from what was just sent are booked right away, not a minute later.
-    if (result.processed > 0) await syncOrders({ budgetMs: 10_000 });
+    if (result.processed > 0) await monitorOrders({ budgetMs: 10_000 });
     return result;
   });
 }

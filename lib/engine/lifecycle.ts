@@ -1,0 +1,282 @@
+import "server-only";
+import Decimal from "decimal.js";
+import { and, eq, lt } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { exchangeResultOf, recordExchangeResult } from "@/db/queries/orders";
+import { orders, type OrderRow, type OrderStatus } from "@/db/schema";
+import { ExchangeError, isUnknownOutcome, type ExchangeClient, type ExchangeOrder } from "@/lib/exchanges";
+import { describeError } from "@/lib/log";
+import { WaitFor } from "./errors";
+import { mayTrade } from "./may-trade";
+import { applyFill } from "./positions";
+import { throttled } from "./throttle";
+
+/**
+ * The one order lifecycle. Every order we place (signal entries and exits, protective orders, stops that
+ * fire, manual orders) is a row written before the exchange is called, sent under its client order id by
+ * `sendRow`, settled by `settle` (the answer stored first, then booked), canceled by `cancelRow` and, when
+ * its fate is not known, resolved by `resolveRow`. Once an exchange has accepted an order nothing here
+ * marks it rejected; an order is sent again only when the exchange is proven not to have it.
+ */
+
+export const lifecycleTiming = {
+  // A live sender sends within seconds of claiming its row (exchange timeout + shared-budget wait); a row
+  // still `sending` after this long belongs to a worker that died.
+  abandonedSendMs: 60_000,
+  // After a lost answer the exchange is asked again; only when it still shows nothing this long after
+  // the attempt is the order taken as never placed and sent again under the same client order id.
+  lookupGraceMs: 5_000,
+};
+
+export const LIVE_STATUSES: OrderStatus[] = ["sending", "unknown", "retry", "open", "partially_filled"];
+const FINAL_STATUSES: OrderStatus[] = ["filled", "canceled", "expired", "rejected"];
+
+export function isFinal(status: string): boolean {
+  return (FINAL_STATUSES as string[]).includes(status);
+}
+
+/**
+ * Failures that say "later", never "done": the network, a timeout, a 5xx, a 429/418, a spent shared
+ * budget, and failures of our own (a database error). Refusals (keys, permissions, funds, precision) are
+ * final and carry a reason the trader can act on.
+ */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof ExchangeError)) return true;
+  return ["network", "exchange_down", "rate_limited", "unknown"].includes(error.code);
+}
+
+export function errorCode(error: unknown): string {
+  return error instanceof ExchangeError || error instanceof WaitFor ? error.code : "internal_error";
+}
+
+export type SendResult =
+  | { status: "placed"; order: ExchangeOrder }
+  | { status: "refused"; error: ExchangeError }
+  | { status: "not_placed"; error: ExchangeError }
+  | { status: "unknown" }
+  | { status: "expired" }
+  | { status: "switched_off"; reason: string }
+  | { status: "busy" };
+
+export interface SendOptions {
+  /** Look the order up by its client id first: an earlier attempt may have reached the exchange. */
+  lookFirst?: boolean;
+  referencePrice?: string;
+  /** The sender's last check before money moves (the drain still holds its signal); throws when not. */
+  guard?: () => Promise<void>;
+  /** Switches read again at the last moment; a reason stops the order before it leaves. */
+  recheck?: () => Promise<string | null>;
+}
+
+class SwitchedOff extends Error {
+  constructor(public readonly reason: string) {
+    super(`switched off: ${reason}`);
+    this.name = "SwitchedOff";
+  }
+}
+
+/** Some answers give the cost of the fill but no average price; a fill is never left unbooked for that. */
+function withAverage(order: ExchangeOrder): ExchangeOrder {
+  if (order.average) return order;
+  const filled = new Decimal(order.filled);
+  const cost = new Decimal(order.cost || 0);
+  return { ...order, average: filled.gt(0) && cost.gt(0) ? cost.div(filled).toFixed() : null };
+}
+
+async function freshRow(id: string): Promise<OrderRow | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(orders).where(eq(orders.id, id));
+  return row;
+}
+
+/**
+ * Stores a known exchange state of one of our rows, then books its new fills into the strategy's
+ * position. Booking that fails (a database error) is repaired by the order monitor, which revisits every
+ * row whose fill is not fully booked; it never changes what the exchange said. Returns the base amount
+ * the position moved by.
+ */
+export async function settle(row: OrderRow, answer: ExchangeOrder, client: ExchangeClient): Promise<string> {
+  // A cancel's answer carries no trades: a fill it reports is booked with its fee, looked up by client id.
+  const unbooked = new Decimal(answer.filled).gt(row.appliedFilled);
+  const known =
+    unbooked && !answer.fee
+      ? ((await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol)).catch(() => null)) ?? answer)
+      : answer;
+  const order = withAverage(known);
+  await recordExchangeResult(row.id, { ...exchangeResultOf(order), error: null });
+  if (!unbooked || !row.strategyId) return "0";
+  try {
+    const market = await client.market(row.symbol).catch(() => null);
+    const base = market?.base ?? row.symbol.split("/")[0]!;
+    const current = (await freshRow(row.id)) ?? row;
+    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fee: order.fee?.cost ?? null, feeCurrency: order.fee?.currency ?? null }, base);
+  } catch (error) {
+    console.warn(`Order ${row.id}: fill stored, booking left to the order monitor:`, describeError(error));
+    return "0";
+  }
+}
+
+/**
+ * Sends the order of a row written (or claimed) by the caller, at most once per attempt:
+ * - a 429/418 or a spent budget proves the order was not placed: the row waits as `retry`;
+ * - a lost answer (timeout, 5xx) is looked up at once; not visible yet, the row waits as `unknown`;
+ * - a refusal ends the row as `rejected` with the exchange's reason;
+ * - an accepted order is stored first and booked after.
+ */
+export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendOptions = {}): Promise<SendResult> {
+  if (opts.lookFirst) {
+    let found: ExchangeOrder | null;
+    try {
+      found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+    } catch (error) {
+      // Not known either way: the row goes back to waiting for a look-up.
+      await recordExchangeResult(row.id, { status: "unknown", error: { code: errorCode(error), message: "look-up failed" } });
+      return { status: "unknown" };
+    }
+    if (found) {
+      await settle(row, found, client);
+      return { status: "placed", order: found };
+    }
+  }
+  if (row.sendBy && row.sendBy.getTime() < Date.now()) {
+    await recordExchangeResult(row.id, { status: "expired", error: { code: "not_placed", message: "not placed before the signal expired" } });
+    return { status: "expired" };
+  }
+  await opts.guard?.();
+  let order: ExchangeOrder;
+  try {
+    order = await throttled(client, async () => {
+      // The switches are read again at the last moment (after any wait for the shared budget): one turned
+      // off while an event fanned out stops the order before it leaves.
+      const off = (await mayTrade(row.userId, row.accountId)) ? await opts.recheck?.() : "trading_off";
+      if (off) throw new SwitchedOff(off);
+      return client.createOrder({
+        symbol: row.symbol,
+        side: row.side,
+        type: row.type === "limit" ? "limit" : "market",
+        amount: row.amount,
+        price: row.price ?? undefined,
+        clientOrderId: row.clientOrderId,
+        referencePrice: opts.referencePrice,
+      });
+    });
+  } catch (error) {
+    if (error instanceof SwitchedOff) {
+      // Never sent: the row ends here, so no later worker can pick it up and send it after all.
+      await recordExchangeResult(row.id, { status: "canceled", error: { code: "switched_off", message: `not sent: ${error.reason}` } });
+      return { status: "switched_off", reason: error.reason };
+    }
+    if (error instanceof ExchangeError && error.code === "rate_limited") {
+      await recordExchangeResult(row.id, { status: "retry", error: { code: error.code, message: "not placed: rate limited" } });
+      return { status: "not_placed", error };
+    }
+    if (isUnknownOutcome(error) || !(error instanceof ExchangeError)) {
+      const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol)).catch(() => null);
+      if (found) {
+        await settle(row, found, client);
+        return { status: "placed", order: found };
+      }
+      await recordExchangeResult(row.id, { status: "unknown", error: { code: errorCode(error), message: "no answer" } });
+      return { status: "unknown" };
+    }
+    // "Duplicate order sent" means an order with our id is live: that order is ours, not a refusal.
+    const live = error.code === "invalid_order" ? await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null) : null;
+    if (live) {
+      await settle(row, live, client);
+      return { status: "placed", order: live };
+    }
+    await recordExchangeResult(row.id, { status: "rejected", error: { code: error.code, message: error.message } });
+    return { status: "refused", error };
+  }
+  await settle(row, order, client);
+  return { status: "placed", order };
+}
+
+/**
+ * Takes a row waiting in `from` for this worker: compare-and-set on its status and, where given, on its
+ * last change being older than `olderThanMs` (a claim moves it to `sending` now, so a second claim fails).
+ */
+async function claim(row: OrderRow, from: OrderStatus, olderThanMs = 0): Promise<OrderRow | undefined> {
+  const db = await getDb();
+  const [claimed] = await db
+    .update(orders)
+    .set({ status: "sending", updatedAt: new Date() })
+    .where(
+      and(
+        eq(orders.id, row.id),
+        eq(orders.status, from),
+        olderThanMs > 0 ? lt(orders.updatedAt, new Date(Date.now() - olderThanMs)) : undefined,
+      ),
+    )
+    .returning();
+  return claimed;
+}
+
+/**
+ * Moves a row whose fate is not known one step on; safe for several workers at once (each step is a
+ * compare-and-set claim):
+ * - `sending` left by a worker that died: looked up, and sent only when the exchange has never seen it;
+ * - `unknown`: looked up; still nothing after the grace period, sent again under the same client id;
+ * - `retry` (proven not placed): sent again;
+ * each until the row's `send_by`, after which a row the exchange never saw ends as expired.
+ */
+export async function resolveRow(row: OrderRow, client: ExchangeClient, opts: Omit<SendOptions, "lookFirst"> = {}): Promise<SendResult> {
+  const age = Date.now() - row.updatedAt.getTime();
+  if (row.status === "sending") {
+    if (age < lifecycleTiming.abandonedSendMs) return { status: "busy" };
+    const claimed = await claim(row, "sending", lifecycleTiming.abandonedSendMs);
+    return claimed ? sendRow(claimed, client, { ...opts, lookFirst: true }) : { status: "busy" };
+  }
+  if (row.status === "unknown") {
+    const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+    if (found) {
+      await settle(row, found, client);
+      return { status: "placed", order: found };
+    }
+    if (age < lifecycleTiming.lookupGraceMs) return { status: "unknown" };
+    const claimed = await claim(row, "unknown", lifecycleTiming.lookupGraceMs);
+    return claimed ? sendRow(claimed, client, opts) : { status: "busy" };
+  }
+  if (row.status === "retry") {
+    const claimed = await claim(row, "retry");
+    return claimed ? sendRow(claimed, client, opts) : { status: "busy" };
+  }
+  return { status: "busy" };
+}
+
+/**
+ * Cancels one of our rows and answers whether it is over (canceled, filled or otherwise final, with any
+ * fill booked). An order whose fate is not known yet, or whose cancel failed for a transient reason, is
+ * not over: the caller tries again later.
+ */
+export async function cancelRow(row: OrderRow, client: ExchangeClient | null): Promise<{ done: boolean; reason?: string }> {
+  const current = (await freshRow(row.id)) ?? row;
+  if (isFinal(current.status)) return { done: true };
+  const db = await getDb();
+  const endUnsent = async (from: OrderStatus) => {
+    const [ended] = await db
+      .update(orders)
+      .set({ status: "canceled", updatedAt: new Date() })
+      .where(and(eq(orders.id, current.id), eq(orders.status, from)))
+      .returning({ id: orders.id });
+    return ended ? { done: true } : { done: false, reason: "changed_meanwhile" };
+  };
+  // Our own stop, armed and never sent; and a row proven not placed.
+  if (current.type === "stop" && current.status === "open") return endUnsent("open");
+  if (current.status === "retry") return endUnsent("retry");
+  if (current.status !== "open" && current.status !== "partially_filled") return { done: false, reason: "in_flight" };
+  if (!client) return { done: false, reason: "account_off" };
+  let answer: ExchangeOrder | null;
+  try {
+    answer = current.exchangeOrderId
+      ? await throttled(client, () => client.cancelOrder(current.exchangeOrderId!, current.symbol))
+      : await throttled(client, () => client.findOrderByClientId(current.clientOrderId, current.symbol));
+  } catch (error) {
+    if (!(error instanceof ExchangeError && error.code === "order_not_found")) return { done: false, reason: errorCode(error) };
+    // Already over on the exchange (filled or canceled): its final state says which.
+    answer = await throttled(client, () => client.findOrderByClientId(current.clientOrderId, current.symbol)).catch(() => null);
+  }
+  if (!answer) return { done: false, reason: "not_found" };
+  await settle(current, answer, client);
+  return isFinal(answer.status) ? { done: true } : { done: false, reason: "still_open" };
+}

@@ -1,0 +1,133 @@
+import "server-only";
+import { and, asc, eq, gt, inArray, ne, or, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { getAccountForTrading } from "@/db/queries/exchange-accounts";
+import { exchangeAccounts, orders, strategies, strategyPositions, type ExchangeAccount, type OrderRow } from "@/db/schema";
+import { clientForAccount, type ExchangeClient } from "@/lib/exchanges";
+import { describeError } from "@/lib/log";
+import { LIVE_STATUSES, resolveRow, settle } from "./lifecycle";
+import { protect } from "./protection";
+import { throttled } from "./throttle";
+
+// Bounded work per account and per pass: one busy account cannot starve the others.
+const ACCOUNTS_PER_PASS = 200;
+const ROWS_PER_ACCOUNT = 100;
+
+/**
+ * Brings one row up to date with the exchange: fills booked, lost answers resolved (and orders proven
+ * never placed sent again until their deadline). Armed stops are our own rows: `protect` handles them.
+ */
+async function checkRow(row: OrderRow, client: ExchangeClient) {
+  if (row.type === "stop" && row.status === "open") return;
+  if (row.status === "sending" || row.status === "unknown" || row.status === "retry") {
+    await resolveRow(row, client);
+    return;
+  }
+  const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+  if (found) await settle(row, found, client);
+}
+
+/** Rows of an account that may still change or whose fills are not all booked, least recently seen first. */
+async function trackedRows(accountId: string) {
+  const db = await getDb();
+  return db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.accountId, accountId),
+        or(
+          inArray(orders.status, LIVE_STATUSES),
+          // An order that ended with fills not booked yet (a crash between storing and booking, an answer
+          // without a price): canceled and expired ones too, or their partial fill is never booked.
+          and(inArray(orders.status, ["filled", "canceled", "expired"]), ne(orders.filled, orders.appliedFilled)),
+        ),
+      ),
+    )
+    .orderBy(asc(orders.updatedAt))
+    .limit(ROWS_PER_ACCOUNT);
+}
+
+/** Checks one account's orders against the exchange (also what a page view of the account does). */
+export async function checkAccountOrders(client: ExchangeClient, accountId: string) {
+  let checked = 0;
+  for (const row of await trackedRows(accountId)) {
+    try {
+      await checkRow(row, client);
+      checked += 1;
+    } catch (error) {
+      console.warn(`Order ${row.id} could not be checked:`, describeError(error));
+    }
+  }
+  return checked;
+}
+
+/** Strategies on the account that hold something or still have protective orders resting. */
+async function positionsToProtect(accountId: string) {
+  const db = await getDb();
+  return db
+    .select({ id: strategies.id })
+    .from(strategies)
+    .leftJoin(strategyPositions, eq(strategyPositions.strategyId, strategies.id))
+    .where(
+      and(
+        eq(strategies.accountId, accountId),
+        or(
+          gt(strategyPositions.amount, "0"),
+          sql`exists (select 1 from ${orders} o where o.strategy_id = ${strategies.id} and o.leg in ('tp', 'sl') and o.status in ('sending', 'unknown', 'retry', 'open', 'partially_filled'))`,
+        ),
+      ),
+    );
+}
+
+async function monitorAccount(account: ExchangeAccount) {
+  const trading = await getAccountForTrading(account.userId, account.id);
+  if (!trading) return 0;
+  const client = await clientForAccount(trading);
+  let checked = await checkAccountOrders(client, account.id);
+  for (const { id } of await positionsToProtect(account.id)) {
+    try {
+      await protect(id, client);
+      checked += 1;
+    } catch (error) {
+      console.warn(`Protection of strategy ${id} could not be checked:`, describeError(error));
+    }
+  }
+  return checked;
+}
+
+/**
+ * The order monitor: every account with live orders, unbooked fills or positions to protect is checked
+ * each pass, the one checked longest ago first, with bounded work per account. It books fills, resolves
+ * lost answers, keeps every position's take-profit and stop-loss in place and fires crossed stops.
+ */
+export async function monitorOrders({ budgetMs = 25_000 }: { budgetMs?: number } = {}) {
+  const db = await getDb();
+  const deadline = Date.now() + budgetMs;
+  const live = sql.join(LIVE_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const due = await db
+    .select()
+    .from(exchangeAccounts)
+    .where(
+      and(
+        eq(exchangeAccounts.active, true),
+        or(
+          sql`exists (select 1 from ${orders} o where o.account_id = ${exchangeAccounts.id} and (o.status in (${live}) or (o.status in ('filled', 'canceled', 'expired') and o.filled <> o.applied_filled)))`,
+          sql`exists (select 1 from ${strategies} s join ${strategyPositions} p on p.strategy_id = s.id where s.account_id = ${exchangeAccounts.id} and p.amount > 0)`,
+        ),
+      ),
+    )
+    .orderBy(sql`${exchangeAccounts.monitoredAt} asc nulls first`)
+    .limit(ACCOUNTS_PER_PASS);
+  let processed = 0;
+  for (const account of due) {
+    if (Date.now() > deadline) break;
+    await db.update(exchangeAccounts).set({ monitoredAt: new Date() }).where(eq(exchangeAccounts.id, account.id));
+    try {
+      processed += await monitorAccount(account);
+    } catch (error) {
+      console.warn(`Account ${account.id} could not be monitored:`, describeError(error));
+    }
+  }
+  return { processed };
+}
