@@ -5,7 +5,7 @@ import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import type { PlanRow } from "@/db/queries/strategies";
 import { strategiesForEvent } from "@/db/queries/strategies";
 import { orders, strategyExecutions, type OrderLeg, type OrderRow, type SignalEvent } from "@/db/schema";
-import { clientForAccount, deterministicClientOrderId, ExchangeError, type ExchangeClient } from "@/lib/exchanges";
+import { clientForAccount, deterministicClientOrderId, ExchangeError } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
 import { insertWithinCaps } from "./caps";
 import { LeaseLostError, RetryLater, WaitFor } from "./errors";

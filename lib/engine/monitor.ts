@@ -101,7 +101,7 @@ async function monitorAccount(account: ExchangeAccount) {
  * each pass, the one checked longest ago first, with bounded work per account. It books fills, resolves
  * lost answers, keeps every position's take-profit and stop-loss in place and fires crossed stops.
  */
-export async function monitorOrders({ budgetMs = 25_000 }: { budgetMs?: number } = {}) {
+export async function monitorOrders({ budgetMs = 25_000, accountsPerPass = ACCOUNTS_PER_PASS }: { budgetMs?: number; accountsPerPass?: number } = {}) {
   const db = await getDb();
   const deadline = Date.now() + budgetMs;
   const live = sql.join(LIVE_STATUSES.map((s) => sql`${s}`), sql`, `);
@@ -118,7 +118,7 @@ export async function monitorOrders({ budgetMs = 25_000 }: { budgetMs?: number }
       ),
     )
     .orderBy(sql`${exchangeAccounts.monitoredAt} asc nulls first`)
-    .limit(ACCOUNTS_PER_PASS);
+    .limit(accountsPerPass);
   let processed = 0;
   for (const account of due) {
     if (Date.now() > deadline) break;

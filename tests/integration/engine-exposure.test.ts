@@ -1,18 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Decimal from "decimal.js";
-import { and, desc, eq } from "drizzle-orm";
-import { orders, signalEvents, signals, strategies, strategyExecutions, strategyPositions, symbolSwitches, users, type OrderLeg, type Strategy } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { orders, signalEvents, strategies, strategyPositions, symbolSwitches, users } from "@/db/schema";
 import { createUser } from "@/db/queries/users";
-import { insertStrategy, strategiesForEvent } from "@/db/queries/strategies";
-import { addExchangeAccount } from "@/lib/accounts";
+import { strategiesForEvent } from "@/db/queries/strategies";
 import { drainSignals, executeForStrategy, monitorOrders } from "@/lib/engine";
 import { insertWithinCaps } from "@/lib/engine/caps";
 import { resetEnvForTests } from "@/lib/env";
-import { getQueue, resetQueueForTests } from "@/lib/queue";
-import { generateSignalSecret, ingestSignal } from "@/lib/signals";
+import { resetQueueForTests } from "@/lib/queue";
 import { BinanceSimulator } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
+import { tradingFixture } from "../helpers/trading";
 
 /**
  * What a strategy holds and may still come to hold: the max-position cap counts resting buys, partial
@@ -21,136 +20,7 @@ import { useTestDatabase } from "../helpers/test-db";
 
 const testDb = useTestDatabase();
 const sim = new BinanceSimulator();
-const meta = { ip: null, userAgent: "vitest" };
-let counter = 0;
-let tradeId = 900_000;
-
-type Setup = { userId: string; accountId: string; strategyId: string; apiKey: string; signalName: string; secret: string; signalId: string };
-
-/** A trader of its own on a signal of its own, so no other test's strategy sees its events. */
-async function makeTrader(strategy: Partial<Strategy> = {}): Promise<Setup> {
-  const n = ++counter;
-  const { secret, hash, hint } = generateSignalSecret();
-  const [signal] = await testDb.db.insert(signals).values({ name: `exposure-${n}`, secretHash: hash, secretHint: hint }).returning();
-  const apiKey = `key-exposure-${n}`;
-  sim.addAccount({ apiKey, secret: `secret-exposure-${n}`, balances: { USDT: "50000" } });
-  const user = await createUser({ name: `t${n}`, email: `exposure-${n}@example.com`, passwordHash: "$argon2id$fake", autoApprove: true });
-  const { account } = await addExchangeAccount(
-    user.id,
-    { exchange: "binance", label: `t${n}`, spot: true, futures: false, sandbox: false, apiKey, apiSecret: `secret-exposure-${n}` },
-    meta,
-  );
-  const row = await insertStrategy({
-    userId: user.id,
-    name: `t${n} BTC`,
-    signalId: signal!.id,
-    accountId: account.id,
-    symbol: "BTC/USDT",
-    sizingMode: "quote",
-    sizingValue: "600",
-    ...strategy,
-  });
-  return { userId: user.id, accountId: account.id, strategyId: row.id, apiKey, signalName: signal!.name, secret, signalId: signal!.id };
-}
-
-async function post(t: Setup, body: Record<string, unknown>) {
-  const queue = await getQueue();
-  const answer = await ingestSignal({
-    name: t.signalName,
-    rawBody: JSON.stringify({ secret: t.secret, ...body }),
-    contentType: "application/json",
-    headers: {},
-    ip: "127.0.0.1",
-    enqueue: async (eventId) => {
-      await queue.enqueue("signals", { eventId });
-    },
-  });
-  expect(answer.status).toBe(202);
-  return String(answer.body.eventId);
-}
-
-async function ordersOf(strategyId: string) {
-  return testDb.db.select().from(orders).where(eq(orders.strategyId, strategyId));
-}
-
-async function legOf(strategyId: string, eventId: string, leg: OrderLeg) {
-  const [row] = await testDb.db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.strategyId, strategyId), eq(orders.eventId, eventId), eq(orders.leg, leg)));
-  return row;
-}
-
-/** The strategy's latest protective order of a leg (protection belongs to the position, not to one entry). */
-async function protectiveOf(strategyId: string, leg: "tp" | "sl") {
-  const rows = await testDb.db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.strategyId, strategyId), eq(orders.leg, leg)))
-    .orderBy(desc(orders.createdAt));
-  return rows[0];
-}
-
-async function executionOf(strategyId: string, eventId: string) {
-  const [row] = await testDb.db
-    .select()
-    .from(strategyExecutions)
-    .where(and(eq(strategyExecutions.strategyId, strategyId), eq(strategyExecutions.eventId, eventId)));
-  return row;
-}
-
-async function heldBy(strategyId: string) {
-  const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, strategyId));
-  return position?.amount ?? "0";
-}
-
-function simOrder(apiKey: string, clientOrderId: string) {
-  const order = sim.account(apiKey).orders.find((o) => o.clientOrderId === clientOrderId);
-  if (!order) throw new Error(`no simulator order ${clientOrderId}`);
-  return order;
-}
-
-function simBtc(apiKey: string) {
-  const btc = sim.account(apiKey).balances.get("BTC");
-  return btc ? btc.free.add(btc.locked) : new Decimal(0);
-}
-
-/** The exchange fills part of a resting limit order at its price (commission in the asset received, as on Binance). */
-function partiallyFill(apiKey: string, clientOrderId: string, qty: string) {
-  const order = simOrder(apiKey, clientOrderId);
-  const q = new Decimal(qty);
-  const cost = q.mul(order.price);
-  const balances = sim.account(apiKey).balances;
-  const usdt = balances.get("USDT")!;
-  const btc = balances.get("BTC") ?? { free: new Decimal(0), locked: new Decimal(0) };
-  balances.set("BTC", btc);
-  const commission = order.side === "BUY" ? q.mul("0.001") : cost.mul("0.001");
-  if (order.side === "BUY") {
-    usdt.locked = usdt.locked.sub(cost);
-    btc.free = btc.free.add(q).sub(commission);
-  } else {
-    btc.locked = btc.locked.sub(q);
-    usdt.free = usdt.free.add(cost).sub(commission);
-  }
-  const commissionAsset = order.side === "BUY" ? "BTC" : "USDT";
-  order.fills.push({ price: order.price.toString(), qty: q.toString(), commission: commission.toString(), commissionAsset, tradeId: tradeId++ });
-  order.executedQty = order.executedQty.add(q);
-  order.cummulativeQuoteQty = order.cummulativeQuoteQty.add(cost);
-  order.status = order.executedQty.eq(order.origQty) ? "FILLED" : "PARTIALLY_FILLED";
-  order.updateTime = Date.now();
-}
-
-/** The exchange ends what is left of an order itself (a user cancel on the exchange's site, an expiry). */
-function endOnExchange(apiKey: string, clientOrderId: string, status: "CANCELED" | "EXPIRED") {
-  const order = simOrder(apiKey, clientOrderId);
-  const remaining = order.origQty.sub(order.executedQty);
-  const held = sim.account(apiKey).balances.get(order.side === "BUY" ? "USDT" : "BTC")!;
-  const locked = order.side === "BUY" ? remaining.mul(order.price) : remaining;
-  held.locked = held.locked.sub(locked);
-  held.free = held.free.add(locked);
-  order.status = status;
-  order.updateTime = Date.now();
-}
+const { makeTrader, post, ordersOf, legOf, protectiveOf, executionOf, heldBy, simOrder, simBtc, partiallyFill, endOnExchange, nextId } = tradingFixture(sim, testDb, "exposure");
 
 beforeAll(async () => {
   const url = await sim.start();
@@ -338,7 +208,7 @@ describe("take-profit and stop-loss follow what the entry has filled", () => {
     const t = await makeTrader({ takeProfitPct: "5", stopLossPct: "5" });
     // Coins of the account's own, outside the strategy: a stop must not sell them.
     sim.account(t.apiKey).balances.set("BTC", { free: new Decimal("1"), locked: new Decimal(0) });
-    const eventId = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "stop-cap-1" });
+    await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "stop-cap-1" });
     await drainSignals({ budgetMs: 10_000 });
     const tp = (await protectiveOf(t.strategyId, "tp"))!;
     expect(tp).toMatchObject({ status: "open", amount: "0.00999", price: "63063.07" });
@@ -400,7 +270,7 @@ describe("fees in the position", () => {
         { id: t.strategyId, maxOpenOrders: null, maxPosition: null },
         {
           userId: t.userId, accountId: t.accountId, source: "signal", strategyId: t.strategyId, eventId: randomUUID(), leg: "buy",
-          clientOrderId: `fee${c.feeCurrency}${counter}`, symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", status: "sending",
+          clientOrderId: `fee${c.feeCurrency}${nextId()}`, symbol: "BTC/USDT", side: "buy", type: "market", amount: "0.01", status: "sending",
         } as const,
       );
       if (!written.ok || !written.row) throw new Error("row not written");
@@ -424,7 +294,7 @@ describe("overview numbers", () => {
     const counts = await overviewCounts(t.userId);
     expect(counts).toMatchObject({ accounts: 1, strategies: 1, activeStrategies: 1, orders: 1, openOrders: 0 });
     expect(new Decimal(counts.realizedPnl).toFixed()).toBe("0");
-    const other = await createUser({ name: "o", email: `overview-other-${counter}@example.com`, passwordHash: "x", autoApprove: true });
+    const other = await createUser({ name: "o", email: `overview-other-${nextId()}@example.com`, passwordHash: "x", autoApprove: true });
     expect(await overviewCounts(other.id)).toMatchObject({ accounts: 0, strategies: 0, orders: 0, openOrders: 0 });
   });
 });
