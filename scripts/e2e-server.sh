@@ -18,7 +18,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
   esac
   DATABASE_URL="$(node scripts/pg-db.mjs recreate "$DATABASE_URL" signalbridge_e2e)"
   export DATABASE_URL
-  npx tsx db/migrate.ts
+  npx tsx scripts/migrate.ts
 else
   export PGLITE_DIR=.data/e2e-pglite
   rm -rf "$PGLITE_DIR"

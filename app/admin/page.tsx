@@ -4,7 +4,7 @@ import { Hourglass, Shield, TrendingUp, Users } from "lucide-react";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import { countUsersByRole } from "@/db/queries/users";
+import { countUsersByRole } from "@/lib/users";
 import { requirePageUser } from "@/lib/auth/session";
 
 export async function generateMetadata() {

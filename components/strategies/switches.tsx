@@ -34,11 +34,19 @@ function Feedback({ state, testId }: { state: ActionState; testId?: string }) {
   );
 }
 
-/** An on/off pill that submits its own form: the state shown is the state saved. */
-function SwitchButton({ on, pending, label, testId }: { on: boolean; pending: boolean; label: string; testId?: string }) {
+/** An on/off pill: it submits its form (turning on) or opens the choice of what to stop (turning off). */
+function SwitchButton({
+  on,
+  pending,
+  label,
+  testId,
+  type = "submit",
+  ...rest
+}: { on: boolean; pending: boolean; label: string; testId?: string; type?: "submit" | "button" } & React.ComponentProps<"button">) {
   return (
     <button
-      type="submit"
+      {...rest}
+      type={type}
       role="switch"
       aria-checked={on}
       aria-label={label}
@@ -54,88 +62,187 @@ function SwitchButton({ on, pending, label, testId }: { on: boolean; pending: bo
   );
 }
 
-export function StrategyToggle({ strategyId, enabled, name }: { strategyId: string; enabled: boolean; name: string }) {
+/**
+ * Turning a switch off asks what should stop: "pause entries" (exits, take-profits and stop-losses keep
+ * working) or "stop everything" (open orders cancelled, positions left unprotected). Turning it on is one
+ * click. The state shown is the state saved.
+ */
+function OffChoice({
+  action,
+  pending,
+  fields,
+  title,
+  children,
+}: {
+  action: (data: FormData) => void;
+  pending: boolean;
+  fields: Record<string, string>;
+  title: string;
+  children: React.ReactNode;
+}) {
   const t = useTranslations("strategies");
-  const [state, action, pending] = useActionState<ActionState, FormData>(toggleStrategyAction, {});
+  const hidden = Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />);
   return (
-    <form action={action} className="flex items-center gap-2" onClick={(e) => e.stopPropagation()}>
-      <input type="hidden" name="strategyId" value={strategyId} />
-      <input type="hidden" name="enabled" value={String(!enabled)} />
-      <SwitchButton on={enabled} pending={pending} label={t("toggleLabel", { name })} testId="strategy-toggle" />
-      <span className="sr-only">
-        <Feedback state={state} />
-      </span>
-    </form>
-  );
-}
-
-export function SymbolSwitch({ symbol, enabled }: { symbol: string; enabled: boolean }) {
-  const t = useTranslations("strategies");
-  const [state, action, pending] = useActionState<ActionState, FormData>(symbolSwitchAction, {});
-  return (
-    <form action={action} className="flex items-center justify-between gap-3 rounded-lg border px-3 py-2" data-testid="symbol-switch" data-symbol={symbol}>
-      <input type="hidden" name="symbol" value={symbol} />
-      <input type="hidden" name="enabled" value={String(!enabled)} />
-      <div>
-        <div className="text-sm font-medium">{symbol}</div>
-        <div className={cn("text-xs", enabled ? "text-emerald-600" : "text-destructive")}>{enabled ? t("symbolTrading") : t("symbolStopped")}</div>
-        <Feedback state={state} />
+    <DialogContent onClick={(e) => e.stopPropagation()}>
+      <DialogHeader>
+        <DialogTitle>{title}</DialogTitle>
+        <DialogDescription>{t("offBody")}</DialogDescription>
+      </DialogHeader>
+      <div className="grid gap-3">
+        {(["pause", "stop"] as const).map((mode) => (
+          <form key={mode} action={action} className="grid gap-2 rounded-lg border p-3">
+            {hidden}
+            <input type="hidden" name="enabled" value="false" />
+            <input type="hidden" name="mode" value={mode} />
+            <p className="text-sm text-muted-foreground">{mode === "pause" ? t("pauseEntriesBody") : t("stopEverythingBody")}</p>
+            <Button type="submit" variant={mode === "pause" ? "default" : "destructive"} disabled={pending} data-testid={`switch-${mode}`}>
+              {pending ? <Loader2 className="animate-spin" /> : null}
+              {mode === "pause" ? t("pauseEntries") : t("stopEverything")}
+            </Button>
+          </form>
+        ))}
       </div>
-      <SwitchButton on={enabled} pending={pending} label={t("symbolToggleLabel", { symbol })} />
-    </form>
+      <DialogFooter>
+        <DialogClose asChild>
+          <Button type="button" variant="outline">
+            {t("keep")}
+          </Button>
+        </DialogClose>
+      </DialogFooter>
+      {children}
+    </DialogContent>
   );
 }
 
-/** The big switch in the top bar: all of the user's trading, stopped for the very next event. */
-export function TradingSwitch({ enabled }: { enabled: boolean }) {
-  const t = useTranslations("strategies");
+/** An action state whose dialog closes when the action has answered. */
+function useSwitchAction(run: (prev: ActionState, data: FormData) => Promise<ActionState>) {
   const [open, setOpen] = useState(false);
   const [state, action, pending] = useActionState<ActionState, FormData>(async (prev, data) => {
-    const result = await tradingSwitchAction(prev, data);
+    const result = await run(prev, data);
     setOpen(false);
     return result;
   }, {});
+  return { open, setOpen, state, action, pending };
+}
+
+export function StrategyToggle({ strategyId, enabled, keepsExits, name }: { strategyId: string; enabled: boolean; keepsExits: boolean; name: string }) {
+  const t = useTranslations("strategies");
+  const { open, setOpen, state, action, pending } = useSwitchAction(toggleStrategyAction);
+  const pill = <SwitchButton on={enabled} pending={pending} label={t("toggleLabel", { name })} testId="strategy-toggle" type={enabled ? "button" : "submit"} />;
+  return (
+    <div className="flex items-center gap-2" onClick={(e) => e.stopPropagation()}>
+      {enabled ? null : <span className="text-xs text-muted-foreground" data-testid="strategy-off-mode">{keepsExits ? t("strategyPaused") : t("strategyStopped")}</span>}
+      {enabled ? (
+        <Dialog open={open} onOpenChange={setOpen}>
+          <DialogTrigger asChild>{pill}</DialogTrigger>
+          <OffChoice action={action} pending={pending} fields={{ strategyId }} title={t("offTitle", { name })}>
+            <Feedback state={state} />
+          </OffChoice>
+        </Dialog>
+      ) : (
+        <form action={action}>
+          <input type="hidden" name="strategyId" value={strategyId} />
+          <input type="hidden" name="enabled" value="true" />
+          {pill}
+        </form>
+      )}
+      <span className="sr-only">
+        <Feedback state={state} />
+      </span>
+    </div>
+  );
+}
+
+export function SymbolSwitch({ symbol, enabled, keepsExits }: { symbol: string; enabled: boolean; keepsExits: boolean }) {
+  const t = useTranslations("strategies");
+  const { open, setOpen, state, action, pending } = useSwitchAction(symbolSwitchAction);
+  const pill = <SwitchButton on={enabled} pending={pending} label={t("symbolToggleLabel", { symbol })} type={enabled ? "button" : "submit"} />;
+  return (
+    <div className="flex items-center justify-between gap-3 rounded-lg border px-3 py-2" data-testid="symbol-switch" data-symbol={symbol}>
+      <div>
+        <div className="text-sm font-medium">{symbol}</div>
+        <div className={cn("text-xs", enabled ? "text-emerald-600" : keepsExits ? "text-amber-600" : "text-destructive")}>
+          {enabled ? t("symbolTrading") : keepsExits ? t("symbolPaused") : t("symbolStopped")}
+        </div>
+        <Feedback state={state} />
+      </div>
+      {enabled ? (
+        <Dialog open={open} onOpenChange={setOpen}>
+          <DialogTrigger asChild>{pill}</DialogTrigger>
+          <OffChoice action={action} pending={pending} fields={{ symbol }} title={t("offTitle", { name: symbol })}>
+            <Feedback state={state} />
+          </OffChoice>
+        </Dialog>
+      ) : (
+        <form action={action}>
+          <input type="hidden" name="symbol" value={symbol} />
+          <input type="hidden" name="enabled" value="true" />
+          {pill}
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** The big switch in the top bar: all of the user's trading, for the very next event. */
+export function TradingSwitch({ enabled, keepsExits }: { enabled: boolean; keepsExits: boolean }) {
+  const t = useTranslations("strategies");
+  const { open, setOpen, state, action, pending } = useSwitchAction(tradingSwitchAction);
+  const trigger = (
+    <Button
+      variant="outline"
+      size="sm"
+      data-testid="trading-switch"
+      data-enabled={enabled}
+      data-mode={enabled ? "on" : keepsExits ? "pause" : "stop"}
+      className={cn(
+        "gap-2",
+        enabled
+          ? "border-emerald-500/50 text-emerald-700 dark:text-emerald-400"
+          : keepsExits
+            ? "border-amber-500/60 bg-amber-500/10 text-amber-700 dark:text-amber-400"
+            : "border-destructive/60 bg-destructive/10 text-destructive",
+      )}
+    >
+      <Power className="size-4" />
+      <span className="hidden sm:inline">{enabled ? t("tradingOnShort") : keepsExits ? t("tradingPausedShort") : t("tradingOffShort")}</span>
+    </Button>
+  );
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button
-          variant="outline"
-          size="sm"
-          data-testid="trading-switch"
-          data-enabled={enabled}
-          className={cn("gap-2", enabled ? "border-emerald-500/50 text-emerald-700 dark:text-emerald-400" : "border-destructive/60 bg-destructive/10 text-destructive")}
-        >
-          <Power className="size-4" />
-          <span className="hidden sm:inline">{enabled ? t("tradingOnShort") : t("tradingOffShort")}</span>
-        </Button>
-      </DialogTrigger>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{enabled ? t("stopAllTitle") : t("resumeTitle")}</DialogTitle>
-          <DialogDescription>{enabled ? t("stopAllBody") : t("resumeBody")}</DialogDescription>
-        </DialogHeader>
-        <form action={action} className="grid gap-4">
-          <input type="hidden" name="enabled" value={String(!enabled)} />
-          {enabled ? (
-            <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="cancelOpen" className="size-4" data-testid="cancel-open-orders" />
-              {t("alsoCancel")}
-            </label>
-          ) : null}
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="outline">
-                {t("keep")}
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      {enabled ? (
+        <OffChoice action={action} pending={pending} fields={{}} title={t("stopAllTitle")}>
+          <Feedback state={state} />
+        </OffChoice>
+      ) : (
+        <DialogContent>
+          <DialogHeader>
+            <DialogTitle>{t("resumeTitle")}</DialogTitle>
+            <DialogDescription>{t("resumeBody")}</DialogDescription>
+          </DialogHeader>
+          <form action={action} className="grid gap-4">
+            <input type="hidden" name="enabled" value="true" />
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button type="button" variant="outline">
+                  {t("keep")}
+                </Button>
+              </DialogClose>
+              <Button type="submit" disabled={pending} data-testid="trading-switch-confirm">
+                {pending ? <Loader2 className="animate-spin" /> : null}
+                {t("resume")}
               </Button>
-            </DialogClose>
-            <Button type="submit" variant={enabled ? "destructive" : "default"} disabled={pending} data-testid="trading-switch-confirm">
-              {pending ? <Loader2 className="animate-spin" /> : null}
-              {enabled ? t("stopAll") : t("resume")}
-            </Button>
-          </DialogFooter>
-        </form>
-        <Feedback state={state} />
-      </DialogContent>
+            </DialogFooter>
+          </form>
+          <Feedback state={state} />
+        </DialogContent>
+      )}
+      {!open ? (
+        <span className="sr-only">
+          <Feedback state={state} />
+        </span>
+      ) : null}
     </Dialog>
   );
 }

@@ -26,27 +26,6 @@ export async function writeAudit(entry: AuditInput, executor?: Writer) {
   });
 }
 
-export async function listAudit({ userId, action, page = 1, pageSize = 50 }: {
-  userId?: string;
-  action?: string;
-  page?: number;
-  pageSize?: number;
-}) {
-  const db = await getDb();
-  const where = and(userId ? eq(auditLog.userId, userId) : undefined, action ? eq(auditLog.action, action) : undefined);
-  const [rows, [total]] = await Promise.all([
-    db
-      .select()
-      .from(auditLog)
-      .where(where)
-      .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
-      .limit(pageSize)
-      .offset((page - 1) * pageSize),
-    db.select({ value: count() }).from(auditLog).where(where),
-  ]);
-  return { rows, total: total?.value ?? 0 };
-}
-
 export const AUDIT_GROUPS = ["login", "password", "email", "device", "2fa", "role", "user", "account", "strategy", "switch", "signal", "settings"] as const;
 
 /** The audit trail with who it concerns and who acted, filtered by event group and user email. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, isNotNull, ne } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Database } from "../client";
 import { exchangeAccounts, type ExchangeAccount } from "../schema";
 
@@ -63,18 +63,4 @@ export async function deleteAccount(userId: string, accountId: string) {
     .where(and(eq(exchangeAccounts.userId, userId), eq(exchangeAccounts.id, accountId)))
     .returning({ id: exchangeAccounts.id, label: exchangeAccounts.label });
   return rows[0];
-}
-
-export async function touchAccountChecked(accountId: string) {
-  const db = await getDb();
-  await db.update(exchangeAccounts).set({ lastCheckedAt: new Date() }).where(eq(exchangeAccounts.id, accountId));
-}
-
-/** Rows whose keys are sealed under another master key version than `current` (for rotation). */
-export async function accountsNeedingRotation(current: number, executor?: Database) {
-  const db = executor ?? (await getDb());
-  return db
-    .select()
-    .from(exchangeAccounts)
-    .where(and(isNotNull(exchangeAccounts.apiKeyEnc), ne(exchangeAccounts.keyVersion, current)));
 }

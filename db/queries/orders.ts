@@ -1,7 +1,6 @@
 import "server-only";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
-import type { ExchangeOrder } from "@/lib/exchanges/types";
 import { exchangeAccounts, orders, type OrderRow, type OrderStatus } from "../schema";
 
 export type OrderIntent = Pick<
@@ -28,19 +27,6 @@ export interface ExchangeResult {
   fee?: string | null;
   feeCurrency?: string | null;
   error?: { code: string; message: string } | null;
-}
-
-/** Our row's view of what the exchange says about an order. */
-export function exchangeResultOf(order: ExchangeOrder): ExchangeResult {
-  return {
-    status: order.status,
-    exchangeOrderId: order.id,
-    filled: order.filled,
-    average: order.average,
-    cost: order.cost,
-    fee: order.fee?.cost ?? null,
-    feeCurrency: order.fee?.currency ?? null,
-  };
 }
 
 export async function recordExchangeResult(orderId: string, result: ExchangeResult) {

@@ -30,7 +30,9 @@ export async function strategiesForEvent(signalId: string, symbol: string, onlyS
       role: users.role,
       userDisabled: users.disabled,
       tradingEnabled: users.tradingEnabled,
+      tradingKeepsExits: users.tradingKeepsExits,
       symbolEnabled: symbolSwitches.enabled,
+      symbolKeepsExits: symbolSwitches.keepsExits,
       accountActive: exchangeAccounts.active,
     })
     .from(strategies)
@@ -142,28 +144,29 @@ export async function listSymbolSwitches(userId: string) {
   const db = await getDb();
   const used = await db.selectDistinct({ symbol: strategies.symbol }).from(strategies).where(eq(strategies.userId, userId));
   const switches = await db.select().from(symbolSwitches).where(eq(symbolSwitches.userId, userId));
-  const state = new Map(switches.map((s) => [s.symbol, s.enabled]));
+  const state = new Map(switches.map((s) => [s.symbol, s]));
   const symbols = new Set([...used.map((u) => u.symbol), ...state.keys()]);
-  return [...symbols].sort().map((symbol) => ({ symbol, enabled: state.get(symbol) ?? true }));
+  return [...symbols].sort().map((symbol) => ({ symbol, enabled: state.get(symbol)?.enabled ?? true, keepsExits: state.get(symbol)?.keepsExits ?? true }));
 }
 
-export async function setSymbolSwitch(userId: string, symbol: string, enabled: boolean) {
+/** Off with `keepsExits` pauses entries only; off without it stops everything. */
+export async function setSymbolSwitch(userId: string, symbol: string, enabled: boolean, keepsExits = true) {
   const db = await getDb();
   await db
     .insert(symbolSwitches)
-    .values({ userId, symbol, enabled })
-    .onConflictDoUpdate({ target: [symbolSwitches.userId, symbolSwitches.symbol], set: { enabled, updatedAt: new Date() } });
+    .values({ userId, symbol, enabled, keepsExits })
+    .onConflictDoUpdate({ target: [symbolSwitches.userId, symbolSwitches.symbol], set: { enabled, keepsExits, updatedAt: new Date() } });
 }
 
-export async function setTradingEnabled(userId: string, enabled: boolean) {
+export async function setTradingEnabled(userId: string, enabled: boolean, keepsExits = true) {
   const db = await getDb();
-  await db.update(users).set({ tradingEnabled: enabled, updatedAt: new Date() }).where(eq(users.id, userId));
+  await db.update(users).set({ tradingEnabled: enabled, tradingKeepsExits: keepsExits, updatedAt: new Date() }).where(eq(users.id, userId));
 }
 
-export async function getTradingEnabled(userId: string) {
+export async function getTradingState(userId: string) {
   const db = await getDb();
-  const [row] = await db.select({ enabled: users.tradingEnabled }).from(users).where(eq(users.id, userId));
-  return row?.enabled ?? false;
+  const [row] = await db.select({ enabled: users.tradingEnabled, keepsExits: users.tradingKeepsExits }).from(users).where(eq(users.id, userId));
+  return row ?? { enabled: false, keepsExits: false };
 }
 
 export async function listEnabledSignals() {

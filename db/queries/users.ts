@@ -1,10 +1,6 @@
 import { and, asc, count, desc, eq, ilike, ne, or, sql } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
-import { publishSessionVersion } from "@/lib/auth/revocations";
-import { ROLES, type Role } from "@/lib/auth/roles";
-import { getDb } from "../client";
+import { getDb, type Database } from "../client";
 import { users } from "../schema";
-import { writeAudit } from "./audit";
 
 // Never hand the password hash to callers that do not need it.
 const publicColumns = {
@@ -47,14 +43,14 @@ export async function findUserForLogin(email: string) {
   return row ?? null;
 }
 
-export async function findUserById(id: string): Promise<PublicUser | null> {
-  const db = await getDb();
+export async function findUserById(id: string, executor?: Database): Promise<PublicUser | null> {
+  const db = executor ?? (await getDb());
   const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
   return row ?? null;
 }
 
-export async function emailTaken(email: string) {
-  const db = await getDb();
+export async function emailTaken(email: string, executor?: Database) {
+  const db = executor ?? (await getDb());
   const [row] = await db
     .select({ id: users.id })
     .from(users)
@@ -65,45 +61,36 @@ export async function emailTaken(email: string) {
 
 const USERS_LOCK = 424242;
 
-/** Creates a user; the first account on a fresh database becomes the admin. */
-export async function createUser(input: {
-  name: string;
-  email: string;
-  passwordHash: string;
-  autoApprove: boolean;
-  locale?: string | null;
-  ip?: string | null;
-}): Promise<PublicUser> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    // Serialises concurrent first registrations so exactly one becomes admin.
-    await tx.execute(sql`select pg_advisory_xact_lock(${USERS_LOCK})`);
-    const [existing] = await tx.select({ value: count() }).from(users);
-    const first = (existing?.value ?? 0) === 0;
-    const role: Role = first ? ROLES.admin : input.autoApprove ? ROLES.trader : ROLES.user;
-    const [taken] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(eq(sql`lower(${users.email})`, normalizeEmail(input.email)))
-      .limit(1);
-    if (taken) throw new AppError("conflict", "An account with this email already exists.");
-    const [user] = await tx
-      .insert(users)
-      .values({
-        name: input.name.trim(),
-        email: normalizeEmail(input.email),
-        passwordHash: input.passwordHash,
-        role,
-        locale: input.locale ?? null,
-      })
-      .returning(publicColumns);
-    if (!user) throw new AppError("internal", "Could not create the account.");
-    await writeAudit(
-      { action: "user.register", actorId: user.id, userId: user.id, detail: { role, first }, ip: input.ip },
-      tx,
-    );
-    return user;
-  });
+/**
+ * Takes the users advisory lock for the rest of the transaction: changes that must see a stable set of
+ * users (the first registration, the last active admin) run one at a time.
+ */
+export async function lockUsers(tx: Database) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${USERS_LOCK})`);
+}
+
+export async function countUsers(executor?: Database) {
+  const db = executor ?? (await getDb());
+  const [row] = await db.select({ value: count() }).from(users);
+  return row?.value ?? 0;
+}
+
+export async function insertUser(
+  values: { name: string; email: string; passwordHash: string; role: number; locale?: string | null },
+  executor?: Database,
+): Promise<PublicUser | null> {
+  const db = executor ?? (await getDb());
+  const [user] = await db
+    .insert(users)
+    .values({
+      name: values.name.trim(),
+      email: normalizeEmail(values.email),
+      passwordHash: values.passwordHash,
+      role: values.role,
+      locale: values.locale ?? null,
+    })
+    .returning(publicColumns);
+  return user ?? null;
 }
 
 export async function recordLogin(userId: string) {
@@ -153,81 +140,41 @@ function escapeLike(value: string) {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-type AdminChange = { role?: Role; disabled?: boolean };
-
-/**
- * Changes a user's role or disabled flag as an admin, refusing to leave the platform without an
- * active admin, and writes the audit entry in the same transaction.
- */
-export async function adminUpdateUser(input: {
-  actorId: string;
-  userId: string;
-  change: AdminChange;
-  ip?: string | null;
-}): Promise<PublicUser> {
-  const db = await getDb();
-  const updated = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${USERS_LOCK})`);
-    const [target] = await tx.select(publicColumns).from(users).where(eq(users.id, input.userId)).limit(1);
-    if (!target) throw new AppError("not_found", "That user no longer exists.");
-
-    const nextRole = input.change.role ?? target.role;
-    const nextDisabled = input.change.disabled ?? target.disabled;
-    const wasActiveAdmin = target.role >= ROLES.admin && !target.disabled;
-    const staysActiveAdmin = nextRole >= ROLES.admin && !nextDisabled;
-    if (wasActiveAdmin && !staysActiveAdmin) {
-      const [others] = await tx
-        .select({ value: count() })
-        .from(users)
-        .where(and(eq(users.role, ROLES.admin), eq(users.disabled, false), ne(users.id, target.id)));
-      if ((others?.value ?? 0) === 0) {
-        throw new AppError("last_admin", "This is the last active admin: promote another admin first.");
-      }
-    }
-
-    const lostAccess = nextDisabled && !target.disabled;
-    const [updated] = await tx
-      .update(users)
-      .set({
-        role: nextRole,
-        disabled: nextDisabled,
-        updatedAt: new Date(),
-        ...(lostAccess ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
-      })
-      .where(eq(users.id, target.id))
-      .returning(publicColumns);
-    if (!updated) throw new AppError("internal", "Could not update the user.");
-
-    if (nextRole !== target.role) {
-      await writeAudit(
-        { action: "user.role_change", actorId: input.actorId, userId: target.id, detail: { from: target.role, to: nextRole }, ip: input.ip },
-        tx,
-      );
-    }
-    if (nextDisabled !== target.disabled) {
-      await writeAudit(
-        { action: nextDisabled ? "user.disable" : "user.enable", actorId: input.actorId, userId: target.id, ip: input.ip },
-        tx,
-      );
-    }
-    return updated;
-  });
-  // A disabled user's sessions end; with Redis, the middleware refuses them without a database call.
-  if (updated.disabled) await publishSessionVersion(updated.id, updated.sessionVersion);
-  return updated;
+/** Active (not disabled) users with this role, optionally leaving one user out. */
+export async function countActiveUsersWithRole(role: number, opts: { except?: string } = {}, executor?: Database) {
+  const db = executor ?? (await getDb());
+  const [row] = await db
+    .select({ value: count() })
+    .from(users)
+    .where(and(eq(users.role, role), eq(users.disabled, false), opts.except ? ne(users.id, opts.except) : undefined));
+  return row?.value ?? 0;
 }
 
-export async function countUsersByRole() {
+/** Sets a user's role and disabled flag; `endSessions` also bumps the session version. */
+export async function updateUserAccess(
+  userId: string,
+  change: { role: number; disabled: boolean; endSessions: boolean },
+  executor?: Database,
+): Promise<PublicUser | null> {
+  const db = executor ?? (await getDb());
+  const [updated] = await db
+    .update(users)
+    .set({
+      role: change.role,
+      disabled: change.disabled,
+      updatedAt: new Date(),
+      ...(change.endSessions ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
+    })
+    .where(eq(users.id, userId))
+    .returning(publicColumns);
+  return updated ?? null;
+}
+
+/** How many users have each role, split by the disabled flag. */
+export async function countUsersGroupedByRole() {
   const db = await getDb();
-  const rows = await db
+  return db
     .select({ role: users.role, disabled: users.disabled, value: count() })
     .from(users)
     .groupBy(users.role, users.disabled);
-  const active = (role: number) => rows.filter((r) => r.role === role && !r.disabled).reduce((s, r) => s + r.value, 0);
-  return {
-    total: rows.reduce((s, r) => s + r.value, 0),
-    pending: active(ROLES.user),
-    traders: active(ROLES.trader),
-    admins: active(ROLES.admin),
-  };
 }

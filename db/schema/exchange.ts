@@ -102,8 +102,11 @@ export const paperPrices = pgTable("paper_prices", {
 export type OrderSource = "signal" | "test" | "manual" | "protective";
 /** What an order does for its strategy: an entry, an exit, or protection of the position. */
 export type OrderLeg = "buy" | "sell" | "close" | "tp" | "sl";
-/** `stop`: a stop-loss we keep ourselves (armed); it becomes a market sell when the price crosses it. */
-export type OrderRowType = "market" | "limit" | "stop";
+/**
+ * `stop`: a stop-loss we keep ourselves (armed); it becomes a market sell when the price crosses it.
+ * `stop_limit`: the exchange's own stop-loss-limit (the stop leg of a native OCO).
+ */
+export type OrderRowType = "market" | "limit" | "stop" | "stop_limit";
 /**
  * intent → sending → open | partially_filled | filled | canceled | expired | rejected, with two waits:
  * `unknown` (the answer was lost: looked up, re-sent only once the exchange shows no trace) and `retry`
@@ -141,6 +144,8 @@ export const orders = pgTable(
     sendBy: timestamp("send_by", { withTimezone: true }),
     // Stop-loss kept by us where the venue has no native stop: sent as a market order when crossed.
     triggerPrice: numeric("trigger_price"),
+    // The two legs of a native OCO share it (one fills or is canceled, the other ends with it).
+    listClientOrderId: text("list_client_order_id"),
     clientOrderId: text("client_order_id").notNull(),
     exchangeOrderId: text("exchange_order_id"),
     symbol: text("symbol").notNull(),

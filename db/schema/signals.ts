@@ -144,6 +144,8 @@ export const strategies = pgTable(
     maxOpenOrders: integer("max_open_orders"),
     maxPosition: numeric("max_position"),
     enabled: boolean("enabled").notNull().default(true),
+    // Off: pause entries only (exits and protection keep working), or stop everything.
+    keepsExits: boolean("keeps_exits").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -197,7 +199,7 @@ export const strategyExecutions = pgTable(
   ],
 );
 
-/** Kill switches: all trading for a user (users.trading_enabled) and per symbol here. */
+/** Kill switches: all trading for a user (users.trading_enabled), per strategy, and per symbol here. */
 export const symbolSwitches = pgTable(
   "symbol_switches",
   {
@@ -206,6 +208,7 @@ export const symbolSwitches = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     symbol: text("symbol").notNull(),
     enabled: boolean("enabled").notNull().default(true),
+    keepsExits: boolean("keeps_exits").notNull().default(true),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.symbol] })],

@@ -13,8 +13,10 @@ export const users = pgTable(
     // Bumped to end every session of the user (disable, password change).
     sessionVersion: integer("session_version").notNull().default(0),
     locale: text("locale"),
-    // The big kill switch: false stops every new order of this user at once.
+    // The big kill switch: false stops every new entry of this user at once. Off, it either pauses entries
+    // (exits, take-profits and stop-losses keep working) or stops everything (`trading_keeps_exits` false).
     tradingEnabled: boolean("trading_enabled").notNull().default(true),
+    tradingKeepsExits: boolean("trading_keeps_exits").notNull().default(true),
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
     // Brute-force lockout: consecutive failures and until when the account refuses passwords.
     failedLogins: integer("failed_logins").notNull().default(0),

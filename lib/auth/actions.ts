@@ -2,7 +2,8 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
-import { createUser, findUserForLogin } from "@/db/queries/users";
+import { findUserForLogin } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";

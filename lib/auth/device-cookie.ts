@@ -20,8 +20,3 @@ export async function ensureDeviceCookie(): Promise<string> {
   });
   return secret;
 }
-
-export async function readDeviceCookie(): Promise<string | null> {
-  const value = (await cookies()).get(DEVICE_COOKIE)?.value;
-  return isDeviceSecret(value) ? value : null;
-}

@@ -26,10 +26,6 @@ export function resetRevocationStoreForTests() {
   client = undefined;
 }
 
-export function revocationsEnabled(): boolean {
-  return store() !== null;
-}
-
 async function write(key: string, value: string) {
   const redis = store();
   if (!redis) return;

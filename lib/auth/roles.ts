@@ -1,12 +1,6 @@
 export const ROLES = { disabled: 0, user: 1, trader: 2, admin: 3 } as const;
 export type Role = (typeof ROLES)[keyof typeof ROLES];
 export const ROLE_VALUES = [0, 1, 2, 3] as const satisfies readonly Role[];
-export const ROLE_NAMES: Record<Role, "disabled" | "user" | "trader" | "admin"> = {
-  0: "disabled",
-  1: "user",
-  2: "trader",
-  3: "admin",
-};
 
 /** The one place that says which role may do what; checked on the server. */
 export const PERMISSIONS = {

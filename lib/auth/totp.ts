@@ -1,7 +1,7 @@
 import "server-only";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
-import { deleteSettings, getSetting, raiseNumericSetting } from "@/db/queries/app-settings";
+import { getSetting, raiseNumericSetting } from "@/db/queries/app-settings";
 
 /**
  * TOTP (RFC 6238) as authenticator apps speak it: SHA-1, 6 digits, 30-second steps, a 160-bit Base32
@@ -69,8 +69,4 @@ export async function acceptTotpCode(userId: string, secret: string, raw: string
   const step = await matchTotpStep(secret, raw, { after: typeof last === "number" ? last : null });
   if (step === null) return false;
   return raiseNumericSetting(lastStepKey(userId), step, userId);
-}
-
-export async function forgetTotpSteps(userId: string) {
-  await deleteSettings([lastStepKey(userId)]);
 }

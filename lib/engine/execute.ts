@@ -62,7 +62,7 @@ function freshGate(strategy: PlanRow["strategy"], action: SignalAction) {
   return async (): Promise<SkipReason | null> => {
     const [fresh] = await strategiesForEvent(strategy.signalId, strategy.symbol, strategy.id);
     if (!fresh) return "strategy_off";
-    return gate({ action, strategyEnabled: fresh.strategy.enabled, ...fresh.strategy, ...fresh });
+    return gate({ action, strategyEnabled: fresh.strategy.enabled, strategyKeepsExits: fresh.strategy.keepsExits, ...fresh.strategy, ...fresh });
   };
 }
 
@@ -94,7 +94,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
     return "skipped" as const;
   };
 
-  const gated = gate({ action, strategyEnabled: strategy.enabled, ...strategy, ...row });
+  const gated = gate({ action, strategyEnabled: strategy.enabled, strategyKeepsExits: strategy.keepsExits, ...strategy, ...row });
   if (gated) return skip(gated);
 
   const account = await getAccountForTrading(strategy.userId, strategy.accountId);

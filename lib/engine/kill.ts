@@ -6,13 +6,23 @@ import { orders, type OrderRow } from "@/db/schema";
 import { clientForAccount } from "@/lib/exchanges";
 import { cancelRow } from "./lifecycle";
 
-/** With the big switch off, optionally: cancel every open order we placed for the user. */
-export async function cancelAllOpenOrdersForUser(userId: string) {
+/**
+ * "Stop everything": cancels the open orders we placed for the user (or for one symbol or strategy of
+ * theirs), protective ones included, through the one lifecycle (fills found on the way are booked).
+ */
+export async function cancelOpenOrders(userId: string, scope: { symbol?: string; strategyId?: string } = {}) {
   const db = await getDb();
   const open = await db
     .select()
     .from(orders)
-    .where(and(eq(orders.userId, userId), inArray(orders.status, ["open", "partially_filled", "retry"])));
+    .where(
+      and(
+        eq(orders.userId, userId),
+        inArray(orders.status, ["open", "partially_filled", "retry"]),
+        scope.symbol ? eq(orders.symbol, scope.symbol) : undefined,
+        scope.strategyId ? eq(orders.strategyId, scope.strategyId) : undefined,
+      ),
+    );
   const byAccount = new Map<string, OrderRow[]>();
   for (const o of open) byAccount.set(o.accountId, [...(byAccount.get(o.accountId) ?? []), o]);
   let canceled = 0;

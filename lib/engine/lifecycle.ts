@@ -2,12 +2,12 @@ import "server-only";
 import Decimal from "decimal.js";
 import { and, eq, lt } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { exchangeResultOf, recordExchangeResult } from "@/db/queries/orders";
+import { recordExchangeResult, type ExchangeResult } from "@/db/queries/orders";
 import { orders, type OrderRow, type OrderStatus } from "@/db/schema";
 import { ExchangeError, isUnknownOutcome, type ExchangeClient, type ExchangeOrder } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
 import { WaitFor } from "./errors";
-import { mayTrade } from "./may-trade";
+import { tradeBlock } from "./may-trade";
 import { applyFill } from "./positions";
 import { throttled } from "./throttle";
 
@@ -24,7 +24,10 @@ export const lifecycleTiming = {
   // still `sending` after this long belongs to a worker that died.
   abandonedSendMs: 60_000,
   // After a lost answer the exchange is asked again; only when it still shows nothing this long after
-  // the attempt is the order taken as never placed and sent again under the same client order id.
+  // the attempt is the order taken as never placed and sent again under the same client order id. The
+  // attempt is recorded after its timeout, and a signed request that reaches the venue later than its
+  // receive window after its timestamp is refused there (ccxt: Binance recvWindow 10 s, Bybit 5 s), so
+  // timeout + grace past the window means the first attempt can no longer be executed.
   lookupGraceMs: 5_000,
 };
 
@@ -73,6 +76,19 @@ class SwitchedOff extends Error {
     super(`switched off: ${reason}`);
     this.name = "SwitchedOff";
   }
+}
+
+/** Our row's view of what the exchange says about an order. */
+export function exchangeResultOf(order: ExchangeOrder): ExchangeResult {
+  return {
+    status: order.status,
+    exchangeOrderId: order.id,
+    filled: order.filled,
+    average: order.average,
+    cost: order.cost,
+    fee: order.fee?.cost ?? null,
+    feeCurrency: order.fee?.currency ?? null,
+  };
 }
 
 /** Some answers give the cost of the fill but no average price; a fill is never left unbooked for that. */
@@ -148,7 +164,7 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
     order = await throttled(client, async () => {
       // The switches are read again at the last moment (after any wait for the shared budget): one turned
       // off while an event fanned out stops the order before it leaves.
-      const off = (await mayTrade(row.userId, row.accountId)) ? await opts.recheck?.() : "trading_off";
+      const off = (await tradeBlock(row.userId, row.accountId, row.side)) ?? (await opts.recheck?.());
       if (off) throw new SwitchedOff(off);
       return client.createOrder({
         symbol: row.symbol,
@@ -222,6 +238,7 @@ async function claim(row: OrderRow, from: OrderStatus, olderThanMs = 0): Promise
  */
 export async function resolveRow(row: OrderRow, client: ExchangeClient, opts: Omit<SendOptions, "lookFirst"> = {}): Promise<SendResult> {
   const age = Date.now() - row.updatedAt.getTime();
+  if (row.listClientOrderId) return resolveListLeg(row, client, age);
   if (row.status === "sending") {
     if (age < lifecycleTiming.abandonedSendMs) return { status: "busy" };
     const claimed = await claim(row, "sending", lifecycleTiming.abandonedSendMs);
@@ -242,6 +259,78 @@ export async function resolveRow(row: OrderRow, client: ExchangeClient, opts: Om
     return claimed ? sendRow(claimed, client, opts) : { status: "busy" };
   }
   return { status: "busy" };
+}
+
+/**
+ * A leg of a native OCO whose fate is not known: looked up; one the exchange never saw ends as not placed
+ * (never re-sent alone: the protection invariant places a new pair under new ids).
+ */
+async function resolveListLeg(row: OrderRow, client: ExchangeClient, age: number): Promise<SendResult> {
+  if (row.status === "sending" && age < lifecycleTiming.abandonedSendMs) return { status: "busy" };
+  if (row.status !== "retry") {
+    const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+    if (found) {
+      await settle(row, found, client);
+      return { status: "placed", order: found };
+    }
+    if (age < lifecycleTiming.lookupGraceMs) return { status: "unknown" };
+  }
+  const db = await getDb();
+  await db
+    .update(orders)
+    .set({ status: "expired", error: { code: "not_placed", message: "the exchange has no such order" }, updatedAt: new Date() })
+    .where(and(eq(orders.id, row.id), eq(orders.status, row.status)));
+  return { status: "expired" };
+}
+
+/**
+ * Sends a native OCO (take-profit limit above, stop-loss-limit below, one quantity) for two rows written
+ * by the caller. A 429 proves neither leg placed: both end as not placed and the invariant tries again
+ * with new ids; a lost answer is looked up leg by leg.
+ */
+export async function sendOco(tp: OrderRow, sl: OrderRow, client: ExchangeClient): Promise<SendResult> {
+  const both = async (result: ExchangeResult) => {
+    for (const row of [tp, sl]) await recordExchangeResult(row.id, result);
+  };
+  const blocked = await tradeBlock(tp.userId, tp.accountId, "sell");
+  if (blocked) {
+    await both({ status: "canceled", error: { code: "switched_off", message: `not sent: ${blocked}` } });
+    return { status: "switched_off", reason: blocked };
+  }
+  try {
+    const { takeProfit, stop } = await throttled(client, () =>
+      client.createOco!({
+        symbol: tp.symbol,
+        amount: tp.amount,
+        takeProfitPrice: tp.price!,
+        stopPrice: sl.triggerPrice!,
+        stopLimitPrice: sl.price!,
+        listClientOrderId: tp.listClientOrderId!,
+        takeProfitClientOrderId: tp.clientOrderId,
+        stopClientOrderId: sl.clientOrderId,
+      }),
+    );
+    await settle(tp, takeProfit, client);
+    await settle(sl, stop, client);
+    return { status: "placed", order: takeProfit };
+  } catch (error) {
+    if (error instanceof ExchangeError && error.code === "rate_limited") {
+      await both({ status: "expired", error: { code: "not_placed", message: "not placed: rate limited" } });
+      return { status: "not_placed", error };
+    }
+    if (isUnknownOutcome(error) || !(error instanceof ExchangeError)) {
+      let placed: ExchangeOrder | null = null;
+      for (const row of [tp, sl]) {
+        const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol)).catch(() => null);
+        if (found) await settle(row, found, client);
+        else await recordExchangeResult(row.id, { status: "unknown", error: { code: errorCode(error), message: "no answer" } });
+        placed ??= row === tp ? found : null;
+      }
+      return placed ? { status: "placed", order: placed } : { status: "unknown" };
+    }
+    await both({ status: "rejected", error: { code: error.code, message: error.message } });
+    return { status: "refused", error };
+  }
 }
 
 /**

@@ -62,7 +62,10 @@ export async function checkAccountOrders(client: ExchangeClient, accountId: stri
   return checked;
 }
 
-/** Strategies on the account that hold something or still have protective orders resting. */
+/**
+ * Strategies on the account that hold something, still have protective orders resting, or last showed a
+ * protection state (one more pass records that nothing is left to protect).
+ */
 async function positionsToProtect(accountId: string) {
   const db = await getDb();
   return db
@@ -74,6 +77,7 @@ async function positionsToProtect(accountId: string) {
         eq(strategies.accountId, accountId),
         or(
           gt(strategyPositions.amount, "0"),
+          ne(strategyPositions.protection, "none"),
           sql`exists (select 1 from ${orders} o where o.strategy_id = ${strategies.id} and o.leg in ('tp', 'sl') and o.status in ('sending', 'unknown', 'retry', 'open', 'partially_filled'))`,
         ),
       ),

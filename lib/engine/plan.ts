@@ -5,8 +5,11 @@ import type { Market, OrderSide } from "@/lib/exchanges/types";
 /** Why an intent was not sent: stored with the execution and shown to the trader. */
 export type SkipReason =
   | "trading_off"
+  | "trading_paused"
   | "symbol_off"
+  | "symbol_paused"
   | "strategy_off"
+  | "strategy_paused"
   | "not_trader"
   | "account_off"
   | "action_not_followed"
@@ -24,27 +27,48 @@ export type SignalAction = "buy" | "sell" | "close" | "cancel";
 /** At most this share of the free quote balance is spent by percent sizing (fees, price moves). */
 export const TRADABLE_PERCENT = 99;
 
-export interface GateInput {
-  action: SignalAction;
+export interface SwitchesInput {
   strategyEnabled: boolean;
+  /** Each switch, when off, either pauses entries only (exits and protection go on) or stops everything. */
+  strategyKeepsExits: boolean;
+  role: number;
+  userDisabled: boolean;
+  tradingEnabled: boolean;
+  tradingKeepsExits: boolean;
+  symbolEnabled: boolean | null;
+  symbolKeepsExits: boolean | null;
+  accountActive: boolean;
+}
+
+export interface GateInput extends SwitchesInput {
+  action: SignalAction;
   followBuy: boolean;
   followSell: boolean;
   followClose: boolean;
   followCancel: boolean;
-  role: number;
-  userDisabled: boolean;
-  tradingEnabled: boolean;
-  symbolEnabled: boolean | null;
-  accountActive: boolean;
 }
 
-/** The switches, in the order a trader thinks of them; the first that is off decides. */
-export function gate(row: GateInput): SkipReason | null {
+/**
+ * The switches, in the order a trader thinks of them; the first that is off decides. Entries need every
+ * switch on; exits (sell, close, cancel, take-profits and stop-losses) pass a switch that only pauses entries.
+ */
+export function switchGate(row: SwitchesInput, kind: "entry" | "exit"): SkipReason | null {
+  // null: passes; otherwise whether the switch pauses entries only or stops everything.
+  const blocks = (on: boolean, keepsExits: boolean) => (on || (kind === "exit" && keepsExits) ? null : keepsExits ? "paused" : "off");
   if (row.role < 2 || row.userDisabled) return "not_trader";
-  if (!row.tradingEnabled) return "trading_off";
-  if (row.symbolEnabled === false) return "symbol_off";
-  if (!row.strategyEnabled) return "strategy_off";
+  const trading = blocks(row.tradingEnabled, row.tradingKeepsExits);
+  if (trading) return `trading_${trading}`;
+  const symbol = blocks(row.symbolEnabled !== false, row.symbolKeepsExits !== false);
+  if (symbol) return `symbol_${symbol}`;
+  const strategy = blocks(row.strategyEnabled, row.strategyKeepsExits);
+  if (strategy) return `strategy_${strategy}`;
   if (!row.accountActive) return "account_off";
+  return null;
+}
+
+export function gate(row: GateInput): SkipReason | null {
+  const off = switchGate(row, row.action === "buy" ? "entry" : "exit");
+  if (off) return off;
   const follows = { buy: row.followBuy, sell: row.followSell, close: row.followClose, cancel: row.followCancel }[row.action];
   return follows ? null : "action_not_followed";
 }

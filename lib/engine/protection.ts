@@ -5,8 +5,9 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders, strategies, strategyPositions, type OrderLeg, type OrderRow, type Strategy } from "@/db/schema";
 import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type Market } from "@/lib/exchanges";
-import { cancelRow, LIVE_STATUSES, sendRow } from "./lifecycle";
-import { mayTrade } from "./may-trade";
+import { cancelRow, LIVE_STATUSES, sendOco, sendRow, type SendResult } from "./lifecycle";
+import { strategiesForEvent } from "@/db/queries/strategies";
+import { switchGate } from "./plan";
 import { positionOf } from "./positions";
 import { throttled } from "./throttle";
 
@@ -22,6 +23,8 @@ import { throttled } from "./throttle";
  */
 
 const LEASE_MS = 60_000;
+// A native stop-loss-limit's limit price sits this far under its trigger.
+const NATIVE_STOP_LIMIT_GAP = "0.005";
 export const BUSY = Symbol("busy");
 
 /** Runs `fn` holding the strategy's position lease; answers BUSY when another worker holds it. */
@@ -45,7 +48,22 @@ export async function withStrategyLease<T>(strategyId: string, fn: () => Promise
   }
 }
 
+/**
+ * What the trader sees. Notes are codes, `code` or `code:detail`, joined by "; " (the page words them in
+ * the trader's language): a switch's reason (trading_off, ...), stop_waits_for_cancel, stop_refused,
+ * stop_retrying, stop_fired, stop_selling, removing, tp_waits_for_entry, tp_waits_for_exit, tp_replacing, tp_refused,
+ * tp_retrying, tp_below_minimum.
+ */
 export type ProtectionState = { state: "none" | "protected" | "unprotected"; note: string | null };
+
+/** The strategy's own sells resting on the exchange (a limit `sell` signal): they hold coins too. */
+async function liveExits(strategyId: string): Promise<OrderRow[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, strategyId), inArray(orders.leg, ["sell", "close"]), inArray(orders.status, LIVE_STATUSES)));
+}
 
 async function liveProtective(strategyId: string): Promise<OrderRow[]> {
   const db = await getDb();
@@ -62,6 +80,12 @@ export async function cancelRows(rows: OrderRow[], client: ExchangeClient | null
     if (!result.done) return result.reason ?? "pending";
   }
   return null;
+}
+
+/** Why a send is not confirmed yet, as a reason code the trader's page words. */
+function waitReason(sent: SendResult): string {
+  if (sent.status === "not_placed") return sent.error.code;
+  return sent.status === "unknown" ? "network" : sent.status;
 }
 
 async function record(strategyId: string, result: ProtectionState): Promise<ProtectionState> {
@@ -93,14 +117,14 @@ function protectiveRow(strategy: Strategy, market: Market, leg: OrderLeg, amount
 }
 
 /**
- * Fires the strategy's armed stop when the price has crossed it: the take-profit first (it holds the
- * coins), then a market sell of no more than the strategy holds. Answers true when the stop was crossed
- * (fired, or waiting for the take-profit's cancel).
+ * Fires the strategy's armed stop when the price has crossed it: the take-profit and any resting exit
+ * first (they hold the coins), then a market sell of no more than the strategy holds. Answers true when
+ * the stop was crossed (fired, or waiting for those cancels).
  */
 async function fireStop(strategy: Strategy, stop: OrderRow, live: OrderRow[], client: ExchangeClient, market: Market, price: string | null) {
   if (!price || !stop.triggerPrice || new Decimal(price).gt(stop.triggerPrice)) return { crossed: false, note: null };
-  const pending = await cancelRows(live.filter((r) => r.leg === "tp"), client);
-  if (pending) return { crossed: true, note: `stop-loss triggered, waiting for the take-profit to be canceled (${pending})` };
+  const pending = await cancelRows([...live.filter((r) => r.leg === "tp"), ...(await liveExits(strategy.id))], client);
+  if (pending) return { crossed: true, note: `stop_waits_for_cancel:${pending}` };
   const held = (await positionOf(strategy.id)).amount;
   const amount = floorToStep(Decimal.max(0, Decimal.min(stop.amount, held)), market.amountStep);
   const db = await getDb();
@@ -115,9 +139,9 @@ async function fireStop(strategy: Strategy, stop: OrderRow, live: OrderRow[], cl
     .returning();
   if (!armed) return { crossed: true, note: null };
   const sent = await sendRow(armed, client, { referencePrice: price });
-  if (sent.status === "refused") return { crossed: true, note: `stop-loss refused by the exchange: ${sent.error.code}; tried again` };
+  if (sent.status === "refused") return { crossed: true, note: `stop_refused:${sent.error.code}` };
   if (sent.status === "placed") return { crossed: true, note: null };
-  return { crossed: true, note: `stop-loss sell ${sent.status}; tried again` };
+  return { crossed: true, note: `stop_retrying:${waitReason(sent)}` };
 }
 
 /**
@@ -141,46 +165,115 @@ async function ensureProtection(strategyId: string, client: ExchangeClient): Pro
   const avg = average();
   if (!wanted || !avg || !sellable(held(), avg)) {
     const pending = await cancelRows(live.filter((r) => !(r.leg === "sl" && r.type === "market")), client);
-    return record(strategy.id, { state: "none", note: pending ? `removing protective orders (${pending})` : null });
+    return record(strategy.id, { state: "none", note: pending ? `removing:${pending}` : null });
   }
-  if (!(await mayTrade(strategy.userId, strategy.accountId))) {
-    return record(strategy.id, { state: "unprotected", note: "trading_off" });
-  }
+  // A switch that stops everything leaves the position unprotected (and says which); one that only
+  // pauses entries keeps protection working.
+  const [switches] = await strategiesForEvent(strategy.signalId, strategy.symbol, strategy.id);
+  const off = switches ? switchGate({ ...switches, strategyEnabled: strategy.enabled, strategyKeepsExits: strategy.keepsExits }, "exit") : "strategy_off";
+  if (off) return record(strategy.id, { state: "unprotected", note: off });
 
   const notes: string[] = [];
-  // A stop crossed now fires before anything else is placed.
+  const refresh = async () => {
+    position = await positionOf(strategy.id);
+    live = await liveProtective(strategy.id);
+  };
+  const levels = () => {
+    const base = new Decimal(average() ?? avg);
+    const tp = strategy.takeProfitPct ? roundPrice(base.mul(Decimal.add(1, new Decimal(strategy.takeProfitPct).div(100))), market.priceStep, "sell") : null;
+    const trigger = strategy.stopLossPct ? roundPrice(base.mul(Decimal.sub(1, new Decimal(strategy.stopLossPct).div(100))), market.priceStep, "sell") : null;
+    // The native stop's limit sits a little under its trigger, so a fast fall still fills it.
+    const stopLimit = trigger ? roundPrice(new Decimal(trigger).mul(Decimal.sub(1, NATIVE_STOP_LIMIT_GAP)), market.priceStep, "buy") : null;
+    return { tp, trigger, stopLimit };
+  };
   const price = await throttled(client, () => client.ticker(strategy.symbol)).then((t) => t.last, () => null);
+  const nativeStopOf = () => live.find((r) => r.leg === "sl" && r.type === "stop_limit");
+
+  // A native stop that triggered but cannot fill (the price fell through its limit): the pair is
+  // canceled and our own stop takes over at market, below.
+  const stuck = nativeStopOf();
+  if (stuck && price && stuck.price && new Decimal(price).lt(stuck.price)) {
+    const pending = await cancelRows(live.filter((r) => r.listClientOrderId === stuck.listClientOrderId), client);
+    if (pending) return record(strategy.id, { state: "unprotected", note: `stop_waits_for_cancel:${pending}` });
+    await refresh();
+  }
+
+  // The stop-loss follows what is held at once: our own stop, unless the exchange holds a native one.
+  if (strategy.stopLossPct) {
+    const amount = held();
+    const { trigger } = levels();
+    const armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
+    if (nativeStopOf()) {
+      if (armed) await cancelRow(armed, client);
+    } else if (armed) {
+      if (armed.amount !== amount || armed.triggerPrice !== trigger) {
+        await db
+          .update(orders)
+          .set({ amount, triggerPrice: trigger, updatedAt: new Date() })
+          .where(and(eq(orders.id, armed.id), eq(orders.type, "stop"), eq(orders.status, "open")));
+      }
+    } else if (!live.some((r) => r.leg === "sl" && r.type === "market")) {
+      await db
+        .insert(orders)
+        .values({ ...protectiveRow(strategy, market, "sl", amount), type: "stop", triggerPrice: trigger, clientOrderId: await nextClientOrderId(strategy, "sl"), status: "open" })
+        .onConflictDoNothing();
+    }
+    live = await liveProtective(strategy.id);
+  }
+
+  // A stop crossed now fires before anything else is placed.
   const armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
-  if (strategy.stopLossPct && armed) {
+  if (armed) {
     const fired = await fireStop(strategy, armed, live, client, market, price);
-    if (fired.crossed) return record(strategy.id, { state: "unprotected", note: fired.note ?? "stop-loss fired" });
+    if (fired.crossed) return record(strategy.id, { state: "unprotected", note: fired.note ?? "stop_fired" });
   }
   // A stop in flight (fired, answer pending) is the exit: nothing else is placed meanwhile.
-  if (live.some((r) => r.leg === "sl" && r.type === "market")) return record(strategy.id, { state: "protected", note: "stop-loss selling" });
+  if (live.some((r) => r.leg === "sl" && r.type === "market")) return record(strategy.id, { state: "protected", note: "stop_selling" });
 
-  // The take-profit: one order for the whole position, once no entry is still filling.
+  // The take-profit: one order for the whole position, once no entry is still filling. Where the venue
+  // has native OCO sells and the price sits between the two levels, take-profit and stop-loss go to the
+  // exchange as one pair, which fires even when our servers are down.
   if (strategy.takeProfitPct) {
     const [entry] = await db
       .select({ id: orders.id })
       .from(orders)
       .where(and(eq(orders.strategyId, strategy.id), eq(orders.side, "buy"), inArray(orders.status, LIVE_STATUSES)))
       .limit(1);
+    const { tp: tpPrice, trigger, stopLimit } = levels();
+    const ocoPossible = Boolean(
+      client.createOco && trigger && stopLimit && price && new Decimal(price).gt(trigger) && new Decimal(price).lt(tpPrice!),
+    );
     const tps = live.filter((r) => r.leg === "tp");
-    const fits = (r: OrderRow) => new Decimal(r.amount).sub(r.filled).eq(held()) && (r.status === "open" || r.status === "partially_filled");
-    if (entry) {
-      if (tps.length === 0) notes.push("take-profit waits for the entry to finish filling");
+    const fits = (r: OrderRow) =>
+      new Decimal(r.amount).sub(r.filled).eq(held()) && (r.status === "open" || r.status === "partially_filled") && (Boolean(r.listClientOrderId) || !ocoPossible);
+    const exiting = (await liveExits(strategy.id)).length > 0;
+    if (exiting) {
+      // A sell of the strategy's rests on the exchange and holds the coins: it is the exit for now.
+      if (tps.length === 0) notes.push("tp_waits_for_exit");
+    } else if (entry) {
+      if (tps.length === 0) notes.push("tp_waits_for_entry");
     } else if (!(tps.length === 1 && fits(tps[0]!))) {
-      const pending = await cancelRows(tps.filter((r) => !fits(r) || tps.length > 1), client);
+      // Replacing: the old take-profit goes, with the native stop of its pair.
+      const old = [...tps, ...live.filter((r) => r.type === "stop_limit" && tps.some((t) => t.listClientOrderId && t.listClientOrderId === r.listClientOrderId))];
+      const pending = await cancelRows(old, client);
       if (pending) {
-        notes.push(`replacing the take-profit (${pending})`);
+        notes.push(`tp_replacing:${pending}`);
       } else {
         // The cancel may have booked a last fill: place for what is held now.
-        position = await positionOf(strategy.id);
-        live = await liveProtective(strategy.id);
+        await refresh();
         const amount = held();
-        const tpPrice = roundPrice(new Decimal(average() ?? avg).mul(Decimal.add(1, new Decimal(strategy.takeProfitPct).div(100))), market.priceStep, "sell");
-        const check = checkOrder(market, { side: "sell", type: "limit", amount, price: tpPrice });
-        if (!live.some((r) => r.leg === "tp") && check.ok) {
+        const { tp: price2 } = levels();
+        const check = checkOrder(market, { side: "sell", type: "limit", amount, price: price2! });
+        const stopCheck = stopLimit ? checkOrder(market, { side: "sell", type: "limit", amount, price: stopLimit }) : null;
+        if (live.some((r) => r.leg === "tp")) {
+          // Another worker's take-profit appeared meanwhile: the next pass looks at it.
+        } else if (!check.ok) {
+          notes.push(`tp_below_minimum:${check.reason}`);
+        } else if (ocoPossible && stopCheck?.ok) {
+          const sent = await placeOco(strategy, market, { amount: check.amount, tp: check.price!, trigger: trigger!, stopLimit: stopCheck.price! }, live, client);
+          if (sent.status === "refused") notes.push(`tp_refused:${sent.error.code}`);
+          else if (sent.status !== "placed") notes.push(`tp_retrying:${waitReason(sent)}`);
+        } else {
           const [row] = await db
             .insert(orders)
             .values({ ...protectiveRow(strategy, market, "tp", check.amount), type: "limit", price: check.price, clientOrderId: await nextClientOrderId(strategy, "tp"), status: "sending" })
@@ -188,37 +281,46 @@ async function ensureProtection(strategyId: string, client: ExchangeClient): Pro
             .returning();
           if (row) {
             const sent = await sendRow(row, client);
-            if (sent.status === "refused") notes.push(`take-profit refused by the exchange: ${sent.error.code}`);
-            else if (sent.status !== "placed") notes.push(`take-profit ${sent.status}; tried again`);
+            if (sent.status === "refused") notes.push(`tp_refused:${sent.error.code}`);
+            else if (sent.status !== "placed") notes.push(`tp_retrying:${waitReason(sent)}`);
           }
-        } else if (!check.ok) {
-          notes.push(`take-profit below the market's minimum (${check.reason})`);
         }
       }
     }
   }
-
-  // The stop-loss follows what is held at once.
-  if (strategy.stopLossPct) {
-    const amount = held();
-    const trigger = roundPrice(new Decimal(average() ?? avg).mul(Decimal.sub(1, new Decimal(strategy.stopLossPct).div(100))), market.priceStep, "sell");
-    const current = (await liveProtective(strategy.id)).find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
-    if (current) {
-      if (current.amount !== amount || current.triggerPrice !== trigger) {
-        await db
-          .update(orders)
-          .set({ amount, triggerPrice: trigger, updatedAt: new Date() })
-          .where(and(eq(orders.id, current.id), eq(orders.type, "stop"), eq(orders.status, "open")));
-      }
-    } else {
-      await db
-        .insert(orders)
-        .values({ ...protectiveRow(strategy, market, "sl", amount), type: "stop", triggerPrice: trigger, clientOrderId: await nextClientOrderId(strategy, "sl"), status: "open" })
-        .onConflictDoNothing();
-    }
-  }
-  const unprotected = notes.filter((n) => !n.startsWith("take-profit waits"));
+  const unprotected = notes.filter((n) => n !== "tp_waits_for_entry" && n !== "tp_waits_for_exit");
   return record(strategy.id, { state: unprotected.length > 0 ? "unprotected" : "protected", note: notes.join("; ") || null });
+}
+
+/**
+ * Places the exchange-native pair: our armed stop steps aside first (the exchange's stop replaces it),
+ * then both rows are written and sent as one OCO.
+ */
+async function placeOco(
+  strategy: Strategy,
+  market: Market,
+  levels: { amount: string; tp: string; trigger: string; stopLimit: string },
+  live: OrderRow[],
+  client: ExchangeClient,
+): Promise<SendResult> {
+  const db = await getDb();
+  const armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
+  if (armed && !(await cancelRow(armed, client)).done) return { status: "busy" };
+  const tpId = await nextClientOrderId(strategy, "tp");
+  const slId = await nextClientOrderId(strategy, "sl");
+  const listClientOrderId = deterministicClientOrderId(strategy.id, "oco", tpId);
+  const [tp, sl] = await db.transaction(async (tx) => {
+    const [a] = await tx
+      .insert(orders)
+      .values({ ...protectiveRow(strategy, market, "tp", levels.amount), type: "limit", price: levels.tp, clientOrderId: tpId, listClientOrderId, status: "sending" })
+      .returning();
+    const [b] = await tx
+      .insert(orders)
+      .values({ ...protectiveRow(strategy, market, "sl", levels.amount), type: "stop_limit", triggerPrice: levels.trigger, price: levels.stopLimit, clientOrderId: slId, listClientOrderId, status: "sending" })
+      .returning();
+    return [a!, b!];
+  });
+  return sendOco(tp, sl, client);
 }
 
 /** Makes one strategy's protection right, unless another worker is busy with its position. */

@@ -16,8 +16,6 @@ export const EXCHANGES: readonly ExchangeInfo[] = [
   { id: "paper", name: "Paper", needsPassphrase: false, futures: false },
 ];
 
-export const LIVE_EXCHANGE_IDS = ["binance", "bybit", "okx", "bitget"] as const;
-
 export function exchangeInfo(id: string): ExchangeInfo | undefined {
   return EXCHANGES.find((e) => e.id === id);
 }

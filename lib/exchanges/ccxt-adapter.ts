@@ -13,6 +13,7 @@ import type {
   KeyPermissions,
   Market,
   MarketType,
+  OcoRequest,
   OrderStatus,
   Ticker,
 } from "./types";
@@ -328,6 +329,38 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         throw error;
       }
     },
+    ...(config.exchange === "binance" && config.marketType === "spot"
+      ? {
+          async createOco(request: OcoRequest) {
+            await ensureMarkets();
+            const m = ccxtMarket(request.symbol);
+            // ccxt has no unified spot OCO: Binance's own endpoint, amounts and prices already at precision.
+            const raw = (ex as unknown as { privatePostOrderListOco: (p: Record<string, string>) => Promise<{ orderReports?: unknown[] }> }).privatePostOrderListOco;
+            const answer = await call(() =>
+              raw.call(ex, {
+                symbol: m.id ?? request.symbol.replace("/", ""),
+                side: "SELL",
+                quantity: request.amount,
+                listClientOrderId: request.listClientOrderId,
+                aboveType: "LIMIT_MAKER",
+                abovePrice: request.takeProfitPrice,
+                aboveClientOrderId: request.takeProfitClientOrderId,
+                belowType: "STOP_LOSS_LIMIT",
+                belowStopPrice: request.stopPrice,
+                belowPrice: request.stopLimitPrice,
+                belowTimeInForce: "GTC",
+                belowClientOrderId: request.stopClientOrderId,
+                newOrderRespType: "FULL",
+              }),
+            );
+            const legs = (answer.orderReports ?? []).map((r) => toOrder(ex.parseOrder(r as Record<string, unknown>, m)));
+            const takeProfit = legs.find((o) => o.clientOrderId === request.takeProfitClientOrderId);
+            const stop = legs.find((o) => o.clientOrderId === request.stopClientOrderId);
+            if (!takeProfit || !stop) throw new ExchangeError("unknown", "OCO answer without both legs");
+            return { takeProfit, stop };
+          },
+        }
+      : {}),
     async keyPermissions(): Promise<KeyPermissions> {
       if (config.exchange !== "binance" || config.sandbox) return { withdrawals: null };
       try {

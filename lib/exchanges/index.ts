@@ -8,7 +8,7 @@ import { createPaperExchange } from "./paper";
 import type { ExchangeClient, MarketType } from "./types";
 
 export * from "./types";
-export { EXCHANGES, LIVE_EXCHANGE_IDS, exchangeInfo } from "./catalog";
+export { EXCHANGES, exchangeInfo } from "./catalog";
 export { checkOrder, floorToStep, roundPrice } from "./precision";
 export { deterministicClientOrderId, manualClientOrderId } from "./client-order-id";
 

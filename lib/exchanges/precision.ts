@@ -18,11 +18,6 @@ export function roundPrice(value: Decimal.Value, step: string, side: OrderSide):
   return (side === "buy" ? q.floor() : q.ceil()).mul(s).toFixed();
 }
 
-export function decimalsOf(step: string): number {
-  const d = new Decimal(step);
-  return Math.max(0, d.decimalPlaces());
-}
-
 export interface OrderCheckInput {
   side: OrderSide;
   type: OrderType;

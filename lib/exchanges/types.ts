@@ -62,6 +62,21 @@ export interface CreateOrderRequest {
   referencePrice?: string;
 }
 
+/**
+ * A sell that protects a position on the exchange itself, so it fires even when our servers are down: a
+ * take-profit limit above and a stop-loss-limit below sharing one quantity (one cancels the other).
+ */
+export interface OcoRequest {
+  symbol: string;
+  amount: string;
+  takeProfitPrice: string;
+  stopPrice: string;
+  stopLimitPrice: string;
+  listClientOrderId: string;
+  takeProfitClientOrderId: string;
+  stopClientOrderId: string;
+}
+
 export interface KeyPermissions {
   /** true when the exchange says the key may withdraw funds; null when it does not tell. */
   withdrawals: boolean | null;
@@ -82,6 +97,8 @@ export interface ExchangeClient {
   orderHistory(opts: { symbol: string; limit?: number }): Promise<ExchangeOrder[]>;
   findOrderByClientId(clientOrderId: string, symbol: string): Promise<ExchangeOrder | null>;
   keyPermissions(): Promise<KeyPermissions>;
+  /** Present where the venue has native OCO sells (Binance spot). */
+  createOco?(request: OcoRequest): Promise<{ takeProfit: ExchangeOrder; stop: ExchangeOrder }>;
 }
 
 /** Our small set of failures, each with a message a trader understands (messages live in i18n). */

@@ -20,8 +20,6 @@ export {
   signalPayloadSchema,
   type ParseSignalResult,
   type SignalPayload,
-  type SignalPayloadAction,
-  type SignalPayloadInput,
 } from "./payload";
 export {
   BODY_DEDUPE_WINDOW_MS,

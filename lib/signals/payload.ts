@@ -4,7 +4,6 @@ import { z } from "zod";
 /** The body a signal source posts. Unknown fields are ignored; numbers may arrive as strings (TradingView sends text). */
 
 export const SIGNAL_ACTIONS = ["buy", "sell", "close", "cancel"] as const;
-export type SignalPayloadAction = (typeof SIGNAL_ACTIONS)[number];
 
 const required = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${what}`),
@@ -135,7 +134,6 @@ export const signalBodySchema = signalPayloadSchema.extend({
 });
 
 export type SignalPayload = z.infer<typeof signalBodySchema>;
-export type SignalPayloadInput = z.input<typeof signalPayloadSchema>;
 
 export type ParseSignalResult = { ok: true; data: SignalPayload } | { ok: false; status: 400; message: string };
 

@@ -20,9 +20,6 @@ export const registerSchema = z
   })
   .refine((v) => v.password === v.confirmPassword, { message: "passwordsDontMatch", path: ["confirmPassword"] });
 
-export type LoginInput = z.infer<typeof loginSchema>;
-export type RegisterInput = z.infer<typeof registerSchema>;
-
 export const changePasswordSchema = z
   .object({
     currentPassword: z.string().min(1, "passwordRequired").max(200, "passwordTooLong"),

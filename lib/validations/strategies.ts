@@ -56,19 +56,25 @@ export type StrategyInput = z.infer<typeof strategySchema>;
 
 export const strategyIdSchema = z.object({ strategyId: z.uuid("strategyInvalid") });
 
+// Turning a switch off: "pause" stops entries only (exits and protection go on); "stop" stops everything
+// and cancels the open orders it covers.
+const offMode = z.enum(["pause", "stop"], "modeInvalid").default("pause");
+
 export const toggleStrategySchema = z.object({
   strategyId: z.uuid("strategyInvalid"),
   enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
+  mode: offMode,
 });
 
 export const symbolSwitchSchema = z.object({
   symbol: z.string().trim().regex(/^[A-Z0-9]+\/[A-Z0-9]+(:[A-Z0-9]+)?$/, "symbolInvalid"),
   enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
+  mode: offMode,
 });
 
 export const tradingSwitchSchema = z.object({
   enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
-  cancelOpen: checkbox,
+  mode: offMode,
 });
 
 export const testSignalSchema = z.object({

@@ -20,4 +20,3 @@ export const requireTwoFactorSchema = z.object({
   enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
 });
 
-export type TwoFactorCodeInput = z.infer<typeof twoFactorCodeSchema>;

@@ -97,19 +97,37 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
     await page.screenshot({ path: "screenshots/overview-en.png", fullPage: true });
   });
 
-  test("the big switch stops trading for the very next signal", async () => {
+  test("the big switch pauses entries or stops everything for the very next signal", async () => {
     const page = trader.page;
     await page.goto("/dashboard/strategies");
     await page.getByTestId("trading-switch").click();
-    await page.getByTestId("trading-switch-confirm").click();
-    await expect(page.getByTestId("trading-switch")).toHaveAttribute("data-enabled", "false");
+    await expect(page.getByRole("dialog")).toContainText("Sell and close signals, take-profits and stop-losses keep working");
+    await page.screenshot({ path: "screenshots/kill-switch-choice-en.png" });
+    await page.getByTestId("switch-pause").click();
+    await expect(page.getByTestId("trading-switch")).toHaveAttribute("data-mode", "pause");
     const strategy = page.locator('[data-testid="strategy"][data-name="Trend BTC"]');
     await strategy.locator("summary").click();
     await strategy.getByTestId("send-test-signal").click();
-    await expect(strategy.getByTestId("test-signal-result")).toContainText("all trading is off");
+    await expect(strategy.getByTestId("test-signal-result")).toContainText("entries are paused");
     await page.getByTestId("trading-switch").click();
     await page.getByTestId("trading-switch-confirm").click();
     await expect(page.getByTestId("trading-switch")).toHaveAttribute("data-enabled", "true");
+
+    await page.getByTestId("trading-switch").click();
+    await page.getByTestId("switch-stop").click();
+    await expect(page.getByTestId("trading-switch")).toHaveAttribute("data-mode", "stop");
+    await strategy.getByTestId("send-test-signal").click();
+    await expect(strategy.getByTestId("test-signal-result")).toContainText("all trading is stopped");
+    await page.getByTestId("trading-switch").click();
+    await page.getByTestId("trading-switch-confirm").click();
+    await expect(page.getByTestId("trading-switch")).toHaveAttribute("data-enabled", "true");
+
+    // A strategy's own switch offers the same choice; turning it back on is one click.
+    await strategy.getByTestId("strategy-toggle").click();
+    await page.getByTestId("switch-pause").click();
+    await expect(strategy.getByTestId("strategy-off-mode")).toHaveText("Entries paused");
+    await strategy.getByTestId("strategy-toggle").click();
+    await expect(strategy.getByTestId("strategy-toggle")).toHaveAttribute("aria-checked", "true");
   });
 
   test("screenshots in both languages", async ({ baseURL }) => {

@@ -2,7 +2,7 @@ import Decimal from "decimal.js";
 import { and, desc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { orders, signals, strategyExecutions, strategyPositions, type OrderLeg, type Strategy } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { insertStrategy } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
 import { getQueue } from "@/lib/queue";
@@ -10,7 +10,8 @@ import { generateSignalSecret, ingestSignal } from "@/lib/signals";
 import type { BinanceSimulator } from "../simulator/binance-simulator";
 import type { useTestDatabase } from "./test-db";
 
-export type Trader = { userId: string; accountId: string; strategyId: string; apiKey: string; signalName: string; secret: string; signalId: string };
+export type SignalRef = { signalName: string; secret: string; signalId: string };
+export type Trader = { userId: string; accountId: string; strategyId: string; apiKey: string } & SignalRef;
 
 /**
  * Traders for engine tests: each on a signal, a user, a simulator account and a strategy of its own, so
@@ -22,10 +23,17 @@ export function tradingFixture(sim: BinanceSimulator, testDb: ReturnType<typeof 
   let tradeId = 900_000;
   const db = () => testDb.db;
 
-  async function makeTrader(strategy: Partial<Strategy> = {}, balances: Record<string, string> = { USDT: "50000" }): Promise<Trader> {
-    const n = ++counter;
+  /** A signal of its own (several traders may follow it: see `makeTrader`'s `on`). */
+  async function makeSignal(name = `${prefix}-sig-${++counter}`): Promise<SignalRef> {
     const { secret, hash, hint } = generateSignalSecret();
-    const [signal] = await db().insert(signals).values({ name: `${prefix}-${n}`, secretHash: hash, secretHint: hint }).returning();
+    const [signal] = await db().insert(signals).values({ name, secretHash: hash, secretHint: hint }).returning();
+    return { signalName: signal!.name, secret, signalId: signal!.id };
+  }
+
+  /** A trader on a signal of its own, or, given `on`, following a signal made by `makeSignal`. */
+  async function makeTrader(strategy: Partial<Strategy> = {}, balances: Record<string, string> = { USDT: "50000" }, on?: SignalRef): Promise<Trader> {
+    const n = ++counter;
+    const signal = on ?? (await makeSignal(`${prefix}-${n}`));
     const apiKey = `key-${prefix}-${n}`;
     sim.addAccount({ apiKey, secret: `secret-${prefix}-${n}`, balances });
     const user = await createUser({ name: `t${n}`, email: `${prefix}-${n}@example.com`, passwordHash: "$argon2id$fake", autoApprove: true });
@@ -37,14 +45,14 @@ export function tradingFixture(sim: BinanceSimulator, testDb: ReturnType<typeof 
     const row = await insertStrategy({
       userId: user.id,
       name: `t${n} BTC`,
-      signalId: signal!.id,
+      signalId: signal.signalId,
       accountId: account.id,
       symbol: "BTC/USDT",
       sizingMode: "quote",
       sizingValue: "600",
       ...strategy,
     });
-    return { userId: user.id, accountId: account.id, strategyId: row.id, apiKey, signalName: signal!.name, secret, signalId: signal!.id };
+    return { userId: user.id, accountId: account.id, strategyId: row.id, apiKey, ...signal };
   }
 
   async function post(t: Trader, body: Record<string, unknown>) {
@@ -156,5 +164,5 @@ export function tradingFixture(sim: BinanceSimulator, testDb: ReturnType<typeof 
     order.updateTime = Date.now();
   }
 
-  return { makeTrader, post, ordersOf, legOf, protectiveOf, executionOf, positionRow, heldBy, simOrder, simBtc, partiallyFill, endOnExchange, nextId: () => ++counter };
+  return { makeSignal, makeTrader, post, ordersOf, legOf, protectiveOf, executionOf, positionRow, heldBy, simOrder, simBtc, partiallyFill, endOnExchange, nextId: () => ++counter };
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { exchangeAccounts, orders } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { addExchangeAccount, placeManualOrder, reconcileAccountOrders, tradingAccount } from "@/lib/accounts";
 import { reencryptAllKeys } from "@/lib/crypto/rotate";
 import { decryptSecret, keyringFrom } from "@/lib/crypto/secrets";

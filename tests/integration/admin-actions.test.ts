@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import messages from "@/messages/en.json";
 import { userDevices, users } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { useTestDatabase } from "../helpers/test-db";
 
 // The server action runs as it would in Next.js, with the session and request supplied here.

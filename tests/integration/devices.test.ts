@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { auditLog, authTokens, devMailbox, userDevices, users } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { hashToken, issueToken, TOKEN_KINDS } from "@/lib/auth/tokens";
 import { useTestDatabase } from "../helpers/test-db";
 import { isReachable, startUpstashBridge, type UpstashBridge } from "../helpers/upstash-bridge";

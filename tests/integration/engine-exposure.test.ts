@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Decimal from "decimal.js";
 import { eq } from "drizzle-orm";
 import { orders, signalEvents, strategies, strategyPositions, symbolSwitches, users } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { strategiesForEvent } from "@/db/queries/strategies";
 import { drainSignals, executeForStrategy, monitorOrders } from "@/lib/engine";
 import { insertWithinCaps } from "@/lib/engine/caps";
@@ -220,7 +220,9 @@ describe("take-profit and stop-loss follow what the entry has filled", () => {
     await monitorOrders({ budgetMs: 10_000 });
     const sl = (await protectiveOf(t.strategyId, "sl"))!;
     expect(sl).toMatchObject({ status: "filled", type: "market", amount: "0.00499" });
-    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "canceled", filled: "0.005" });
+    // On Binance the take-profit and stop rest as one OCO: the stop triggering ends the take-profit
+    // (expired, its part fill booked); the stop's limit is below the market, so our market stop sells.
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "expired", filled: "0.005" });
     expect(await heldBy(t.strategyId)).toBe("0");
     expect(simBtc(t.apiKey).toFixed()).toBe("1");
   });
@@ -246,7 +248,7 @@ describe("kill switches turned off while an event fans out", () => {
       expect(row).toMatchObject({ status: "canceled" });
       expect(await executionOf(t.strategyId, eventId)).toMatchObject({
         outcome: "skipped",
-        reason: { trading: "trading_off", symbol: "symbol_off", strategy: "strategy_off" }[flip],
+        reason: { trading: "trading_paused", symbol: "symbol_paused", strategy: "strategy_paused" }[flip],
       });
       // Running the event again (a re-delivered job) changes nothing.
       await executeForStrategy(event!, plan!);

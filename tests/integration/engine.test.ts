@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { orders, signalEvents, signals, strategyExecutions, strategyPositions } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { insertStrategy, setSymbolSwitch, setTradingEnabled, updateStrategy } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
 import { drainSignals, processEvent, monitorOrders } from "@/lib/engine";
@@ -280,7 +280,8 @@ for (const driver of ["postgres", "upstash"] as const) {
     const reasons = await Promise.all(
       traders.map(async (t) => (await executionsOf(t.strategyId)).find((e) => e.eventId === answer.body.eventId)?.reason),
     );
-    expect(reasons).toEqual(["trading_off", "symbol_off", "strategy_off"]);
+    // Each switch turned off without a choice pauses entries (exits and protection go on).
+    expect(reasons).toEqual(["trading_paused", "symbol_paused", "strategy_paused"]);
     await setTradingEnabled(a.userId, true);
     await setSymbolSwitch(b.userId, "BTC/USDT", true);
     await updateStrategy(c.userId, c.strategyId, { enabled: true });
@@ -335,15 +336,18 @@ for (const driver of ["postgres", "upstash"] as const) {
     expect((await ordersOf(t.strategyId)).find((o) => o.eventId === entry.body.eventId)?.status).toBe("filled");
     let placed = await protective();
     // Measured from the break-even price: 600 USDT paid for the 0.00999 BTC held after the fee in BTC.
+    // One OCO on the exchange: the take-profit above, the exchange's own stop-loss-limit below.
     expect(placed.tp).toMatchObject({ status: "open", type: "limit", price: "63063.07", amount: "0.00999" });
-    expect(placed.sl).toMatchObject({ status: "open", type: "stop", triggerPrice: "57057.06", amount: "0.00999" });
-    expect(simOrders(t.apiKey).at(-1)!.clientOrderId).toBe(placed.tp!.clientOrderId);
+    expect(placed.sl).toMatchObject({ status: "open", type: "stop_limit", triggerPrice: "57057.06", price: "56771.77", amount: "0.00999" });
+    expect(placed.sl!.listClientOrderId).toBe(placed.tp!.listClientOrderId);
+    expect(sim.account(t.apiKey).orderLists.map((l) => l.listClientOrderId)).toContain(placed.tp!.listClientOrderId);
 
+    // The take-profit fills on the exchange, which ends the stop with it.
     sim.setPrice("BTCUSDT", "63500");
     await monitorOrders({ budgetMs: 10_000 });
     placed = await protective();
     expect(placed.tp?.status).toBe("filled");
-    expect(placed.sl?.status).toBe("canceled");
+    expect(placed.sl?.status).toBe("expired");
 
     const second = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `tp-sl-2-${driver}` });
     sim.setPrice("BTCUSDT", "60000");
@@ -352,8 +356,9 @@ for (const driver of ["postgres", "upstash"] as const) {
     sim.setPrice("BTCUSDT", "56000");
     await monitorOrders({ budgetMs: 10_000 });
     placed = await protective();
+    // The price fell through the native stop's limit: the pair is canceled and our stop sells at market.
     expect(placed.sl, JSON.stringify(placed.sl)).toMatchObject({ status: "filled", type: "market" });
-    expect(placed.tp?.status).toBe("canceled");
+    expect(placed.tp?.status).toBe("expired");
     await updateStrategy(t.userId, t.strategyId, { enabled: false });
   });
 });

@@ -82,6 +82,26 @@ describe("exits are never blocked by entry rules", () => {
     expect(simBtc(t.apiKey).toFixed()).toBe("0.00016");
   });
 
+  it("a resting limit sell is the exit for now: protection does not fight it, and a crossed stop cancels it first", async () => {
+    const t = await makeTrader({ takeProfitPct: "10", stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "limit-exit-1" });
+    await drainUntilDone([buy]);
+    // The sell rests 2 % above the signal's price.
+    const { updateStrategy } = await import("@/db/queries/strategies");
+    await updateStrategy(t.userId, t.strategyId, { orderType: "limit", limitOffsetPct: "2", sizingMode: "base", sizingValue: "1" });
+    const sell = await post(t, { action: "sell", symbol: "BTC/USDT", price: "60000", id: "limit-exit-2" });
+    await drainUntilDone([sell]);
+    expect(await legOf(t.strategyId, sell, "sell")).toMatchObject({ status: "open", price: "61200", amount: "0.00999" });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "canceled" });
+    expect((await positionRow(t.strategyId))!.protectionNote).toBe("tp_waits_for_exit");
+    sim.setPrice("BTCUSDT", "56000");
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, sell, "sell")).toMatchObject({ status: "canceled" });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "filled", amount: "0.00999" });
+    expect(await heldBy(t.strategyId)).toBe("0");
+  });
+
   it("max_open_orders counts entries only: a close with the take-profit and stop-loss resting is sent", async () => {
     const t = await makeTrader({ takeProfitPct: "5", stopLossPct: "5", maxOpenOrders: 2 });
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "cap-1" });
@@ -101,28 +121,52 @@ describe("exits are never blocked by entry rules", () => {
 });
 
 describe("protection is an invariant", () => {
-  it("a stop whose take-profit cancel is rate limited keeps trying and fires once the cancel goes through", async () => {
+  it("a stop whose cancel of the exchange's own stop is rate limited keeps trying and sells once the cancel goes through", async () => {
     // On ETH, so no other test's position reacts to this price move.
     const t = await makeTrader({ symbol: "ETH/USDT", takeProfitPct: "5", stopLossPct: "5" });
     const buy = await post(t, { action: "buy", symbol: "ETH/USDT", price: "3000", id: "stop-retry-1" });
     await drainUntilDone([buy]);
     expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "open", amount: "0.1998" });
     sim.setPrice("ETHUSDT", "2800");
-    // The take-profit's cancel is refused (429, retry after 1 s).
+    // The exchange's stop triggered (its take-profit leg expired) but its limit is above the market: it
+    // is canceled before our market stop sells, and that cancel is refused (429, retry after 1 s).
     sim.injectFault({ kind: "status", status: 429, retryAfter: 1, path: "/api/v3/order", method: "DELETE" });
     await monitorOrders({ budgetMs: 10_000 });
-    // The take-profit still holds the coins: the stop did not fire into them, and is not lost.
-    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "open" });
-    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", type: "stop" });
+    // The native stop still holds the coins: our stop did not sell into them, and is not lost.
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "expired" });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", type: "stop_limit" });
+    expect(simOrdersOf(t).filter((o) => o.side === "SELL" && o.type === "MARKET")).toHaveLength(0);
     expect(await positionRow(t.strategyId)).toMatchObject({ protection: "unprotected" });
-    expect((await positionRow(t.strategyId))!.protectionNote).toContain("stop-loss triggered");
+    expect((await positionRow(t.strategyId))!.protectionNote).toMatch(/^stop_waits_for_cancel:/);
     await sleep(1_100);
     await monitorOrders({ budgetMs: 10_000 });
-    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "canceled" });
     expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "filled", type: "market", amount: "0.1998" });
     expect(await heldBy(t.strategyId)).toBe("0");
     const eth = sim.account(t.apiKey).balances.get("ETH")!;
     expect(eth.free.add(eth.locked).toFixed()).toBe("0");
+  });
+
+  it("on Binance the take-profit and stop-loss rest on the exchange as one OCO, and fire with our servers down", async () => {
+    const t = await makeTrader({ takeProfitPct: "5", stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "native-1" });
+    await drainUntilDone([buy]);
+    const tp = (await protectiveOf(t.strategyId, "tp"))!;
+    const sl = (await protectiveOf(t.strategyId, "sl"))!;
+    expect(sl).toMatchObject({ type: "stop_limit", status: "open", listClientOrderId: tp.listClientOrderId });
+    expect(simOrder(t.apiKey, sl.clientOrderId)).toMatchObject({ type: "STOP_LOSS_LIMIT", status: "NEW" });
+    // Nothing of ours runs while the price falls to the stop: the exchange sells by itself.
+    sim.walkPrice("BTCUSDT", ["59000", "58000", "57000"]);
+    expect(simOrder(t.apiKey, sl.clientOrderId).status).toBe("FILLED");
+    expect(simOrder(t.apiKey, tp.clientOrderId).status).toBe("EXPIRED");
+    expect(simBtc(t.apiKey).toFixed()).toBe("0");
+    // Back up: the monitor books what happened.
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ id: sl.id, status: "filled", filled: "0.00999" });
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ id: tp.id, status: "expired" });
+    const position = (await positionRow(t.strategyId))!;
+    expect(position).toMatchObject({ amount: "0", protection: "none" });
+    // The triggered stop-limit (limit 56771.77) took the market at 57000, less 0.1 % in USDT, against 600 paid.
+    expect(new Decimal(position.realizedPnl).toFixed()).toBe(new Decimal("0.00999").mul("57000").mul("0.999").sub(600).toFixed());
   });
 
   it("a fired stop whose sell gets no answer is looked up and sent again under its client id, never given up", async () => {
@@ -146,7 +190,8 @@ describe("protection is an invariant", () => {
     const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", takeProfitPct: "5", stopLossPct: "5" });
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "off-1" });
     await drainUntilDone([buy]);
-    await setTradingEnabled(t.userId, false);
+    // "Stop everything": nothing is placed, protection included, until trading is back on.
+    await setTradingEnabled(t.userId, false, false);
     sim.setPrice("BTCUSDT", "54000");
     await monitorOrders({ budgetMs: 10_000 });
     expect(await legOf(t.strategyId, buy, "buy")).toMatchObject({ status: "filled" });
@@ -157,7 +202,59 @@ describe("protection is an invariant", () => {
     await setTradingEnabled(t.userId, true);
     await monitorOrders({ budgetMs: 10_000 });
     expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "open", amount: "0.01109" });
-    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", type: "stop", amount: "0.01109" });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "open", type: "stop_limit", amount: "0.01109" });
+    expect(await positionRow(t.strategyId)).toMatchObject({ protection: "protected" });
+  });
+});
+
+describe("kill switches that do what a trader means", () => {
+  it("pause entries: buys are skipped, while sells, take-profits and stops keep working", async () => {
+    const t = await makeTrader({ symbol: "SOL/USDT", takeProfitPct: "5", stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "SOL/USDT", price: "150", id: "pause-1" });
+    await drainUntilDone([buy]);
+    await setTradingEnabled(t.userId, false, true);
+    const again = await post(t, { action: "buy", symbol: "SOL/USDT", price: "150", id: "pause-2" });
+    await drainUntilDone([again]);
+    expect(await executionOf(t.strategyId, again)).toMatchObject({ outcome: "skipped", reason: "trading_paused" });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await positionRow(t.strategyId)).toMatchObject({ protection: "protected" });
+    // The stop still fires while entries are paused.
+    sim.setPrice("SOLUSDT", "140");
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "filled", type: "market" });
+    expect(await heldBy(t.strategyId)).toBe("0");
+    // A manual buy is refused by the switch; a manual sell is an exit and goes through.
+    const { placeManualOrder } = await import("@/lib/accounts");
+    expect(await placeManualOrder(t.userId, { accountId: t.accountId, symbol: "SOL/USDT", side: "buy", type: "market", amountIn: "base", amount: "1" })).toEqual({ kind: "switched_off" });
+    sim.account(t.apiKey).balances.set("SOL", { free: new Decimal("2"), locked: new Decimal(0) });
+    expect(await placeManualOrder(t.userId, { accountId: t.accountId, symbol: "SOL/USDT", side: "sell", type: "market", amountIn: "base", amount: "1" })).toMatchObject({ kind: "placed" });
+    await setTradingEnabled(t.userId, true);
+  });
+
+  it("stop everything: open orders are cancelled, nothing is placed, and the position says it is unprotected", async () => {
+    const t = await makeTrader({ symbol: "BNB/USDT", takeProfitPct: "5", stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "BNB/USDT", price: "600", id: "stop-all-1" });
+    await drainUntilDone([buy]);
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "open" });
+    await setTradingEnabled(t.userId, false, false);
+    const { cancelOpenOrders } = await import("@/lib/engine/kill");
+    expect(await cancelOpenOrders(t.userId)).toEqual({ canceled: 2, failed: 0 });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "tp")).toMatchObject({ status: "canceled" });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ status: "canceled" });
+    expect(await positionRow(t.strategyId)).toMatchObject({ protection: "unprotected", protectionNote: "trading_off" });
+    sim.setPrice("BNBUSDT", "500");
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(simOrdersOf(t).filter((o) => o.side === "SELL" && o.status === "FILLED")).toHaveLength(0);
+    const sell = await post(t, { action: "sell", symbol: "BNB/USDT", price: "500", id: "stop-all-2" });
+    await drainUntilDone([sell]);
+    expect(await executionOf(t.strategyId, sell)).toMatchObject({ outcome: "skipped", reason: "trading_off" });
+    const { placeManualOrder } = await import("@/lib/accounts");
+    expect(await placeManualOrder(t.userId, { accountId: t.accountId, symbol: "BNB/USDT", side: "sell", type: "market", amountIn: "base", amount: "0.5" })).toEqual({ kind: "switched_off" });
+    // Back on: protection returns by itself.
+    sim.setPrice("BNBUSDT", "600");
+    await setTradingEnabled(t.userId, true);
+    await monitorOrders({ budgetMs: 10_000 });
     expect(await positionRow(t.strategyId)).toMatchObject({ protection: "protected" });
   });
 });

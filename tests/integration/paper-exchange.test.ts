@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { exchangeAccounts, paperOrders, paperPrices } from "@/db/schema";
 import {
   createPaperExchange,

@@ -5,7 +5,7 @@ import { createTranslator } from "next-intl";
 import en from "@/messages/en.json";
 import enEmail from "@/messages/en.email.json";
 import { auditLog, authTokens, devMailbox, users } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { consumeToken, issueToken, peekToken, TOKEN_KINDS } from "@/lib/auth/tokens";
 import { resetEnvForTests } from "@/lib/env";

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, eq, like } from "drizzle-orm";
 import { generate } from "otplib";
 import { getSetting, setSetting } from "@/db/queries/app-settings";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { appSettings, auditLog, recoveryCodes, users } from "@/db/schema";
 import { authorizeCredentials, SecondFactorNeeded } from "@/lib/auth/credentials";
 import { hashPassword } from "@/lib/auth/password";

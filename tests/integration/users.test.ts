@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { auditLog, users } from "@/db/schema";
-import { adminUpdateUser, createUser, findUserForLogin, listUsers } from "@/db/queries/users";
+import { findUserForLogin, listUsers } from "@/db/queries/users";
+import { adminUpdateUser, createUser } from "@/lib/users";
 import { ROLES } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { useTestDatabase } from "../helpers/test-db";

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { adminUpdateUser } from "@/db/queries/users";
+import { adminUpdateUser } from "@/lib/users";
 import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { isRole } from "@/lib/auth/roles";
 import { requestMeta } from "@/lib/request";

@@ -16,7 +16,7 @@ import {
 } from "@/db/queries/strategies";
 import { signals } from "@/db/schema";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
-import { cancelAllOpenOrdersForUser } from "@/lib/engine/kill";
+import { cancelOpenOrders } from "@/lib/engine/kill";
 import { sendTestSignal } from "@/lib/engine/test-signal";
 import { AppError } from "@/lib/errors";
 import { clientForAccount, ExchangeError } from "@/lib/exchanges";
@@ -73,11 +73,19 @@ export const createStrategyAction = validatedActionWithUser("trading.manage", st
   redirect(`/dashboard/strategies?open=${strategy.id}#strategy-${strategy.id}`);
 });
 
+/** "Stop everything" cancels what the switch covers; the message says what happened to open orders. */
+async function stopMessage(t: (key: string, values?: Record<string, string | number>) => string, result: { canceled: number; failed: number }) {
+  return " " + t("strategies.canceledOpen", result) + " " + t("strategies.nowUnprotected");
+}
+
 export const toggleStrategyAction = validatedActionWithUser("trading.manage", toggleStrategySchema, async (data, { user, t }) => {
-  const updated = await updateStrategy(user.id, data.strategyId, { enabled: data.enabled });
+  const keepsExits = data.enabled || data.mode === "pause";
+  const updated = await updateStrategy(user.id, data.strategyId, { enabled: data.enabled, keepsExits });
   if (!updated) throw new AppError("not_found", "Strategy not found");
+  let message = t(data.enabled ? "strategies.turnedOn" : keepsExits ? "strategies.turnedOffPaused" : "strategies.turnedOff", { name: updated.name });
+  if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id, { strategyId: updated.id }));
   revalidatePath("/dashboard/strategies");
-  return { ok: true, message: t(data.enabled ? "strategies.turnedOn" : "strategies.turnedOff", { name: updated.name }) };
+  return { ok: true, message };
 });
 
 export const deleteStrategyAction = validatedActionWithUser("trading.manage", strategyIdSchema, async (data, { user }) => {
@@ -88,22 +96,23 @@ export const deleteStrategyAction = validatedActionWithUser("trading.manage", st
 });
 
 export const symbolSwitchAction = validatedActionWithUser("trading.manage", symbolSwitchSchema, async (data, { user, t }) => {
-  await setSymbolSwitch(user.id, data.symbol, data.enabled);
+  const keepsExits = data.enabled || data.mode === "pause";
+  await setSymbolSwitch(user.id, data.symbol, data.enabled, keepsExits);
   const meta = await requestMeta();
-  await writeAudit({ action: data.enabled ? "switch.symbol_on" : "switch.symbol_off", userId: user.id, actorId: user.id, detail: { symbol: data.symbol }, ...meta });
+  await writeAudit({ action: data.enabled ? "switch.symbol_on" : "switch.symbol_off", userId: user.id, actorId: user.id, detail: { symbol: data.symbol, mode: data.enabled ? "on" : data.mode }, ...meta });
+  let message = t(data.enabled ? "strategies.symbolOn" : keepsExits ? "strategies.symbolPausedDone" : "strategies.symbolOff", { symbol: data.symbol });
+  if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id, { symbol: data.symbol }));
   revalidatePath("/dashboard/strategies");
-  return { ok: true, message: t(data.enabled ? "strategies.symbolOn" : "strategies.symbolOff", { symbol: data.symbol }) };
+  return { ok: true, message };
 });
 
 export const tradingSwitchAction = validatedActionWithUser("trading.manage", tradingSwitchSchema, async (data, { user, t }) => {
-  await setTradingEnabled(user.id, data.enabled);
+  const keepsExits = data.enabled || data.mode === "pause";
+  await setTradingEnabled(user.id, data.enabled, keepsExits);
   const meta = await requestMeta();
-  await writeAudit({ action: data.enabled ? "switch.trading_on" : "switch.trading_off", userId: user.id, actorId: user.id, detail: { cancelOpen: data.cancelOpen }, ...meta });
-  let message = t(data.enabled ? "strategies.tradingOn" : "strategies.tradingOff");
-  if (!data.enabled && data.cancelOpen) {
-    const { canceled, failed } = await cancelAllOpenOrdersForUser(user.id);
-    message += " " + t("strategies.canceledOpen", { canceled, failed });
-  }
+  await writeAudit({ action: data.enabled ? "switch.trading_on" : "switch.trading_off", userId: user.id, actorId: user.id, detail: { mode: data.enabled ? "on" : data.mode }, ...meta });
+  let message = t(data.enabled ? "strategies.tradingOn" : keepsExits ? "strategies.tradingPaused" : "strategies.tradingOff");
+  if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id));
   revalidatePath("/dashboard", "layout");
   return { ok: true, message };
 });

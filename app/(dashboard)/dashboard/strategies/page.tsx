@@ -17,6 +17,7 @@ import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { listSymbolSwitches, listUserStrategies, recentExecutions, strategyOrderStats } from "@/db/queries/strategies";
 import { requirePageUser } from "@/lib/auth/session";
 import { clientForAccount } from "@/lib/exchanges";
+import { cn } from "@/lib/utils";
 
 export async function generateMetadata() {
   const t = await getTranslations("nav");
@@ -52,6 +53,18 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
     strategyOrderStats(ids),
     lastPrices(user.id, [...new Map(rows.map((r) => [`${r.strategy.accountId}:${r.strategy.symbol}`, { accountId: r.strategy.accountId, symbol: r.strategy.symbol }])).values()]),
   ]);
+  // The monitor's notes are codes (`code` or `code:detail`, joined by "; "): worded in the trader's language.
+  const reasonText = (code: string) => (t.has(`strategies.skip.${code}`) ? t(`strategies.skip.${code}` as "strategies.skip.unknown") : code);
+  const noteText = (note: string) =>
+    note
+      .split("; ")
+      .map((part) => {
+        const [code = "", detail = ""] = part.split(":");
+        return t.has(`strategies.protectionNote.${code}`)
+          ? t(`strategies.protectionNote.${code}` as "strategies.protectionNote.removing", { detail: reasonText(detail) })
+          : reasonText(code);
+      })
+      .join("; ");
   const newButton = (
     <Button asChild data-testid="new-strategy">
       <Link href="/dashboard/strategies/new">
@@ -80,6 +93,10 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
               const stat = stats.find((x) => x.strategyId === s.id);
               const closed = (position?.wins ?? 0) + (position?.losses ?? 0);
               const mine = executions.filter((e) => e.strategyId === s.id).slice(0, 10);
+              // A position with a take-profit or stop-loss configured shows whether they are in place, and why not.
+              const protectionWanted = Boolean((s.takeProfitPct || s.stopLossPct) && held.gt(0));
+              const protection = position?.protection === "protected" ? "protected" : "unprotected";
+              const otherFees = Object.entries(position?.otherFees ?? {});
               return (
                 <details key={s.id} id={`strategy-${s.id}`} open={open === s.id} className="group rounded-xl border bg-card shadow-xs" data-testid="strategy" data-name={s.name}>
                   <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-4 gap-y-2 p-4 [&::-webkit-details-marker]:hidden">
@@ -96,13 +113,26 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                       <div className="text-muted-foreground">{t("strategies.openOrders")}</div>
                       <div className="font-medium tabular-nums" data-testid="strategy-open-orders">{openOrders}</div>
                     </div>
+                    {protectionWanted ? (
+                      <div className="text-right text-xs">
+                        <div className="text-muted-foreground">{t("strategies.protection")}</div>
+                        <Badge
+                          variant={protection === "protected" ? "success" : "destructive"}
+                          title={position?.protectionNote ? t("strategies.protectionWhy", { note: noteText(position.protectionNote) }) : undefined}
+                          data-testid="strategy-protection"
+                          data-state={protection}
+                        >
+                          {t(`strategies.protectionState.${protection}`)}
+                        </Badge>
+                      </div>
+                    ) : null}
                     <div className="text-right text-xs">
                       <div className="text-muted-foreground">{t("strategies.realised")}</div>
                       <div className="font-medium" data-testid="strategy-realised">
                         <Pnl value={position?.realizedPnl ?? "0"} />
                       </div>
                     </div>
-                    <StrategyToggle strategyId={s.id} enabled={s.enabled} name={s.name} />
+                    <StrategyToggle strategyId={s.id} enabled={s.enabled} keepsExits={s.keepsExits} name={s.name} />
                   </summary>
                   <div className="grid gap-4 border-t p-4">
                     <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="strategy-settings">
@@ -142,6 +172,16 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                         </div>
                       </div>
                     </div>
+                    {protectionWanted && position?.protectionNote ? (
+                      <p className={cn("text-sm", protection === "protected" ? "text-muted-foreground" : "text-destructive")} data-testid="strategy-protection-note">
+                        {t(`strategies.protectionState.${protection}`)}: {noteText(position.protectionNote)}
+                      </p>
+                    ) : null}
+                    {otherFees.length > 0 ? (
+                      <p className="text-xs text-muted-foreground" data-testid="strategy-other-fees">
+                        {t("strategies.otherFees")}: {otherFees.map(([asset, amount]) => `${formatDecimal(amount)} ${asset}`).join(", ")}
+                      </p>
+                    ) : null}
                     <div>
                       <h4 className="mb-2 text-sm font-semibold">{t("strategies.recent")}</h4>
                       {mine.length === 0 ? (
@@ -163,7 +203,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                                   <TableCell className="whitespace-nowrap text-muted-foreground">{format.dateTime(e.createdAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
                                   <TableCell className="font-medium">{e.leg}</TableCell>
                                   <TableCell>
-                                    <Badge variant={e.outcome === "sent" ? "success" : e.outcome === "skipped" ? "warning" : "destructive"}>
+                                    <Badge variant={e.outcome === "sent" ? "success" : e.outcome === "skipped" || e.outcome === "waiting" ? "warning" : "destructive"}>
                                       {t(`strategies.outcome.${e.outcome}` as "strategies.outcome.sent")}
                                     </Badge>
                                     {e.reason ? <span className="ml-2 text-xs text-muted-foreground" data-testid="skip-reason">{t.has(`strategies.skip.${e.reason}`) ? t(`strategies.skip.${e.reason}` as "strategies.skip.unknown") : e.reason}</span> : null}
@@ -208,7 +248,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
             </CardHeader>
             <CardContent className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3" data-testid="symbol-switches">
               {switches.map((s) => (
-                <SymbolSwitch key={s.symbol} symbol={s.symbol} enabled={s.enabled} />
+                <SymbolSwitch key={s.symbol} symbol={s.symbol} enabled={s.enabled} keepsExits={s.keepsExits} />
               ))}
             </CardContent>
           </Card>

@@ -1,5 +1,6 @@
+/** `npm run db:migrate`: applies the migrations to DATABASE_URL (or the PGlite folder). */
 import { ensureLocalSecrets } from "../lib/env/local-secrets.mjs";
-import { openDatabase } from "./client";
+import { openDatabase } from "../db/client";
 
 async function main() {
   ensureLocalSecrets();

@@ -1,0 +1,115 @@
+import "server-only";
+import { getDb } from "@/db/client";
+import { writeAudit } from "@/db/queries/audit";
+import {
+  countActiveUsersWithRole,
+  countUsers,
+  countUsersGroupedByRole,
+  emailTaken,
+  findUserById,
+  insertUser,
+  lockUsers,
+  updateUserAccess,
+  type PublicUser,
+} from "@/db/queries/users";
+import { publishSessionVersion } from "@/lib/auth/revocations";
+import { ROLES, type Role } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
+
+/**
+ * The rules about user accounts (who becomes admin, who may stop being one, whose sessions end) on top
+ * of the plain queries in db/queries/users.
+ */
+
+/** Creates a user; the first account on a fresh database becomes the admin. */
+export async function createUser(input: {
+  name: string;
+  email: string;
+  passwordHash: string;
+  autoApprove: boolean;
+  locale?: string | null;
+  ip?: string | null;
+}): Promise<PublicUser> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    // Serialises concurrent first registrations so exactly one becomes admin.
+    await lockUsers(tx);
+    const first = (await countUsers(tx)) === 0;
+    const role: Role = first ? ROLES.admin : input.autoApprove ? ROLES.trader : ROLES.user;
+    if (await emailTaken(input.email, tx)) throw new AppError("conflict", "An account with this email already exists.");
+    const user = await insertUser(
+      { name: input.name, email: input.email, passwordHash: input.passwordHash, role, locale: input.locale },
+      tx,
+    );
+    if (!user) throw new AppError("internal", "Could not create the account.");
+    await writeAudit(
+      { action: "user.register", actorId: user.id, userId: user.id, detail: { role, first }, ip: input.ip },
+      tx,
+    );
+    return user;
+  });
+}
+
+type AdminChange = { role?: Role; disabled?: boolean };
+
+/**
+ * Changes a user's role or disabled flag as an admin, refusing to leave the platform without an
+ * active admin, and writes the audit entry in the same transaction.
+ */
+export async function adminUpdateUser(input: {
+  actorId: string;
+  userId: string;
+  change: AdminChange;
+  ip?: string | null;
+}): Promise<PublicUser> {
+  const db = await getDb();
+  const updated = await db.transaction(async (tx) => {
+    await lockUsers(tx);
+    const target = await findUserById(input.userId, tx);
+    if (!target) throw new AppError("not_found", "That user no longer exists.");
+
+    const nextRole = input.change.role ?? target.role;
+    const nextDisabled = input.change.disabled ?? target.disabled;
+    const wasActiveAdmin = target.role >= ROLES.admin && !target.disabled;
+    const staysActiveAdmin = nextRole >= ROLES.admin && !nextDisabled;
+    if (wasActiveAdmin && !staysActiveAdmin) {
+      const others = await countActiveUsersWithRole(ROLES.admin, { except: target.id }, tx);
+      if (others === 0) {
+        throw new AppError("last_admin", "This is the last active admin: promote another admin first.");
+      }
+    }
+
+    const lostAccess = nextDisabled && !target.disabled;
+    const updated = await updateUserAccess(target.id, { role: nextRole, disabled: nextDisabled, endSessions: lostAccess }, tx);
+    if (!updated) throw new AppError("internal", "Could not update the user.");
+
+    if (nextRole !== target.role) {
+      await writeAudit(
+        { action: "user.role_change", actorId: input.actorId, userId: target.id, detail: { from: target.role, to: nextRole }, ip: input.ip },
+        tx,
+      );
+    }
+    if (nextDisabled !== target.disabled) {
+      await writeAudit(
+        { action: nextDisabled ? "user.disable" : "user.enable", actorId: input.actorId, userId: target.id, ip: input.ip },
+        tx,
+      );
+    }
+    return updated;
+  });
+  // A disabled user's sessions end; with Redis, the middleware refuses them without a database call.
+  if (updated.disabled) await publishSessionVersion(updated.id, updated.sessionVersion);
+  return updated;
+}
+
+/** The admin overview's numbers: every account, and the active ones per role. */
+export async function countUsersByRole() {
+  const rows = await countUsersGroupedByRole();
+  const active = (role: number) => rows.filter((r) => r.role === role && !r.disabled).reduce((s, r) => s + r.value, 0);
+  return {
+    total: rows.reduce((s, r) => s + r.value, 0),
+    pending: active(ROLES.user),
+    traders: active(ROLES.trader),
+    admins: active(ROLES.admin),
+  };
+}
