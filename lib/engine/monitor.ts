@@ -6,7 +6,7 @@ import { exchangeAccounts, orders, strategies, strategyPositions, type ExchangeA
 import { clientForAccount, type ExchangeClient } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
 import { LIVE_STATUSES, resolveRow, settle } from "./lifecycle";
-import { protect } from "./protection";
+import { protect, type PriceCache } from "./protection";
 import { throttled } from "./throttle";
 
 // Bounded work per account and per pass: one busy account cannot starve the others.
@@ -84,14 +84,14 @@ async function positionsToProtect(accountId: string) {
     );
 }
 
-async function monitorAccount(account: ExchangeAccount) {
+async function monitorAccount(account: ExchangeAccount, prices: PriceCache) {
   const trading = await getAccountForTrading(account.userId, account.id);
   if (!trading) return 0;
   const client = await clientForAccount(trading);
   let checked = await checkAccountOrders(client, account.id);
   for (const { id } of await positionsToProtect(account.id)) {
     try {
-      await protect(id, client);
+      await protect(id, client, prices);
       checked += 1;
     } catch (error) {
       console.warn(`Protection of strategy ${id} could not be checked:`, describeError(error));
@@ -124,11 +124,13 @@ export async function monitorOrders({ budgetMs = 25_000, accountsPerPass = ACCOU
     .orderBy(sql`${exchangeAccounts.monitoredAt} asc nulls first`)
     .limit(accountsPerPass);
   let processed = 0;
+  // A price read in this pass serves every strategy on that market (a stop is checked against it).
+  const prices: PriceCache = new Map();
   for (const account of due) {
     if (Date.now() > deadline) break;
     await db.update(exchangeAccounts).set({ monitoredAt: new Date() }).where(eq(exchangeAccounts.id, account.id));
     try {
-      processed += await monitorAccount(account);
+      processed += await monitorAccount(account, prices);
     } catch (error) {
       console.warn(`Account ${account.id} could not be monitored:`, describeError(error));
     }

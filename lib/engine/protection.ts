@@ -148,7 +148,7 @@ async function fireStop(strategy: Strategy, stop: OrderRow, live: OrderRow[], cl
  * Brings one strategy's protective orders in line with what it holds. Call it holding the strategy's
  * lease (see `protect`). Answers the state the trader sees.
  */
-async function ensureProtection(strategyId: string, client: ExchangeClient): Promise<ProtectionState> {
+async function ensureProtection(strategyId: string, client: ExchangeClient, prices: PriceCache): Promise<ProtectionState> {
   const db = await getDb();
   const [strategy] = await db.select().from(strategies).where(eq(strategies.id, strategyId));
   if (!strategy) return { state: "none", note: null };
@@ -186,7 +186,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient): Pro
     const stopLimit = trigger ? roundPrice(new Decimal(trigger).mul(Decimal.sub(1, NATIVE_STOP_LIMIT_GAP)), market.priceStep, "buy") : null;
     return { tp, trigger, stopLimit };
   };
-  const price = await throttled(client, () => client.ticker(strategy.symbol)).then((t) => t.last, () => null);
+  const price = await priceOf(client, strategy.symbol, prices);
   const nativeStopOf = () => live.find((r) => r.leg === "sl" && r.type === "stop_limit");
 
   // A native stop that triggered but cannot fill (the price fell through its limit): the pair is
@@ -323,7 +323,20 @@ async function placeOco(
   return sendOco(tp, sl, client);
 }
 
+/** Last prices read during one monitor pass, per exchange and symbol: one ticker call each, not one per strategy. */
+export type PriceCache = Map<string, Promise<string | null>>;
+
+function priceOf(client: ExchangeClient, symbol: string, prices: PriceCache): Promise<string | null> {
+  const key = `${client.exchange}:${client.marketType}:${symbol}`;
+  let price = prices.get(key);
+  if (!price) {
+    price = throttled(client, () => client.ticker(symbol)).then((t) => t.last, () => null);
+    prices.set(key, price);
+  }
+  return price;
+}
+
 /** Makes one strategy's protection right, unless another worker is busy with its position. */
-export async function protect(strategyId: string, client: ExchangeClient): Promise<ProtectionState | typeof BUSY> {
-  return withStrategyLease(strategyId, () => ensureProtection(strategyId, client));
+export async function protect(strategyId: string, client: ExchangeClient, prices: PriceCache = new Map()): Promise<ProtectionState | typeof BUSY> {
+  return withStrategyLease(strategyId, () => ensureProtection(strategyId, client, prices));
 }
