@@ -125,61 +125,82 @@ function useSwitchAction(run: (prev: ActionState, data: FormData) => Promise<Act
   return { open, setOpen, state, action, pending };
 }
 
-export function StrategyToggle({ strategyId, enabled, keepsExits, name }: { strategyId: string; enabled: boolean; keepsExits: boolean; name: string }) {
-  const t = useTranslations("strategies");
-  const { open, setOpen, state, action, pending } = useSwitchAction(toggleStrategyAction);
-  const pill = <SwitchButton on={enabled} pending={pending} label={t("toggleLabel", { name })} testId="strategy-toggle" type={enabled ? "button" : "submit"} />;
+/** A pill for one switch: on, it opens the choice of what to stop; off, it turns back on in one click. */
+function SwitchPill({
+  run,
+  on,
+  fields,
+  label,
+  title,
+  testId,
+  children,
+}: {
+  run: (prev: ActionState, data: FormData) => Promise<ActionState>;
+  on: boolean;
+  fields: Record<string, string>;
+  label: string;
+  title: string;
+  testId?: string;
+  children: (state: ActionState) => React.ReactNode;
+}) {
+  const { open, setOpen, state, action, pending } = useSwitchAction(run);
+  const pill = <SwitchButton on={on} pending={pending} label={label} testId={testId} type={on ? "button" : "submit"} />;
   return (
-    <div className="flex items-center gap-2" onClick={(e) => e.stopPropagation()}>
-      {enabled ? null : <span className="text-xs text-muted-foreground" data-testid="strategy-off-mode">{keepsExits ? t("strategyPaused") : t("strategyStopped")}</span>}
-      {enabled ? (
+    <>
+      {children(state)}
+      {on ? (
         <Dialog open={open} onOpenChange={setOpen}>
           <DialogTrigger asChild>{pill}</DialogTrigger>
-          <OffChoice action={action} pending={pending} fields={{ strategyId }} title={t("offTitle", { name })}>
+          <OffChoice action={action} pending={pending} fields={fields} title={title}>
             <Feedback state={state} />
           </OffChoice>
         </Dialog>
       ) : (
         <form action={action}>
-          <input type="hidden" name="strategyId" value={strategyId} />
+          {Object.entries(fields).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
           <input type="hidden" name="enabled" value="true" />
           {pill}
         </form>
       )}
-      <span className="sr-only">
-        <Feedback state={state} />
-      </span>
+    </>
+  );
+}
+
+export function StrategyToggle({ strategyId, enabled, keepsExits, name }: { strategyId: string; enabled: boolean; keepsExits: boolean; name: string }) {
+  const t = useTranslations("strategies");
+  return (
+    <div className="flex items-center gap-2" onClick={(e) => e.stopPropagation()}>
+      <SwitchPill run={toggleStrategyAction} on={enabled} fields={{ strategyId }} label={t("toggleLabel", { name })} title={t("offTitle", { name })} testId="strategy-toggle">
+        {(state) => (
+          <>
+            {enabled ? null : <span className="text-xs text-muted-foreground" data-testid="strategy-off-mode">{keepsExits ? t("strategyPaused") : t("strategyStopped")}</span>}
+            <span className="sr-only">
+              <Feedback state={state} />
+            </span>
+          </>
+        )}
+      </SwitchPill>
     </div>
   );
 }
 
 export function SymbolSwitch({ symbol, enabled, keepsExits }: { symbol: string; enabled: boolean; keepsExits: boolean }) {
   const t = useTranslations("strategies");
-  const { open, setOpen, state, action, pending } = useSwitchAction(symbolSwitchAction);
-  const pill = <SwitchButton on={enabled} pending={pending} label={t("symbolToggleLabel", { symbol })} type={enabled ? "button" : "submit"} />;
   return (
     <div className="flex items-center justify-between gap-3 rounded-lg border px-3 py-2" data-testid="symbol-switch" data-symbol={symbol}>
-      <div>
-        <div className="text-sm font-medium">{symbol}</div>
-        <div className={cn("text-xs", enabled ? "text-emerald-600" : keepsExits ? "text-amber-600" : "text-destructive")}>
-          {enabled ? t("symbolTrading") : keepsExits ? t("symbolPaused") : t("symbolStopped")}
-        </div>
-        <Feedback state={state} />
-      </div>
-      {enabled ? (
-        <Dialog open={open} onOpenChange={setOpen}>
-          <DialogTrigger asChild>{pill}</DialogTrigger>
-          <OffChoice action={action} pending={pending} fields={{ symbol }} title={t("offTitle", { name: symbol })}>
+      <SwitchPill run={symbolSwitchAction} on={enabled} fields={{ symbol }} label={t("symbolToggleLabel", { symbol })} title={t("offTitle", { name: symbol })}>
+        {(state) => (
+          <div>
+            <div className="text-sm font-medium">{symbol}</div>
+            <div className={cn("text-xs", enabled ? "text-emerald-600" : keepsExits ? "text-amber-600" : "text-destructive")}>
+              {enabled ? t("symbolTrading") : keepsExits ? t("symbolPaused") : t("symbolStopped")}
+            </div>
             <Feedback state={state} />
-          </OffChoice>
-        </Dialog>
-      ) : (
-        <form action={action}>
-          <input type="hidden" name="symbol" value={symbol} />
-          <input type="hidden" name="enabled" value="true" />
-          {pill}
-        </form>
-      )}
+          </div>
+        )}
+      </SwitchPill>
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import Decimal from "decimal.js";
 import { and, desc, eq } from "drizzle-orm";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { orders, signals, strategyExecutions, strategyPositions, type OrderLeg, type Strategy } from "@/db/schema";
 import { createUser } from "@/lib/users";
 import { insertStrategy } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
-import { getQueue } from "@/lib/queue";
+import { resetEnvForTests } from "@/lib/env";
+import { getQueue, resetQueueForTests } from "@/lib/queue";
 import { generateSignalSecret, ingestSignal } from "@/lib/signals";
 import type { BinanceSimulator } from "../simulator/binance-simulator";
 import type { useTestDatabase } from "./test-db";
@@ -15,9 +16,27 @@ export type Trader = { userId: string; accountId: string; strategyId: string; ap
 
 /**
  * Traders for engine tests: each on a signal, a user, a simulator account and a strategy of its own, so
- * no other test's strategy sees its events; and the reads those tests make of orders and positions.
+ * no other test's strategy sees its events; and the reads those tests make of orders and positions. The
+ * simulator runs for the file, every exchange call goes to it, and the queue and rate limits live in
+ * the test database.
  */
 export function tradingFixture(sim: BinanceSimulator, testDb: ReturnType<typeof useTestDatabase>, prefix: string) {
+  beforeAll(async () => {
+    const url = await sim.start();
+    Object.assign(process.env, {
+      AUTH_SECRET: `${prefix}-auth-secret-0123456789abcdefghijkl`,
+      ENCRYPTION_KEY: `${prefix}-master-key-0123456789abcdefghijklm`,
+      EXCHANGE_API_OVERRIDE: url,
+      EXCHANGE_TIMEOUT_MS: "800",
+    });
+    delete process.env.UPSTASH_REDIS_REST_URL;
+    delete process.env.UPSTASH_REDIS_REST_TOKEN;
+    resetEnvForTests();
+    resetQueueForTests();
+    (globalThis as { __sbRateLimiter?: unknown }).__sbRateLimiter = undefined;
+  });
+  afterAll(() => sim.stop());
+
   const meta = { ip: null, userAgent: "vitest" };
   let counter = 0;
   let tradeId = 900_000;

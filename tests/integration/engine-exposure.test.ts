@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import Decimal from "decimal.js";
 import { eq } from "drizzle-orm";
 import { orders, signalEvents, strategies, strategyPositions, symbolSwitches, users } from "@/db/schema";
@@ -7,8 +7,6 @@ import { createUser } from "@/lib/users";
 import { strategiesForEvent } from "@/db/queries/strategies";
 import { drainSignals, executeForStrategy, monitorOrders } from "@/lib/engine";
 import { insertWithinCaps } from "@/lib/engine/caps";
-import { resetEnvForTests } from "@/lib/env";
-import { resetQueueForTests } from "@/lib/queue";
 import { BinanceSimulator } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
 import { tradingFixture } from "../helpers/trading";
@@ -21,22 +19,6 @@ import { tradingFixture } from "../helpers/trading";
 const testDb = useTestDatabase();
 const sim = new BinanceSimulator();
 const { makeTrader, post, ordersOf, legOf, protectiveOf, executionOf, heldBy, simOrder, simBtc, partiallyFill, endOnExchange, nextId } = tradingFixture(sim, testDb, "exposure");
-
-beforeAll(async () => {
-  const url = await sim.start();
-  Object.assign(process.env, {
-    AUTH_SECRET: "exposure-auth-secret-0123456789abcdefghij",
-    ENCRYPTION_KEY: "exposure-master-key-0123456789abcdefghijk",
-    EXCHANGE_API_OVERRIDE: url,
-    EXCHANGE_TIMEOUT_MS: "800",
-  });
-  delete process.env.UPSTASH_REDIS_REST_URL;
-  delete process.env.UPSTASH_REDIS_REST_TOKEN;
-  resetEnvForTests();
-  resetQueueForTests();
-});
-
-afterAll(() => sim.stop());
 
 beforeEach(() => {
   sim.setPrice("BTCUSDT", "60000");

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Decimal from "decimal.js";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { orders, rateLimitCounters, signalEvents } from "@/db/schema";
@@ -8,9 +8,7 @@ import { drainSignals, monitorOrders } from "@/lib/engine";
 import { insertWithinCaps } from "@/lib/engine/caps";
 import { lifecycleTiming } from "@/lib/engine/lifecycle";
 import { applyFill } from "@/lib/engine/positions";
-import { resetEnvForTests } from "@/lib/env";
 import { deterministicClientOrderId } from "@/lib/exchanges";
-import { resetQueueForTests } from "@/lib/queue";
 import { BinanceSimulator } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
 import { tradingFixture, type Trader } from "../helpers/trading";
@@ -38,23 +36,9 @@ async function drainUntilDone(eventIds: string[], limitMs = 15_000) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const simOrdersOf = (t: Trader) => sim.account(t.apiKey).orders;
 
-beforeAll(async () => {
-  const url = await sim.start();
-  Object.assign(process.env, {
-    AUTH_SECRET: "exits-auth-secret-0123456789abcdefghijkl",
-    ENCRYPTION_KEY: "exits-master-key-0123456789abcdefghijklm",
-    EXCHANGE_API_OVERRIDE: url,
-    EXCHANGE_TIMEOUT_MS: "800",
-  });
-  delete process.env.UPSTASH_REDIS_REST_URL;
-  delete process.env.UPSTASH_REDIS_REST_TOKEN;
-  resetEnvForTests();
-  resetQueueForTests();
-  (globalThis as { __sbRateLimiter?: unknown }).__sbRateLimiter = undefined;
+beforeAll(() => {
   lifecycleTiming.lookupGraceMs = 200;
 });
-
-afterAll(() => sim.stop());
 
 beforeEach(async () => {
   sim.setPrice("BTCUSDT", "60000");
