@@ -123,10 +123,13 @@ export class AdminUsersPage {
     return this.page.locator(`[data-testid="user-row"][data-email="${email}"]`);
   }
 
+  /** Applies a role and waits for the server action's answer (a feedback line left by an earlier change on the row would not tell). */
   async setRole(email: string, role: "User" | "Trader" | "Admin" | "Disabled") {
     const row = this.row(email);
     await row.getByTestId("role-select").selectOption({ label: role });
+    const answered = this.page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/admin/users");
     await row.getByTestId("apply-role").click();
+    await answered;
     await expect(row.getByTestId("row-feedback").first()).toBeVisible();
   }
 
