@@ -82,6 +82,10 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
     await expect(strategy.getByTestId("execution").first()).toHaveAttribute("data-outcome", "sent");
     await expect(strategy.getByTestId("execution").first()).toContainText("Filled");
     await expect(strategy.getByTestId("strategy-open-orders")).toHaveText("1"); // the take-profit
+    // The card says the position is protected (paper has no native OCO: a take-profit limit).
+    await page.reload();
+    await expect(strategy.getByTestId("strategy-protection")).toHaveAttribute("data-state", "protected");
+    await expect(strategy.getByTestId("strategy-protection")).toHaveText("Protected");
 
     await strategy.getByRole("combobox", { name: "Action" }).selectOption("close");
     await strategy.getByTestId("send-test-signal").click();

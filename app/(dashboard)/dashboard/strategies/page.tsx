@@ -94,7 +94,8 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
               const closed = (position?.wins ?? 0) + (position?.losses ?? 0);
               const mine = executions.filter((e) => e.strategyId === s.id).slice(0, 10);
               // A position with a take-profit or stop-loss configured shows whether they are in place, and why not.
-              const protectionWanted = Boolean((s.takeProfitPct || s.stopLossPct) && held.gt(0));
+              // (as the order monitor last found it: "none" covers dust below the market's minimum).
+              const protectionWanted = Boolean((s.takeProfitPct || s.stopLossPct) && held.gt(0) && position && position.protection !== "none");
               const protection = position?.protection === "protected" ? "protected" : "unprotected";
               const otherFees = Object.entries(position?.otherFees ?? {});
               return (
