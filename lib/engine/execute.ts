@@ -229,8 +229,16 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       if (result.status === "busy") throw new RetryLater("order row is being sent by another worker", 1_000);
       return finish(existing, result);
     }
-    const outcome: ExecutionOutcome = existing.status === "rejected" ? "failed" : existing.status === "canceled" && existing.error?.code === "switched_off" ? "skipped" : "sent";
-    await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome, reason: existing.error?.code ?? null, orderId: existing.id });
+    // Settled meanwhile (by another worker or the order monitor): recorded as what it became.
+    const notPlaced = existing.error?.code === "not_placed" && (existing.status === "expired" || existing.status === "canceled");
+    const outcome: ExecutionOutcome =
+      existing.status === "rejected"
+        ? "failed"
+        : notPlaced || (existing.status === "canceled" && existing.error?.code === "switched_off")
+          ? "skipped"
+          : "sent";
+    const reason = notPlaced ? "expired" : outcome === "sent" ? null : (existing.error?.code ?? null);
+    await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome, reason, orderId: existing.id });
     return outcome;
   }
 

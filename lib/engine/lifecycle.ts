@@ -114,13 +114,21 @@ async function freshRow(id: string): Promise<OrderRow | undefined> {
 export async function settle(row: OrderRow, answer: ExchangeOrder, client: ExchangeClient): Promise<string> {
   // A cancel's answer carries no trades: a fill it reports is booked with its fee, looked up by client id.
   const unbooked = new Decimal(answer.filled).gt(row.appliedFilled);
-  const known =
-    unbooked && !answer.fee
-      ? ((await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol)).catch(() => null)) ?? answer)
-      : answer;
+  let known = answer;
+  let feeUnread = Boolean(answer.feeUnread);
+  if (unbooked && !answer.fee) {
+    try {
+      known = (await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol))) ?? answer;
+      feeUnread = Boolean(known.feeUnread);
+    } catch {
+      feeUnread = true;
+    }
+  }
   const order = withAverage(known);
   await recordExchangeResult(row.id, { ...exchangeResultOf(order), error: null });
   if (!unbooked || !row.strategyId) return "0";
+  // A fill is booked with its fee or not yet: the order monitor books it once the fee can be read.
+  if (feeUnread) return "0";
   try {
     const market = await client.market(row.symbol).catch(() => null);
     const base = market?.base ?? row.symbol.split("/")[0]!;

@@ -228,7 +228,10 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         total = total.add(trade.fee.cost);
       }
       return currency ? { ...order, fee: { cost: total.toFixed(), currency } } : order;
-    } catch {
+    } catch (error) {
+      // Trades not readable just now: say so, rather than answer a fill without its fee (a fee in the
+      // base asset would be left in the position). Other refusals: the order as the look-up gave it.
+      if (error instanceof ExchangeError && ["network", "exchange_down", "rate_limited"].includes(error.code)) return { ...order, feeUnread: true };
       return order;
     }
   }

@@ -48,6 +48,8 @@ export interface ExchangeOrder {
   average: string | null;
   cost: string;
   fee: { cost: string; currency: string } | null;
+  /** The venue keeps fees with the trades, and those could not be read just now. */
+  feeUnread?: boolean;
   timestamp: number;
 }
 
