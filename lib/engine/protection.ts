@@ -198,6 +198,15 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
     await refresh();
   }
 
+  // A native pair for another amount (the position grew or shrank) goes: the stop must cover all that is
+  // held at once, and an entry still filling keeps the pair from being placed again until it is done.
+  const stale = nativeStopOf();
+  if (stale && !new Decimal(stale.amount).sub(stale.filled).eq(held())) {
+    const pending = await cancelRows(live.filter((r) => r.listClientOrderId === stale.listClientOrderId), client);
+    if (pending) return record(strategy.id, { state: "unprotected", note: `tp_replacing:${pending}` });
+    await refresh();
+  }
+
   // The stop-loss follows what is held at once: our own stop, unless the exchange holds a native one.
   if (strategy.stopLossPct) {
     const amount = held();
