@@ -6,6 +6,7 @@ import { exchangeAccounts, orders, strategies, strategyPositions, type ExchangeA
 import { clientForAccount, type ExchangeClient } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
 import { LIVE_STATUSES, resolveRow, settle } from "./lifecycle";
+import { strategyBlock } from "./may-trade";
 import { protect, type PriceCache } from "./protection";
 import { throttled } from "./throttle";
 
@@ -20,7 +21,9 @@ const ROWS_PER_ACCOUNT = 100;
 async function checkRow(row: OrderRow, client: ExchangeClient) {
   if (row.type === "stop" && row.status === "open") return;
   if (row.status === "sending" || row.status === "unknown" || row.status === "retry") {
-    await resolveRow(row, client);
+    // A re-send obeys the strategy's switches as the drain's would.
+    const strategyId = row.strategyId;
+    await resolveRow(row, client, { recheck: strategyId ? () => strategyBlock(strategyId, row.side === "buy" ? "entry" : "exit") : undefined });
     return;
   }
   const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));

@@ -6,8 +6,7 @@ import { getDb } from "@/db/client";
 import { orders, strategies, strategyPositions, type OrderLeg, type OrderRow, type Strategy } from "@/db/schema";
 import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type Market } from "@/lib/exchanges";
 import { cancelRow, LIVE_STATUSES, sendOco, sendRow, type SendResult } from "./lifecycle";
-import { strategiesForEvent } from "@/db/queries/strategies";
-import { switchGate } from "./plan";
+import { strategyBlock } from "./may-trade";
 import { positionOf } from "./positions";
 import { throttled } from "./throttle";
 
@@ -169,8 +168,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   }
   // A switch that stops everything leaves the position unprotected (and says which); one that only
   // pauses entries keeps protection working.
-  const [switches] = await strategiesForEvent(strategy.signalId, strategy.symbol, strategy.id);
-  const off = switches ? switchGate({ ...switches, strategyEnabled: strategy.enabled, strategyKeepsExits: strategy.keepsExits }, "exit") : "strategy_off";
+  const off = await strategyBlock(strategy.id, "exit");
   if (off) return record(strategy.id, { state: "unprotected", note: off });
 
   const notes: string[] = [];

@@ -268,6 +268,22 @@ describe("transient is not final", () => {
     expect(await legOf(t.strategyId, buy, "buy")).toMatchObject({ status: "filled" });
   });
 
+  it("an entry the monitor would send again obeys the strategy's switch, as the drain's send would", async () => {
+    const t = await makeTrader();
+    sim.injectFault({ kind: "status", status: 429, retryAfter: 1, path: "/api/v3/order" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "monitor-switch" });
+    await drainSignals({ budgetMs: 5_000 });
+    expect(await legOf(t.strategyId, buy, "buy")).toMatchObject({ status: "retry" });
+    const { updateStrategy } = await import("@/db/queries/strategies");
+    await updateStrategy(t.userId, t.strategyId, { enabled: false });
+    await sleep(1_100);
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await legOf(t.strategyId, buy, "buy")).toMatchObject({ status: "canceled", error: { code: "switched_off" } });
+    expect(simOrdersOf(t)).toHaveLength(0);
+    expect(await drainUntilDone([buy])).toBe(0);
+    expect(await executionOf(t.strategyId, buy)).toMatchObject({ outcome: "skipped" });
+  });
+
   it("a spent shared budget waits; a signal past its max lag is skipped as expired", async () => {
     const t = await makeTrader();
     const { getRateLimiter } = await import("@/lib/ratelimit");
