@@ -171,6 +171,15 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const off = await strategyBlock(strategy.id, "exit");
   if (off) return record(strategy.id, { state: "unprotected", note: off });
 
+  // A level no longer configured: its resting order goes (a native pair goes whole).
+  const unwanted = live.filter((r) => (r.leg === "tp" && !strategy.takeProfitPct) || (r.leg === "sl" && r.type !== "market" && !strategy.stopLossPct));
+  const partners = live.filter((r) => r.listClientOrderId && unwanted.some((u) => u.listClientOrderId === r.listClientOrderId));
+  if (unwanted.length > 0) {
+    const pending = await cancelRows([...new Set([...unwanted, ...partners])], client);
+    if (pending) return record(strategy.id, { state: "unprotected", note: `removing:${pending}` });
+    live = await liveProtective(strategy.id);
+  }
+
   const notes: string[] = [];
   const refresh = async () => {
     position = await positionOf(strategy.id);

@@ -153,6 +153,22 @@ describe("protection is an invariant", () => {
     expect(new Decimal(position.realizedPnl).toFixed()).toBe(new Decimal("0.00999").mul("57000").mul("0.999").sub(600).toFixed());
   });
 
+  it("a level the strategy no longer has is taken off the exchange: the native pair goes, a plain take-profit stays", async () => {
+    const t = await makeTrader({ takeProfitPct: "5", stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "unwanted-1" });
+    await drainUntilDone([buy]);
+    const pair = (await protectiveOf(t.strategyId, "sl"))!;
+    expect(pair.type).toBe("stop_limit");
+    const { updateStrategy } = await import("@/db/queries/strategies");
+    await updateStrategy(t.userId, t.strategyId, { stopLossPct: null });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(simOrder(t.apiKey, pair.clientOrderId).status).toBe("CANCELED");
+    const tp = (await protectiveOf(t.strategyId, "tp"))!;
+    expect(tp).toMatchObject({ status: "open", type: "limit", listClientOrderId: null, amount: "0.00999" });
+    expect((await ordersOf(t.strategyId)).filter((o) => o.leg === "sl" && ["open", "sending"].includes(o.status))).toHaveLength(0);
+    expect(await positionRow(t.strategyId)).toMatchObject({ protection: "protected" });
+  });
+
   it("a fired stop whose sell gets no answer is looked up and sent again under its client id, never given up", async () => {
     const t = await makeTrader({ stopLossPct: "5" });
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "stop-503-1" });
