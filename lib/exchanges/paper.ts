@@ -344,17 +344,20 @@ export function createPaperExchange(opts: PaperExchangeOptions): ExchangeClient 
   const feeRate = nonNegativeRate(opts.feeRate, "feeRate");
   const slippage = nonNegativeRate(opts.slippageBps, "slippageBps").div(10_000);
 
-  /** referencePrice → priceSource (stored as "ticker") → paper_prices; null when nothing is known. */
+  /**
+   * The paper market's current price: the live feed (stored as "ticker") when it answers, else the
+   * caller's reference (a signal's price), else the last stored price; null when nothing is known. A
+   * market order fills at the market, not at the price a signal named.
+   */
   async function findPrice(symbol: string, referencePrice?: string): Promise<{ price: string; timestamp: number } | null> {
+    let reference: Dec | undefined;
     if (referencePrice !== undefined) {
-      let p: Dec;
       try {
-        p = dec(referencePrice);
+        reference = dec(referencePrice);
       } catch {
         throw new ExchangeError("invalid_order", `Reference price ${JSON.stringify(referencePrice)} is not a number.`);
       }
-      if (!p.isFinite() || p.lte(0)) throw new ExchangeError("invalid_order", "Reference price must be positive.");
-      return { price: p.toFixed(), timestamp: Date.now() };
+      if (!reference.isFinite() || reference.lte(0)) throw new ExchangeError("invalid_order", "Reference price must be positive.");
     }
     let sourceError: unknown;
     if (priceSource) {
@@ -368,10 +371,11 @@ export function createPaperExchange(opts: PaperExchangeOptions): ExchangeClient 
           }
         }
       } catch (error) {
-        // A failing feed falls back to the last stored price.
+        // A failing feed falls back to the reference, then to the last stored price.
         sourceError = error;
       }
     }
+    if (reference) return { price: reference.toFixed(), timestamp: Date.now() };
     const stored = await storedPrice(db, symbol);
     if (stored) return stored;
     if (sourceError !== undefined) {

@@ -192,6 +192,20 @@ describe("paper exchange on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGli
     expect((await balances(client)).USDT?.free).toBe("899.9");
   });
 
+  it("fills a market order at the live market's price with slippage, not at the signal's price", async () => {
+    const { client } = await account({ USDT: "1000" }, { priceSource: async () => "2500" });
+    const order = await client.createOrder({
+      symbol: "ETH/USDT",
+      side: "buy",
+      type: "market",
+      amount: "0.1",
+      clientOrderId: "live-1",
+      referencePrice: "1000",
+    });
+    // 2500 + 10 bps of slippage, whatever price the signal named.
+    expect(n(order.average!)).toBe("2502.5");
+  });
+
   it("refuses orders it cannot pay for and changes nothing", async () => {
     const { id, client } = await account({ USDT: "100", BTC: "0.001" });
     await recordPaperPrice(testDb.db, "BTC/USDT", "50000", "manual");
