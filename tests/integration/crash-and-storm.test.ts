@@ -17,8 +17,9 @@ import { tradingFixture, type Trader } from "../helpers/trading";
  * that died at one step leaves behind (our rows, the exchange's orders, expired leases), then lets the
  * next drain and order-monitor passes run, in either order or at once, and checks that the job is done
  * exactly once: one exchange order per client order id, the position equal to what the exchange holds,
- * protection in place. Then a fault storm: many signals on many strategies while the simulator answers
- * 429s, 5xx and lost answers and the price crosses take-profits and stops.
+ * protection in place. Then the cases these tests (and the storm) caught, kept as they were found, and a
+ * fault storm: many signals on many strategies while the simulator answers 429s, 5xx and lost answers and
+ * the price crosses take-profits and stops.
  */
 
 const testDb = useTestDatabase();
@@ -493,7 +494,7 @@ const STORM_SIGNALS = 10;
 const STRATEGIES_PER_SIGNAL = 5;
 // The posting, faults and price moves stop after this long even if the drains are behind; then the
 // exchange is healthy and the price still until every pass finds nothing left to do.
-const STORM_MS = 45_000;
+const STORM_MS = 50_000;
 const QUIET_MS = 15_000;
 // The engine's shared Binance budget (1,200 calls a minute) and the simulator's 6,000 request weight a
 // minute would stretch the storm over several minutes: both are raised (the engine still honours every
@@ -679,23 +680,26 @@ async function runStorm(seed: number) {
       posting = false;
     }
   })();
-  const busy = async () => Date.now() < stormEnds && (posting || (await queuedCount()) > 0);
-  const drainer = async () => {
-    while (await busy()) {
-      const { processed } = await drainSignals({ budgetMs: 3_000 });
-      stats.drains += 1;
-      await sleep(processed > 0 ? 10 : 100);
-    }
+  // The drains and the monitor, at once, while `going()`.
+  const workers = async (going: () => Promise<boolean>, monitorPauseMs: number) => {
+    const drainer = async () => {
+      while (await going()) {
+        const { processed } = await drainSignals({ budgetMs: 3_000 });
+        stats.drains += 1;
+        await sleep(processed > 0 ? 10 : 100);
+      }
+    };
+    const monitor = async () => {
+      while (await going()) {
+        await monitorOrders({ budgetMs: 4_000 });
+        stats.monitorPasses += 1;
+        await sleep(monitorPauseMs);
+      }
+    };
+    await Promise.all([...Array.from({ length: STORM_DRAINS }, drainer), monitor()]);
   };
-  const monitor = async () => {
-    while (await busy()) {
-      await monitorOrders({ budgetMs: 4_000 });
-      stats.monitorPasses += 1;
-      // The cron runs it every minute; here a pass every two seconds or so is time compressed enough.
-      await sleep(MONITOR_PAUSE_MS);
-    }
-  };
-  await Promise.all([poster, ...Array.from({ length: STORM_DRAINS }, drainer), monitor()]);
+  // The cron runs the monitor every minute; here a pass every two seconds or so is time compressed enough.
+  await Promise.all([poster, workers(async () => Date.now() < stormEnds && (posting || (await queuedCount()) > 0), MONITOR_PAUSE_MS)]);
   const stormMs = Date.now() - stormStarted;
 
   // Quiet: the exchange answers, the price stands still; drain and monitor until a whole pass changes
@@ -718,9 +722,12 @@ async function runStorm(seed: number) {
     return `${changed.length} rows (${JSON.stringify(changed.slice(0, 4))}), exchange orders ${a.exchangeOrders} -> ${b.exchangeOrders}`;
   };
   const quietStarted = Date.now();
+  const quietEnds = quietStarted + QUIET_MS;
+  // What the storm left queued (a slow machine) is drained first, the monitor running meanwhile.
+  await workers(async () => Date.now() < quietEnds && (await queuedCount()) > 0, 500);
   let quiet = false;
   let quietPasses = 0;
-  while (!quiet && Date.now() < quietStarted + QUIET_MS) {
+  while (!quiet && Date.now() < quietEnds) {
     quietPasses += 1;
     await drainSignals({ budgetMs: 5_000 });
     const before = await snapshot();
@@ -738,6 +745,9 @@ async function runStorm(seed: number) {
 
   // --- what must hold -----------------------------------------------------------------------------
   const violations: string[] = [];
+  if (stats.posted < STORM_EVENTS) {
+    violations.push(`only ${stats.posted} of ${STORM_EVENTS} signals posted in ${STORM_MS} ms: too slow a machine (or too loaded) for STORM_EVENTS=${STORM_EVENTS}`);
+  }
   if (!quiet) {
     const moving = await db
       .select()
@@ -884,8 +894,7 @@ async function runStorm(seed: number) {
   console.log(`fault storm (${testDb.driver}): ${JSON.stringify(summary)}`);
 
   expect(violations, `seed ${seed}: ${violations.length} violations`).toEqual([]);
-  // The storm did storm: every signal posted, faults taken, take-profits and stops reached.
-  expect(stats.posted, `seed ${seed}`).toBe(STORM_EVENTS);
+  // The storm did storm: faults taken, take-profits and stops reached.
   expect(stats.faults, `seed ${seed}`).toBeGreaterThanOrEqual(STORM_EVENTS / 5);
   expect(counts.tpFilled, `seed ${seed}: no take-profit was reached`).toBeGreaterThan(0);
   expect(counts.stopsFired, `seed ${seed}: no stop fired`).toBeGreaterThan(0);
