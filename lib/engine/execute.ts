@@ -1,15 +1,15 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import type { PlanRow } from "@/db/queries/strategies";
 import { strategiesForEvent } from "@/db/queries/strategies";
-import { orders, strategyExecutions, type OrderLeg, type OrderRow, type SignalEvent } from "@/db/schema";
+import { orders, strategyExecutions, type OrderRow, type SignalEvent } from "@/db/schema";
 import { clientForAccount, deterministicClientOrderId, ExchangeError } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
 import { insertWithinCaps } from "./caps";
 import { LeaseLostError, RetryLater, WaitFor } from "./errors";
-import { errorCode, isTransient, LIVE_STATUSES, lifecycleTiming, resolveRow, sendRow, type SendResult } from "./lifecycle";
+import { errorCode, isTransient, lifecycleTiming, liveRows, resolveRow, sendRow, type SendResult } from "./lifecycle";
 import { gate, sizeOrder, type SignalAction, type SkipReason } from "./plan";
 import { positionOf } from "./positions";
 import { BUSY, cancelRows, protect, withStrategyLease } from "./protection";
@@ -64,16 +64,6 @@ function freshGate(strategy: PlanRow["strategy"], action: SignalAction) {
     if (!fresh) return "strategy_off";
     return gate({ action, strategyEnabled: fresh.strategy.enabled, strategyKeepsExits: fresh.strategy.keepsExits, ...fresh.strategy, ...fresh });
   };
-}
-
-/** The strategy's live rows of the given legs (its resting entries, exits or protective orders). */
-async function liveRows(strategyId: string, legs: OrderLeg[], exceptEventId?: string) {
-  const db = await getDb();
-  const rows = await db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.strategyId, strategyId), inArray(orders.leg, legs), inArray(orders.status, LIVE_STATUSES)));
-  return exceptEventId ? rows.filter((r) => r.eventId !== exceptEventId) : rows;
 }
 
 /**

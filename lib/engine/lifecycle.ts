@@ -1,9 +1,9 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { recordExchangeResult, type ExchangeResult } from "@/db/queries/orders";
-import { orders, type OrderRow, type OrderStatus } from "@/db/schema";
+import { orders, type OrderLeg, type OrderRow, type OrderStatus } from "@/db/schema";
 import { ExchangeError, isUnknownOutcome, type ExchangeClient, type ExchangeOrder } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
 import { WaitFor } from "./errors";
@@ -33,6 +33,16 @@ export const lifecycleTiming = {
 
 export const LIVE_STATUSES: OrderStatus[] = ["sending", "unknown", "retry", "open", "partially_filled"];
 const FINAL_STATUSES: OrderStatus[] = ["filled", "canceled", "expired", "rejected"];
+
+/** A strategy's live rows of the given legs (its resting entries, exits or protective orders), maybe but one event's. */
+export async function liveRows(strategyId: string, legs: OrderLeg[], exceptEventId?: string): Promise<OrderRow[]> {
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, strategyId), inArray(orders.leg, legs), inArray(orders.status, LIVE_STATUSES)));
+  return exceptEventId ? rows.filter((r) => r.eventId !== exceptEventId) : rows;
+}
 
 export function isFinal(status: string): boolean {
   return (FINAL_STATUSES as string[]).includes(status);

@@ -1,11 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders, strategies, strategyPositions, type OrderLeg, type OrderRow, type Strategy } from "@/db/schema";
 import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type Market } from "@/lib/exchanges";
-import { cancelRow, LIVE_STATUSES, sendOco, sendRow, type SendResult } from "./lifecycle";
+import { cancelRow, liveRows, sendOco, sendRow, type SendResult } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
 import { positionOf } from "./positions";
 import { throttled } from "./throttle";
@@ -54,23 +54,6 @@ export async function withStrategyLease<T>(strategyId: string, fn: () => Promise
  * tp_retrying, tp_below_minimum.
  */
 export type ProtectionState = { state: "none" | "protected" | "unprotected"; note: string | null };
-
-/** The strategy's own sells resting on the exchange (a limit `sell` signal): they hold coins too. */
-async function liveExits(strategyId: string): Promise<OrderRow[]> {
-  const db = await getDb();
-  return db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.strategyId, strategyId), inArray(orders.leg, ["sell", "close"]), inArray(orders.status, LIVE_STATUSES)));
-}
-
-async function liveProtective(strategyId: string): Promise<OrderRow[]> {
-  const db = await getDb();
-  return db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.strategyId, strategyId), inArray(orders.leg, ["tp", "sl"]), inArray(orders.status, LIVE_STATUSES)));
-}
 
 /** Cancels the given rows; answers the reason of the first that is not over yet, or null. */
 export async function cancelRows(rows: OrderRow[], client: ExchangeClient | null): Promise<string | null> {
@@ -122,7 +105,7 @@ function protectiveRow(strategy: Strategy, market: Market, leg: OrderLeg, amount
  */
 async function fireStop(strategy: Strategy, stop: OrderRow, live: OrderRow[], client: ExchangeClient, market: Market, price: string | null) {
   if (!price || !stop.triggerPrice || new Decimal(price).gt(stop.triggerPrice)) return { crossed: false, note: null };
-  const pending = await cancelRows([...live.filter((r) => r.leg === "tp"), ...(await liveExits(strategy.id))], client);
+  const pending = await cancelRows([...live.filter((r) => r.leg === "tp"), ...(await liveRows(strategy.id, ["sell", "close"]))], client);
   if (pending) return { crossed: true, note: `stop_waits_for_cancel:${pending}` };
   const held = (await positionOf(strategy.id)).amount;
   const amount = floorToStep(Decimal.max(0, Decimal.min(stop.amount, held)), market.amountStep);
@@ -151,7 +134,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const db = await getDb();
   const [strategy] = await db.select().from(strategies).where(eq(strategies.id, strategyId));
   if (!strategy) return { state: "none", note: null };
-  let live = await liveProtective(strategy.id);
+  let live = await liveRows(strategy.id, ["tp", "sl"]);
   let position = await positionOf(strategy.id);
   const market = await client.market(strategy.symbol);
   const wanted = Boolean(strategy.takeProfitPct || strategy.stopLossPct);
@@ -177,13 +160,13 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   if (unwanted.length > 0) {
     const pending = await cancelRows([...new Set([...unwanted, ...partners])], client);
     if (pending) return record(strategy.id, { state: "unprotected", note: `removing:${pending}` });
-    live = await liveProtective(strategy.id);
+    live = await liveRows(strategy.id, ["tp", "sl"]);
   }
 
   const notes: string[] = [];
   const refresh = async () => {
     position = await positionOf(strategy.id);
-    live = await liveProtective(strategy.id);
+    live = await liveRows(strategy.id, ["tp", "sl"]);
   };
   const levels = () => {
     const base = new Decimal(average() ?? avg);
@@ -234,7 +217,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
         .values({ ...protectiveRow(strategy, market, "sl", amount), type: "stop", triggerPrice: trigger, clientOrderId: await nextClientOrderId(strategy, "sl"), status: "open" })
         .onConflictDoNothing();
     }
-    live = await liveProtective(strategy.id);
+    live = await liveRows(strategy.id, ["tp", "sl"]);
   }
 
   // A stop crossed now fires before anything else is placed.
@@ -250,11 +233,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   // has native OCO sells and the price sits between the two levels, take-profit and stop-loss go to the
   // exchange as one pair, which fires even when our servers are down.
   if (strategy.takeProfitPct) {
-    const [entry] = await db
-      .select({ id: orders.id })
-      .from(orders)
-      .where(and(eq(orders.strategyId, strategy.id), eq(orders.side, "buy"), inArray(orders.status, LIVE_STATUSES)))
-      .limit(1);
+    const [entry] = await liveRows(strategy.id, ["buy"]);
     const { tp: tpPrice, trigger, stopLimit } = levels();
     const ocoPossible = Boolean(
       client.createOco && trigger && stopLimit && price && new Decimal(price).gt(trigger) && new Decimal(price).lt(tpPrice!),
@@ -262,7 +241,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
     const tps = live.filter((r) => r.leg === "tp");
     const fits = (r: OrderRow) =>
       new Decimal(r.amount).sub(r.filled).eq(held()) && (r.status === "open" || r.status === "partially_filled") && (Boolean(r.listClientOrderId) || !ocoPossible);
-    const exiting = (await liveExits(strategy.id)).length > 0;
+    const exiting = (await liveRows(strategy.id, ["sell", "close"])).length > 0;
     if (exiting) {
       // A sell of the strategy's rests on the exchange and holds the coins: it is the exit for now.
       if (tps.length === 0) notes.push("tp_waits_for_exit");
