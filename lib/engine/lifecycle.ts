@@ -187,9 +187,10 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
       return client.createOrder({
         symbol: row.symbol,
         side: row.side,
-        type: row.type === "limit" ? "limit" : "market",
+        type: row.type === "limit" || row.type === "stop_limit" ? "limit" : "market",
         amount: row.amount,
         price: row.price ?? undefined,
+        stopPrice: row.type === "stop_limit" ? (row.triggerPrice ?? undefined) : undefined,
         clientOrderId: row.clientOrderId,
         referencePrice: opts.referencePrice,
       });

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders, strategies, strategyPositions, type OrderLeg, type OrderRow, type Strategy } from "@/db/schema";
 import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type Market } from "@/lib/exchanges";
@@ -16,6 +16,8 @@ import { throttled } from "./throttle";
  * on every pass (after a restart, after trading was off, after a failed attempt).
  * - the stop-loss is our own row (`type: stop`, armed); when the price crosses it, it cancels the
  *   take-profit (confirmed canceled or filled), then becomes a market sell of no more than is held.
+ *   Where the venue keeps stops itself (Binance spot), it rests there instead: alone as a stop-loss-limit
+ *   when the strategy has no take-profit, or paired with the take-profit as one OCO.
  * - the take-profit is a limit order resting on the exchange for the whole position; it is placed once no
  *   entry of the strategy is still filling, and replaced (cancel confirmed first) when the position changes.
  * One worker at a time touches a position's resting orders: exits, the monitor and stops take its lease.
@@ -24,6 +26,9 @@ import { throttled } from "./throttle";
 const LEASE_MS = 60_000;
 // A native stop-loss-limit's limit price sits this far under its trigger.
 const NATIVE_STOP_LIMIT_GAP = "0.005";
+
+/** The row itself and, for a leg of a native pair, its partner: they are placed and canceled together. */
+const sameOrder = (row: OrderRow, other: OrderRow) => row.id === other.id || (other.listClientOrderId !== null && row.listClientOrderId === other.listClientOrderId);
 export const BUSY = Symbol("busy");
 
 /** Runs `fn` holding the strategy's position lease; answers BUSY when another worker holds it. */
@@ -105,7 +110,8 @@ function protectiveRow(strategy: Strategy, market: Market, leg: OrderLeg, amount
  */
 async function fireStop(strategy: Strategy, stop: OrderRow, live: OrderRow[], client: ExchangeClient, market: Market, price: string | null) {
   if (!price || !stop.triggerPrice || new Decimal(price).gt(stop.triggerPrice)) return { crossed: false, note: null };
-  const pending = await cancelRows([...live.filter((r) => r.leg === "tp"), ...(await liveRows(strategy.id, ["sell", "close"]))], client);
+  const holding = live.filter((r) => r.leg === "tp" || r.type === "stop_limit");
+  const pending = await cancelRows([...holding, ...(await liveRows(strategy.id, ["sell", "close"]))], client);
   if (pending) return { crossed: true, note: `stop_waits_for_cancel:${pending}` };
   const held = (await positionOf(strategy.id)).amount;
   const amount = floorToStep(Decimal.max(0, Decimal.min(stop.amount, held)), market.amountStep);
@@ -154,8 +160,14 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const off = await strategyBlock(strategy.id, "exit");
   if (off) return record(strategy.id, { state: "unprotected", note: off });
 
-  // A level no longer configured: its resting order goes (a native pair goes whole).
-  const unwanted = live.filter((r) => (r.leg === "tp" && !strategy.takeProfitPct) || (r.leg === "sl" && r.type !== "market" && !strategy.stopLossPct));
+  // A level no longer configured: its resting order goes (a native pair goes whole). A native stop-loss
+  // resting alone goes once there is a take-profit: both then rest as one pair, or both apart as ours.
+  const unwanted = live.filter(
+    (r) =>
+      (r.leg === "tp" && !strategy.takeProfitPct) ||
+      (r.leg === "sl" && r.type !== "market" && !strategy.stopLossPct) ||
+      (r.leg === "sl" && r.type === "stop_limit" && !r.listClientOrderId && strategy.takeProfitPct),
+  );
   const partners = live.filter((r) => r.listClientOrderId && unwanted.some((u) => u.listClientOrderId === r.listClientOrderId));
   if (unwanted.length > 0) {
     const pending = await cancelRows([...new Set([...unwanted, ...partners])], client);
@@ -183,16 +195,18 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   // canceled and our own stop takes over at market, below.
   const stuck = nativeStopOf();
   if (stuck && price && stuck.price && new Decimal(price).lt(stuck.price)) {
-    const pending = await cancelRows(live.filter((r) => r.listClientOrderId === stuck.listClientOrderId), client);
+    const pending = await cancelRows(live.filter((r) => sameOrder(r, stuck)), client);
     if (pending) return record(strategy.id, { state: "unprotected", note: `stop_waits_for_cancel:${pending}` });
     await refresh();
   }
 
-  // A native pair for another amount (the position grew or shrank) goes: the stop must cover all that is
-  // held at once, and an entry still filling keeps the pair from being placed again until it is done.
+  // A native stop for another amount (the position grew or shrank) or another level (the trader changed
+  // it) goes, with its pair: the stop must cover all that is held at once, and an entry still filling
+  // keeps it from being placed again until it is done.
   const stale = nativeStopOf();
-  if (stale && !new Decimal(stale.amount).sub(stale.filled).eq(held())) {
-    const pending = await cancelRows(live.filter((r) => r.listClientOrderId === stale.listClientOrderId), client);
+  const staleLevel = stale && stale.triggerPrice && levels().trigger && !new Decimal(stale.triggerPrice).eq(levels().trigger!);
+  if (stale && (staleLevel || !new Decimal(stale.amount).sub(stale.filled).eq(held()))) {
+    const pending = await cancelRows(live.filter((r) => sameOrder(r, stale)), client);
     if (pending) return record(strategy.id, { state: "unprotected", note: `tp_replacing:${pending}` });
     await refresh();
   }
@@ -201,9 +215,15 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   if (strategy.stopLossPct) {
     const amount = held();
     const { trigger } = levels();
-    const armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
-    if (nativeStopOf()) {
-      if (armed) await cancelRow(armed, client);
+    let armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
+    if (!nativeStopOf() && !strategy.takeProfitPct && (await placeNativeStop(strategy, market, client, price, amount, levels()))) {
+      // The exchange holds the stop now (or is being asked again): ours steps aside once it is confirmed.
+      live = await liveRows(strategy.id, ["tp", "sl"]);
+      armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
+    }
+    const native = nativeStopOf();
+    if (native) {
+      if (armed && native.status === "open") await cancelRow(armed, client);
     } else if (armed) {
       if (armed.amount !== amount || armed.triggerPrice !== trigger) {
         await db
@@ -285,6 +305,44 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   }
   const unprotected = notes.filter((n) => n !== "tp_waits_for_entry" && n !== "tp_waits_for_exit");
   return record(strategy.id, { state: unprotected.length > 0 ? "unprotected" : "protected", note: notes.join("; ") || null });
+}
+
+/**
+ * Places a native stop-loss-limit alone, for a strategy without a take-profit, where the venue keeps
+ * stops, once no entry is still filling and nothing else of the strategy holds the coins. Answers false
+ * when it is not placed (our own stop then protects): not possible here, below the market's minimum, the
+ * price already under the trigger, or refused before for this very amount and level (not asked again and
+ * again every pass).
+ */
+async function placeNativeStop(
+  strategy: Strategy,
+  market: Market,
+  client: ExchangeClient,
+  price: string | null,
+  amount: string,
+  levels: { trigger: string | null; stopLimit: string | null },
+): Promise<boolean> {
+  const { trigger, stopLimit } = levels;
+  if (!client.nativeStops || !trigger || !stopLimit || !price || !new Decimal(price).gt(trigger)) return false;
+  if ((await liveRows(strategy.id, ["buy", "sell", "close"])).length > 0) return false;
+  const check = checkOrder(market, { side: "sell", type: "limit", amount, price: stopLimit });
+  if (!check.ok) return false;
+  const db = await getDb();
+  const [last] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, strategy.id), eq(orders.leg, "sl"), eq(orders.type, "stop_limit")))
+    .orderBy(desc(orders.createdAt))
+    .limit(1);
+  if (last?.status === "rejected" && !last.listClientOrderId && last.amount === check.amount && last.triggerPrice === trigger) return false;
+  const [row] = await db
+    .insert(orders)
+    .values({ ...protectiveRow(strategy, market, "sl", check.amount), type: "stop_limit", triggerPrice: trigger, price: check.price, clientOrderId: await nextClientOrderId(strategy, "sl"), status: "sending" })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) return false;
+  const sent = await sendRow(row, client);
+  return sent.status !== "refused" && sent.status !== "switched_off" && sent.status !== "expired";
 }
 
 /**

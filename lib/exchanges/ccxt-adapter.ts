@@ -291,7 +291,8 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
           request.side,
           Number(request.amount),
           request.type === "limit" && request.price ? Number(request.price) : undefined,
-          { clientOrderId: request.clientOrderId },
+          // A limit with ccxt's unified stopLossPrice is Binance spot's STOP_LOSS_LIMIT.
+          request.stopPrice ? { clientOrderId: request.clientOrderId, stopLossPrice: Number(request.stopPrice) } : { clientOrderId: request.clientOrderId },
         ),
       );
       return toOrder({ ...order, clientOrderId: order.clientOrderId ?? request.clientOrderId, symbol: order.symbol ?? request.symbol });
@@ -334,6 +335,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     },
     ...(config.exchange === "binance" && config.marketType === "spot"
       ? {
+          nativeStops: true,
           async createOco(request: OcoRequest) {
             await ensureMarkets();
             const m = ccxtMarket(request.symbol);

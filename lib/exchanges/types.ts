@@ -62,6 +62,8 @@ export interface CreateOrderRequest {
   clientOrderId: string;
   /** The price a market order is expected to fill near (the signal's price); the paper exchange uses it. */
   referencePrice?: string;
+  /** A stop-loss-limit sell: rests on the exchange until the price falls to this, then becomes the limit at `price`. */
+  stopPrice?: string;
 }
 
 /**
@@ -99,6 +101,8 @@ export interface ExchangeClient {
   orderHistory(opts: { symbol: string; limit?: number }): Promise<ExchangeOrder[]>;
   findOrderByClientId(clientOrderId: string, symbol: string): Promise<ExchangeOrder | null>;
   keyPermissions(): Promise<KeyPermissions>;
+  /** True where the venue keeps stop-loss-limit sells itself (`CreateOrderRequest.stopPrice`; Binance spot). */
+  readonly nativeStops?: boolean;
   /** Present where the venue has native OCO sells (Binance spot). */
   createOco?(request: OcoRequest): Promise<{ takeProfit: ExchangeOrder; stop: ExchangeOrder }>;
 }

@@ -169,20 +169,70 @@ describe("protection is an invariant", () => {
     expect(await positionRow(t.strategyId)).toMatchObject({ protection: "protected" });
   });
 
-  it("a fired stop whose sell gets no answer is looked up and sent again under its client id, never given up", async () => {
+  it("a stop-loss alone rests on Binance as a STOP_LOSS_LIMIT sized to the position, and fires with our servers down", async () => {
+    const t = await makeTrader({ stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "native-sl-1" });
+    await drainUntilDone([buy]);
+    const sl = (await protectiveOf(t.strategyId, "sl"))!;
+    expect(sl).toMatchObject({ type: "stop_limit", status: "open", listClientOrderId: null, amount: "0.00999" });
+    // 5 % under the average entry: 600 USDT paid for 0.00999 BTC after the fee in BTC.
+    expect(sl.triggerPrice).toBe("57057.06");
+    expect(simOrder(t.apiKey, sl.clientOrderId)).toMatchObject({ type: "STOP_LOSS_LIMIT", status: "NEW" });
+    expect(simOrder(t.apiKey, sl.clientOrderId).origQty.toFixed()).toBe("0.00999");
+    // Our own stop stepped aside: one stop, the exchange's.
+    expect((await ordersOf(t.strategyId)).filter((o) => o.leg === "sl" && o.type === "stop" && o.status === "open")).toHaveLength(0);
+    expect(await positionRow(t.strategyId)).toMatchObject({ protection: "protected" });
+    // A second pass changes nothing: no new stop per pass.
+    await monitorOrders({ budgetMs: 10_000 });
+    expect((await ordersOf(t.strategyId)).filter((o) => o.leg === "sl")).toHaveLength(1);
+
+    sim.walkPrice("BTCUSDT", ["59000", "58000", "57000"]);
+    expect(simOrder(t.apiKey, sl.clientOrderId).status).toBe("FILLED");
+    expect(simBtc(t.apiKey).toFixed()).toBe("0");
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ id: sl.id, status: "filled", filled: "0.00999" });
+    expect(await positionRow(t.strategyId)).toMatchObject({ amount: "0", protection: "none" });
+  });
+
+  it("a native stop-loss goes with the position's size and level, and pairs with a take-profit once the strategy has one", async () => {
+    const t = await makeTrader({ stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "native-sl-2" });
+    await drainUntilDone([buy]);
+    const first = (await protectiveOf(t.strategyId, "sl"))!;
+    const { updateStrategy } = await import("@/db/queries/strategies");
+    await updateStrategy(t.userId, t.strategyId, { stopLossPct: "4" });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(simOrder(t.apiKey, first.clientOrderId).status).toBe("CANCELED");
+    const second = (await protectiveOf(t.strategyId, "sl"))!;
+    expect(second).toMatchObject({ type: "stop_limit", status: "open", listClientOrderId: null, amount: "0.00999" });
+    expect(Number(second.triggerPrice)).toBeCloseTo((600 / 0.00999) * 0.96, 1);
+    await updateStrategy(t.userId, t.strategyId, { takeProfitPct: "5" });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(simOrder(t.apiKey, second.clientOrderId).status).toBe("CANCELED");
+    const tp = (await protectiveOf(t.strategyId, "tp"))!;
+    const paired = (await protectiveOf(t.strategyId, "sl"))!;
+    expect(paired).toMatchObject({ type: "stop_limit", status: "open", listClientOrderId: tp.listClientOrderId });
+    expect(tp.listClientOrderId).not.toBeNull();
+    expect(simOrdersOf(t).filter((o) => o.side === "SELL" && o.status === "NEW")).toHaveLength(2);
+  });
+
+  it("a stop the market fell through is taken over by ours at market; its sell gets no answer, is looked up and sent again, never given up", async () => {
     const t = await makeTrader({ stopLossPct: "5" });
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "stop-503-1" });
     await drainUntilDone([buy]);
+    const native = (await protectiveOf(t.strategyId, "sl"))!;
+    // A gap under the native stop's limit (56715): triggered on the exchange, its limit rests unfilled.
     sim.setPrice("BTCUSDT", "56000");
-    sim.injectFault({ kind: "status", status: 503, path: "/api/v3/order" });
+    sim.injectFault({ kind: "status", status: 503, path: "/api/v3/order", method: "POST" });
     await monitorOrders({ budgetMs: 10_000 });
+    expect((await ordersOf(t.strategyId)).find((o) => o.id === native.id)).toMatchObject({ status: "canceled" });
     const stop = (await protectiveOf(t.strategyId, "sl"))!;
-    expect(stop.status).toBe("unknown");
+    expect(stop).toMatchObject({ type: "market", status: "unknown" });
     await sleep(250);
     await monitorOrders({ budgetMs: 10_000 });
     expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ id: stop.id, status: "filled", amount: "0.00999" });
-    const sells = simOrdersOf(t).filter((o) => o.side === "SELL");
-    expect(sells.map((o) => o.clientOrderId)).toEqual([stop.clientOrderId]);
+    const sold = simOrdersOf(t).filter((o) => o.side === "SELL" && new Decimal(o.executedQty).gt(0));
+    expect(sold.map((o) => o.clientOrderId)).toEqual([stop.clientOrderId]);
     expect(await heldBy(t.strategyId)).toBe("0");
   });
 
