@@ -72,10 +72,23 @@ export async function clientForAccount(account: ExchangeAccount, marketType?: Ma
       priceSource: publicPrice,
     });
   }
-  return liveClient({
-    exchange: account.exchange as CcxtExchangeId,
-    marketType: marketType ?? (account.spot ? "spot" : "swap"),
-    sandbox: account.sandbox,
-    credentials: credentialsOf(account),
-  });
+  const type = marketType ?? (account.spot ? "spot" : "swap");
+  // One ccxt instance per account and key, kept a while: building one costs tens of milliseconds of CPU
+  // per order, and a fan-out of one signal to many strategies of an account would build one for each.
+  const key = [account.id, type, account.sandbox, account.keyVersion, account.apiKeyEnc, account.apiSecretEnc, account.passphraseEnc, env().EXCHANGE_API_OVERRIDE].join("|");
+  const kept = liveClients.get(key);
+  if (kept && Date.now() - kept.at < CLIENT_TTL_MS) return kept.client;
+  const client = liveClient({ exchange: account.exchange as CcxtExchangeId, marketType: type, sandbox: account.sandbox, credentials: credentialsOf(account) });
+  liveClients.delete(key);
+  liveClients.set(key, { at: Date.now(), client });
+  client.catch(() => liveClients.delete(key));
+  for (const oldest of liveClients.keys()) {
+    if (liveClients.size <= MAX_LIVE_CLIENTS) break;
+    liveClients.delete(oldest);
+  }
+  return client;
 }
+
+const CLIENT_TTL_MS = 10 * 60_000;
+const MAX_LIVE_CLIENTS = 1_000;
+const liveClients = new Map<string, { at: number; client: Promise<ExchangeClient> }>();

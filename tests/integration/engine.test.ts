@@ -215,6 +215,34 @@ for (const driver of ["postgres", "upstash"] as const) {
     expect(Number(await positionOf())).toBeLessThan(0.00001 + 1e-12);
   });
 
+  it("a burst on one signal runs in one drain pass, in order: the next event does not wait for its own job to come round", async () => {
+    const t = traders[2]!;
+    const ids: string[] = [String((await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `burst-0-${driver}` })).body.eventId)];
+    // The later events' jobs are not due for a minute (as when another drain found them behind the first
+    // and put them back): the drain that finishes the first runs them anyway.
+    for (const [i, action] of (["sell", "buy", "close"] as const).entries()) {
+      const answer = await ingestSignal({
+        name: "engine-test",
+        rawBody: JSON.stringify({ secret, action, symbol: "BTC/USDT", price: "60000", id: `burst-${i + 1}-${driver}` }),
+        contentType: "application/json",
+        headers: {},
+        ip: "127.0.0.1",
+        enqueue: async (eventId) => {
+          await (await getQueue()).enqueue("signals", { eventId }, { delayMs: 60_000 });
+        },
+      });
+      ids.push(String(answer.body.eventId));
+    }
+    await drainSignals({ budgetMs: 5_000 });
+    const events = await testDb.db.select().from(signalEvents).where(eq(signalEvents.signalId, signalId));
+    const burst = ids.map((id) => events.find((e) => e.id === id)!);
+    expect(burst.map((e) => e.status)).toEqual(["done", "done", "done", "done"]);
+    // In arrival order: each processed no earlier than the one before it.
+    for (let i = 1; i < burst.length; i++) expect(burst[i]!.processedAt!.getTime()).toBeGreaterThanOrEqual(burst[i - 1]!.processedAt!.getTime());
+    const legs = (await ordersOf(t.strategyId)).filter((o) => ids.includes(o.eventId ?? "")).sort((a, b) => ids.indexOf(a.eventId!) - ids.indexOf(b.eventId!));
+    expect(legs.map((o) => `${o.leg}:${o.status}`)).toEqual(["buy:filled", "sell:filled", "buy:filled", "close:filled"]);
+  });
+
   it("a row another drain is still sending is left alone; one proven never placed is sent again under its client id, until the signal expires", async () => {
     const t = traders[0]!;
     const answer = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `live-row-${driver}` });
