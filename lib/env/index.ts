@@ -33,6 +33,8 @@ const envSchema = z.object({
   EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   EXCHANGE_API_OVERRIDE: z.url("must be a URL such as http://127.0.0.1:9400").optional(),
   PAPER_FEE_RATE: z.string().regex(/^0(\.\d+)?$/, "must be a fraction such as 0.001").default("0.001"),
+  // Where paper accounts get prices: "auto" = Binance's public ticker when reachable, else a simulated walk.
+  PAPER_PRICE_FEED: z.enum(["auto", "live", "simulated"]).default("auto"),
   PAPER_SLIPPAGE_BPS: z.string().regex(/^\d+(\.\d+)?$/, "must be a number of basis points such as 5").default("5"),
   APP_URL: z.url("must be a full URL such as https://trade.example.com").optional(),
 });

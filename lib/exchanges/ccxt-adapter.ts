@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -38,13 +39,20 @@ type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
 // map, so they are imported by path.
 const classes = new Map<CcxtExchangeId, Promise<ExchangeClass>>();
 
+/**
+ * Where ccxt's files are. The project's own node_modules first (the dev server, `next start`, the standalone
+ * output and Vercel's functions all run with the app's directory as cwd); Node's resolution after that.
+ * Never trust the resolution alone: a bundler may answer it with a virtual module id, not a path.
+ */
 function ccxtRoot(): string {
+  const candidates = [path.join(process.cwd(), "node_modules", "ccxt")];
   try {
-    const require = createRequire(import.meta.url);
-    return path.resolve(path.dirname(require.resolve("ccxt")), "..");
+    const nodeRequire = createRequire(import.meta.url);
+    candidates.push(path.resolve(path.dirname(nodeRequire.resolve("ccxt")), ".."));
   } catch {
-    return path.join(process.cwd(), "node_modules", "ccxt");
+    // Not resolvable from here: the candidates above stand.
   }
+  return candidates.find((dir) => path.isAbsolute(dir) && existsSync(path.join(dir, "js", "src", "binance.js"))) ?? candidates[0]!;
 }
 
 export function loadExchangeClass(id: CcxtExchangeId): Promise<ExchangeClass> {

@@ -4,7 +4,7 @@ import type { ExchangeAccount } from "@/db/schema";
 import { appKeyring, decryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { createCcxtClient, type CcxtExchangeId } from "./ccxt-adapter";
-import { createPaperExchange } from "./paper";
+import { createPaperExchange, paperPriceSources, type PaperPriceSource } from "./paper";
 import type { ExchangeClient, MarketType } from "./types";
 
 export * from "./types";
@@ -62,6 +62,13 @@ async function publicPrice(symbol: string): Promise<string | null> {
   }
 }
 
+/** Where the paper market's latest price among `symbols` came from (null when it has none yet). */
+export async function paperMarketSource(symbols: string[]): Promise<PaperPriceSource | null> {
+  const rows = await paperPriceSources(await getDb(), symbols);
+  rows.sort((a, b) => b.at.getTime() - a.at.getTime());
+  return rows[0]?.source ?? null;
+}
+
 export async function clientForAccount(account: ExchangeAccount, marketType?: MarketType): Promise<ExchangeClient> {
   if (account.exchange === "paper") {
     return createPaperExchange({
@@ -69,7 +76,8 @@ export async function clientForAccount(account: ExchangeAccount, marketType?: Ma
       accountId: account.id,
       feeRate: account.paperFeeRate ?? env().PAPER_FEE_RATE,
       slippageBps: account.paperSlippageBps ?? env().PAPER_SLIPPAGE_BPS,
-      priceSource: publicPrice,
+      priceSource: env().PAPER_PRICE_FEED === "simulated" ? undefined : publicPrice,
+      simulate: env().PAPER_PRICE_FEED !== "live",
     });
   }
   const type = marketType ?? (account.spot ? "spot" : "swap");

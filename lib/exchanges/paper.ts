@@ -2,6 +2,7 @@ import Decimal from "decimal.js";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { exchangeAccounts, paperBalances, paperOrders, paperPrices, type PaperOrderRow } from "@/db/schema";
+import { SIMULATED_STEP_MS, simulatedPrice } from "./paper-feed";
 import { findPaperMarket, paperMarkets } from "./paper-markets";
 import { checkOrder, type OrderCheck } from "./precision";
 import type {
@@ -43,7 +44,12 @@ export interface PaperExchangeOptions {
   slippageBps: string;
   /** Live price feed (e.g. a public ticker); its answers are stored in paper_prices as "ticker". */
   priceSource?: PriceSource;
+  /** With no live price, the market walks on by itself (stored as "simulated", and said so where shown). */
+  simulate?: boolean;
 }
+
+/** Where the paper market's last price came from: a live ticker, a signal's price, a person, or the simulated walk. */
+export type PaperPriceSource = "signal" | "ticker" | "manual" | "simulated";
 
 function dec(value: Decimal.Value): Dec {
   return new D(value);
@@ -253,7 +259,7 @@ export async function recordPaperPrice(
   db: Database,
   symbol: string,
   price: string,
-  source: "signal" | "ticker" | "manual",
+  source: PaperPriceSource,
 ): Promise<void> {
   const p = dec(price);
   if (!p.isFinite() || p.lte(0)) throw new Error(`Paper exchange: price for ${symbol} must be positive`);
@@ -264,9 +270,16 @@ export async function recordPaperPrice(
     .onConflictDoUpdate({ target: paperPrices.symbol, set: { price: p.toFixed(), source, updatedAt: now } });
 }
 
-async function storedPrice(db: Database, symbol: string): Promise<{ price: string; timestamp: number } | null> {
+async function storedPrice(db: Database, symbol: string): Promise<{ price: string; timestamp: number; source: string } | null> {
   const [row] = await db.select().from(paperPrices).where(eq(paperPrices.symbol, symbol)).limit(1);
-  return row ? { price: str(row.price), timestamp: row.updatedAt.getTime() } : null;
+  return row ? { price: str(row.price), timestamp: row.updatedAt.getTime(), source: row.source } : null;
+}
+
+/** The paper market's last price of each symbol and where it came from, for the pages that show it. */
+export async function paperPriceSources(db: Database, symbols: string[]): Promise<{ symbol: string; price: string; source: PaperPriceSource; at: Date }[]> {
+  if (symbols.length === 0) return [];
+  const rows = await db.select().from(paperPrices).where(inArray(paperPrices.symbol, symbols));
+  return rows.map((r) => ({ symbol: r.symbol, price: str(r.price), source: r.source as PaperPriceSource, at: r.updatedAt }));
 }
 
 /**
@@ -375,8 +388,22 @@ export function createPaperExchange(opts: PaperExchangeOptions): ExchangeClient 
         sourceError = error;
       }
     }
-    if (reference) return { price: reference.toFixed(), timestamp: Date.now() };
+    if (reference) {
+      // With no live feed, the signal's price is the best market data there is: the market moves on from it.
+      if (opts.simulate) await recordPaperPrice(db, symbol, reference.toFixed(), "signal");
+      return { price: reference.toFixed(), timestamp: Date.now() };
+    }
     const stored = await storedPrice(db, symbol);
+    if (opts.simulate) {
+      const now = Date.now();
+      const sameStep = stored && Math.floor(stored.timestamp / SIMULATED_STEP_MS) >= Math.floor(now / SIMULATED_STEP_MS);
+      if (stored && sameStep) return stored;
+      const walked = simulatedPrice(symbol, now, stored ? { price: stored.price, at: stored.timestamp } : null);
+      if (walked) {
+        await recordPaperPrice(db, symbol, walked, "simulated");
+        return { price: walked, timestamp: now };
+      }
+    }
     if (stored) return stored;
     if (sourceError !== undefined) {
       const reason = sourceError instanceof Error ? sourceError.message : String(sourceError);

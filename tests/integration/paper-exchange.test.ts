@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUser } from "@/lib/users";
 import { exchangeAccounts, paperOrders, paperPrices } from "@/db/schema";
 import {
@@ -10,6 +10,7 @@ import {
   seedPaperBalances,
 } from "@/lib/exchanges/paper";
 import { PAPER_MARKETS } from "@/lib/exchanges/paper-markets";
+import { SIMULATED_STEP_MS, simulatedAnchor, simulatedPrice } from "@/lib/exchanges/paper-feed";
 import type { ExchangeClient } from "@/lib/exchanges/types";
 import { ExchangeError } from "@/lib/exchanges/types";
 import { useTestDatabase } from "../helpers/test-db";
@@ -37,7 +38,7 @@ const n = (x: Decimal.Value) => new Decimal(x).toString();
 /** A fresh paper account with the given free balances and its client. */
 async function account(
   balances: Record<string, string>,
-  extra: { priceSource?: (symbol: string) => Promise<string | null>; slippageBps?: string } = {},
+  extra: { priceSource?: (symbol: string) => Promise<string | null>; slippageBps?: string; simulate?: boolean } = {},
 ): Promise<{ id: string; client: ExchangeClient }> {
   const [row] = await testDb.db
     .insert(exchangeAccounts)
@@ -57,6 +58,7 @@ async function account(
     feeRate: FEE_RATE,
     slippageBps: extra.slippageBps ?? SLIPPAGE_BPS,
     priceSource: extra.priceSource,
+    simulate: extra.simulate,
   });
   return { id, client };
 }
@@ -621,5 +623,80 @@ describe("paper exchange on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGli
     expect((await client.balance()).map((l) => l.asset)).toEqual(["ADA", "USDT"]);
     await seedPaperBalances(testDb.db, id, { ADA: "0" });
     expect((await client.balance()).map((l) => l.asset)).toEqual(["USDT"]);
+  });
+});
+
+describe("the simulated market (no live ticker reachable)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("walks each symbol every few seconds, at the market's tick, never far from its level", () => {
+    const t0 = Date.UTC(2026, 11, 1, 12, 0, 0);
+    for (const market of PAPER_MARKETS) {
+      const anchor = new Decimal(simulatedAnchor(market.symbol)!);
+      let price = simulatedPrice(market.symbol, t0)!;
+      let at = t0;
+      const seen = new Set<string>();
+      for (let step = 1; step <= 720; step++) {
+        const now = t0 + step * SIMULATED_STEP_MS;
+        const next = simulatedPrice(market.symbol, now, { price, at })!;
+        expect(new Decimal(next).mod(market.priceStep).isZero()).toBe(true);
+        const ratio = new Decimal(next).div(anchor);
+        expect(ratio.gt("0.8") && ratio.lt("1.25")).toBe(true);
+        seen.add(next);
+        price = next;
+        at = now;
+      }
+      // It moves: an hour of 5 s steps is not a flat line.
+      expect(seen.size).toBeGreaterThan(50);
+      // Within one step it stands still.
+      expect(simulatedPrice(market.symbol, at + 1_000, { price, at })).toBe(price);
+    }
+    expect(simulatedPrice("PEPE/USDT", t0)).toBeNull();
+  });
+
+  it("fills a resting limit order when the walk crosses it, and says the price is simulated", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.UTC(2026, 11, 1, 9, 0, 2);
+    vi.setSystemTime(t0);
+    // The market data other tests left for this symbol goes: the walk starts from its level.
+    await testDb.db.delete(paperPrices).where(eq(paperPrices.symbol, "ADA/USDT"));
+    const { client } = await account({ USDT: "10000" }, { simulate: true });
+    const start = (await client.ticker("ADA/USDT")).last;
+    const [stored] = await testDb.db.select().from(paperPrices).where(eq(paperPrices.symbol, "ADA/USDT"));
+    expect(stored?.source).toBe("simulated");
+    // A buy 0.5 % under the market, and the first step at which the walk (jumped to at once) reaches it.
+    const limit = new Decimal(start).mul("0.995").toDecimalPlaces(4, Decimal.ROUND_DOWN);
+    const at = stored!.updatedAt.getTime();
+    let step = 1;
+    while (step < 5_000 && new Decimal(simulatedPrice("ADA/USDT", t0 + step * SIMULATED_STEP_MS, { price: start, at })!).gt(limit)) step++;
+    expect(step).toBeLessThan(5_000);
+    const order = await client.createOrder({ symbol: "ADA/USDT", side: "buy", type: "limit", amount: "100", price: limit.toFixed(), clientOrderId: "sim-limit-1" });
+    expect(order.status).toBe("open");
+    // Before the walk gets there the order rests; once it does, it fills at its own price.
+    vi.setSystemTime(t0 + step * SIMULATED_STEP_MS);
+    expect(await client.openOrders("ADA/USDT")).toEqual([]);
+    const filled = (await client.findOrderByClientId("sim-limit-1", "ADA/USDT"))!;
+    expect(filled).toMatchObject({ status: "filled", filled: "100" });
+    expect(n(filled.average!)).toBe(n(limit));
+    const [after] = await testDb.db.select().from(paperPrices).where(eq(paperPrices.symbol, "ADA/USDT"));
+    expect(after).toMatchObject({ source: "simulated" });
+    expect(n(after!.price)).toBe(n(simulatedPrice("ADA/USDT", t0 + step * SIMULATED_STEP_MS, { price: start, at })!));
+  });
+
+  it("takes a signal's price as the market's when no live ticker answers, and walks on from it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.UTC(2026, 11, 1, 10, 0, 1);
+    vi.setSystemTime(t0);
+    await testDb.db.delete(paperPrices).where(eq(paperPrices.symbol, "XRP/USDT"));
+    const { client } = await account({ USDT: "10000" }, { simulate: true, priceSource: async () => null });
+    const order = await client.createOrder({ symbol: "XRP/USDT", side: "buy", type: "market", amount: "10", clientOrderId: "sim-ref-1", referencePrice: "0.7" });
+    expect(order.status).toBe("filled");
+    const [stored] = await testDb.db.select().from(paperPrices).where(eq(paperPrices.symbol, "XRP/USDT"));
+    expect(stored && { price: n(stored.price), source: stored.source }).toEqual({ price: "0.7", source: "signal" });
+    vi.setSystemTime(t0 + 3 * SIMULATED_STEP_MS);
+    const moved = (await client.ticker("XRP/USDT")).last;
+    expect(moved).toBe(simulatedPrice("XRP/USDT", t0 + 3 * SIMULATED_STEP_MS, { price: "0.7", at: t0 }));
   });
 });

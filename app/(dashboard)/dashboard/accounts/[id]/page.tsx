@@ -18,6 +18,7 @@ import { listOrders, listOrderSymbols } from "@/db/queries/orders";
 import { accountSnapshot, tradingAccount } from "@/lib/accounts";
 import { requirePageUser } from "@/lib/auth/session";
 import { exchangeInfo } from "@/lib/exchanges/catalog";
+import { paperMarketSource } from "@/lib/exchanges";
 import { ExchangeError } from "@/lib/exchanges/types";
 import { orderListQuerySchema } from "@/lib/validations/accounts";
 import { cn } from "@/lib/utils";
@@ -59,6 +60,7 @@ export default async function AccountPage({
     .slice(0, 20);
   for (const tk of await client.tickers(wanted).catch(() => [])) prices[tk.symbol] = tk.last;
   const openSymbols = [...new Set(snapshot.openOrders.map((o) => o.symbol))];
+  const priceSource = account.exchange === "paper" ? await paperMarketSource([...wanted, ...openSymbols]) : null;
   const venue = account.exchange === "paper" ? t("accounts.paper") : exchangeInfo(account.exchange)?.name;
 
   return (
@@ -103,6 +105,19 @@ export default async function AccountPage({
             <p>{t("accounts.withdrawalsBody")}</p>
           </div>
         </Alert>
+      ) : null}
+      {priceSource === "simulated" ? (
+        <Alert className="mb-4 border-amber-500/40 bg-amber-500/5" data-testid="paper-price-source" data-source={priceSource}>
+          <AlertTriangle />
+          <div>
+            <p className="font-semibold">{t("accounts.priceSource.simulatedTitle")}</p>
+            <p>{t("accounts.priceSource.simulatedBody")}</p>
+          </div>
+        </Alert>
+      ) : priceSource ? (
+        <p className="mb-4 text-sm text-muted-foreground" data-testid="paper-price-source" data-source={priceSource}>
+          {t(`accounts.priceSource.${priceSource}`)}
+        </p>
       ) : null}
       {snapshot.error ? (
         <Alert variant="destructive" className="mb-4" data-testid="exchange-error">
