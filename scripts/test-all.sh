@@ -23,3 +23,6 @@ npx next build
 step "end-to-end tests (Chromium)"
 bash scripts/ensure-chromium.sh
 npx playwright test
+
+step "end-to-end under the development server (Chromium)"
+npx playwright test -c playwright.dev.config.ts

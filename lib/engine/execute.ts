@@ -1,4 +1,5 @@
 import "server-only";
+import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
@@ -165,7 +166,13 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
         },
       ));
     if (!price) return skip("no_price");
-    const [balances, position] = await Promise.all([throttled(client, () => client.balance()), positionOf(strategy.id)]);
+    const [balances, position, resting] = await Promise.all([
+      throttled(client, () => client.balance()),
+      positionOf(strategy.id),
+      action === "buy" ? Promise.resolve([]) : liveRows(strategy.id, ["sell", "close"], event.id),
+    ]);
+    // What the strategy's other sells still resting will sell is spoken for: a sell never commits coins twice.
+    const committed = resting.reduce((sum, r) => sum.add(Decimal.max(0, new Decimal(r.amount).sub(r.filled))), new Decimal(0));
     const free = (asset: string) => balances.find((b) => b.asset === asset)?.free ?? "0";
     const sized = sizeOrder({
       action: orderLeg,
@@ -177,7 +184,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       market,
       freeQuote: free(market.quote),
       freeBase: free(market.base),
-      positionAmount: position.amount,
+      positionAmount: Decimal.max(0, new Decimal(position.amount).sub(committed)).toFixed(),
     });
     if (!sized.ok) return skip(sized.reason, sized.detail);
 

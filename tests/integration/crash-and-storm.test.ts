@@ -807,7 +807,11 @@ async function runStorm(seed: number) {
         violations.push(
           `${who}: booked position ${booked.toFixed()} but the exchange account holds ${held.toFixed()} ${group.market.base}; buys booked without a fee: ${
             feeless.map((r) => `${r.leg} ${r.type} ${r.clientOrderId} filled ${r.filled} (commission ${exchangeOrders.find((o) => o.clientOrderId === r.clientOrderId)?.fills.reduce((sum, f) => sum.add(f.commission), new Decimal(0)).toFixed() ?? "?"})`).join(", ") || "none"
-          }`,
+          }; our rows: ${rows
+            .map((r) => `${r.leg}/${r.type}/${r.side} ${r.clientOrderId.slice(-6)} ${r.status} amount ${r.amount} filled ${r.filled} fee ${r.appliedFee}`)
+            .join(" | ")}; at the exchange: ${exchangeOrders
+            .map((o) => `${o.side}/${o.type} ${o.clientOrderId.slice(-6)} ${o.status} qty ${o.origQty.toFixed()} filled ${o.executedQty.toFixed()} commission ${o.fills.map((f) => `${String(f.commission)} ${f.commissionAsset}`).join("+")}`)
+            .join(" | ")}`,
         );
       }
 

@@ -441,6 +441,29 @@ describe("exact books", () => {
     expect(new Decimal(position.realizedPnl).toFixed()).toBe(new Decimal("0.00999").mul(56000).mul("0.999").sub(600).toFixed());
   });
 
+  it("sells resting at once never commit more than the strategy holds: the account's own coins stay untouched", async () => {
+    const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", sizingValue: "300" }, { USDT: "50000", BTC: "1" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "commit-1" });
+    await drainUntilDone([buy]);
+    sim.setPrice("BTCUSDT", "54000");
+    await monitorOrders({ budgetMs: 10_000 });
+    const held = await heldBy(t.strategyId);
+    expect(new Decimal(held).gt(0)).toBe(true);
+    sim.setPrice("BTCUSDT", "60000");
+    // Two sells of 300 USDT each, resting 10 % above: the first takes most of the position, the second only what is left.
+    const first = await post(t, { action: "sell", symbol: "BTC/USDT", price: "60000", id: "commit-2" });
+    await drainUntilDone([first]);
+    const second = await post(t, { action: "sell", symbol: "BTC/USDT", price: "60000", id: "commit-3" });
+    await drainUntilDone([second]);
+    const sells = (await ordersOf(t.strategyId)).filter((o) => o.leg === "sell");
+    const committed = sells.reduce((sum, o) => sum.add(o.amount), new Decimal(0));
+    expect(committed.lte(held)).toBe(true);
+    sim.setPrice("BTCUSDT", "66000");
+    await monitorOrders({ budgetMs: 10_000 });
+    // What the account holds beyond its own 1 BTC is exactly what the books say the strategy holds.
+    expect(simBtc(t.apiKey).sub(1).toFixed()).toBe(new Decimal(await heldBy(t.strategyId)).toFixed());
+  });
+
   it("each fill of an order is booked at its own price", async () => {
     const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10" });
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "own-price" });
