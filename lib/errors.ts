@@ -6,6 +6,9 @@ export type ErrorCode =
   | "conflict"
   | "rate_limited"
   | "last_admin"
+  | "two_factor_required"
+  | "reauth_required"
+  | "withdrawal_key"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -16,6 +19,9 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   last_admin: 409,
+  two_factor_required: 403,
+  reauth_required: 401,
+  withdrawal_key: 422,
   internal: 500,
 };
 
@@ -25,6 +31,8 @@ export class AppError extends Error {
     public readonly code: ErrorCode,
     message: string,
     public readonly status: number = STATUS[code],
+    /** Values for the translated message `errors.<code>` (an exchange's name, a list of addresses). */
+    public readonly params?: Record<string, string>,
   ) {
     super(message);
     this.name = "AppError";

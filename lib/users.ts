@@ -9,11 +9,13 @@ import {
   findUserById,
   insertUser,
   lockUsers,
+  normalizeEmail,
   updateUserAccess,
   type PublicUser,
 } from "@/db/queries/users";
 import { publishSessionVersion } from "@/lib/auth/revocations";
 import { ROLES, type Role } from "@/lib/auth/roles";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -21,7 +23,11 @@ import { AppError } from "@/lib/errors";
  * of the plain queries in db/queries/users.
  */
 
-/** Creates a user; the first account on a fresh database becomes the admin. */
+/**
+ * Creates a user. An account registered with ADMIN_EMAIL becomes an admin. Outside production so does
+ * the first account on a fresh database (convenient locally); in production that would be a race any
+ * visitor could win, so the first admin comes from ADMIN_EMAIL or `npm run admin:create`.
+ */
 export async function createUser(input: {
   name: string;
   email: string;
@@ -34,8 +40,11 @@ export async function createUser(input: {
   return db.transaction(async (tx) => {
     // Serialises concurrent first registrations so exactly one becomes admin.
     await lockUsers(tx);
+    const { NODE_ENV, ADMIN_EMAIL } = env();
     const first = (await countUsers(tx)) === 0;
-    const role: Role = first ? ROLES.admin : input.autoApprove ? ROLES.trader : ROLES.user;
+    const named = ADMIN_EMAIL !== undefined && normalizeEmail(ADMIN_EMAIL) === normalizeEmail(input.email);
+    const admin = named || (first && NODE_ENV !== "production");
+    const role: Role = admin ? ROLES.admin : input.autoApprove ? ROLES.trader : ROLES.user;
     if (await emailTaken(input.email, tx)) throw new AppError("conflict", "An account with this email already exists.");
     const user = await insertUser(
       { name: input.name, email: input.email, passwordHash: input.passwordHash, role, locale: input.locale },
@@ -43,7 +52,7 @@ export async function createUser(input: {
     );
     if (!user) throw new AppError("internal", "Could not create the account.");
     await writeAudit(
-      { action: "user.register", actorId: user.id, userId: user.id, detail: { role, first }, ip: input.ip },
+      { action: "user.register", actorId: user.id, userId: user.id, detail: { role, first, ...(named ? { adminEmail: true } : {}) }, ip: input.ip },
       tx,
     );
     return user;

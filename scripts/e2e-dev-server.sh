@@ -2,6 +2,8 @@
 # Starts `next dev` (what a newcomer runs) on a fresh embedded database, with the exchange simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The newcomer's defaults: the embedded database (never the configured server's), migrated on start.
+unset DATABASE_URL
 export PGLITE_DIR=.data/e2e-dev-pglite
 rm -rf "$PGLITE_DIR"
 export AUTH_URL="http://127.0.0.1:${E2E_DEV_PORT:-3200}"

@@ -16,8 +16,9 @@ const e = parseEnv(process.env);
 const keyring = keyringFrom({ key: e.ENCRYPTION_KEY, version: e.ENCRYPTION_KEY_VERSION, previous: e.ENCRYPTION_KEYS_PREVIOUS });
 const handle = await openDatabase({ url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR, migrate: !e.DATABASE_URL });
 try {
-  const { rotated, failed } = await reencryptAllKeys(handle.db, keyring);
+  const { rotated, failed, changed } = await reencryptAllKeys(handle.db, keyring);
   console.log(`Re-encrypted ${rotated} account(s) under key version ${keyring.current}.`);
+  if (changed.length) console.log(`${changed.length} account(s) got new keys during the run and were left as they are: ${changed.join(", ")}`);
   if (failed.length) {
     console.error(`${failed.length} account(s) could not be decrypted with the configured keys: ${failed.join(", ")}`);
     process.exitCode = 1;

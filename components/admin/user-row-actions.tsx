@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
+import { useStepUpAction } from "@/components/auth/reauth-dialog";
 import { useTranslations } from "next-intl";
 import { Loader2 } from "lucide-react";
 import { changeRoleAction, setDisabledAction } from "@/app/admin/users/actions";
@@ -31,34 +32,38 @@ function Feedback({ state }: { state: ActionState }) {
 
 export function RoleForm({ userId, name, role }: { userId: string; name: string; role: number }) {
   const t = useTranslations();
-  const [state, action, pending] = useActionState<ActionState, FormData>(changeRoleAction, {});
+  // A role change needs a recent password: the dialog asks for it and applies the change again.
+  const [state, action, pending, reauthDialog] = useStepUpAction(changeRoleAction);
   const [value, setValue] = useState(String(role));
   useEffect(() => setValue(String(role)), [role]);
   return (
-    <form key={role} action={action} className="min-w-[12rem]">
-      <input type="hidden" name="userId" value={userId} />
-      <div className="flex items-center gap-2">
-        <NativeSelect
-          name="role"
-          aria-label={t("admin.roleFor", { name })}
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          className="h-8 w-40"
-          data-testid="role-select"
-        >
-          {[1, 2, 3, 0].map((r) => (
-            <option key={r} value={r}>
-              {t(`roles.${r}` as "roles.1")}
-            </option>
-          ))}
-        </NativeSelect>
-        <Button type="submit" size="sm" variant="outline" disabled={pending || value === String(role)} data-testid="apply-role">
-          {pending ? <Loader2 className="animate-spin" /> : null}
-          {t("admin.applyRole")}
-        </Button>
-      </div>
-      <Feedback state={state} />
-    </form>
+    <>
+      {reauthDialog}
+      <form key={role} action={action} className="min-w-[12rem]">
+        <input type="hidden" name="userId" value={userId} />
+        <div className="flex items-center gap-2">
+          <NativeSelect
+            name="role"
+            aria-label={t("admin.roleFor", { name })}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            className="h-8 w-40"
+            data-testid="role-select"
+          >
+            {[1, 2, 3, 0].map((r) => (
+              <option key={r} value={r}>
+                {t(`roles.${r}` as "roles.1")}
+              </option>
+            ))}
+          </NativeSelect>
+          <Button type="submit" size="sm" variant="outline" disabled={pending || value === String(role)} data-testid="apply-role">
+            {pending ? <Loader2 className="animate-spin" /> : null}
+            {t("admin.applyRole")}
+          </Button>
+        </div>
+        <Feedback state={state} />
+      </form>
+    </>
   );
 }
 

@@ -1,9 +1,9 @@
 import Link from "next/link";
-import { devMailboxEnabled } from "@/lib/email";
+import { canReadDevMailbox } from "@/lib/auth/dev-mailbox";
 
-/** Where the email went when no email service is configured (the dev mailbox exists outside production only). */
-export function DevMailboxHint({ email, text, linkText }: { email: string; text: string; linkText: string }) {
-  if (!devMailboxEnabled()) return null;
+/** Where the email went when no email service is configured, for whoever may read the dev mailbox. */
+export async function DevMailboxHint({ email, text, linkText }: { email: string; text: string; linkText: string }) {
+  if (!(await canReadDevMailbox())) return null;
   return (
     <p className="rounded-md border border-dashed p-3 text-center text-xs text-muted-foreground">
       {text}{" "}

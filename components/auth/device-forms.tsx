@@ -70,8 +70,8 @@ export function ConfirmEmailForm({ token }: { token: string }) {
   );
 }
 
-/** "Yes, it was me" / "No, block it" for the device an email asks about. */
-export function DeviceAnswerForm({ token, suggested }: { token: string; suggested: "yes" | "no" | null }) {
+/** "Yes, it was me" or "No, block it" for the device an email asks about: the one answer its link gives. */
+export function DeviceAnswerForm({ token, answer }: { token: string; answer: "yes" | "no" }) {
   const t = useTranslations("confirmDevice");
   const [state, action, pending] = useActionState(answerDeviceAction, {});
   if (state.problem) return <Problem ns="confirmDevice" reason={state.problem} />;
@@ -102,29 +102,11 @@ export function DeviceAnswerForm({ token, suggested }: { token: string; suggeste
     <form action={action} className="grid gap-3">
       <input type="hidden" name="token" value={token} />
       <Note state={state} />
-      <div className="grid gap-2 sm:grid-cols-2">
-        <Button
-          type="submit"
-          name="answer"
-          value="yes"
-          disabled={pending}
-          variant={suggested === "no" ? "outline" : "default"}
-          data-testid="device-yes"
-        >
-          {t("yes")}
-        </Button>
-        <Button
-          type="submit"
-          name="answer"
-          value="no"
-          disabled={pending}
-          variant={suggested === "no" ? "destructive" : "outline"}
-          className={suggested === "no" ? undefined : "text-destructive hover:text-destructive"}
-          data-testid="device-no"
-        >
-          {t("no")}
-        </Button>
-      </div>
+      <input type="hidden" name="answer" value={answer} />
+      <Button type="submit" disabled={pending} variant={answer === "no" ? "destructive" : "default"} data-testid={`device-${answer}`}>
+        {t(answer)}
+      </Button>
+      <p className="text-center text-sm text-muted-foreground">{t(answer === "yes" ? "otherLinkYes" : "otherLinkNo")}</p>
     </form>
   );
 }

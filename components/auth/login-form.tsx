@@ -17,11 +17,12 @@ type Step = "password" | "code";
  * email and password in this component's state (the server never echoes the password back) and asks
  * for a code, then sends all three together.
  */
-export function LoginForm({ callbackUrl, notice }: { callbackUrl?: string; notice?: string }) {
+export function LoginForm({ callbackUrl, notice, rememberDays }: { callbackUrl?: string; notice?: string; rememberDays: number }) {
   const t = useTranslations("auth");
   const t2 = useTranslations("twoFactor.login");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [remember, setRemember] = useState(false);
   const [step, setStep] = useState<Step>("password");
   const [showMessage, setShowMessage] = useState(true);
   const [state, action, pending] = useActionState<ActionState, FormData>(async (prev, data) => {
@@ -72,6 +73,21 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl?: string; notic
           <Link href="/forgot-password" className="-mt-2 justify-self-end text-xs font-medium text-primary hover:underline">
             {t("forgotPassword")}
           </Link>
+          <label className="flex items-start gap-2 text-sm" htmlFor="login-remember">
+            <input
+              id="login-remember"
+              name="remember"
+              type="checkbox"
+              checked={remember}
+              onChange={(e) => setRemember(e.target.checked)}
+              className="mt-0.5 size-4 accent-primary"
+              data-testid="login-remember"
+            />
+            <span className="grid gap-0.5">
+              <span className="font-medium">{t("rememberMe")}</span>
+              <span className="text-xs text-muted-foreground">{t("rememberHint", { days: rememberDays })}</span>
+            </span>
+          </label>
           <Button type="submit" disabled={pending} className="mt-2 w-full">
             {pending ? <Loader2 className="animate-spin" /> : null}
             {pending ? t("signingIn") : t("signIn")}
@@ -82,6 +98,7 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl?: string; notic
           <input type="hidden" name="email" value={email} />
           <input type="hidden" name="password" value={password} />
           <input type="hidden" name="step" value="code" />
+          {remember ? <input type="hidden" name="remember" value="on" /> : null}
           <div className="flex items-start gap-3 rounded-lg border bg-muted/40 p-3 text-sm" data-testid="two-factor-prompt">
             <ShieldCheck className="mt-0.5 size-4 shrink-0 text-primary" />
             <div className="grid gap-0.5">

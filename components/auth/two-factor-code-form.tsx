@@ -22,6 +22,7 @@ export function TwoFactorCodeForm({
   label,
   submitLabel,
   allowRecovery = false,
+  withPassword = false,
   submitVariant = "default",
   onCodes,
   onSuccess,
@@ -32,6 +33,8 @@ export function TwoFactorCodeForm({
   label: string;
   submitLabel: string;
   allowRecovery?: boolean;
+  /** Asks for the account's password too (turning 2FA off, new recovery codes). */
+  withPassword?: boolean;
   submitVariant?: ButtonProps["variant"];
   onCodes?: (codes: string[]) => void;
   onSuccess?: (message: string) => void;
@@ -56,6 +59,18 @@ export function TwoFactorCodeForm({
           <AlertCircle />
           <span>{state.message}</span>
         </Alert>
+      ) : null}
+      {withPassword ? (
+        <FormField
+          id={`${testId}-password`}
+          name="password"
+          type="password"
+          label={t("passwordLabel")}
+          autoComplete="current-password"
+          className="max-w-72"
+          errors={state.errors?.password}
+          data-testid={`${testId}-password`}
+        />
       ) : null}
       <FormField
         id={fieldId}

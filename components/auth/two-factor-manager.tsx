@@ -154,6 +154,7 @@ export function TwoFactorManager({
                 submitLabel={t("regenerate.submit")}
                 submitVariant="outline"
                 allowRecovery
+                withPassword
                 onCodes={reveal(t("regenerated"))}
               />
             </CardContent>
@@ -171,6 +172,7 @@ export function TwoFactorManager({
                 submitLabel={t("disable.submit")}
                 submitVariant="destructive"
                 allowRecovery
+                withPassword
                 confirm={{ title: t("disable.confirmTitle"), body: t("disable.confirmBody"), confirmLabel: t("disable.confirm") }}
                 onSuccess={setNotice}
               />

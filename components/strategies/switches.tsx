@@ -10,6 +10,7 @@ import {
   tradingSwitchAction,
 } from "@/app/(dashboard)/dashboard/strategies/actions";
 import type { ActionState } from "@/lib/actions/validated-action";
+import { useStepUpAction } from "@/components/auth/reauth-dialog";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -117,12 +118,13 @@ function OffChoice({
 /** An action state whose dialog closes when the action has answered. */
 function useSwitchAction(run: (prev: ActionState, data: FormData) => Promise<ActionState>) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState<ActionState, FormData>(async (prev, data) => {
+  // Turning trading back on after "stop everything" may ask for the password again first.
+  const [state, action, pending, reauthDialog] = useStepUpAction(async (prev, data) => {
     const result = await run(prev, data);
     setOpen(false);
     return result;
-  }, {});
-  return { open, setOpen, state, action, pending };
+  });
+  return { open, setOpen, state, action, pending, reauthDialog };
 }
 
 /** A pill for one switch: on, it opens the choice of what to stop; off, it turns back on in one click. */
@@ -208,7 +210,7 @@ export function SymbolSwitch({ symbol, enabled, keepsExits }: { symbol: string; 
 /** The big switch in the top bar: all of the user's trading, for the very next event. */
 export function TradingSwitch({ enabled, keepsExits }: { enabled: boolean; keepsExits: boolean }) {
   const t = useTranslations("strategies");
-  const { open, setOpen, state, action, pending } = useSwitchAction(tradingSwitchAction);
+  const { open, setOpen, state, action, pending, reauthDialog } = useSwitchAction(tradingSwitchAction);
   const trigger = (
     <Button
       variant="outline"
@@ -230,41 +232,44 @@ export function TradingSwitch({ enabled, keepsExits }: { enabled: boolean; keeps
     </Button>
   );
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
-      {enabled ? (
-        <OffChoice action={action} pending={pending} fields={{}} title={t("stopAllTitle")}>
-          <Feedback state={state} />
-        </OffChoice>
-      ) : (
-        <DialogContent>
-          <DialogHeader>
-            <DialogTitle>{t("resumeTitle")}</DialogTitle>
-            <DialogDescription>{t("resumeBody")}</DialogDescription>
-          </DialogHeader>
-          <form action={action} className="grid gap-4">
-            <input type="hidden" name="enabled" value="true" />
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button type="button" variant="outline">
-                  {t("keep")}
+    <>
+      <Dialog open={open} onOpenChange={setOpen}>
+        <DialogTrigger asChild>{trigger}</DialogTrigger>
+        {enabled ? (
+          <OffChoice action={action} pending={pending} fields={{}} title={t("stopAllTitle")}>
+            <Feedback state={state} />
+          </OffChoice>
+        ) : (
+          <DialogContent>
+            <DialogHeader>
+              <DialogTitle>{t("resumeTitle")}</DialogTitle>
+              <DialogDescription>{t("resumeBody")}</DialogDescription>
+            </DialogHeader>
+            <form action={action} className="grid gap-4">
+              <input type="hidden" name="enabled" value="true" />
+              <DialogFooter>
+                <DialogClose asChild>
+                  <Button type="button" variant="outline">
+                    {t("keep")}
+                  </Button>
+                </DialogClose>
+                <Button type="submit" disabled={pending} data-testid="trading-switch-confirm">
+                  {pending ? <Loader2 className="animate-spin" /> : null}
+                  {t("resume")}
                 </Button>
-              </DialogClose>
-              <Button type="submit" disabled={pending} data-testid="trading-switch-confirm">
-                {pending ? <Loader2 className="animate-spin" /> : null}
-                {t("resume")}
-              </Button>
-            </DialogFooter>
-          </form>
-          <Feedback state={state} />
-        </DialogContent>
-      )}
-      {!open ? (
-        <span className="sr-only">
-          <Feedback state={state} />
-        </span>
-      ) : null}
-    </Dialog>
+              </DialogFooter>
+            </form>
+            <Feedback state={state} />
+          </DialogContent>
+        )}
+        {!open ? (
+          <span className="sr-only">
+            <Feedback state={state} />
+          </span>
+        ) : null}
+      </Dialog>
+      {reauthDialog}
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { asc, desc, eq } from "drizzle-orm";
 import { getDb } from "../client";
-import { signalDeliveries, signals } from "../schema";
+import { signalDeliveries, signals, type SigningScheme } from "../schema";
 
 /** What pages may see of a signal: never the secret's hash. */
 const publicSignal = {
@@ -10,6 +10,7 @@ const publicSignal = {
   description: signals.description,
   enabled: signals.enabled,
   secretHint: signals.secretHint,
+  signingScheme: signals.signingScheme,
   createdAt: signals.createdAt,
   secretRotatedAt: signals.secretRotatedAt,
 };
@@ -26,6 +27,7 @@ export async function insertSignal(values: {
   secretHint: string;
   signingKeyEnc: string;
   signingKeyVersion: number;
+  signingScheme: SigningScheme;
   createdBy: string;
 }) {
   const db = await getDb();
@@ -35,7 +37,7 @@ export async function insertSignal(values: {
 
 export async function updateSignal(
   id: string,
-  values: Partial<{ enabled: boolean; secretHash: string; secretHint: string; signingKeyEnc: string; signingKeyVersion: number; secretRotatedAt: Date }>,
+  values: Partial<{ enabled: boolean; secretHash: string; secretHint: string; signingKeyEnc: string; signingKeyVersion: number; signingScheme: SigningScheme; secretRotatedAt: Date }>,
 ) {
   const db = await getDb();
   const [row] = await db.update(signals).set(values).where(eq(signals.id, id)).returning(publicSignal);

@@ -84,3 +84,20 @@ export const userDevices = pgTable(
   },
   (t) => [uniqueIndex("user_devices_user_hash_uq").on(t.userId, t.deviceHash), index("user_devices_user_idx").on(t.userId, t.lastSeenAt)],
 );
+
+/**
+ * Sessions ended on the server (signed out): a copied session cookie stops working at its next request.
+ * Kept until the token would have expired anyway.
+ */
+export const endedSessions = pgTable(
+  "ended_sessions",
+  {
+    sessionId: uuid("session_id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    endedAt: timestamp("ended_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("ended_sessions_expires_idx").on(t.expiresAt)],
+);

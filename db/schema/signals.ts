@@ -18,6 +18,8 @@ import {
 import { exchangeAccounts } from "./exchange";
 import { users } from "./users";
 
+export type SigningScheme = "legacy" | "v1";
+
 /** The signal catalogue: named webhooks that signal sources post to. */
 export const signals = pgTable("signals", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -30,6 +32,9 @@ export const signals = pgTable("signals", {
   secretHash: text("secret_hash").notNull(),
   signingKeyEnc: text("signing_key_enc"),
   signingKeyVersion: smallint("signing_key_version"),
+  // "v1": the sealed value is the secret, the HMAC key senders expect. "legacy" (signals created before
+  // v1): it is sha256(secret), and senders sign with that hex string until the secret is rotated.
+  signingScheme: text("signing_scheme").$type<SigningScheme>().notNull().default("v1"),
   secretHint: text("secret_hint").notNull(),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,11 +1,15 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import { getDb } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { insertAccount, type PublicAccount } from "@/db/queries/exchange-accounts";
 import { appKeyring, encryptSecret, keyHint } from "@/lib/crypto";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { liveClient } from "@/lib/exchanges";
 import type { CcxtExchangeId } from "@/lib/exchanges/ccxt-adapter";
+import { readKeyPermissions } from "@/lib/exchanges/key-permissions";
 import { seedPaperBalances } from "@/lib/exchanges/paper";
 import type { AddAccountInput } from "@/lib/validations/accounts";
 
@@ -14,9 +18,21 @@ export interface AddAccountResult {
   withdrawalsEnabled: boolean | null;
 }
 
+/** A key that can withdraw is refused, saying how to make a trade-only one and which addresses to allow. */
+function withdrawalKeyError(exchange: string) {
+  const ips = (env().OUTBOUND_IPS ?? "").split(",").map((s) => s.trim()).filter(Boolean).join(", ");
+  return new AppError(
+    "withdrawal_key",
+    `The ${exchange} API key can withdraw funds; create a trade-only key${ips ? ` allowed from ${ips}` : ""}.`,
+    undefined,
+    { exchange, ips: ips || "none" },
+  );
+}
+
 /**
  * Live accounts: the exchange is asked for the balance with the given keys first; an auth or permission
- * failure throws an ExchangeError and nothing is stored. Keys are stored encrypted, shown as a hint.
+ * failure throws an ExchangeError and nothing is stored. A key the exchange says may withdraw is refused
+ * (an AppError "withdrawal_key") and nothing is stored either. Keys are stored encrypted, shown as a hint.
  */
 export async function addExchangeAccount(
   userId: string,
@@ -54,12 +70,25 @@ export async function addExchangeAccount(
   const marketType = input.spot ? "spot" : "swap";
   const client = await liveClient({ exchange: input.exchange as CcxtExchangeId, marketType, sandbox: input.sandbox, credentials });
   await client.balance();
-  const permissions = await client.keyPermissions();
+  const permissions = await readKeyPermissions({ exchange: input.exchange as CcxtExchangeId, sandbox: input.sandbox, credentials });
+  if (permissions.withdrawals) {
+    await writeAudit({
+      action: "account.refused_withdrawal_key",
+      userId,
+      actorId: userId,
+      detail: { exchange: input.exchange, label: input.label, keyHint: keyHint(credentials.apiKey) },
+      ...meta,
+    });
+    throw withdrawalKeyError(input.exchange);
+  }
 
   const keyring = appKeyring();
-  const seal = (value: string, purpose: string) => encryptSecret(value, { userId, purpose }, keyring);
+  // The id is chosen here so the ciphertexts can bind it (they do not decrypt on another account row).
+  const accountId = randomUUID();
+  const seal = (value: string, purpose: string) => encryptSecret(value, { userId, purpose, accountId }, keyring);
   const apiKey = seal(credentials.apiKey, "api_key");
   const account = await insertAccount({
+    id: accountId,
     userId,
     exchange: input.exchange,
     label: input.label,

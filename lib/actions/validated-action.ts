@@ -17,6 +17,8 @@ export type ActionState = {
   values?: Record<string, string>;
   /** A value shown exactly once on purpose (a new webhook secret); never a password or an API key. */
   reveal?: Record<string, string>;
+  /** The action needs a recent password (step-up): the form opens the re-enter-password dialog. */
+  reauth?: boolean;
 };
 
 type Translator = Awaited<ReturnType<typeof getTranslations>>;
@@ -52,7 +54,7 @@ function errorMessage(error: unknown, t: Translator): string {
   if (error instanceof ExchangeError) return exchangeErrorMessage(error, t);
   if (isAppError(error)) {
     const key = `errors.${error.code}`;
-    return t.has(key) ? t(key) : error.message;
+    return t.has(key) ? t(key, error.params) : error.message;
   }
   console.error("Unexpected action error:", describeError(error));
   return t("errors.unexpected");
@@ -72,7 +74,8 @@ async function run<S extends z.ZodType>(
     return await body(parsed.data);
   } catch (error) {
     unstable_rethrow(error);
-    return { message: errorMessage(error, t), values: echo(formData) };
+    const reauth = isAppError(error) && error.code === "reauth_required" ? { reauth: true } : {};
+    return { message: errorMessage(error, t), values: echo(formData), ...reauth };
   }
 }
 

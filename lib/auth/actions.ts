@@ -10,12 +10,10 @@ import { AppError } from "@/lib/errors";
 import { resolveLocale } from "@/lib/i18n/request";
 import { requestMeta, safeRedirectPath } from "@/lib/request";
 import { loginSchema, registerSchema } from "@/lib/validations/auth";
-import { headers } from "next/headers";
 import { signIn, signOut } from "./auth";
 import { ensureDeviceCookie } from "./device-cookie";
 import { findDeviceBySecret } from "./devices";
 import { sendVerificationEmail } from "./email-verification";
-import { emailLinkBase } from "./password-reset";
 import { checkAuthRateLimit } from "./rate-limit";
 import { hashPassword } from "./password";
 import { landingFor } from "./roles";
@@ -30,7 +28,8 @@ export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
   try {
     // No `code` key without a code: signIn posts every key, and undefined would arrive as "undefined".
     device = await ensureDeviceCookie();
-    await signIn("credentials", { email: data.email, password: data.password, device, ...(data.code ? { code: data.code } : {}), redirect: false });
+    const remember = data.remember ? { remember: "1" } : {};
+    await signIn("credentials", { email: data.email, password: data.password, device, ...remember, ...(data.code ? { code: data.code } : {}), redirect: false });
   } catch (error) {
     if (error instanceof AuthError) {
       const code = error instanceof CredentialsSignin ? error.code : undefined;
@@ -39,6 +38,7 @@ export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
         const message = code === "2fa_invalid" ? t("twoFactor.login.invalid") : codeStep ? t("twoFactor.login.codeRequired") : undefined;
         return { message, values: values(true) };
       }
+      if (code === "rate_limited") return { message: t("auth.accountRateLimited"), values: values(codeStep) };
       // One message for a wrong password and an unknown email.
       return { message: t(code === "disabled" ? "auth.accountDisabled" : "auth.invalidCredentials"), values: values(false) };
     }
@@ -75,7 +75,7 @@ export const registerAction = validatedAction(registerSchema, async (data, { t }
   await signIn("credentials", { email: data.email, password: data.password, device, redirect: false });
   // The address is verified by the emailed link, which also trusts this first device.
   const row = await findDeviceBySecret(userId, device);
-  await sendVerificationEmail({ userId, deviceId: row?.id ?? null, baseUrl: emailLinkBase(await headers()) });
+  await sendVerificationEmail({ userId, deviceId: row?.id ?? null });
   redirect("/verify-email");
 });
 

@@ -1,15 +1,16 @@
 import "server-only";
 import { writeAudit } from "@/db/queries/audit";
-import { findUserForLogin, recordFailedLogin, recordLogin } from "@/db/queries/users";
-import { env } from "@/lib/env";
+import { findUserForLogin, recordLogin } from "@/db/queries/users";
 import { loginSchema } from "@/lib/validations/auth";
 import { verifyPassword } from "./password";
-import { checkSecondFactor } from "./two-factor";
+import { beginAttempt } from "./attempts";
+import { checkAccountRateLimit } from "./rate-limit";
+import { checkSecondFactor, needsTwoFactorSetup } from "./two-factor";
 import { cookieFromHeader } from "@/lib/cookies";
 import { describeError } from "@/lib/log";
+import { clientIp } from "@/lib/request";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { DEVICE_COOKIE, deviceForLogin, isDeviceSecret, sendDeviceConfirmation, type LoginDevice } from "./devices";
-import { emailLinkBase } from "./password-reset";
 import { countryFromHeaders } from "./user-agent";
 
 /** The password was right and the account has 2FA: the sign-in needs a code (or the code was wrong). */
@@ -17,6 +18,14 @@ export class SecondFactorNeeded extends Error {
   constructor(public readonly reason: "required" | "invalid") {
     super(`second factor ${reason}`);
     this.name = "SecondFactorNeeded";
+  }
+}
+
+/** Too many sign-in attempts for this email address, from anywhere: Auth.js turns it into "rate_limited". */
+export class AccountThrottled extends Error {
+  constructor(public readonly retryAfterSeconds: number) {
+    super("account throttled");
+    this.name = "AccountThrottled";
   }
 }
 
@@ -34,19 +43,16 @@ export interface RequestInfo {
   country?: string;
   /** The device cookie the request carried, if any. */
   deviceCookie?: string | null;
-  /** Where links in emails point (the app's origin). */
-  linkBase?: string;
 }
 
 export function metaFrom(request: Request | undefined): RequestInfo {
-  const ip = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
+  const ip = request ? clientIp(request.headers) : null;
   const deviceCookie = request ? cookieFromHeader(request.headers.get("cookie"), DEVICE_COOKIE) : null;
   return {
     ip,
     userAgent: request?.headers.get("user-agent") ?? null,
     country: request ? countryFromHeaders(request.headers) : "unknown",
     deviceCookie,
-    linkBase: request ? emailLinkBase(request.headers) : undefined,
   };
 }
 
@@ -59,24 +65,16 @@ async function notifyDevice(userId: string, device: LoginDevice, meta: RequestIn
     // And per account: a password thief who drops the cookie each time must not flood the owner.
     const perUser = await limiter.hit(`auth:device-email-user:${userId}`, { limit: 10, windowMs: 60 * 60_000 });
     if (!perUser.allowed) return;
-    await sendDeviceConfirmation({ userId, deviceId: device.id, baseUrl: meta.linkBase ?? emailLinkBase(null), reason: device.reason });
+    await sendDeviceConfirmation({ userId, deviceId: device.id, reason: device.reason });
   } catch (error) {
     console.warn("Device confirmation not sent:", describeError(error));
   }
 }
 
-async function notifyLockout(user: { id: string; email: string; name: string; locale: string | null }, until: Date | null) {
-  try {
-    const { sendLockoutEmail } = await import("./lockout-email");
-    await sendLockoutEmail(user, until);
-  } catch (error) {
-    console.warn("Lockout email not sent:", describeError(error));
-  }
-}
-
 /**
  * The password check behind the credentials provider. Wrong password, unknown email and locked account
- * all answer null (one message, similar timing); the failure that reaches the threshold locks the
+ * all answer null (one message, similar timing). The attempt is counted before the password is checked,
+ * so a burst of parallel guesses cannot outrun the lock; the one that reaches the threshold locks the
  * account and emails its owner.
  */
 export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
@@ -84,37 +82,37 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
   if (!parsed.success) return null;
   // Only these reach the audit log (never the device cookie).
   const audit = { ip: meta.ip, userAgent: meta.userAgent };
+  const throttle = await checkAccountRateLimit(parsed.data.email);
+  if (!throttle.allowed) throw new AccountThrottled(throttle.retryAfterSeconds);
   const user = await findUserForLogin(parsed.data.email);
+  const attempt = user ? await beginAttempt(user.id, audit, "password") : null;
   // Always verify (against a dummy hash when the email is unknown) so timing reveals nothing.
   const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
-  if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+  if (user && !attempt) {
     await writeAudit({ action: "login.locked", userId: user.id, ...audit });
     return null;
   }
-  if (!user || !ok) {
+  if (!user || !attempt || !ok) {
     await writeAudit({ action: "login.failure", userId: user?.id ?? null, ...audit });
-    if (user) {
-      const { LOGIN_LOCKOUT_THRESHOLD, LOGIN_LOCKOUT_MINUTES } = env();
-      const { lockedNow, lockedUntil } = await recordFailedLogin(user.id, LOGIN_LOCKOUT_THRESHOLD, LOGIN_LOCKOUT_MINUTES);
-      if (lockedNow) {
-        await writeAudit({ action: "login.lockout", userId: user.id, detail: { until: lockedUntil?.toISOString() }, ...audit });
-        await notifyLockout(user, lockedUntil);
-      }
-    }
+    await attempt?.fail();
     return null;
   }
   if (user.disabled || user.role === 0) {
+    await attempt.release();
     await writeAudit({ action: "login.refused_disabled", userId: user.id, ...audit });
     throw new DisabledAccount();
   }
-  const factor = await checkSecondFactor({ userId: user.id, code: parsed.data.code, meta: audit });
-  if (factor !== "ok" && factor !== "not_enrolled") throw new SecondFactorNeeded(factor);
+  const factor = await checkSecondFactor({ userId: user.id, code: parsed.data.code, meta: audit, attempt });
+  if (factor === "required") await attempt.release();
+  if (factor === "invalid" || factor === "locked") await attempt.fail();
+  if (factor !== "ok" && factor !== "not_enrolled") throw new SecondFactorNeeded(factor === "required" ? "required" : "invalid");
 
   // The browser: the action's device cookie (a fresh browser gets one before signing in) or the request's.
   const raws = (raw ?? {}) as Record<string, unknown>;
   const secret = isDeviceSecret(raws.device) ? raws.device : (meta.deviceCookie ?? null);
   const device = await deviceForLogin({ userId: user.id, secret, meta: { ip: meta.ip, userAgent: meta.userAgent, country: meta.country } });
   if (device.status === "declined") {
+    await attempt.release();
     // The owner said "No" to this browser: same answer as a wrong password.
     await writeAudit({ action: "login.refused_device", userId: user.id, detail: { device: device.id }, ...audit });
     return null;
@@ -123,6 +121,7 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
   // An unverified account's first device is trusted by the verification link instead.
   if (device.status === "pending" && emailVerified) await notifyDevice(user.id, device, meta);
 
+  await attempt.succeed();
   await recordLogin(user.id);
   // A sign-in from a device waiting for confirmation is held, not in: the trail says so.
   const held = device.status !== "trusted" || !emailVerified;
@@ -142,5 +141,7 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
     deviceId: device.id,
     deviceTrusted: device.status === "trusted",
     emailIsVerified: emailVerified,
+    remember: parsed.data.remember,
+    twoFactorSetup: factor === "not_enrolled" && (await needsTwoFactorSetup(user.id, user.role)),
   };
 }

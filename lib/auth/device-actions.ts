@@ -9,7 +9,6 @@ import { requestMeta } from "@/lib/request";
 import { auth, signOut } from "./auth";
 import { answerDeviceLink, registrationDeviceId, revokeDevice, sendDeviceConfirmation } from "./devices";
 import { sendVerificationEmail, verifyEmail } from "./email-verification";
-import { emailLinkBase } from "./password-reset";
 import { checkAuthRateLimit } from "./rate-limit";
 import { getSessionState, requireUser } from "./session";
 import { countryFromHeaders } from "./user-agent";
@@ -59,7 +58,7 @@ export async function resendVerificationAction(): Promise<LinkActionState> {
   // The link trusts the browser the account was created from, never whichever browser asked for it
   // (someone else who knows the password could be asking).
   const deviceId = await registrationDeviceId(state.user.id);
-  const sent = await sendVerificationEmail({ userId: state.user.id, deviceId, baseUrl: emailLinkBase(await headers()) });
+  const sent = await sendVerificationEmail({ userId: state.user.id, deviceId });
   if (sent.sent) return { ok: true, message: t("resent") };
   if (sent.reason === "cooldown") return { message: t("cooldown", { seconds: sent.retryAfterSeconds ?? 60 }) };
   return { ok: true, message: t("alreadyVerified") };
@@ -75,7 +74,7 @@ export async function resendDeviceEmailAction(): Promise<LinkActionState> {
   const limiter = await getRateLimiter();
   const hit = await limiter.hit(`auth:device-email:${state.deviceId}`, { limit: 3, windowMs: 15 * 60_000 });
   if (!hit.allowed) return { message: t("cooldown") };
-  await sendDeviceConfirmation({ userId: state.user.id, deviceId: state.deviceId, baseUrl: emailLinkBase(await headers()), reason: "resend" });
+  await sendDeviceConfirmation({ userId: state.user.id, deviceId: state.deviceId, reason: "resend" });
   return { ok: true, message: t("resent") };
 }
 

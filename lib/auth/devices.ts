@@ -2,18 +2,18 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { userDevices, users } from "@/db/schema";
+import { userDevices } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
-import { renderNewDevice, sendEmail } from "@/lib/email";
-import { describeError } from "@/lib/log";
 import { publishDeviceRevoked } from "./revocations";
-import { consumeToken, issueToken, peekToken, TOKEN_KINDS, type TokenFailure } from "./tokens";
 import { describeUserAgent } from "./user-agent";
+
+// The emailed "was this you?" links live in device-links.ts.
+export { answerDeviceLink, DEVICE_LINK_TTL_MINUTES, peekDeviceLink, sendDeviceConfirmation } from "./device-links";
+export type { DeviceAnswer, DeviceAnswerKind, DeviceLinkDetails } from "./device-links";
 
 export const DEVICE_COOKIE = "sb_device";
 /** Browsers cap cookie lifetimes at 400 days. */
 export const DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
-export const DEVICE_LINK_TTL_MINUTES = 30;
 
 export type DeviceStatus = "pending" | "trusted" | "declined" | "revoked";
 export type Meta = { ip: string | null; userAgent: string | null; country?: string };
@@ -127,147 +127,6 @@ export async function noteDeviceSeen(deviceId: string, lastSeenAt: Date, ip: str
     .update(userDevices)
     .set({ lastSeenAt: new Date(), ...(ip ? { ip } : {}) })
     .where(and(eq(userDevices.id, deviceId), lt(userDevices.lastSeenAt, new Date(Date.now() - SEEN_EVERY_MS))));
-}
-
-/**
- * Emails the owner a one-time link (hashed, 30 minutes) to answer "was this you?" for a waiting device.
- * Earlier links for the same account stay valid only until they expire; each names its own device.
- */
-export async function sendDeviceConfirmation(input: { userId: string; deviceId: string; baseUrl: string; reason: string }) {
-  const db = await getDb();
-  const [row] = await db
-    .select({
-      email: users.email,
-      name: users.name,
-      locale: users.locale,
-      browser: userDevices.browser,
-      os: userDevices.os,
-      country: userDevices.country,
-      ip: userDevices.ip,
-      lastSeenAt: userDevices.lastSeenAt,
-    })
-    .from(userDevices)
-    .innerJoin(users, eq(users.id, userDevices.userId))
-    .where(and(eq(userDevices.id, input.deviceId), eq(userDevices.userId, input.userId)))
-    .limit(1);
-  if (!row) return;
-  const token = await issueToken({
-    userId: input.userId,
-    kind: TOKEN_KINDS.newDevice,
-    ttlMinutes: DEVICE_LINK_TTL_MINUTES,
-    meta: { deviceId: input.deviceId },
-  });
-  const link = (answer: "yes" | "no") => {
-    const url = new URL("/confirm-device", input.baseUrl);
-    url.searchParams.set("token", token);
-    url.searchParams.set("answer", answer);
-    return url.toString();
-  };
-  await writeAudit({
-    action: "device.pending",
-    actorId: input.userId,
-    userId: input.userId,
-    detail: { device: input.deviceId, reason: input.reason, country: row.country, browser: row.browser, os: row.os },
-    ip: row.ip,
-  });
-  try {
-    await sendEmail({
-      to: row.email,
-      kind: "new_device",
-      ...renderNewDevice({
-        locale: row.locale,
-        name: row.name,
-        browser: row.browser,
-        os: row.os,
-        country: row.country,
-        ip: row.ip,
-        time: row.lastSeenAt,
-        yesLink: link("yes"),
-        noLink: link("no"),
-      }),
-    });
-  } catch (error) {
-    console.error("[devices] confirmation email not sent:", describeError(error));
-  }
-}
-
-export type DeviceLinkDetails = {
-  ok: true;
-  deviceId: string;
-  status: DeviceStatus;
-  browser: string | null;
-  os: string | null;
-  country: string;
-  ip: string | null;
-  lastSeenAt: Date;
-};
-
-/** What a confirmation link is about, without using it up (the page shows it before the answer). */
-export async function peekDeviceLink(token: string): Promise<DeviceLinkDetails | { ok: false; reason: TokenFailure }> {
-  const check = await peekToken({ token, kind: TOKEN_KINDS.newDevice });
-  if (!check.ok) return check;
-  const deviceId = check.meta.deviceId ?? "";
-  const db = await getDb();
-  const [row] = await db
-    .select({
-      status: userDevices.status,
-      browser: userDevices.browser,
-      os: userDevices.os,
-      country: userDevices.country,
-      ip: userDevices.ip,
-      lastSeenAt: userDevices.lastSeenAt,
-    })
-    .from(userDevices)
-    .where(and(eq(userDevices.id, deviceId), eq(userDevices.userId, check.userId)))
-    .limit(1);
-  if (!row) return { ok: false, reason: "invalid" };
-  return { ok: true, deviceId, ...row, status: row.status as DeviceStatus };
-}
-
-export type DeviceAnswer = { ok: true; answer: "yes" | "no"; userId: string } | { ok: false; reason: TokenFailure };
-
-/**
- * The owner's answer from the emailed link, in one transaction with using the link up. Yes trusts the
- * device (and its current country); No declines it, which ends its session at the next request.
- */
-export async function answerDeviceLink(input: { token: string; answer: "yes" | "no"; meta: Meta }): Promise<DeviceAnswer> {
-  const db = await getDb();
-  const result = await db.transaction(async (tx): Promise<DeviceAnswer & { deviceId?: string }> => {
-    const used = await consumeToken({ token: input.token, kind: TOKEN_KINDS.newDevice }, tx);
-    if (!used.ok) return used;
-    const deviceId = used.meta.deviceId ?? "";
-    const now = new Date();
-    const [row] = await tx
-      .update(userDevices)
-      .set(
-        input.answer === "yes"
-          ? {
-              status: "trusted",
-              trustedAt: now,
-              countries: sql`(select coalesce(jsonb_agg(distinct c), '[]'::jsonb) from jsonb_array_elements_text(${userDevices.countries} || to_jsonb(${userDevices.country}::text)) as c where c <> 'unknown')`,
-            }
-          : { status: "declined" },
-      )
-      // Only a waiting device: a link answered late cannot re-trust a device revoked meanwhile.
-      .where(and(eq(userDevices.id, deviceId), eq(userDevices.userId, used.userId), eq(userDevices.status, "pending")))
-      .returning({ id: userDevices.id, country: userDevices.country, browser: userDevices.browser, os: userDevices.os });
-    if (!row) return { ok: false, reason: "used" };
-    await writeAudit(
-      {
-        action: input.answer === "yes" ? "device.trusted" : "device.declined",
-        actorId: used.userId,
-        userId: used.userId,
-        detail: { device: deviceId, country: row.country, browser: row.browser, os: row.os, via: "email" },
-        ip: input.meta.ip,
-        userAgent: input.meta.userAgent,
-      },
-      tx,
-    );
-    return { ok: true, answer: input.answer, userId: used.userId, deviceId };
-  });
-  if (result.ok && result.answer === "no" && result.deviceId) await publishDeviceRevoked(result.deviceId);
-  if (!result.ok) return result;
-  return { ok: true, answer: result.answer, userId: result.userId };
 }
 
 /** Trusts the device a user registered from, once their email address is verified. */

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
 import { renderVerifyEmail, sendEmail } from "@/lib/email";
+import { appOrigin } from "@/lib/env";
 import { describeError } from "@/lib/log";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { trustRegistrationDevice, type Meta } from "./devices";
@@ -19,7 +20,7 @@ export type VerificationSend = { sent: true } | { sent: false; reason: "already_
  * Emails a verification link (hashed token, 24 hours). `deviceId` is the browser the user registered
  * from: verifying trusts it, so the first device needs no separate confirmation.
  */
-export async function sendVerificationEmail(input: { userId: string; deviceId: string | null; baseUrl: string }): Promise<VerificationSend> {
+export async function sendVerificationEmail(input: { userId: string; deviceId: string | null }): Promise<VerificationSend> {
   const db = await getDb();
   const [user] = await db
     .select({ email: users.email, name: users.name, locale: users.locale, verifiedAt: users.emailVerifiedAt })
@@ -36,7 +37,7 @@ export async function sendVerificationEmail(input: { userId: string; deviceId: s
     ttlMinutes: VERIFY_TOKEN_TTL_MINUTES,
     meta: input.deviceId ? { deviceId: input.deviceId } : {},
   });
-  const url = new URL("/verify-email", input.baseUrl);
+  const url = new URL("/verify-email", appOrigin());
   url.searchParams.set("token", token);
   try {
     await sendEmail({ to: user.email, kind: "verify_email", ...renderVerifyEmail({ locale: user.locale, name: user.name, link: url.toString() }) });

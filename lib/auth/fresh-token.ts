@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 
 const COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"];
 
-type WrittenToken = { id?: string; sv?: number; role?: number; did?: string; dt?: boolean; ev?: boolean };
+type WrittenToken = { id?: string; sv?: number; role?: number; did?: string; dt?: boolean; ev?: boolean; sid?: string; at?: number; tfs?: boolean };
 
 /**
  * The session token written earlier in this same request (a server action that re-issued it), or null.
@@ -45,6 +45,25 @@ export function isSessionVersionProof(proof: unknown, userId: string, from: numb
   // Exactly one step: a proof never carries a session over somebody else's bump made meanwhile.
   if (typeof proof !== "string" || to !== from + 1) return false;
   const expected = Buffer.from(sessionVersionProof(userId, from, to));
+  const given = Buffer.from(proof);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** How long a step-up proof may take from the password check to the token update (one request). */
+const REAUTH_PROOF_SECONDS = 60;
+
+/** Proof that this session just re-entered its password or a code; the token update trusts nothing else. */
+export function recentAuthProof(userId: string, sessionId: string, at = Math.floor(Date.now() / 1000)): string {
+  const mac = createHmac("sha256", env().AUTH_SECRET).update(`reauth:${userId}:${sessionId}:${at}`).digest("base64url");
+  return `${at}.${mac}`;
+}
+
+export function isRecentAuthProof(proof: unknown, userId: string, sessionId: string): boolean {
+  if (typeof proof !== "string") return false;
+  const at = Number(proof.split(".")[0]);
+  const age = Math.floor(Date.now() / 1000) - at;
+  if (!Number.isInteger(at) || age < 0 || age > REAUTH_PROOF_SECONDS) return false;
+  const expected = Buffer.from(recentAuthProof(userId, sessionId, at));
   const given = Buffer.from(proof);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

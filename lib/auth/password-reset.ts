@@ -7,7 +7,7 @@ import { users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
 import { findUserForLogin } from "@/db/queries/users";
 import { renderPasswordReset, sendEmail } from "@/lib/email";
-import { env } from "@/lib/env";
+import { appOrigin } from "@/lib/env";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { hashPassword } from "./password";
 import { consumeToken, hashToken, issueToken, peekToken, revokeTokens, TOKEN_KINDS, type TokenCheck } from "./tokens";
@@ -20,39 +20,11 @@ const RESET_EMAIL_WINDOW_MS = 15 * 60_000;
 
 type RequestInfo = { ip?: string | null; userAgent?: string | null };
 
-let warnedHostFallback = false;
-
-/**
- * The origin for links in emails: APP_URL, else AUTH_URL, else the request's own host. The last one is
- * only as trustworthy as the Host header (a forged one would put the attacker's host into a victim's
- * reset link), so production deployments should set APP_URL.
- */
-export function emailLinkBase(requestHeaders?: Headers | null): string {
-  const configured = env().APP_URL ?? process.env.AUTH_URL?.trim();
-  if (configured) return new URL(configured).origin;
-  const origin = requestHeaders ? originFromHeaders(requestHeaders) : null;
-  if (process.env.NODE_ENV === "production" && !warnedHostFallback) {
-    warnedHostFallback = true;
-    console.warn("[password-reset] APP_URL is not set: email links use the request's Host header. Set APP_URL.");
-  }
-  return origin ?? "http://localhost:3000";
-}
-
-function originFromHeaders(h: Headers): string | null {
-  const host = (h.get("x-forwarded-host") ?? h.get("host"))?.split(",")[0]?.trim();
-  if (!host || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return null;
-  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
-  try {
-    return new URL(`${proto}://${host}`).origin;
-  } catch {
-    return null;
-  }
-}
-
-/** Issues a 30-minute reset token and answers the link carrying it (also used by the lockout email). */
-export async function createPasswordResetLink(input: { userId: string; baseUrl: string }): Promise<string> {
-  const token = await issueToken({ userId: input.userId, kind: TOKEN_KINDS.passwordReset, ttlMinutes: RESET_TOKEN_TTL_MINUTES });
-  const url = new URL("/reset-password", input.baseUrl);
+/** Issues a 30-minute reset token and answers the link carrying it. */
+async function createPasswordResetLink(userId: string): Promise<string> {
+  const token = await issueToken({ userId, kind: TOKEN_KINDS.passwordReset, ttlMinutes: RESET_TOKEN_TTL_MINUTES });
+  // APP_URL, never the request's Host or X-Forwarded-Host: a forged one would carry the token away.
+  const url = new URL("/reset-password", appOrigin());
   url.searchParams.set("token", token);
   return url.toString();
 }
@@ -63,7 +35,7 @@ export async function createPasswordResetLink(input: { userId: string; baseUrl: 
  * `after()`, so the response time does not depend on whether the account exists), else inline.
  */
 export async function requestPasswordReset(
-  input: { email: string; baseUrl: string; defer?: (task: () => Promise<void>) => void } & RequestInfo,
+  input: { email: string; defer?: (task: () => Promise<void>) => void } & RequestInfo,
 ): Promise<void> {
   const user = await findUserForLogin(input.email);
   if (!user || user.disabled || user.role === 0) {
@@ -79,7 +51,7 @@ export async function requestPasswordReset(
         await writeAudit({ action: "password.reset_requested", userId: user.id, detail: { throttled: true }, ip: input.ip, userAgent: input.userAgent });
         return;
       }
-      const link = await createPasswordResetLink({ userId: user.id, baseUrl: input.baseUrl });
+      const link = await createPasswordResetLink(user.id);
       await writeAudit({ action: "password.reset_requested", userId: user.id, ip: input.ip, userAgent: input.userAgent });
       await sendEmail({
         to: user.email,

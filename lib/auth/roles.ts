@@ -5,6 +5,8 @@ export const ROLE_VALUES = [0, 1, 2, 3] as const satisfies readonly Role[];
 /** The one place that says which role may do what; checked on the server. */
 export const PERMISSIONS = {
   "dashboard.view": ROLES.trader,
+  // The account's own 2FA set-up: the one thing an admin the platform requires 2FA of may do without it.
+  "security.manage": ROLES.trader,
   "trading.manage": ROLES.trader,
   "admin.view": ROLES.admin,
   "users.manage": ROLES.admin,
@@ -13,6 +15,10 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/** Where an admin without the required 2FA is sent, and the only permission they keep until enrolled. */
+export const TWO_FACTOR_SETUP_PATH = "/dashboard/settings/two-factor";
+export const SETUP_PERMISSION: Permission = "security.manage";
 
 export function isRole(value: unknown): value is Role {
   return typeof value === "number" && (ROLE_VALUES as readonly number[]).includes(value);

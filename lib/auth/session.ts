@@ -6,15 +6,17 @@ import { AppError } from "@/lib/errors";
 import { auth, updateSession } from "./auth";
 import { requestMeta } from "@/lib/request";
 import { deviceState, noteDeviceSeen } from "./devices";
+import { isSessionEnded } from "./ended-sessions";
 import { sessionVersionProof, tokenWrittenThisRequest } from "./fresh-token";
-import { can, homeFor, type Permission } from "./roles";
+import { can, homeFor, SETUP_PERMISSION, TWO_FACTOR_SETUP_PATH, type Permission } from "./roles";
+import { needsTwoFactorSetup } from "./two-factor";
 
 export type SessionState =
   | { status: "anonymous" }
   | { status: "ended"; reason: "disabled" | "revoked" }
   | { status: "stale"; user: PublicUser }
   | { status: "unconfirmed"; step: "email" | "device"; user: PublicUser; deviceId: string }
-  | { status: "active"; user: PublicUser };
+  | { status: "active"; user: PublicUser; twoFactorSetup: boolean };
 
 /**
  * The server-side lock behind the middleware's gate: the database, not the cookie, says whether the
@@ -24,19 +26,22 @@ export type SessionState =
 export const getSessionState = cache(async (): Promise<SessionState> => {
   const session = await auth();
   if (!session?.user?.id) return { status: "anonymous" };
-  // The user and the session's device are read together (two lookups, one round trip of waiting).
-  const [user, deviceRead] = await Promise.all([
+  // A session from before session ids existed signs in again.
+  if (!session.sessionId) return { status: "ended", reason: "revoked" };
+  // The user, the session's device and whether it was signed out are read together.
+  const [user, deviceRead, ended] = await Promise.all([
     findUserById(session.user.id),
     session.deviceId ? deviceState(session.user.id, session.deviceId) : Promise.resolve(null),
+    isSessionEnded(session.sessionId),
   ]);
-  if (!user) return { status: "ended", reason: "revoked" };
+  if (!user || ended) return { status: "ended", reason: "revoked" };
   if (user.disabled || user.role === 0) return { status: "ended", reason: "disabled" };
-  let claims = { role: session.user.role, did: session.deviceId, dt: session.deviceTrusted, ev: session.emailVerified };
+  let claims = { role: session.user.role, did: session.deviceId, dt: session.deviceTrusted, ev: session.emailVerified, tfs: session.twoFactorSetup };
   if (user.sessionVersion !== session.sessionVersion) {
     // A server action in this same request may have re-issued the token with the new version.
     const rewritten = await tokenWrittenThisRequest();
     if (rewritten?.id !== user.id || rewritten.sv !== user.sessionVersion) return { status: "ended", reason: "revoked" };
-    claims = { role: rewritten.role ?? 0, did: rewritten.did, dt: rewritten.dt === true, ev: rewritten.ev === true };
+    claims = { role: rewritten.role ?? 0, did: rewritten.did, dt: rewritten.dt === true, ev: rewritten.ev === true, tfs: rewritten.tfs === true };
   }
   // Every session belongs to a device; one from before devices existed signs in again.
   if (!claims.did) return { status: "ended", reason: "revoked" };
@@ -46,11 +51,16 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
   if (device === "trusted") await noteDeviceSeen(claims.did, state!.lastSeenAt, (await requestMeta()).ip);
   if (!user.emailVerifiedAt) return { status: "unconfirmed", step: "email", user, deviceId: claims.did };
   if (device === "pending") return { status: "unconfirmed", step: "device", user, deviceId: claims.did };
-  if (user.role !== claims.role || !claims.ev || !claims.dt) return { status: "stale", user };
-  return { status: "active", user };
+  const twoFactorSetup = await needsTwoFactorSetup(user.id, user.role);
+  // The middleware's 2FA gate reads the token: a token that disagrees is rewritten first.
+  if (user.role !== claims.role || !claims.ev || !claims.dt || twoFactorSetup !== claims.tfs) return { status: "stale", user };
+  return { status: "active", user, twoFactorSetup };
 });
 
-/** For pages and layouts: returns the user or redirects where they belong. */
+/**
+ * For pages and layouts: returns the user or redirects where they belong. An admin the platform
+ * requires 2FA of, who has none, reaches only the 2FA set-up (SETUP_PERMISSION) until enrolled.
+ */
 export async function requirePageUser(permission: Permission, currentPath: string): Promise<PublicUser> {
   const state = await getSessionState();
   switch (state.status) {
@@ -64,6 +74,7 @@ export async function requirePageUser(permission: Permission, currentPath: strin
       redirect(state.step === "email" ? "/verify-email" : "/confirm-device");
     case "active":
       if (!can(state.user.role, permission)) redirect(homeFor(state.user.role));
+      if (state.twoFactorSetup && permission !== SETUP_PERMISSION) redirect(TWO_FACTOR_SETUP_PATH);
       return state.user;
   }
 }
@@ -80,6 +91,10 @@ export async function requireUser(permission?: Permission): Promise<PublicUser> 
   // A stale token is judged by the database role, which is the truth.
   if (permission && !can(state.user.role, permission)) {
     throw new AppError("forbidden", "You do not have permission to do this.");
+  }
+  const setup = state.status === "active" ? state.twoFactorSetup : await needsTwoFactorSetup(state.user.id, state.user.role);
+  if (permission !== SETUP_PERMISSION && setup) {
+    throw new AppError("two_factor_required", "Set up two-factor authentication first.");
   }
   return state.user;
 }

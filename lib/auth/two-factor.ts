@@ -4,16 +4,18 @@ import { and, count, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { deleteSettings, getSetting, SETTINGS, setSetting } from "@/db/queries/app-settings";
 import { writeAudit } from "@/db/queries/audit";
-import { findUserById, recordFailedLogin } from "@/db/queries/users";
+import { findPasswordHash } from "@/db/queries/login-attempts";
 import { users } from "@/db/schema";
 import { appKeyring, decryptSecret, encryptSecret } from "@/lib/crypto";
 import { TOTP_PURPOSE } from "@/lib/crypto/rotate";
-import { env } from "@/lib/env";
+import { beginAttempt, type Attempt } from "./attempts";
+import { verifyPassword } from "./password";
+import { checkTwoFactorManageLimit } from "./rate-limit";
 import { consumeRecoveryCode, countUnusedRecoveryCodes, deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { ROLES } from "./roles";
 import { acceptTotpCode, lastStepKey, newTotpSecret, normalizeTotpCode, totpUri } from "./totp";
 
-export type SecondFactorResult = "ok" | "not_enrolled" | "required" | "invalid";
+export type SecondFactorResult = "ok" | "not_enrolled" | "required" | "invalid" | "locked";
 type Meta = { ip: string | null; userAgent: string | null };
 
 const PURPOSE = TOTP_PURPOSE;
@@ -55,39 +57,31 @@ async function useCode(userId: string, factor: { secretEnc: string; keyVersion: 
   return (await consumeRecoveryCode(userId, code)) ? ("recovery" as const) : null;
 }
 
-/** Wrong second factors count towards the password lockout, so codes cannot be guessed without limit. */
-async function countFailure(userId: string, meta: Meta) {
-  const { LOGIN_LOCKOUT_THRESHOLD, LOGIN_LOCKOUT_MINUTES } = env();
-  const { lockedNow, lockedUntil } = await recordFailedLogin(userId, LOGIN_LOCKOUT_THRESHOLD, LOGIN_LOCKOUT_MINUTES);
-  if (!lockedNow) return;
-  await writeAudit({ action: "login.lockout", userId, detail: { until: lockedUntil?.toISOString(), factor: "2fa" }, ...meta });
-  try {
-    const user = await findUserById(userId);
-    const { sendLockoutEmail } = await import("./lockout-email");
-    if (user) await sendLockoutEmail(user, lockedUntil);
-  } catch (error) {
-    console.warn("Lockout email not sent:", error instanceof Error ? error.message : error);
-  }
-}
-
 /**
  * Called after a correct password. Answers "not_enrolled" when the user has no 2FA, "required" when a
- * code is needed and none was given, "invalid" for a wrong or used code, "ok" for a good one.
+ * code is needed and none was given, "invalid" for a wrong or used code, "ok" for a good one, "locked"
+ * when the account is locked. A code is counted before it is checked: the caller's attempt (a sign-in
+ * counts password and code once), or one reserved here, which this function then settles.
  */
-export async function checkSecondFactor(input: { userId: string; code: string | undefined; meta: Meta }): Promise<SecondFactorResult> {
+export async function checkSecondFactor(input: { userId: string; code: string | undefined; meta: Meta; attempt?: Attempt }): Promise<SecondFactorResult> {
   const { userId, meta } = input;
   const factor = await loadFactor(userId);
   if (!factor) return "not_enrolled";
   const code = input.code?.trim();
   if (!code) return "required";
+  const own = input.attempt ? null : await beginAttempt(userId, meta, "2fa");
+  if (!input.attempt && !own) return "locked";
   const used = await useCode(userId, factor, code);
   if (used === "recovery") {
     const remaining = await countUnusedRecoveryCodes(userId);
     await writeAudit({ action: "2fa.recovery_code_used", actorId: userId, userId, detail: { remaining }, ...meta });
   }
-  if (used) return "ok";
+  if (used) {
+    await own?.succeed();
+    return "ok";
+  }
   await writeAudit({ action: "2fa.failure", userId, detail: { context: "login" }, ...meta });
-  await countFailure(userId, meta);
+  await own?.fail();
   return "invalid";
 }
 
@@ -108,6 +102,12 @@ export async function getTwoFactorStatus(userId: string) {
 export async function isTwoFactorRequiredFor(role: number): Promise<boolean> {
   if (role < ROLES.admin) return false;
   return (await getSetting<unknown>(SETTINGS.require2faAdmins, false)) === true;
+}
+
+/** An admin the platform requires 2FA of, who has none yet: only the 2FA set-up is open to them. */
+export async function needsTwoFactorSetup(userId: string, role: number | undefined): Promise<boolean> {
+  if (typeof role !== "number" || !(await isTwoFactorRequiredFor(role))) return false;
+  return !(await isTwoFactorEnabled(userId));
 }
 
 /** Admins in total and with 2FA on, for the admin settings page. */
@@ -186,22 +186,34 @@ export async function confirmEnrolment(userId: string, code: string, meta: Meta 
   return result;
 }
 
-export type CodeCheckedResult<T> = ({ ok: true } & T) | { ok: false; reason: "not_enrolled" | "invalid" };
+export type CodeCheckedResult<T> = ({ ok: true } & T) | { ok: false; reason: "not_enrolled" | "invalid" | "locked" | "rate_limited" };
+type Proof = { password: string; code: string };
 
-async function withCurrentCode<T>(userId: string, code: string, context: string, meta: Meta, then: (via: "totp" | "recovery") => Promise<T>): Promise<CodeCheckedResult<T>> {
+/**
+ * The gate of the 2FA settings page: the account's password and a current code (TOTP or recovery),
+ * limited per user, and counted towards the sign-in lockout like a wrong code at sign-in.
+ */
+async function withCurrentCode<T>(userId: string, proof: Proof, context: string, meta: Meta, then: (via: "totp" | "recovery") => Promise<T>): Promise<CodeCheckedResult<T>> {
   const factor = await loadFactor(userId);
   if (!factor) return { ok: false, reason: "not_enrolled" };
-  const via = code.trim() ? await useCode(userId, factor, code.trim()) : null;
+  if (!(await checkTwoFactorManageLimit(userId)).allowed) return { ok: false, reason: "rate_limited" };
+  const attempt = await beginAttempt(userId, meta, "2fa");
+  if (!attempt) return { ok: false, reason: "locked" };
+  const passwordOk = await verifyPassword(await findPasswordHash(userId), proof.password);
+  const code = proof.code.trim();
+  const via = passwordOk && code ? await useCode(userId, factor, code) : null;
   if (!via) {
-    await writeAudit({ action: "2fa.failure", actorId: userId, userId, detail: { context }, ...meta });
+    await writeAudit({ action: "2fa.failure", actorId: userId, userId, detail: { context, ...(passwordOk ? {} : { password: "wrong" }) }, ...meta });
+    await attempt.fail();
     return { ok: false, reason: "invalid" };
   }
+  await attempt.succeed();
   return { ok: true, ...(await then(via)) };
 }
 
-/** Turns 2FA off with a current TOTP code (or a recovery code): secret, codes and replay state go. */
-export async function disableTwoFactor(userId: string, code: string, meta: Meta = { ip: null, userAgent: null }) {
-  return withCurrentCode(userId, code, "disable", meta, async (via) => {
+/** Turns 2FA off with the password and a current TOTP code (or a recovery code): secret, codes and replay state go. */
+export async function disableTwoFactor(userId: string, proof: Proof, meta: Meta = { ip: null, userAgent: null }) {
+  return withCurrentCode(userId, proof, "disable", meta, async (via) => {
     const db = await getDb();
     await db.transaction(async (tx) => {
       await tx
@@ -216,9 +228,9 @@ export async function disableTwoFactor(userId: string, code: string, meta: Meta 
   });
 }
 
-/** Replaces the recovery codes (needs a current code) and answers the new ones, this once. */
-export async function regenerateRecoveryCodes(userId: string, code: string, meta: Meta = { ip: null, userAgent: null }) {
-  return withCurrentCode(userId, code, "regenerate", meta, async (via) => {
+/** Replaces the recovery codes (needs the password and a current code) and answers the new ones, this once. */
+export async function regenerateRecoveryCodes(userId: string, proof: Proof, meta: Meta = { ip: null, userAgent: null }) {
+  return withCurrentCode(userId, proof, "regenerate", meta, async (via) => {
     const db = await getDb();
     return db.transaction(async (tx) => {
       const codes = await replaceRecoveryCodes(userId, tx);

@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { keyringFrom, type Keyring } from "./secrets";
 
-export { decryptSecret, encryptSecret, keyHint, keyringFrom, SecretDecryptionError } from "./secrets";
+export { decryptSecret, encryptSecret, isAccountBound, keyHint, keyringFrom, SecretDecryptionError } from "./secrets";
 export type { Keyring, SecretContext } from "./secrets";
 
 let cached: Keyring | undefined;

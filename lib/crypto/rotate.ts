@@ -1,7 +1,7 @@
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { exchangeAccounts, users } from "@/db/schema";
-import { decryptSecret, encryptSecret, type Keyring } from "./secrets";
+import { decryptSecret, encryptSecret, isAccountBound, type Keyring } from "./secrets";
 
 const FIELDS = [
   ["apiKeyEnc", "api_key"],
@@ -10,32 +10,50 @@ const FIELDS = [
 ] as const;
 
 /**
- * Re-seals every stored exchange key under the keyring's current master key version. Each account is
- * updated in its own transaction, so an interrupted run can simply be started again.
+ * Re-seals every stored exchange key under the keyring's current master key version, in the format that
+ * binds the account id. Each account is one conditional UPDATE: it applies only while the row still holds
+ * the ciphertexts that were read, so keys replaced meanwhile are never overwritten with the old ones
+ * (such an account is listed in `changed`; it already holds fresh ciphertexts). An interrupted run can
+ * simply be started again.
  */
-export async function reencryptAllKeys(db: Database, keyring: Keyring): Promise<{ rotated: number; failed: string[] }> {
+export async function reencryptAllKeys(
+  db: Database,
+  keyring: Keyring,
+): Promise<{ rotated: number; failed: string[]; changed: string[] }> {
   const rows = await db.select().from(exchangeAccounts);
   let rotated = 0;
   const failed: string[] = [];
+  const changed: string[] = [];
   for (const row of rows) {
-    if (!row.apiKeyEnc || row.keyVersion === null || row.keyVersion === keyring.current) continue;
+    if (!row.apiKeyEnc || row.keyVersion === null) continue;
+    const sealed = FIELDS.map(([column]) => row[column]).filter((value): value is string => Boolean(value));
+    if (row.keyVersion === keyring.current && sealed.every(isAccountBound)) continue;
+    let update: Partial<typeof exchangeAccounts.$inferInsert>;
     try {
-      const update: Partial<typeof exchangeAccounts.$inferInsert> = { keyVersion: keyring.current, updatedAt: new Date() };
+      update = { keyVersion: keyring.current, updatedAt: new Date() };
       for (const [column, purpose] of FIELDS) {
-        const sealed = row[column];
-        if (!sealed) continue;
-        const ctx = { userId: row.userId, purpose };
-        update[column] = encryptSecret(decryptSecret(sealed, row.keyVersion, ctx, keyring), ctx, keyring).ciphertext;
+        const value = row[column];
+        if (!value) continue;
+        const ctx = { userId: row.userId, purpose, accountId: row.id };
+        update[column] = encryptSecret(decryptSecret(value, row.keyVersion, ctx, keyring), ctx, keyring).ciphertext;
       }
-      await db.transaction(async (tx) => {
-        await tx.update(exchangeAccounts).set(update).where(eq(exchangeAccounts.id, row.id));
-      });
-      rotated += 1;
     } catch {
       failed.push(row.id);
+      continue;
     }
+    const unchanged = FIELDS.map(([column]) => {
+      const value = row[column];
+      return value === null ? isNull(exchangeAccounts[column]) : eq(exchangeAccounts[column], value);
+    });
+    const updated = await db
+      .update(exchangeAccounts)
+      .set(update)
+      .where(and(eq(exchangeAccounts.id, row.id), eq(exchangeAccounts.keyVersion, row.keyVersion), ...unchanged))
+      .returning({ id: exchangeAccounts.id });
+    if (updated.length > 0) rotated += 1;
+    else changed.push(row.id);
   }
-  return { rotated, failed };
+  return { rotated, failed, changed };
 }
 
 /** Purpose string the TOTP secrets are sealed with (lib/auth/two-factor.ts). */
@@ -58,11 +76,12 @@ export async function reencryptTotpSecrets(db: Database, keyring: Keyring): Prom
       const ctx = { userId: row.id, purpose: TOTP_PURPOSE };
       const resealed = encryptSecret(decryptSecret(row.sealed, row.keyVersion, ctx, keyring), ctx, keyring).ciphertext;
       // Only if nobody changed it meanwhile (turned 2FA off or on again).
-      await db
+      const updated = await db
         .update(users)
         .set({ totpSecretEnc: resealed, totpKeyVersion: keyring.current })
-        .where(and(eq(users.id, row.id), eq(users.totpSecretEnc, row.sealed)));
-      rotated += 1;
+        .where(and(eq(users.id, row.id), eq(users.totpSecretEnc, row.sealed)))
+        .returning({ id: users.id });
+      rotated += updated.length;
     } catch {
       failed.push(row.id);
     }

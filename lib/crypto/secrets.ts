@@ -14,6 +14,11 @@ export interface SecretContext {
   userId: string;
   /** What the secret is ("api_key", "api_secret", "passphrase"): bound into the ciphertext. */
   purpose: string;
+  /**
+   * The exchange account the secret belongs to. When given, the ciphertext is "v2" and binds it too, so
+   * a sealed key copied onto another account row of the same user does not decrypt there.
+   */
+  accountId?: string;
 }
 
 export class SecretDecryptionError extends Error {
@@ -23,7 +28,10 @@ export class SecretDecryptionError extends Error {
   }
 }
 
-const FORMAT = "v1";
+// "v1": additional data user|purpose. "v2": user|purpose|account. Both are read; "v2" is written
+// whenever the context names an account (`npm run keys:rotate` moves "v1" exchange keys over).
+const UNBOUND = "v1";
+const ACCOUNT_BOUND = "v2";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -31,30 +39,37 @@ function deriveKey(master: string, userId: string): Buffer {
   return Buffer.from(hkdfSync("sha256", Buffer.from(master, "utf8"), "signalbridge/api-keys", userId, 32));
 }
 
-function aad(ctx: SecretContext) {
-  return Buffer.from(`${ctx.userId}|${ctx.purpose}`, "utf8");
+function aad(ctx: SecretContext, format: string) {
+  return Buffer.from(format === ACCOUNT_BOUND ? `${ctx.userId}|${ctx.purpose}|${ctx.accountId}` : `${ctx.userId}|${ctx.purpose}`, "utf8");
+}
+
+/** Whether a stored ciphertext binds its account (the "v2" format). */
+export function isAccountBound(ciphertext: string): boolean {
+  return ciphertext.startsWith(`${ACCOUNT_BOUND}.`);
 }
 
 export function encryptSecret(plaintext: string, ctx: SecretContext, keyring: Keyring) {
   const master = keyring.keys.get(keyring.current);
   if (!master) throw new Error(`Encryption key version ${keyring.current} is not configured`);
+  const format = ctx.accountId ? ACCOUNT_BOUND : UNBOUND;
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", deriveKey(master, ctx.userId), iv);
-  cipher.setAAD(aad(ctx));
+  cipher.setAAD(aad(ctx, format));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   const sealed = Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
-  return { ciphertext: `${FORMAT}.${sealed}`, keyVersion: keyring.current };
+  return { ciphertext: `${format}.${sealed}`, keyVersion: keyring.current };
 }
 
 export function decryptSecret(ciphertext: string, keyVersion: number, ctx: SecretContext, keyring: Keyring): string {
   const master = keyring.keys.get(keyVersion);
   if (!master) throw new SecretDecryptionError(`key version ${keyVersion} is not configured`);
   const [format, sealed] = ciphertext.split(".");
-  if (format !== FORMAT || !sealed) throw new SecretDecryptionError("unknown format");
+  if ((format !== UNBOUND && format !== ACCOUNT_BOUND) || !sealed) throw new SecretDecryptionError("unknown format");
+  if (format === ACCOUNT_BOUND && !ctx.accountId) throw new SecretDecryptionError("the account it belongs to was not given");
   const raw = Buffer.from(sealed, "base64url");
   if (raw.length < IV_BYTES + TAG_BYTES) throw new SecretDecryptionError("truncated");
   const decipher = createDecipheriv("aes-256-gcm", deriveKey(master, ctx.userId), raw.subarray(0, IV_BYTES));
-  decipher.setAAD(aad(ctx));
+  decipher.setAAD(aad(ctx, format));
   decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   try {
     return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");

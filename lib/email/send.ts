@@ -3,6 +3,9 @@ import { desc, eq } from "drizzle-orm";
 import { Resend } from "resend";
 import { getDb } from "@/db/client";
 import { devMailbox } from "@/db/schema";
+import { env } from "@/lib/env";
+
+export const EMAIL_TIMEOUT_MS = 10_000;
 
 export const DEFAULT_EMAIL_FROM = "SignalBridge <no-reply@signalbridge.local>";
 
@@ -72,7 +75,7 @@ export async function sendEmail(email: OutgoingEmail): Promise<SentEmail> {
   if (!key) {
     if (process.env.NODE_ENV === "production" && !warnedNoKey) {
       warnedNoKey = true;
-      console.warn("[email] RESEND_API_KEY is not set: emails are stored in dev_mailbox, not delivered.");
+      console.warn("[email] RESEND_API_KEY is not set (EMAIL_DISABLED=true): emails are stored in dev_mailbox, not delivered.");
     }
     const db = await getDb();
     const [row] = await db
@@ -83,13 +86,11 @@ export async function sendEmail(email: OutgoingEmail): Promise<SentEmail> {
     return { transport: "dev_mailbox", id: row?.id ?? "" };
   }
 
-  const { data, error } = await resendClient(key).emails.send({
-    from: emailFrom(),
-    to,
-    subject: email.subject,
-    html: email.html,
-    text: email.text,
-  });
+  const { data, error } = await resendClient(key).emails.send(
+    { from: emailFrom(), to, subject: email.subject, html: email.html, text: email.text },
+    // An unanswered send fails (and is reported) instead of holding the request that wanted it.
+    { signal: AbortSignal.timeout(EMAIL_TIMEOUT_MS) },
+  );
   if (error || !data) {
     const name = error?.name ?? "unknown_error";
     const status = error?.statusCode ?? null;
@@ -120,9 +121,11 @@ export async function listDevMailbox({ to, limit = 50 }: { to?: string | null; l
 }
 
 /**
- * Whether /dev/mailbox may be shown: always outside production; in production only with
- * DEV_MAILBOX=true (the end-to-end suite runs `next start` and reads its mail there).
+ * Whether /dev/mailbox exists at all: always outside production; in production only with
+ * DEV_MAILBOX=true (the end-to-end suite runs `next start` and reads its mail there). Who may read it
+ * is decided by canReadDevMailbox (lib/auth/dev-mailbox).
  */
 export function devMailboxEnabled(): boolean {
-  return process.env.NODE_ENV !== "production" || process.env.DEV_MAILBOX === "true";
+  const e = env();
+  return e.NODE_ENV !== "production" || e.DEV_MAILBOX;
 }

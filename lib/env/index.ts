@@ -24,10 +24,16 @@ const envSchema = z.object({
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  // Read again (edge-safe) by lib/auth/session-limits.ts; validated here so a typo fails at start.
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 365).default(12),
+  SESSION_REMEMBER_DAYS: z.coerce.number().positive().max(365).default(30),
   OUTBOUND_IPS: z.string().optional(),
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   INPROCESS_CRON: boolFlag,
   SIGNAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  SIGNAL_IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   UPSTASH_REDIS_REST_URL: z.url("must be the REST URL of your Upstash database").optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
@@ -37,6 +43,14 @@ const envSchema = z.object({
   PAPER_PRICE_FEED: z.enum(["auto", "live", "simulated"]).default("auto"),
   PAPER_SLIPPAGE_BPS: z.string().regex(/^\d+(\.\d+)?$/, "must be a number of basis points such as 5").default("5"),
   APP_URL: z.url("must be a full URL such as https://trade.example.com").optional(),
+  AUTH_URL: z.url("must be a full URL such as https://trade.example.com").optional(),
+  // "vercel" trusts Vercel's own x-real-ip; a number trusts that many proxies' X-Forwarded-For entries.
+  TRUSTED_PROXY_HOPS: z.union([z.literal("vercel"), z.coerce.number().int().min(0).max(10)]).optional(),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  EMAIL_DISABLED: boolFlag,
+  DEV_MAILBOX: boolFlag,
+  ADMIN_EMAIL: z.email("must be an email address").optional(),
+  ALLOW_EXCHANGE_OVERRIDE_IN_PRODUCTION: boolFlag,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -54,7 +68,35 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (!result.success) {
     throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`));
   }
+  const problems = productionProblems(result.data, source);
+  if (problems.length > 0) throw new EnvError(problems);
   return result.data;
+}
+
+/**
+ * What a production server refuses to start without. `next build` also runs with NODE_ENV=production
+ * but serves nobody, so it is exempt: the same build is configured where it runs.
+ */
+function productionProblems(e: Env, source: NodeJS.ProcessEnv): string[] {
+  if (e.NODE_ENV !== "production" || source.NEXT_PHASE === "phase-production-build") return [];
+  const problems: string[] = [];
+  if (!e.APP_URL && !e.AUTH_URL) {
+    problems.push("APP_URL: required in production (the public URL, e.g. https://trade.example.com); links in emails are never built from request headers");
+  }
+  if (!e.RESEND_API_KEY && !e.EMAIL_DISABLED) {
+    problems.push("RESEND_API_KEY: required in production to send email; set EMAIL_DISABLED=true to run knowingly without it (no verification, device or reset email is delivered)");
+  }
+  if (e.EXCHANGE_API_OVERRIDE && !e.ALLOW_EXCHANGE_OVERRIDE_IN_PRODUCTION) {
+    problems.push("EXCHANGE_API_OVERRIDE: refused in production (every exchange call would go to that URL); it is for tests with the local simulator");
+  }
+  return problems;
+}
+
+/** The app's public origin for links (emails, webhook URLs); never taken from a request's headers. */
+export function appOrigin(e: Env = env()): string {
+  const configured = e.APP_URL ?? e.AUTH_URL;
+  // Outside production only: production refuses to start without one of them (productionProblems).
+  return configured ? new URL(configured).origin : "http://localhost:3000";
 }
 
 let cached: Env | undefined;

@@ -22,7 +22,7 @@ export interface Credentials {
 function credentialsOf(account: ExchangeAccount): Credentials {
   if (!account.apiKeyEnc || !account.apiSecretEnc || !account.keyVersion) throw new Error("account has no keys");
   const keyring = appKeyring();
-  const ctx = (purpose: string) => ({ userId: account.userId, purpose });
+  const ctx = (purpose: string) => ({ userId: account.userId, purpose, accountId: account.id });
   return {
     apiKey: decryptSecret(account.apiKeyEnc, account.keyVersion, ctx("api_key"), keyring),
     secret: decryptSecret(account.apiSecretEnc, account.keyVersion, ctx("api_secret"), keyring),

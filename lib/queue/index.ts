@@ -1,5 +1,5 @@
-import { Redis } from "@upstash/redis";
 import { getDb } from "@/db/client";
+import { upstashRedis } from "@/lib/upstash";
 import { createPostgresQueue } from "./postgres";
 import type { Queue } from "./types";
 import { createUpstashQueue } from "./upstash";
@@ -7,13 +7,6 @@ import { createUpstashQueue } from "./upstash";
 export type { Queue, QueueJob, QueueSize } from "./types";
 export { createPostgresQueue } from "./postgres";
 export { createUpstashQueue } from "./upstash";
-
-/** The Upstash REST credentials when both are set; otherwise the database is used. */
-export function upstashRestConfig(): { url: string; token: string } | undefined {
-  const url = process.env.UPSTASH_REDIS_REST_URL?.trim();
-  const token = process.env.UPSTASH_REDIS_REST_TOKEN?.trim();
-  return url && token ? { url, token } : undefined;
-}
 
 // Resolves the database per call, so a handle swapped by setDbHandleForTests is followed.
 function databaseQueue(): Queue {
@@ -33,9 +26,9 @@ const globalForQueue = globalThis as unknown as { __sbQueue?: Promise<Queue> };
 
 export function getQueue(): Promise<Queue> {
   if (!globalForQueue.__sbQueue) {
-    const upstash = upstashRestConfig();
-    globalForQueue.__sbQueue = upstash
-      ? Promise.resolve(createUpstashQueue(new Redis({ ...upstash, enableTelemetry: false })))
+    const redis = upstashRedis();
+    globalForQueue.__sbQueue = redis
+      ? Promise.resolve(createUpstashQueue(redis))
       : getDb().then(() => databaseQueue());
     globalForQueue.__sbQueue.catch(() => {
       globalForQueue.__sbQueue = undefined;

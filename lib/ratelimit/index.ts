@@ -1,5 +1,5 @@
-import { Redis } from "@upstash/redis";
 import { getDb } from "@/db/client";
+import { upstashRedis } from "@/lib/upstash";
 import { createPostgresRateLimiter } from "./postgres";
 import type { RateLimiter } from "./types";
 import { createUpstashRateLimiter } from "./upstash";
@@ -7,12 +7,6 @@ import { createUpstashRateLimiter } from "./upstash";
 export type { HitOptions, HitResult, RateLimiter } from "./types";
 export { createPostgresRateLimiter } from "./postgres";
 export { createUpstashRateLimiter } from "./upstash";
-
-function upstashRestConfig(): { url: string; token: string } | undefined {
-  const url = process.env.UPSTASH_REDIS_REST_URL?.trim();
-  const token = process.env.UPSTASH_REDIS_REST_TOKEN?.trim();
-  return url && token ? { url, token } : undefined;
-}
 
 // Resolves the database per call, so a handle swapped by setDbHandleForTests is followed.
 function databaseRateLimiter(): RateLimiter {
@@ -30,9 +24,9 @@ const globalForLimiter = globalThis as unknown as { __sbRateLimiter?: Promise<Ra
 /** Upstash Redis when UPSTASH_REDIS_REST_URL and _TOKEN are set, else the database. */
 export function getRateLimiter(): Promise<RateLimiter> {
   if (!globalForLimiter.__sbRateLimiter) {
-    const upstash = upstashRestConfig();
-    globalForLimiter.__sbRateLimiter = upstash
-      ? Promise.resolve(createUpstashRateLimiter(new Redis({ ...upstash, enableTelemetry: false })))
+    const redis = upstashRedis();
+    globalForLimiter.__sbRateLimiter = redis
+      ? Promise.resolve(createUpstashRateLimiter(redis))
       : getDb().then(() => databaseRateLimiter());
     globalForLimiter.__sbRateLimiter.catch(() => {
       globalForLimiter.__sbRateLimiter = undefined;

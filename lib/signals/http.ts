@@ -19,9 +19,3 @@ export async function readTextCapped(
   }
   return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };
 }
-
-/** The client's address as the proxy reports it: the first X-Forwarded-For entry, else X-Real-IP. */
-export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip")?.trim() || null;
-}

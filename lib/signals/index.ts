@@ -4,10 +4,11 @@ export {
   SIGNATURE_WINDOW_SECONDS,
   computeSignature,
   generateSignalSecret,
-  secretMatches,
+  legacySigningKey,
+  presentedSecretMatches,
   sha256Hex,
+  signatureHeader,
   signatureMatches,
-  signingKeyForSecret,
   verifySignature,
   type SignatureCheck,
 } from "./secrets";
@@ -32,4 +33,4 @@ export {
 } from "./ingest";
 export { buildOpenApiDocument, signalPayloadJsonSchema } from "./openapi";
 export { WEBHOOK_PATH, tradingViewTemplate, webhookUrl } from "./template";
-export { clientIp, readTextCapped } from "./http";
+export { readTextCapped } from "./http";

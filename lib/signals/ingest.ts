@@ -3,8 +3,8 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db/client";
 import { signalDeliveries, signalEvents, signals } from "@/db/schema";
 import { parseSignalBody, type SignalPayload } from "./payload";
-import { secretMatches, sha256Hex, verifySignature } from "./secrets";
-import { signingKeyOf, upgradeLegacyKey } from "./signing-key";
+import { SIGNATURE_MISMATCH, presentedSecretMatches, sha256Hex, verifySignature } from "./secrets";
+import { dummySigningKey, signingKeyOf, upgradeLegacyKey } from "./signing-key";
 import { normalizeSymbol } from "./symbols";
 
 export const MAX_SIGNAL_BODY_BYTES = 16_384;
@@ -32,6 +32,8 @@ export interface IngestInput {
   enqueue: (eventId: string) => Promise<void>;
   /** Per-signal limit; the key is `signal:<signal id>`. Everything is allowed when absent. */
   limit?: RateLimitCheck;
+  /** Per-address limit, checked before anything is read; the key is `signal-ip:<ip>`. */
+  ipLimit?: RateLimitCheck;
 }
 
 export interface IngestResult {
@@ -51,9 +53,32 @@ function mediaType(contentType: string | null): string {
 
 type Outcome = "accepted" | "duplicate" | "rejected";
 
+const UNAUTHORIZED_SECRET =
+  'Wrong or missing secret, or no enabled signal has this name: check the name in the URL and put the signal\'s secret in the body\'s "secret" field.';
+
+const rateLimited = (retryAfterMs: number, message: (seconds: number) => string): IngestResult => {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return {
+    ...fail(429, "rate_limited", message(retryAfter), { retryAfter }),
+    headers: { "Retry-After": String(retryAfter) },
+  };
+};
+
 /** Takes one delivery from a signal source: validates, authenticates, de-duplicates, stores and enqueues it. */
 export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
   const now = input.now ?? new Date();
+
+  // Before anything else, so a flood of guesses costs the server no database or crypto work. Without a
+  // known address there is no bucket: a shared one would let one sender shut out every other.
+  if (input.ipLimit && input.ip) {
+    const verdict = await input.ipLimit(`signal-ip:${input.ip}`);
+    if (!verdict.allowed) {
+      return rateLimited(
+        verdict.retryAfterMs,
+        (seconds) => `Too many requests from this address in the last minute: this one was not read; send it again in ${seconds} s.`,
+      );
+    }
+  }
 
   const type = mediaType(input.contentType);
   if (type !== "application/json" && type !== "text/plain") {
@@ -66,45 +91,38 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
   if (Buffer.byteLength(input.rawBody, "utf8") > MAX_SIGNAL_BODY_BYTES) {
     return fail(413, "payload_too_large", `The body is larger than ${MAX_SIGNAL_BODY_BYTES} bytes: send only the signal fields.`);
   }
-
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(input.name)) {
-    return fail(404, "not_found", "No enabled signal has that name: check the webhook URL.");
-  }
-  const db = await getDb();
-  const [signal] = await db
-    .select({
-      id: signals.id,
-      enabled: signals.enabled,
-      secretHash: signals.secretHash,
-      signingKeyEnc: signals.signingKeyEnc,
-      signingKeyVersion: signals.signingKeyVersion,
-    })
-    .from(signals)
-    .where(eq(signals.name, input.name))
-    .limit(1);
-  if (!signal?.enabled) {
-    const shown = input.name.length > 100 ? `${input.name.slice(0, 100)}…` : input.name;
-    return fail(404, "not_found", `No enabled signal named "${shown}": check the webhook URL, or enable the signal.`);
-  }
-
+  // Parsed before the signal is looked up, so a bad body is answered alike whether the name exists or not.
   const parsed = parseSignalBody(input.rawBody);
   if (!parsed.ok) return fail(parsed.status, "bad_request", parsed.message);
   const payload = parsed.data;
 
-  // sha256(secret): the HMAC key of signed deliveries, and what a secret in the body must hash to.
-  const signingKey = signingKeyOf(signal);
-  const signature = input.headers.signature?.trim();
-  if (signature) {
-    const check = verifySignature({
-      rawBody: input.rawBody,
-      timestamp: input.headers.timestamp,
-      signature,
-      secretHash: signingKey,
-      now,
-    });
-    if (!check.ok) return fail(401, "unauthorized", check.message);
-  } else if (payload.secret === undefined || !secretMatches(payload.secret, signingKey)) {
-    return fail(401, "unauthorized", "Wrong or missing secret: put the signal's secret in the body's \"secret\" field.");
+  const db = await getDb();
+  const [signal] = /^[a-z0-9][a-z0-9_-]{0,62}$/i.test(input.name)
+    ? await db
+        .select({
+          id: signals.id,
+          enabled: signals.enabled,
+          secretHash: signals.secretHash,
+          signingKeyEnc: signals.signingKeyEnc,
+          signingKeyVersion: signals.signingKeyVersion,
+          signingScheme: signals.signingScheme,
+        })
+        .from(signals)
+        .where(eq(signals.name, input.name))
+        .limit(1)
+    : [];
+
+  // An unknown name is checked against a key nobody has: the same work and the same answer as a wrong secret.
+  const { key: signingKey, scheme } = signal ? signingKeyOf(signal) : dummySigningKey();
+  const signatureHeader = input.headers.signature?.trim();
+  let verifiedSignature: string | undefined;
+  if (signatureHeader) {
+    const check = verifySignature({ rawBody: input.rawBody, timestamp: input.headers.timestamp, signature: signatureHeader, key: signingKey, now });
+    if (!check.ok || !signal) return fail(401, "unauthorized", check.ok ? SIGNATURE_MISMATCH : check.message);
+    verifiedSignature = check.signature;
+  } else {
+    const matches = payload.secret !== undefined && presentedSecretMatches(payload.secret, signingKey, scheme);
+    if (!matches || !signal) return fail(401, "unauthorized", UNAUTHORIZED_SECRET);
   }
   // A signal from before keys were sealed: seal its key now, so the database no longer holds it.
   if (!signal.signingKeyEnc) await upgradeLegacyKey(signal.id, signal);
@@ -122,6 +140,12 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
       receivedAt: now,
     });
   };
+
+  // The sender knows the secret, so it may learn that the signal is switched off.
+  if (!signal.enabled) {
+    await record("rejected", "signal disabled", payload.symbol);
+    return fail(403, "disabled", "This signal is disabled, so the delivery was not accepted: an administrator can enable it on the Signals page.");
+  }
 
   const normalized = normalizeSymbol(payload.symbol);
   if (!normalized) {
@@ -146,7 +170,7 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     }
   }
 
-  const { key, lookup, anyAge, lock } = idempotencyKeys(payload, input.rawBody, now, signature);
+  const { key, lookup, anyAge, lock } = idempotencyKeys(payload, input.rawBody, now, verifiedSignature);
   // Fast path, without a lock: most duplicates are answered here, before the rate limit is consulted.
   const existing = await findDuplicate(db, signal.id, lookup, now, anyAge);
   if (existing) {
@@ -159,15 +183,10 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     if (!verdict.allowed) {
       const retryAfter = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
       await record("rejected", `rate limited: retry after ${retryAfter} s`, symbol);
-      return {
-        ...fail(
-          429,
-          "rate_limited",
-          `Too many signals for this signal name in the last minute: this one was not accepted; send it again in ${retryAfter} s.`,
-          { retryAfter },
-        ),
-        headers: { "Retry-After": String(retryAfter) },
-      };
+      return rateLimited(
+        verdict.retryAfterMs,
+        (seconds) => `Too many signals for this signal name in the last minute: this one was not accepted; send it again in ${seconds} s.`,
+      );
     }
   }
 
@@ -245,7 +264,7 @@ export function idempotencyKeys(payload: Pick<SignalPayload, "id">, rawBody: str
     return { key, lookup: [key], anyAge: true, lock: key };
   }
   if (signature) {
-    // The spellings verifySignature accepts for one signature ("sha256=" prefix, either case) are one key.
+    // The digest verifySignature matched, in lowercase hex: every spelling of one signature is one key.
     const key = `sig:${sha256Hex(signature.trim().replace(/^sha256=/i, "").toLowerCase())}`;
     return { key, lookup: [key], anyAge: true, lock: key };
   }

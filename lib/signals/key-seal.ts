@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { signals } from "@/db/schema";
+import { signals, type SigningScheme } from "@/db/schema";
 import { decryptSecret, encryptSecret, type Keyring } from "@/lib/crypto/secrets";
 import { sha256Hex } from "./secrets";
 
 /**
  * Sealing of signal signing keys, with an explicit keyring (usable from scripts). The key senders sign
- * with is sha256(secret); it is stored AES-256-GCM sealed under the master key, and `secret_hash` then
- * holds only a fingerprint of it: someone who reads the database cannot sign a delivery.
+ * with (the secret; sha256(secret) for a legacy signal) is stored AES-256-GCM sealed under the master
+ * key, and `secret_hash` then holds only a fingerprint of it: someone who reads the database cannot sign
+ * a delivery.
  */
 const CONTEXT = { userId: "signals", purpose: "signal_signing_key" };
 
@@ -20,7 +21,17 @@ export function sealSigningKey(signingKey: string, keyring: Keyring) {
   return { secretHash: keyFingerprint(signingKey), signingKeyEnc: sealed.ciphertext, signingKeyVersion: sealed.keyVersion };
 }
 
-export type SignalKeyRow = { secretHash: string; signingKeyEnc: string | null; signingKeyVersion: number | null };
+export type SignalKeyRow = {
+  secretHash: string;
+  signingKeyEnc: string | null;
+  signingKeyVersion: number | null;
+  signingScheme: SigningScheme;
+};
+
+/** How a signal's deliveries are signed; a row that was never sealed holds a legacy key whatever it says. */
+export function schemeOf(row: SignalKeyRow): SigningScheme {
+  return row.signingKeyEnc && row.signingScheme === "v1" ? "v1" : "legacy";
+}
 
 /** The HMAC key of a signal: unsealed, or (a row from before sealing) the stored hash itself. */
 export function openSigningKey(row: SignalKeyRow, keyring: Keyring): string {
@@ -31,7 +42,13 @@ export function openSigningKey(row: SignalKeyRow, keyring: Keyring): string {
 /** `npm run keys:rotate`: re-seals every signal key under the current master key, sealing legacy rows too. */
 export async function resealSignalKeys(db: Database, keyring: Keyring): Promise<{ rotated: number; failed: string[] }> {
   const rows = await db
-    .select({ id: signals.id, secretHash: signals.secretHash, signingKeyEnc: signals.signingKeyEnc, signingKeyVersion: signals.signingKeyVersion })
+    .select({
+      id: signals.id,
+      secretHash: signals.secretHash,
+      signingKeyEnc: signals.signingKeyEnc,
+      signingKeyVersion: signals.signingKeyVersion,
+      signingScheme: signals.signingScheme,
+    })
     .from(signals);
   let rotated = 0;
   const failed: string[] = [];
@@ -40,7 +57,7 @@ export async function resealSignalKeys(db: Database, keyring: Keyring): Promise<
     try {
       await db
         .update(signals)
-        .set(sealSigningKey(openSigningKey(row, keyring), keyring))
+        .set({ ...sealSigningKey(openSigningKey(row, keyring), keyring), signingScheme: schemeOf(row) })
         .where(and(eq(signals.id, row.id), eq(signals.secretHash, row.secretHash)));
       rotated += 1;
     } catch {

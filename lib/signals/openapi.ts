@@ -1,5 +1,6 @@
 import { z } from "zod";
 import pkg from "@/package.json";
+import { webhookCodeSamples } from "./code-samples";
 import { SIGNATURE_WINDOW_SECONDS } from "./secrets";
 import { signalPayloadSchema } from "./payload";
 
@@ -8,7 +9,7 @@ type Json = Record<string, unknown>;
 const ERROR_CODES = [
   "bad_request",
   "unauthorized",
-  "not_found",
+  "disabled",
   "method_not_allowed",
   "payload_too_large",
   "unsupported_media_type",
@@ -44,8 +45,10 @@ const cronPath = (summary: string, operationId: string) => {
   return { get: operation("get"), post: operation("post") };
 };
 
+const EXAMPLE_WEBHOOK = "https://trade.example.com/api/webhooks/signals/btc-trend";
+
 /** OpenAPI 3.1 description of the public HTTP API: the signal webhook, health and the cron routes. */
-export function buildOpenApiDocument(): Json {
+export function buildOpenApiDocument(opts: { exampleUrl?: string } = {}): Json {
   const payload = signalPayloadJsonSchema();
   return {
     openapi: "3.1.0",
@@ -53,7 +56,7 @@ export function buildOpenApiDocument(): Json {
       title: "SignalBridge API",
       version: pkg.version,
       description:
-        "Signal sources (TradingView alerts, scripts) POST to a named webhook. Authenticate with the signal's secret in the body, or sign the request with X-Signature and X-Timestamp.",
+        "Signal sources (TradingView alerts, scripts) POST to a named webhook. Authenticate with the signal's secret in the body, or sign the request as Stripe and GitHub webhooks are signed: `X-Signature: t=<unix seconds>,v1=hex(HMAC-SHA256(secret, t + \".\" + raw body))`.",
     },
     tags: [
       { name: "signals", description: "Signal webhooks" },
@@ -66,8 +69,12 @@ export function buildOpenApiDocument(): Json {
           summary: "Deliver a signal",
           operationId: "postSignal",
           tags: ["signals"],
-          description:
+          description: [
             "Accepts one signal and queues it for execution. A repeated `id` (without an id: a replay of the same signed request while its signature is valid, or an identical unsigned body within 60 s) is answered 202 with `duplicate: true` and the original event id, and is not executed again. Bodies are limited to 16384 bytes.",
+            `Signing: the HMAC-SHA256 key is the signal's secret (the text shown once when it was created or rotated), the message is the timestamp, a dot and the raw body, and the timestamp must be within ±${SIGNATURE_WINDOW_SECONDS} s of the server clock. Send \`X-Signature: t=<unix seconds>,v1=<hex>\`, or \`X-Signature: <hex>\` with \`X-Timestamp: <unix seconds>\`. Several v1 entries may be sent while a sender changes secrets.`,
+            "Signals created before this convention (their page says \"legacy signing\") use sha256(secret) in lowercase hex as the key instead, until their secret is rotated.",
+            "An unknown or disabled signal name is answered exactly as a wrong secret (401), and each client address may send a limited number of requests a minute (429) before anything is authenticated.",
+          ].join("\n\n"),
           parameters: [
             { name: "name", in: "path", required: true, description: "The signal's name.", schema: { type: "string" } },
             {
@@ -75,17 +82,18 @@ export function buildOpenApiDocument(): Json {
               in: "header",
               required: false,
               description:
-                'hex(HMAC-SHA256(key, X-Timestamp + "." + raw body)) where key is sha256(secret) as 64 lowercase hex characters. When present, the body\'s `secret` is not needed.',
-              schema: { type: "string", pattern: "^(sha256=)?[0-9a-fA-F]{64}$" },
+                '`t=<unix seconds>,v1=<hex>`, where hex = hex(HMAC-SHA256(secret, t + "." + raw body)); or the hex digest alone (optionally `sha256=` before it) with X-Timestamp. When present, the body\'s `secret` is not needed.',
+              schema: { type: "string", examples: ["t=1735689600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"] },
             },
             {
               name: "X-Timestamp",
               in: "header",
               required: false,
-              description: `Unix time in seconds; required with X-Signature and valid within ±${SIGNATURE_WINDOW_SECONDS} s of the server clock.`,
+              description: `Unix time in seconds, with a bare-hex X-Signature (the t= form carries its own); valid within ±${SIGNATURE_WINDOW_SECONDS} s of the server clock.`,
               schema: { type: "string", pattern: "^\\d+$" },
             },
           ],
+          "x-codeSamples": webhookCodeSamples(opts.exampleUrl ?? EXAMPLE_WEBHOOK),
           requestBody: {
             required: true,
             description: "JSON; TradingView sends it as text/plain, which is read as JSON too.",
@@ -100,14 +108,16 @@ export function buildOpenApiDocument(): Json {
               "Accepted and queued, or a duplicate of an earlier delivery.",
             ),
             "400": errorResponse("The body is not JSON, a field is invalid (the message names each), or the symbol is unknown."),
-            "401": errorResponse("Wrong or missing secret, or a bad signature or timestamp."),
-            "404": errorResponse("No enabled signal has this name."),
+            "401": errorResponse(
+              "Wrong or missing secret, a bad signature or timestamp, or no enabled signal of this name: all answered alike.",
+            ),
+            "403": errorResponse("The secret is right but the signal is disabled (code disabled); nothing was accepted."),
             "405": errorResponse("Only POST is allowed."),
             "413": errorResponse("The body is larger than 16384 bytes."),
             "415": errorResponse("Content-Type is neither application/json nor text/plain."),
             "422": errorResponse("Stale: `timestamp` is more than `max_lag` seconds old (code stale)."),
             "429": {
-              description: "Too many signals for this name in the last minute.",
+              description: "Too many requests from this address, or too many signals for this name, in the last minute.",
               headers: { "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" } } },
               content: { "application/json": { schema: ref("RateLimited") } },
             },

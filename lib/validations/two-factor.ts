@@ -12,6 +12,11 @@ export const twoFactorCodeSchema = z.object({
     .transform((v) => v.trim().slice(0, 40)),
 });
 
+/** Turning 2FA off or replacing the recovery codes: the password as well as a code. */
+export const twoFactorManageSchema = twoFactorCodeSchema.extend({
+  password: z.string().catch("").transform((v) => v.slice(0, 200)),
+});
+
 /** Forms whose only input is the button (turn on, cancel). */
 export const twoFactorEmptySchema = z.object({});
 

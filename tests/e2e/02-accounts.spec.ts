@@ -58,8 +58,20 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
     await expect(page.getByTestId("account-card")).toHaveCount(0);
   });
 
-  test("good keys connect the account, warn about withdrawals and show balances", async () => {
+  test("a key that can withdraw is refused with how to make a trade-only one; the trade-only key connects and shows balances", async () => {
     const page = trader.page;
+    await page.goto("/dashboard/accounts/new");
+    await page.getByLabel("Label").fill("Binance main");
+    await page.getByLabel("API key").fill(API_KEY);
+    await page.getByLabel("API secret").fill(API_SECRET);
+    await page.getByTestId("add-account-submit").click();
+    await expect(page.getByTestId("form-message")).toContainText("allowed to withdraw funds, so it was not saved");
+    await expect(page.getByTestId("form-message")).toContainText("203.0.113.10");
+    await page.goto("/dashboard/accounts");
+    await expect(page.getByTestId("account-card")).toHaveCount(0);
+
+    // On the exchange, the trader turns withdrawals off for the key.
+    await simulator("/__sim/accounts", { apiKey: API_KEY, secret: API_SECRET, balances: { USDT: "10000", ETH: "1.5" }, canWithdraw: false });
     await page.goto("/dashboard/accounts/new");
     await page.getByLabel("Label").fill("Binance main");
     await page.getByLabel("API key").fill(API_KEY);
@@ -67,7 +79,7 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toBeVisible();
     liveAccountUrl = page.url().split("?")[0]!;
-    await expect(page.getByTestId("withdrawals-warning")).toContainText("can withdraw funds");
+    await expect(page.getByTestId("withdrawals-warning")).toHaveCount(0);
     await expect(page.locator('[data-testid="balance-row"][data-asset="USDT"] [data-testid="balance-free"]')).toHaveText("10000");
     // 10000 USDT + 1.5 ETH at 3000.
     await expect(page.getByTestId("total-value")).toHaveText("14500.00 USDT");

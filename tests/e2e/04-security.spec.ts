@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { firstAdmin, mailLink, PASSWORD, Person } from "./support";
+import { AdminUsersPage, editSessionToken, firstAdmin, mailLink, PASSWORD, Person, sessionCookie } from "./support";
 
 test.describe.serial("account security: lockout, password reset, audit trail", () => {
   let admin: Person;
@@ -80,5 +80,65 @@ test.describe.serial("account security: lockout, password reset, audit trail", (
     await expect(page.getByText("Активность безопасности")).toBeVisible();
     await page.screenshot({ path: "screenshots/settings-security-ru.png", fullPage: true });
     await admin.context.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL! }]);
+  });
+
+  test("signing out ends the session on the server: a cookie copied before no longer opens anything", async ({ browser }) => {
+    const page = victim.page;
+    await page.goto("/pending");
+    await expect(page).toHaveURL(/\/pending/);
+    const copied = await sessionCookie(victim.context);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+
+    // Someone who copied the cookie earlier presents it from another browser.
+    const thief = await browser.newContext();
+    try {
+      await thief.addCookies([copied]);
+      const stolen = await thief.newPage();
+      await stolen.goto("/pending");
+      await expect(stolen).toHaveURL(/\/login/);
+    } finally {
+      await thief.close();
+    }
+  });
+
+  test("a session without activity for 30 minutes ends; 'keep me signed in' keeps it", async () => {
+    const page = victim.page;
+    await victim.login("a-brand-new-password");
+    await expect(page).toHaveURL(/\/pending/);
+    // Thirty-one minutes without a request, as the token would say after a lunch break.
+    await editSessionToken(victim.context, (claims) => ({ ...claims, la: Math.floor(Date.now() / 1000) - 31 * 60 }));
+    await page.goto("/pending");
+    await expect(page).toHaveURL(/\/login\?error=idle/);
+    await expect(page.getByTestId("form-message")).toContainText("signed out after a period without activity");
+
+    await page.getByLabel(/^email$/i).fill(victim.email);
+    await page.getByLabel(/^password$/i).fill("a-brand-new-password");
+    await page.getByTestId("login-remember").check();
+    await page.getByRole("button", { name: /^sign in$/i }).click();
+    await expect(page).toHaveURL(/\/pending/);
+    await editSessionToken(victim.context, (claims) => ({ ...claims, la: Math.floor(Date.now() / 1000) - 31 * 60 }));
+    await page.goto("/pending");
+    await expect(page).toHaveURL(/\/pending/);
+  });
+
+  test("a role change asks the admin for the password again when the sign-in is older than 10 minutes", async () => {
+    const page = admin.page;
+    await editSessionToken(admin.context, (claims) => ({ ...claims, at: Math.floor(Date.now() / 1000) - 11 * 60 }));
+    const users = new AdminUsersPage(page);
+    await users.open(victim.email);
+    const row = users.row(victim.email);
+    await row.getByTestId("role-select").selectOption({ label: "Trader" });
+    await row.getByTestId("apply-role").click();
+    const dialog = page.getByTestId("reauth-dialog");
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId("reauth-password").fill("not-the-password");
+    await dialog.getByTestId("reauth-submit").click();
+    await expect(dialog).toContainText("That password is not correct");
+    await dialog.getByTestId("reauth-password").fill(PASSWORD);
+    await dialog.getByTestId("reauth-submit").click();
+    // Confirmed: the same change goes through without being asked again.
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId("row-feedback").first()).toContainText("is now Trader");
   });
 });

@@ -167,26 +167,54 @@ test.describe.serial("two-factor authentication", () => {
     await trader.context.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL! }]);
   });
 
-  test("an admin can require two-factor for admins; admins without it see a banner", async () => {
+  test("when two-factor is required, an admin without it reaches only its set-up until enrolled", async () => {
     const page = admin.page;
     await page.goto("/admin/settings");
     const toggle = page.getByRole("switch", { name: "Require two-factor authentication for admins" });
     await expect(toggle).toHaveAttribute("aria-checked", "false");
     await toggle.click();
-    await expect(page.getByTestId("require-2fa-feedback")).toContainText("now required");
-    await expect(toggle).toHaveAttribute("aria-checked", "true");
-
-    await page.goto("/admin");
-    const banner = page.getByTestId("two-factor-required-banner");
-    await expect(banner).toBeVisible();
-    await banner.getByRole("link").click();
+    // The admin who turned it on has no 2FA either: straight to the set-up, told why.
     await expect(page).toHaveURL(/\/dashboard\/settings\/two-factor$/);
+    await expect(page.getByTestId("two-factor-required")).toContainText("required for administrators");
 
-    // Switched off again so no other story sees the banner.
+    // Every admin and dashboard page now leads to the set-up, on the server as well as at the gate.
+    for (const path of ["/admin", "/admin/users", "/dashboard", "/dashboard/accounts"]) {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/dashboard\/settings\/two-factor$/);
+    }
+    await page.screenshot({ path: "screenshots/two-factor-required-en.png", fullPage: true });
+
+    await page.getByTestId("two-factor-start").click();
+    const adminSecret = (await page.getByTestId("totp-secret").getAttribute("data-secret")) ?? "";
+    let adminStep = -1;
+    const first = await appCode(adminSecret, adminStep);
+    adminStep = first.step;
+    const form = page.getByTestId("two-factor-confirm");
+    await form.getByTestId("two-factor-confirm-code").fill(first.code);
+    await form.getByTestId("two-factor-confirm-submit").click();
+    await expect(page.getByTestId("recovery-code")).toHaveCount(10);
+    await page.getByTestId("recovery-codes-done").click();
+
+    // Enrolled: the admin pages open again.
+    await page.goto("/admin/users");
+    await expect(page).toHaveURL(/\/admin\/users$/);
+
+    // Switched off again, and the admin's 2FA turned off (password and code), so later stories sign in as before.
     await page.goto("/admin/settings");
     await page.getByRole("switch", { name: "Require two-factor authentication for admins" }).click();
     await expect(page.getByTestId("require-2fa-feedback")).toContainText("no longer required");
-    await page.goto("/admin");
-    await expect(page.getByTestId("two-factor-required-banner")).toHaveCount(0);
+    await page.goto("/dashboard/settings/two-factor");
+    const disable = page.getByTestId("two-factor-disable");
+    const next = await appCode(adminSecret, adminStep);
+    await disable.getByTestId("two-factor-disable-password").fill("not-the-password");
+    await disable.getByTestId("two-factor-disable-code").fill(next.code);
+    await disable.getByTestId("two-factor-disable-submit").click();
+    await page.getByTestId("two-factor-disable-confirm").click();
+    await expect(disable.getByTestId("error-code")).toContainText("The password or the code is not valid");
+    await disable.getByTestId("two-factor-disable-password").fill(PASSWORD);
+    await disable.getByTestId("two-factor-disable-code").fill(next.code);
+    await disable.getByTestId("two-factor-disable-submit").click();
+    await page.getByTestId("two-factor-disable-confirm").click();
+    await expect(page.getByTestId("two-factor-status")).toHaveAttribute("data-enabled", "false");
   });
 });

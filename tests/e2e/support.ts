@@ -139,3 +139,24 @@ export class AdminUsersPage {
     await expect(this.row(email).getByTestId("row-feedback").last()).toBeVisible();
   }
 }
+
+const SESSION_COOKIE = "authjs.session-token";
+// The e2e server's secret (scripts/e2e-server.sh): lets a test move a session's clock instead of waiting.
+const E2E_AUTH_SECRET = process.env.E2E_AUTH_SECRET ?? "e2e-auth-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** The browser's session cookie value, as someone copying it would take it. */
+export async function sessionCookie(context: BrowserContext) {
+  const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error("no session cookie");
+  return cookie;
+}
+
+/** Rewrites claims of the browser's session token (e.g. its last activity), signed as the server would. */
+export async function editSessionToken(context: BrowserContext, edit: (claims: Record<string, unknown>) => Record<string, unknown>) {
+  const { decode, encode } = await import("next-auth/jwt");
+  const cookie = await sessionCookie(context);
+  const claims = await decode({ token: cookie.value, secret: E2E_AUTH_SECRET, salt: SESSION_COOKIE });
+  if (!claims) throw new Error("session token not readable");
+  const value = await encode({ token: edit(claims as Record<string, unknown>), secret: E2E_AUTH_SECRET, salt: SESSION_COOKIE });
+  await context.addCookies([{ ...cookie, value }]);
+}

@@ -1,10 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { exchangeAccounts, orders } from "@/db/schema";
 import { createUser } from "@/lib/users";
 import { addExchangeAccount, placeManualOrder, reconcileAccountOrders, tradingAccount } from "@/lib/accounts";
 import { reencryptAllKeys } from "@/lib/crypto/rotate";
-import { decryptSecret, keyringFrom } from "@/lib/crypto/secrets";
+import { decryptSecret, encryptSecret, isAccountBound, keyringFrom, SecretDecryptionError } from "@/lib/crypto/secrets";
 import { resetEnvForTests } from "@/lib/env";
 import { ExchangeError } from "@/lib/exchanges";
 import { BinanceSimulator } from "../simulator/binance-simulator";
@@ -73,6 +74,31 @@ describe("exchange accounts with ccxt against the simulator", () => {
     expect(await testDb.db.select().from(exchangeAccounts)).toHaveLength(0);
   });
 
+  it("refuses a key that can withdraw, saying how to make a trade-only key and which IPs to allow, and stores nothing", async () => {
+    const { createTranslator } = await import("next-intl");
+    const { default: en } = await import("@/messages/en.json");
+    const { AppError } = await import("@/lib/errors");
+    sim.addAccount({ apiKey: "withdraw-key-WDRW", secret: "withdraw-secret-value", balances: { USDT: "10" }, canWithdraw: true });
+    process.env.OUTBOUND_IPS = "198.51.100.10, 198.51.100.11";
+    resetEnvForTests();
+    try {
+      const error = await addExchangeAccount(userId, liveInput({ apiKey: "withdraw-key-WDRW", apiSecret: "withdraw-secret-value" }), meta).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: "withdrawal_key", params: { exchange: "binance", ips: "198.51.100.10, 198.51.100.11" } });
+      const t = createTranslator({ locale: "en", messages: en });
+      const shown = t("errors.withdrawal_key", (error as InstanceType<typeof AppError>).params);
+      expect(shown).toContain("allowed to withdraw funds, so it was not saved");
+      expect(shown).toContain("leave Enable Withdrawals off");
+      expect(shown).toContain("these IP addresses only: 198.51.100.10, 198.51.100.11");
+      expect(await testDb.db.select().from(exchangeAccounts)).toHaveLength(0);
+    } finally {
+      delete process.env.OUTBOUND_IPS;
+      resetEnvForTests();
+    }
+  });
+
   it("stores good keys encrypted, answers only public fields, and keeps the last four characters", async () => {
     const { account, withdrawalsEnabled } = await addExchangeAccount(userId, liveInput(), meta);
     expect(withdrawalsEnabled).toBe(false);
@@ -82,7 +108,8 @@ describe("exchange accounts with ccxt against the simulator", () => {
     const [row] = await testDb.db.select().from(exchangeAccounts).where(eq(exchangeAccounts.id, account.id));
     expect(row!.apiSecretEnc).not.toContain(API_SECRET);
     expect(row!.apiKeyEnc).not.toContain(API_KEY);
-    expect(decryptSecret(row!.apiSecretEnc!, row!.keyVersion!, { userId, purpose: "api_secret" }, keyringFrom({ key: MASTER }))).toBe(API_SECRET);
+    const ctx = { userId, purpose: "api_secret", accountId: account.id };
+    expect(decryptSecret(row!.apiSecretEnc!, row!.keyVersion!, ctx, keyringFrom({ key: MASTER }))).toBe(API_SECRET);
   });
 
   it("writes the order row before sending, records the fill, and refuses dust without calling the exchange", async () => {
@@ -138,11 +165,11 @@ describe("exchange accounts with ccxt against the simulator", () => {
 
   it("re-encrypts every key under a new master key", async () => {
     const rotated = keyringFrom({ key: "a-brand-new-master-key-0123456789abcdef", version: 2, previous: `1:${MASTER}` });
-    expect(await reencryptAllKeys(testDb.db, rotated)).toEqual({ rotated: 1, failed: [] });
+    expect(await reencryptAllKeys(testDb.db, rotated)).toEqual({ rotated: 1, failed: [], changed: [] });
     const [row] = await testDb.db.select().from(exchangeAccounts);
     expect(row!.keyVersion).toBe(2);
-    expect(decryptSecret(row!.apiSecretEnc!, 2, { userId, purpose: "api_secret" }, rotated)).toBe(API_SECRET);
-    expect(await reencryptAllKeys(testDb.db, rotated)).toEqual({ rotated: 0, failed: [] });
+    expect(decryptSecret(row!.apiSecretEnc!, 2, { userId, purpose: "api_secret", accountId: row!.id }, rotated)).toBe(API_SECRET);
+    expect(await reencryptAllKeys(testDb.db, rotated)).toEqual({ rotated: 0, failed: [], changed: [] });
   });
 
   it("creates paper accounts with their starting balance", async () => {
@@ -160,5 +187,93 @@ describe("exchange accounts with ccxt against the simulator", () => {
     const other = await createUser({ name: "Otto", email: "otto@example.com", passwordHash: "$argon2id$fake", autoApprove: true });
     const [account] = await testDb.db.select().from(exchangeAccounts);
     await expect(tradingAccount(other.id, account!.id)).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("exchange keys bound to their account, and rotation", () => {
+  const ring = keyringFrom({ key: MASTER });
+  const sealed = (value: string, ctx: { userId: string; purpose: string; accountId?: string }, keyring = ring) =>
+    encryptSecret(value, ctx, keyring).ciphertext;
+  const insertRaw = async (values: Partial<typeof exchangeAccounts.$inferInsert> & { id: string }) => {
+    await testDb.db.insert(exchangeAccounts).values({
+      userId,
+      exchange: "binance",
+      label: `raw-${values.id.slice(0, 4)}`,
+      spot: true,
+      futures: false,
+      sandbox: false,
+      keyVersion: 1,
+      keyHint: "PLNT",
+      ...values,
+    });
+  };
+
+  it("a sealed key copied onto another account row of the same user does not open there", async () => {
+    const { account: first } = await addExchangeAccount(userId, liveInput({ label: "First" }), meta);
+    const { account: second } = await addExchangeAccount(userId, liveInput({ label: "Second" }), meta);
+    const [source] = await testDb.db.select().from(exchangeAccounts).where(eq(exchangeAccounts.id, first.id));
+    await expect(tradingAccount(userId, second.id)).resolves.toBeTruthy();
+    await testDb.db
+      .update(exchangeAccounts)
+      .set({ apiKeyEnc: source!.apiKeyEnc, apiSecretEnc: source!.apiSecretEnc })
+      .where(eq(exchangeAccounts.id, second.id));
+    await expect(tradingAccount(userId, second.id)).rejects.toBeInstanceOf(SecretDecryptionError);
+  });
+
+  it("keys:rotate moves keys sealed before the binding to the bound format, even under the same master key", async () => {
+    const id = randomUUID();
+    const ctx = (purpose: string) => ({ userId, purpose });
+    await insertRaw({ id, apiKeyEnc: sealed(API_KEY, ctx("api_key")), apiSecretEnc: sealed(API_SECRET, ctx("api_secret")) });
+    // Sealed before binding: still readable.
+    await expect(tradingAccount(userId, id)).resolves.toBeTruthy();
+
+    const result = await reencryptAllKeys(testDb.db, ring);
+    expect(result.failed).not.toContain(id);
+    const [row] = await testDb.db.select().from(exchangeAccounts).where(eq(exchangeAccounts.id, id));
+    expect([row!.apiKeyEnc!, row!.apiSecretEnc!].map(isAccountBound)).toEqual([true, true]);
+    expect(row!.passphraseEnc).toBeNull();
+    expect(decryptSecret(row!.apiSecretEnc!, 1, { ...ctx("api_secret"), accountId: id }, ring)).toBe(API_SECRET);
+    expect((await reencryptAllKeys(testDb.db, ring)).rotated).toBe(0);
+  });
+
+  it("keys:rotate never overwrites keys replaced while it runs", async () => {
+    const id = randomUUID();
+    const ctx = (purpose: string) => ({ userId, purpose, accountId: id });
+    await insertRaw({ id, apiKeyEnc: sealed("old-key", ctx("api_key")), apiSecretEnc: sealed("old-secret", ctx("api_secret")) });
+    const next = keyringFrom({
+      key: "the-third-master-key-0123456789abcdefgh",
+      version: 3,
+      previous: `1:${MASTER},2:a-brand-new-master-key-0123456789abcdef`,
+    });
+    const replacement = {
+      apiKeyEnc: sealed("new-key", ctx("api_key"), next),
+      apiSecretEnc: sealed("new-secret", ctx("api_secret"), next),
+      keyVersion: 3,
+    };
+    // The user replaces the keys after the rotation has read the rows and before it writes them.
+    const racing = new Proxy(testDb.db, {
+      get(target, prop) {
+        if (prop !== "select") {
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return (...args: Parameters<typeof target.select>) => ({
+          from: (table: typeof exchangeAccounts) => {
+            const rows = target.select(...args).from(table);
+            return rows.then(async (read) => {
+              await testDb.db.update(exchangeAccounts).set(replacement).where(eq(exchangeAccounts.id, id));
+              return read;
+            });
+          },
+        });
+      },
+    }) as typeof testDb.db;
+
+    const result = await reencryptAllKeys(racing, next);
+    expect(result.changed).toContain(id);
+    const [row] = await testDb.db.select().from(exchangeAccounts).where(eq(exchangeAccounts.id, id));
+    expect(row!.keyVersion).toBe(3);
+    expect(decryptSecret(row!.apiSecretEnc!, 3, ctx("api_secret"), next)).toBe("new-secret");
+    expect(decryptSecret(row!.apiKeyEnc!, 3, ctx("api_key"), next)).toBe("new-key");
   });
 });

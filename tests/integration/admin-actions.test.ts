@@ -7,11 +7,23 @@ import { createUser } from "@/lib/users";
 import { useTestDatabase } from "../helpers/test-db";
 
 // The server action runs as it would in Next.js, with the session and request supplied here.
-type FakeSession = { user: { id: string; role: number }; sessionVersion: number; deviceId?: string; deviceTrusted?: boolean; emailVerified?: boolean };
+type FakeSession = {
+  user: { id: string; role: number };
+  sessionVersion: number;
+  deviceId?: string;
+  deviceTrusted?: boolean;
+  emailVerified?: boolean;
+  sessionId?: string;
+  authTime?: number;
+  twoFactorSetup?: boolean;
+};
 const session = vi.hoisted(() => ({ current: null as null | FakeSession }));
 vi.mock("@/lib/auth/auth", () => ({ auth: async () => session.current }));
 vi.mock("next-intl/server", () => ({ getTranslations: async () => createTranslator({ locale: "en", messages }) }));
-vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9" }) }));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9" }),
+  cookies: async () => ({ get: () => undefined }),
+}));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const { changeRoleAction, setDisabledAction } = await import("@/app/admin/users/actions");
@@ -46,6 +58,10 @@ describe("admin server actions check the role on the server", () => {
     deviceId: devices[id],
     deviceTrusted: true,
     emailVerified: true,
+    sessionId: crypto.randomUUID(),
+    // Signed in (or re-entered the password) a minute ago: recent enough for role changes.
+    authTime: Math.floor(Date.now() / 1000) - 60,
+    twoFactorSetup: false,
   });
 
   it("refuses a signed-in user who is not an admin, and changes nothing", async () => {
@@ -90,5 +106,13 @@ describe("admin server actions check the role on the server", () => {
     session.current = signedIn(adminId, 3);
     const result = await changeRoleAction({}, form({ userId: adminId, role: "1" }));
     expect(result.message).toBe("This is the last active admin. Promote another admin first.");
+  });
+
+  it("asks for the password again when the admin's last sign-in is older than 10 minutes", async () => {
+    session.current = { ...signedIn(adminId, 3), authTime: Math.floor(Date.now() / 1000) - 11 * 60 };
+    const result = await changeRoleAction({}, form({ userId, role: "1" }));
+    expect(result).toMatchObject({ reauth: true, message: "For your security, confirm it is you: enter your password again." });
+    const [row] = await testDb.db.select().from(users).where(eq(users.id, userId));
+    expect(row?.role).toBe(2);
   });
 });

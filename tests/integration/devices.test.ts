@@ -14,7 +14,7 @@ const { answerDeviceLink, deviceForLogin, newDeviceSecret, peekDeviceLink, revok
   "@/lib/auth/devices"
 );
 const { sendVerificationEmail, verifyEmail } = await import("@/lib/auth/email-verification");
-const { publishDeviceRevoked, publishSessionVersion, resetRevocationStoreForTests, sessionRevoked } = await import("@/lib/auth/revocations");
+const { publishDeviceRevoked, publishSessionEnded, publishSessionVersion, resetRevocationStoreForTests, sessionRevoked } = await import("@/lib/auth/revocations");
 const { describeUserAgent, countryFromHeaders } = await import("@/lib/auth/user-agent");
 
 const testDb = useTestDatabase();
@@ -40,11 +40,11 @@ describe("devices", () => {
     const first = await deviceForLogin({ userId, secret, meta: meta("DE") });
     expect(first).toMatchObject({ status: "pending", reason: "new" });
 
-    await sendDeviceConfirmation({ userId, deviceId: first.id, baseUrl: "https://app.example", reason: first.reason });
+    await sendDeviceConfirmation({ userId, deviceId: first.id, reason: first.reason });
     const token = await tokenFromMail("devices-1@example.com", "new_device", "yes");
     // Only the hash is stored; the email carries browser, OS and country.
     const [stored] = await testDb.db.select().from(authTokens).where(eq(authTokens.tokenHash, hashToken(token)));
-    expect(stored?.meta).toEqual({ deviceId: first.id });
+    expect(stored?.meta).toMatchObject({ deviceId: first.id, answer: "yes" });
     const [mail] = await testDb.db.select().from(devMailbox).where(eq(devMailbox.to, "devices-1@example.com"));
     expect(mail!.text).toContain("Chrome 131");
     expect(mail!.text).toContain("Linux");
@@ -68,7 +68,7 @@ describe("devices", () => {
     const userId = await newUser("devices-2@example.com");
     const secret = newDeviceSecret();
     const device = await deviceForLogin({ userId, secret, meta: meta() });
-    await sendDeviceConfirmation({ userId, deviceId: device.id, baseUrl: "https://app.example", reason: "new" });
+    await sendDeviceConfirmation({ userId, deviceId: device.id, reason: "new" });
     const token = await tokenFromMail("devices-2@example.com", "new_device", "no");
     expect(await answerDeviceLink({ token, answer: "no", meta: meta() })).toMatchObject({ ok: true, answer: "no" });
     expect(await deviceForLogin({ userId, secret, meta: meta() })).toMatchObject({ id: device.id, status: "declined" });
@@ -114,8 +114,8 @@ describe("email verification", () => {
   it("verifies once, trusts the registration device, and cools down the resend", async () => {
     const userId = await newUser("verify-1@example.com");
     const device = await deviceForLogin({ userId, secret: newDeviceSecret(), meta: meta("NL") });
-    expect(await sendVerificationEmail({ userId, deviceId: device.id, baseUrl: "https://app.example" })).toEqual({ sent: true });
-    const again = await sendVerificationEmail({ userId, deviceId: device.id, baseUrl: "https://app.example" });
+    expect(await sendVerificationEmail({ userId, deviceId: device.id })).toEqual({ sent: true });
+    const again = await sendVerificationEmail({ userId, deviceId: device.id });
     expect(again).toMatchObject({ sent: false, reason: "cooldown" });
     const token = await tokenFromMail("verify-1@example.com", "verify_email");
 
@@ -125,7 +125,7 @@ describe("email verification", () => {
     expect(user?.emailVerifiedAt).toBeInstanceOf(Date);
     const [row] = await testDb.db.select().from(userDevices).where(eq(userDevices.id, device.id));
     expect(row).toMatchObject({ status: "trusted", countries: ["NL"] });
-    expect(await sendVerificationEmail({ userId, deviceId: null, baseUrl: "https://app.example" })).toMatchObject({ reason: "already_verified" });
+    expect(await sendVerificationEmail({ userId, deviceId: null })).toMatchObject({ reason: "already_verified" });
   });
 });
 
@@ -183,7 +183,9 @@ describe.skipIf(skipRedis)("middleware refuses revoked sessions from Redis, with
   }
 
   it("lets a good session through, sends unconfirmed ones to their step, refuses revoked ones", async () => {
-    const base = { id: "5b0c1a52-3c8e-4a43-9d59-2f2b8e8f0a01", role: 2, sv: 1, did: "8d7b4a3e-5f63-4c1a-b2a9-0f2f6a9e1c11", dt: true, ev: true };
+    const now = Math.floor(Date.now() / 1000);
+    const session = { sid: "3f1c7a52-0c8e-4a43-9d59-2f2b8e8f0a77", st: now, la: now };
+    const base = { id: "5b0c1a52-3c8e-4a43-9d59-2f2b8e8f0a01", role: 2, sv: 1, did: "8d7b4a3e-5f63-4c1a-b2a9-0f2f6a9e1c11", dt: true, ev: true, ...session };
     expect(await visit("/dashboard", base)).toBeNull();
     expect(await visit("/dashboard", { ...base, ev: false })).toMatch(/\/verify-email$/);
     expect(await visit("/dashboard", { ...base, dt: false })).toMatch(/\/confirm-device$/);
@@ -199,6 +201,11 @@ describe.skipIf(skipRedis)("middleware refuses revoked sessions from Redis, with
     await publishSessionVersion(base.id, 2);
     expect(await visit("/admin", other)).toMatch(/\/api\/session\/end\?reason=revoked$/);
     expect(await visit("/dashboard", { ...other, sv: 2 })).toBeNull();
+
+    // A signed-out session: its copied cookie is refused at the gate, the user's other sessions go on.
+    await publishSessionEnded(session.sid);
+    expect(await visit("/dashboard", { ...other, sv: 2 })).toMatch(/\/api\/session\/end\?reason=revoked$/);
+    expect(await visit("/dashboard", { ...other, sv: 2, sid: "9a9c7a52-0c8e-4a43-9d59-2f2b8e8f0a78" })).toBeNull();
   });
 
   it("without Redis it answers 'not revoked' and leaves the decision to the server", async () => {

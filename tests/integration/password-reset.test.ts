@@ -130,7 +130,7 @@ describe("password reset", () => {
     await testDb.db.update(users).set({ failedLogins: 3, lockedUntil: new Date(Date.now() + 20 * 60_000) }).where(eq(users.id, id));
     const before = await userRow(id);
 
-    await requestPasswordReset({ email: "RESET@example.com", baseUrl: BASE, ip: "198.51.100.1" });
+    await requestPasswordReset({ email: "RESET@example.com", ip: "198.51.100.1" });
     const [mail] = await mailsTo("reset@example.com");
     expect(mail!.kind).toBe("password_reset");
     expect(mail!.text).toContain(`${BASE}/reset-password?token=`);
@@ -159,10 +159,10 @@ describe("password reset", () => {
 
   it("voids the other outstanding reset links once one is used", async () => {
     const id = await makeUser("two-links@example.com");
-    await requestPasswordReset({ email: "two-links@example.com", baseUrl: BASE });
+    await requestPasswordReset({ email: "two-links@example.com" });
     const first = await latestResetToken("two-links@example.com");
     await new Promise((r) => setTimeout(r, 5));
-    await requestPasswordReset({ email: "two-links@example.com", baseUrl: BASE });
+    await requestPasswordReset({ email: "two-links@example.com" });
     const second = await latestResetToken("two-links@example.com");
     expect(second).not.toBe(first);
     expect(await resetPassword({ token: second, password: NEW })).toMatchObject({ ok: true, userId: id });
@@ -171,7 +171,7 @@ describe("password reset", () => {
 
   it("lets exactly one of two concurrent resets with the same link through", async () => {
     const id = await makeUser("race@example.com");
-    await requestPasswordReset({ email: "race@example.com", baseUrl: BASE });
+    await requestPasswordReset({ email: "race@example.com" });
     const token = await latestResetToken("race@example.com");
     const results = await Promise.all([
       resetPassword({ token, password: "racer-one-password" }),
@@ -185,7 +185,7 @@ describe("password reset", () => {
 
   it("refuses an expired link", async () => {
     const id = await makeUser("late@example.com");
-    await requestPasswordReset({ email: "late@example.com", baseUrl: BASE });
+    await requestPasswordReset({ email: "late@example.com" });
     const token = await latestResetToken("late@example.com");
     await testDb.db.update(authTokens).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(authTokens.userId, id));
     expect(await resetPassword({ token, password: NEW })).toEqual({ ok: false, reason: "expired" });
@@ -195,11 +195,11 @@ describe("password reset", () => {
   it("sends no email to a disabled account and limits emails per account", async () => {
     const disabled = await makeUser("disabled@example.com");
     await testDb.db.update(users).set({ disabled: true }).where(eq(users.id, disabled));
-    await requestPasswordReset({ email: "disabled@example.com", baseUrl: BASE });
+    await requestPasswordReset({ email: "disabled@example.com" });
     expect(await mailsTo("disabled@example.com")).toHaveLength(0);
 
     await makeUser("flood@example.com");
-    for (let i = 0; i < RESET_EMAILS_PER_WINDOW + 2; i++) await requestPasswordReset({ email: "flood@example.com", baseUrl: BASE });
+    for (let i = 0; i < RESET_EMAILS_PER_WINDOW + 2; i++) await requestPasswordReset({ email: "flood@example.com" });
     expect(await mailsTo("flood@example.com")).toHaveLength(RESET_EMAILS_PER_WINDOW);
   });
 });

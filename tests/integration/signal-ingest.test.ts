@@ -2,20 +2,32 @@ import { describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { signalDeliveries, signalEvents, signals } from "@/db/schema";
 import { ingestSignal, type IngestInput } from "@/lib/signals/ingest";
-import { computeSignature, generateSignalSecret, signingKeyForSecret } from "@/lib/signals/secrets";
+import { computeSignature, generateSignalSecret, legacySigningKey, signatureHeader } from "@/lib/signals/secrets";
+import { newSignalCredentials } from "@/lib/signals/signing-key";
 import { useTestDatabase } from "../helpers/test-db";
 
 const testDb = useTestDatabase();
 const NOW = new Date("2025-01-31T12:00:30Z");
 let counter = 0;
 
-async function makeSignal(opts: { enabled?: boolean } = {}) {
-  const { secret, hash, hint } = generateSignalSecret();
+/** A signal as the admin page creates it (scheme v1: signed with the secret), or a legacy one from before. */
+async function makeSignal(opts: { enabled?: boolean; scheme?: "v1" | "legacy" } = {}) {
   const name = `sig-${++counter}`;
-  const [row] = await testDb.db
-    .insert(signals)
-    .values({ name, secretHash: hash, secretHint: hint, enabled: opts.enabled ?? true })
-    .returning();
+  const enabled = opts.enabled ?? true;
+  let secret: string;
+  let key: string;
+  let values: typeof signals.$inferInsert;
+  if (opts.scheme === "legacy") {
+    const legacy = generateSignalSecret();
+    ({ secret } = legacy);
+    key = legacySigningKey(secret);
+    values = { name, secretHash: legacy.hash, secretHint: legacy.hint, signingScheme: "legacy", enabled };
+  } else {
+    const created = newSignalCredentials();
+    secret = key = created.secret;
+    values = { name, ...created.columns, enabled };
+  }
+  const [row] = await testDb.db.insert(signals).values(values).returning();
   const enqueued: string[] = [];
   const send = (body: unknown, extra: Partial<IngestInput> = {}) =>
     ingestSignal({
@@ -30,7 +42,7 @@ async function makeSignal(opts: { enabled?: boolean } = {}) {
       },
       ...extra,
     });
-  return { signal: row!, secret, hash, name, enqueued, send };
+  return { signal: row!, secret, key, name, enqueued, send };
 }
 
 async function rowsFor(signalId: string) {
@@ -238,15 +250,73 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     expect(deliveries).toHaveLength(2);
   });
 
-  it("answers 404 for a disabled or unknown signal", async () => {
-    const s = await makeSignal({ enabled: false });
-    const disabled = await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT" });
-    expect(disabled).toEqual({
-      status: 404,
-      body: { error: { code: "not_found", message: expect.stringContaining(`No enabled signal named "${s.name}"`) } },
+  it("answers an unknown or disabled name exactly as a wrong secret, and tells a disabled signal's own sender", async () => {
+    const s = await makeSignal();
+    const off = await makeSignal({ enabled: false });
+    const ts = String(Math.floor(NOW.getTime() / 1000));
+    const body = (secret?: string) => JSON.stringify({ ...(secret ? { secret } : {}), action: "buy", symbol: "BTCUSDT", id: "probe" });
+    const probes: [string, Partial<IngestInput>][] = [
+      ["wrong secret", {}],
+      ["no secret", { rawBody: body() }],
+      ["bad signature", { rawBody: body(), headers: { signature: signatureHeader(body(), ts, "guess") } }],
+      ["bad signature, two headers", { rawBody: body(), headers: { signature: computeSignature(body(), ts, "guess"), timestamp: ts } }],
+      ["stale signature", { rawBody: body(), headers: { signature: signatureHeader(body(), String(Number(ts) - 900), "guess") } }],
+      ["bad JSON", { rawBody: '{"secret": "x", action: buy}' }],
+    ];
+    for (const [what, extra] of probes) {
+      const probe = { rawBody: body("wrong"), ...extra };
+      const known = await s.send(body("wrong"), probe);
+      expect(known.status, what).not.toBe(202);
+      for (const name of ["no-such-signal", off.name, "Not a valid name!"]) {
+        expect(await s.send(body("wrong"), { ...probe, name }), `${what} to ${name}`).toEqual(known);
+      }
+    }
+    expect(await s.send(body("wrong"))).toEqual({
+      status: 401,
+      body: { error: { code: "unauthorized", message: expect.stringContaining("no enabled signal has this name") } },
     });
-    expect(await s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT" }, { name: "nope" })).toMatchObject(errorOf(404, "not_found"));
+
+    // With its secret, a disabled signal's sender learns why nothing happens; the delivery log shows it.
+    expect(await off.send(body(off.secret))).toEqual({
+      status: 403,
+      body: { error: { code: "disabled", message: expect.stringContaining("This signal is disabled") } },
+    });
     expect(await rowsFor(s.signal.id)).toEqual({ events: [], deliveries: [] });
+    const { events, deliveries } = await rowsFor(off.signal.id);
+    expect(events).toEqual([]);
+    expect(deliveries.map((d) => [d.outcome, d.reason])).toEqual([["rejected", "signal disabled"]]);
+  });
+
+  it("limits requests per address before reading or authenticating them", async () => {
+    const { createPostgresRateLimiter } = await import("@/lib/ratelimit");
+    const limiter = createPostgresRateLimiter(testDb.db);
+    const keys: string[] = [];
+    const ipLimit = async (key: string) => {
+      keys.push(key);
+      return limiter.hit(key, { limit: 3, windowMs: 60_000 });
+    };
+    const s = await makeSignal();
+    const ip = `198.51.100.${++counter % 250}`;
+    const good = (id: string) => JSON.stringify({ secret: s.secret, action: "buy", symbol: "BTCUSDT", id });
+    const from = (address: string | null, name = s.name, rawBody = good("x")) => s.send(rawBody, { ip: address, ipLimit, name });
+
+    expect((await from(ip, "guess-1")).status).toBe(401);
+    expect((await from(ip, s.name, good("y").replace(s.secret, "wrong"))).status).toBe(401);
+    expect((await from(ip, s.name, "not json")).status).toBe(400);
+    const limited = await from(ip);
+    expect(limited).toEqual({
+      status: 429,
+      body: { error: { code: "rate_limited", message: expect.stringContaining("from this address") }, retryAfter: expect.any(Number) },
+      headers: { "Retry-After": expect.stringMatching(/^\d+$/) },
+    });
+    expect(keys).toEqual(Array(4).fill(`signal-ip:${ip}`));
+    // Another address is not held back by this one; without a known address there is no shared bucket.
+    expect((await from("198.51.100.251")).status).toBe(202);
+    expect((await from(null, s.name, good("z"))).status).toBe(202);
+    expect(keys).toHaveLength(5);
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events.map((e) => e.idempotencyKey).sort()).toEqual(["id:x", "id:z"]);
+    expect(deliveries.map((d) => d.ip)).toEqual(["198.51.100.251", null]);
   });
 
   it("rejects a stale signal (422) and an unknown symbol (400), recording why", async () => {
@@ -274,7 +344,7 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     const s = await makeSignal();
     const body = JSON.stringify({ action: "buy", symbol: "BTCUSDT", id: "signed-1" });
     const ts = String(Math.floor(NOW.getTime() / 1000));
-    const signature = computeSignature(body, ts, s.hash);
+    const signature = computeSignature(body, ts, s.key);
 
     const ok = await s.send(body, { headers: { signature, timestamp: ts } });
     expect(ok.body).toMatchObject({ accepted: true, duplicate: false });
@@ -283,7 +353,7 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     expect(await s.send(tampered, { headers: { signature, timestamp: ts } })).toMatchObject(errorOf(401, "unauthorized"));
     const oldTs = String(Number(ts) - 301);
     const old = await s.send(body.replace("signed-1", "signed-3"), {
-      headers: { signature: computeSignature(body.replace("signed-1", "signed-3"), oldTs, s.hash), timestamp: oldTs },
+      headers: { signature: computeSignature(body.replace("signed-1", "signed-3"), oldTs, s.key), timestamp: oldTs },
     });
     expect(old).toMatchObject(errorOf(401, "unauthorized"));
     expect(await s.send(tampered, { headers: { signature } })).toMatchObject(errorOf(401, "unauthorized"));
@@ -300,7 +370,7 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     const s = await makeSignal();
     const body = JSON.stringify({ action: "close", symbol: "BTCUSDT" });
     const ts = String(Math.floor(NOW.getTime() / 1000));
-    const signature = computeSignature(body, ts, s.hash);
+    const signature = computeSignature(body, ts, s.key);
     const at = (seconds: number, sig = signature, timestamp = ts) =>
       s.send(body, { headers: { signature: sig, timestamp }, now: new Date(NOW.getTime() + seconds * 1000) });
 
@@ -316,7 +386,7 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     expect(await at(301)).toMatchObject(errorOf(401, "unauthorized"));
     // A new request (signed afresh, with its own timestamp) is a new event.
     const laterTs = String(Number(ts) + 120);
-    const fresh = await at(120, computeSignature(body, laterTs, s.hash), laterTs);
+    const fresh = await at(120, computeSignature(body, laterTs, s.key), laterTs);
     expect(fresh.body).toMatchObject({ accepted: true, duplicate: false });
 
     expect(s.enqueued).toEqual([first.body.eventId, fresh.body.eventId]);
@@ -326,7 +396,7 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
 
     // Replays racing each other past 60 s still make no second event.
     const racing = await makeSignal();
-    const raceSig = computeSignature(body, ts, racing.hash);
+    const raceSig = computeSignature(body, ts, racing.key);
     const sendAt = (seconds: number) =>
       racing.send(body, { headers: { signature: raceSig, timestamp: ts }, now: new Date(NOW.getTime() + seconds * 1000) });
     const firstRace = await sendAt(0);
@@ -384,8 +454,108 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
   });
 });
 
+describe("signing with the secret (scheme v1) and the legacy sha256(secret) key", () => {
+  const signedBody = (id: string) => JSON.stringify({ action: "buy", symbol: "BTCUSDT", id });
+  const nowTs = () => String(Math.floor(NOW.getTime() / 1000));
+
+  it("a new signal is signed with its secret, in the Stripe-style header or the two headers; sha256(secret) is refused", async () => {
+    const s = await makeSignal();
+    expect(s.signal.signingScheme).toBe("v1");
+    const ts = nowTs();
+    const single = signedBody("v1-single");
+    expect((await s.send(single, { headers: { signature: signatureHeader(single, ts, s.secret) } })).body).toMatchObject({ accepted: true });
+    const pair = signedBody("v1-pair");
+    expect((await s.send(pair, { headers: { signature: computeSignature(pair, ts, s.secret), timestamp: ts } })).body).toMatchObject({
+      accepted: true,
+    });
+    const old = signedBody("v1-old-key");
+    expect(await s.send(old, { headers: { signature: signatureHeader(old, ts, legacySigningKey(s.secret)) } })).toMatchObject(
+      errorOf(401, "unauthorized"),
+    );
+    // The secret in the body still works (TradingView).
+    expect((await s.send({ secret: s.secret, action: "sell", symbol: "BTCUSDT", id: "v1-body" })).status).toBe(202);
+    expect((await rowsFor(s.signal.id)).events.map((e) => e.idempotencyKey)).toEqual(["id:v1-single", "id:v1-pair", "id:v1-body"]);
+  });
+
+  it("a signed request without id is one event whichever header form replays it", async () => {
+    const s = await makeSignal();
+    const body = JSON.stringify({ action: "close", symbol: "BTCUSDT" });
+    const ts = nowTs();
+    const signature = computeSignature(body, ts, s.secret);
+    const first = await s.send(body, { headers: { signature: `t=${ts},v1=${signature}` } });
+    expect(first.body).toMatchObject({ accepted: true, duplicate: false });
+    expect(await s.send(body, { headers: { signature, timestamp: ts } })).toEqual({ status: 202, body: { duplicate: true, eventId: first.body.eventId } });
+    expect(s.enqueued).toEqual([first.body.eventId]);
+  });
+
+  it("a signal from before the change keeps its sha256(secret) key until its secret is rotated", async () => {
+    const { sealSigningKey } = await import("@/lib/signals/key-seal");
+    const { appKeyring } = await import("@/lib/crypto");
+    const { updateSignal } = await import("@/db/queries/signals");
+    // As the migration leaves a signal sealed before: sha256(secret) sealed, scheme legacy.
+    const { secret, hint } = generateSignalSecret();
+    const legacyKey = legacySigningKey(secret);
+    const name = `legacy-sealed-${++counter}`;
+    const [row] = await testDb.db
+      .insert(signals)
+      .values({ name, ...sealSigningKey(legacyKey, appKeyring()), signingScheme: "legacy", secretHint: hint })
+      .returning();
+    const deliver = (rawBody: string, headers: IngestInput["headers"] = {}) =>
+      ingestSignal({ name, rawBody, contentType: "application/json", headers, ip: null, now: NOW, enqueue: async () => {} });
+    const ts = nowTs();
+
+    expect((await deliver(signedBody("l-1"), { signature: signatureHeader(signedBody("l-1"), ts, legacyKey) })).status).toBe(202);
+    expect((await deliver(signedBody("l-2"), { signature: computeSignature(signedBody("l-2"), ts, legacyKey), timestamp: ts })).status).toBe(202);
+    expect((await deliver(JSON.stringify({ secret, action: "buy", symbol: "BTCUSDT", id: "l-3" }))).status).toBe(202);
+    expect((await deliver(signedBody("l-4"), { signature: signatureHeader(signedBody("l-4"), ts, secret) })).status).toBe(401);
+
+    // Rotating the secret (what the admin page does) moves it to v1.
+    const rotated = newSignalCredentials();
+    await updateSignal(row!.id, rotated.columns);
+    const [after] = await testDb.db.select().from(signals).where(eq(signals.id, row!.id));
+    expect(after!.signingScheme).toBe("v1");
+    expect((await deliver(signedBody("l-5"), { signature: signatureHeader(signedBody("l-5"), ts, rotated.secret) })).status).toBe(202);
+    expect((await deliver(signedBody("l-6"), { signature: signatureHeader(signedBody("l-6"), ts, legacyKey) })).status).toBe(401);
+  });
+
+  it("the migration marks the signals that exist as legacy; new rows default to v1", async () => {
+    const { cp, mkdtemp, readFile, rm, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    const { MIGRATIONS_FOLDER } = await import("@/db/client");
+
+    const dir = await mkdtemp(path.join(tmpdir(), "sb-migrations-"));
+    const client = new PGlite();
+    try {
+      await cp(MIGRATIONS_FOLDER, dir, { recursive: true });
+      const journalPath = path.join(dir, "meta", "_journal.json");
+      const journal = JSON.parse(await readFile(journalPath, "utf8")) as { entries: { tag: string }[] };
+      const cut = journal.entries.findIndex((entry) => entry.tag === "0010_signal_signing_scheme");
+      expect(cut).toBeGreaterThan(0);
+      await writeFile(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }));
+      const db = drizzle(client);
+      await migrate(db, { migrationsFolder: dir });
+      await client.query("insert into signals (name, secret_hash, secret_hint) values ('before', 'h', 'hint')");
+
+      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      await client.query("insert into signals (name, secret_hash, secret_hint) values ('after', 'h', 'hint')");
+      const { rows } = await client.query<{ name: string; signing_scheme: string }>("select name, signing_scheme from signals order by name");
+      expect(rows).toEqual([
+        { name: "after", signing_scheme: "v1" },
+        { name: "before", signing_scheme: "legacy" },
+      ]);
+    } finally {
+      await client.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("sealed signing keys", () => {
-  const generateKeyFor = (secret: string) => signingKeyForSecret(secret);
+  const generateKeyFor = (secret: string) => secret;
   const deliver = (name: string, rawBody: string, headers: IngestInput["headers"] = {}) =>
     ingestSignal({ name, rawBody, contentType: "application/json", headers, ip: "203.0.113.8", now: new Date(), enqueue: async () => {} });
 
@@ -425,5 +595,45 @@ describe("sealed signing keys", () => {
     expect(result.failed).toEqual([]);
     const [resealed] = await testDb.db.select().from(signals).where(eq(signals.name, "sealed-key"));
     expect(resealed!.signingKeyVersion).toBe(7);
+  });
+});
+
+describe("the webhook route", () => {
+  it("applies the per-address limit (SIGNAL_IP_RATE_LIMIT_PER_MINUTE) before authenticating", async () => {
+    const { resetEnvForTests } = await import("@/lib/env");
+    const { resetRateLimiterForTests } = await import("@/lib/ratelimit");
+    const { POST } = await import("@/app/api/webhooks/signals/[name]/route");
+    const saved = { limit: process.env.SIGNAL_IP_RATE_LIMIT_PER_MINUTE, hops: process.env.TRUSTED_PROXY_HOPS };
+    process.env.SIGNAL_IP_RATE_LIMIT_PER_MINUTE = "2";
+    process.env.TRUSTED_PROXY_HOPS = "1";
+    resetEnvForTests();
+    resetRateLimiterForTests();
+    try {
+      const ip = "192.0.2.77";
+      let n = 1;
+      const post = (name: string) =>
+        POST(
+          new Request(`http://localhost/api/webhooks/signals/${name}`, {
+            method: "POST",
+            // One trusted proxy: it appended the address it saw after the one the client wrote.
+            headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${n++}, ${ip}` },
+            body: JSON.stringify({ secret: "guess", action: "buy", symbol: "BTCUSDT" }),
+          }),
+          { params: Promise.resolve({ name }) },
+        );
+      expect((await post("guess-a")).status).toBe(401);
+      expect((await post("guess-b")).status).toBe(401);
+      const limited = await post("guess-c");
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect((await limited.json()).error.code).toBe("rate_limited");
+    } finally {
+      for (const [key, value] of [["SIGNAL_IP_RATE_LIMIT_PER_MINUTE", saved.limit], ["TRUSTED_PROXY_HOPS", saved.hops]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      resetEnvForTests();
+      resetRateLimiterForTests();
+    }
   });
 });

@@ -63,6 +63,8 @@ beforeAll(async () => {
     ENCRYPTION_KEY: "two-factor-master-key-0123456789abcdefghijk",
     LOGIN_LOCKOUT_THRESHOLD: "5",
     LOGIN_LOCKOUT_MINUTES: "30",
+    // This story signs the same account in many times a minute; the per-account limit is tested in lockout.test.ts.
+    AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: "1000",
   });
   resetEnvForTests();
   const passwordHash = await hashPassword(PASSWORD);
@@ -202,8 +204,8 @@ describe("signing in with two-factor", () => {
 describe("managing two-factor", () => {
   it("regenerates the recovery codes only with a valid code, and the old ones stop working", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 15 * 60_000 });
-    expect(await regenerateRecoveryCodes(userId, await wrongCode(), meta)).toEqual({ ok: false, reason: "invalid" });
-    const result = await regenerateRecoveryCodes(userId, await codeAt(0), meta);
+    expect(await regenerateRecoveryCodes(userId, { password: PASSWORD, code: await wrongCode() }, meta)).toEqual({ ok: false, reason: "invalid" });
+    const result = await regenerateRecoveryCodes(userId, { password: PASSWORD, code: await codeAt(0) }, meta);
     if (!result.ok) throw new Error("regenerate failed");
     expect(result.codes).toHaveLength(10);
     await expectSecondFactor(login(recovery[2]), "invalid");
@@ -213,10 +215,10 @@ describe("managing two-factor", () => {
 
   it("turns off only with a valid code, and clears the secret, codes and replay state", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 20 * 60_000 });
-    expect(await disableTwoFactor(userId, "", meta)).toEqual({ ok: false, reason: "invalid" });
-    expect(await disableTwoFactor(userId, await wrongCode(), meta)).toEqual({ ok: false, reason: "invalid" });
+    expect(await disableTwoFactor(userId, { password: PASSWORD, code: "" }, meta)).toEqual({ ok: false, reason: "invalid" });
+    expect(await disableTwoFactor(userId, { password: PASSWORD, code: await wrongCode() }, meta)).toEqual({ ok: false, reason: "invalid" });
     expect((await userRow()).totpEnabledAt).not.toBeNull();
-    expect(await disableTwoFactor(userId, await codeAt(0), meta)).toEqual({ ok: true });
+    expect(await disableTwoFactor(userId, { password: PASSWORD, code: await codeAt(0) }, meta)).toEqual({ ok: true });
     const row = await userRow();
     expect([row.totpSecretEnc, row.totpKeyVersion, row.totpEnabledAt]).toEqual([null, null, null]);
     expect(await testDb.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, userId))).toHaveLength(0);
@@ -224,7 +226,53 @@ describe("managing two-factor", () => {
     expect(left).toHaveLength(0);
     expect(await auditActions()).toContain("2fa.disabled");
     expect(await login()).toMatchObject({ id: userId });
-    expect(await disableTwoFactor(userId, await codeAt(0), meta)).toEqual({ ok: false, reason: "not_enrolled" });
+    expect(await disableTwoFactor(userId, { password: PASSWORD, code: await codeAt(0) }, meta)).toEqual({ ok: false, reason: "not_enrolled" });
+  });
+});
+
+describe("codes on the settings page", () => {
+  async function enrolled(email: string) {
+    const user = await createUser({ name: "Set Tings", email, passwordHash: await hashPassword(PASSWORD), autoApprove: true });
+    const started = await startEnrolment(user.id, email);
+    if (!started.ok) throw new Error("enrolment did not start");
+    const code = (offset: number) => generate({ secret: started.secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+    const confirmed = await confirmEnrolment(user.id, await code(0));
+    if (!confirmed.ok) throw new Error("enrolment not confirmed");
+    return { id: user.id, codes: confirmed.codes, code };
+  }
+
+  it("turning off and new recovery codes need the password as well as a code", async () => {
+    const u = await enrolled("proof@example.com");
+    expect(await disableTwoFactor(u.id, { password: "not-the-password", code: u.codes[0]! }, meta)).toEqual({ ok: false, reason: "invalid" });
+    expect(await regenerateRecoveryCodes(u.id, { password: "not-the-password", code: u.codes[1]! }, meta)).toEqual({ ok: false, reason: "invalid" });
+    expect((await userRow(u.id)).totpEnabledAt).not.toBeNull();
+    // The codes were not used up by the refused attempts.
+    expect((await regenerateRecoveryCodes(u.id, { password: PASSWORD, code: u.codes[1]! }, meta)).ok).toBe(true);
+  });
+
+  it("wrong codes there count towards the sign-in lockout, and a locked account cannot turn 2FA off", async () => {
+    const u = await enrolled("settings-lock@example.com");
+    for (let i = 0; i < 5; i++) {
+      expect(await disableTwoFactor(u.id, { password: PASSWORD, code: `abcd-efgh-j${"kmnpq"[i]}` }, meta)).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect((await userRow(u.id)).lockedUntil?.getTime() ?? 0).toBeGreaterThan(Date.now());
+    expect(await auditActions(u.id)).toContain("login.lockout");
+    expect((await disableTwoFactor(u.id, { password: PASSWORD, code: u.codes[0]! }, meta)).ok).toBe(false);
+    expect((await userRow(u.id)).totpEnabledAt).not.toBeNull();
+    // And signing in is refused too, even with the right password and code.
+    expect(await login(u.codes[1], "settings-lock@example.com")).toBeNull();
+  });
+
+  it("is limited per user, even when every code is right", async () => {
+    const u = await enrolled("settings-limit@example.com");
+    let codes = u.codes;
+    for (let i = 0; i < 5; i++) {
+      const result = await regenerateRecoveryCodes(u.id, { password: PASSWORD, code: codes[0]! }, meta);
+      if (!result.ok) throw new Error(`regenerate ${i} refused: ${result.reason}`);
+      codes = result.codes;
+    }
+    expect(await regenerateRecoveryCodes(u.id, { password: PASSWORD, code: codes[0]! }, meta)).toEqual({ ok: false, reason: "rate_limited" });
+    expect(await disableTwoFactor(u.id, { password: PASSWORD, code: codes[0]! }, meta)).toEqual({ ok: false, reason: "rate_limited" });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, keyHint, keyringFrom, SecretDecryptionError } from "@/lib/crypto/secrets";
+import { decryptSecret, encryptSecret, isAccountBound, keyHint, keyringFrom, SecretDecryptionError } from "@/lib/crypto/secrets";
 
 const master = "m".repeat(40);
 const keyring = keyringFrom({ key: master });
@@ -30,6 +30,25 @@ describe("API key encryption (AES-256-GCM, per-user key)", () => {
     const { ciphertext } = encryptSecret("my-binance-secret", ctx, keyring);
     expect(() => decryptSecret(ciphertext, 1, { ...ctx, userId: "someone-else" }, keyring)).toThrow(SecretDecryptionError);
     expect(() => decryptSecret(ciphertext, 1, { ...ctx, purpose: "api_key" }, keyring)).toThrow(SecretDecryptionError);
+  });
+
+  it("binds an exchange key to its account: a ciphertext copied onto another account row does not open", () => {
+    const accountA = { ...ctx, accountId: "7f0e6a52-0000-4000-8000-00000000000a" };
+    const accountB = { ...ctx, accountId: "7f0e6a52-0000-4000-8000-00000000000b" };
+    const sealed = encryptSecret("account-a-secret", accountA, keyring);
+    expect(sealed.ciphertext.startsWith("v2.")).toBe(true);
+    expect(isAccountBound(sealed.ciphertext)).toBe(true);
+    expect(decryptSecret(sealed.ciphertext, 1, accountA, keyring)).toBe("account-a-secret");
+    expect(() => decryptSecret(sealed.ciphertext, 1, accountB, keyring)).toThrow(SecretDecryptionError);
+    expect(() => decryptSecret(sealed.ciphertext, 1, ctx, keyring)).toThrow(/account it belongs to was not given/);
+    // A prefix swapped to the unbound format does not open either: the additional data differ.
+    expect(() => decryptSecret(sealed.ciphertext.replace(/^v2\./, "v1."), 1, accountA, keyring)).toThrow(SecretDecryptionError);
+  });
+
+  it("still opens ciphertexts sealed before the account was bound", () => {
+    const legacy = encryptSecret("sealed-before", ctx, keyring);
+    expect(isAccountBound(legacy.ciphertext)).toBe(false);
+    expect(decryptSecret(legacy.ciphertext, 1, { ...ctx, accountId: "7f0e6a52-0000-4000-8000-00000000000a" }, keyring)).toBe("sealed-before");
   });
 
   it("reads old versions during a rotation and refuses unknown ones", () => {

@@ -4,11 +4,14 @@ import { parseSignalBody } from "@/lib/signals/payload";
 import {
   computeSignature,
   generateSignalSecret,
-  secretMatches,
+  legacySigningKey,
+  presentedSecretMatches,
   sha256Hex,
+  signatureHeader,
   signatureMatches,
   verifySignature,
 } from "@/lib/signals/secrets";
+import { createHmac } from "node:crypto";
 import { normalizeSymbol } from "@/lib/signals/symbols";
 import { tradingViewTemplate, webhookUrl } from "@/lib/signals/template";
 
@@ -172,45 +175,67 @@ describe("parseSignalBody", () => {
 });
 
 describe("secrets and signatures", () => {
-  it("generates a secret shown once, stored as its hash", () => {
+  it("generates a secret shown once; a body secret is compared with the signal's key under its scheme", () => {
     const { secret, hash, hint } = generateSignalSecret();
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(hash).toBe(sha256Hex(secret));
+    expect(legacySigningKey(secret)).toBe(hash);
     expect(hint).toBe(secret.slice(-4));
-    expect(secretMatches(secret, hash)).toBe(true);
-    expect(secretMatches(`${secret}x`, hash)).toBe(false);
-    expect(secretMatches("", hash)).toBe(false);
-    expect(secretMatches(secret, "not-a-hash")).toBe(false);
+    expect(presentedSecretMatches(secret, secret, "v1")).toBe(true);
+    expect(presentedSecretMatches(secret, hash, "legacy")).toBe(true);
+    for (const wrong of [`${secret}x`, "", hash]) {
+      expect(presentedSecretMatches(wrong, secret, "v1")).toBe(false);
+      expect(presentedSecretMatches(wrong, hash, "legacy")).toBe(false);
+    }
+    expect(presentedSecretMatches(secret, "not-a-hash", "legacy")).toBe(false);
     expect(generateSignalSecret().secret).not.toBe(secret);
   });
 
-  it("checks HMAC signatures keyed with the secret's hash, within ±300 s", () => {
-    const { hash } = generateSignalSecret();
+  it("signs with the secret itself, as Stripe and GitHub do: what a stock HMAC library computes", () => {
+    const secret = "whsec_test_secret";
+    const body = '{"action":"buy","symbol":"BTCUSDT"}';
+    const expected = createHmac("sha256", secret).update(`1738324800.${body}`).digest("hex");
+    expect(computeSignature(body, "1738324800", secret)).toBe(expected);
+    expect(signatureHeader(body, "1738324800", secret)).toBe(`t=1738324800,v1=${expected}`);
+  });
+
+  it("checks HMAC signatures in both header forms, within ±300 s", () => {
+    const { secret: key } = generateSignalSecret();
     const body = '{"action":"buy","symbol":"BTCUSDT"}';
     const now = new Date("2025-01-31T12:00:00Z");
     const ts = String(now.getTime() / 1000);
-    const signature = computeSignature(body, ts, hash);
+    const signature = computeSignature(body, ts, key);
 
-    expect(signatureMatches(body, ts, signature, hash, now)).toBe(true);
-    expect(signatureMatches(body, ts, signature.toUpperCase(), hash, now)).toBe(true);
-    expect(signatureMatches(body, ts, `sha256=${signature}`, hash, now)).toBe(true);
-    expect(signatureMatches(`${body} `, ts, signature, hash, now)).toBe(false);
-    expect(signatureMatches(body, String(Number(ts) + 1), signature, hash, now)).toBe(false);
-    expect(signatureMatches(body, ts, signature.slice(0, 63), hash, now)).toBe(false);
-    expect(signatureMatches(body, ts, signature, sha256Hex("other"), now)).toBe(false);
+    expect(signatureMatches(body, ts, signature, key, now)).toBe(true);
+    expect(signatureMatches(body, ts, signature.toUpperCase(), key, now)).toBe(true);
+    expect(signatureMatches(body, ts, `sha256=${signature}`, key, now)).toBe(true);
+    expect(signatureMatches(`${body} `, ts, signature, key, now)).toBe(false);
+    expect(signatureMatches(body, String(Number(ts) + 1), signature, key, now)).toBe(false);
+    expect(signatureMatches(body, ts, signature.slice(0, 63), key, now)).toBe(false);
+    expect(signatureMatches(body, ts, signature, "other", now)).toBe(false);
 
     const at = (offset: number) => new Date(now.getTime() + offset * 1000);
-    expect(signatureMatches(body, ts, signature, hash, at(300))).toBe(true);
-    expect(signatureMatches(body, ts, signature, hash, at(-300))).toBe(true);
-    expect(signatureMatches(body, ts, signature, hash, at(301))).toBe(false);
-    expect(signatureMatches(body, ts, signature, hash, at(-301))).toBe(false);
+    expect(signatureMatches(body, ts, signature, key, at(300))).toBe(true);
+    expect(signatureMatches(body, ts, signature, key, at(-300))).toBe(true);
+    expect(signatureMatches(body, ts, signature, key, at(301))).toBe(false);
+    expect(signatureMatches(body, ts, signature, key, at(-301))).toBe(false);
+
+    // The single header carries its own timestamp; X-Timestamp is then not needed (nor read).
+    const stripe = (header: string, timestamp: string | null = null, when = now) =>
+      verifySignature({ rawBody: body, timestamp, signature: header, key, now: when });
+    expect(stripe(`t=${ts},v1=${signature}`)).toEqual({ ok: true, signature });
+    expect(stripe(` t=${ts}, v1=${"0".repeat(64)}, v1=${signature.toUpperCase()} `)).toEqual({ ok: true, signature });
+    expect(stripe(`t=${ts},v1=${signature}`, "1")).toEqual({ ok: true, signature });
+    expect(stripe(`t=${Number(ts) + 1},v1=${signature}`)).toMatchObject({ ok: false });
+    expect(stripe(`t=${ts},v0=${signature}`)).toMatchObject({ ok: false });
+    expect(stripe(`t=${ts},v1=${signature}`, null, at(301))).toMatchObject({ ok: false, message: expect.stringContaining("301 s away") });
+    expect(stripe(`v1=${signature},t=`)).toMatchObject({ ok: false, message: expect.stringContaining("needs t=") });
   });
 
   it("says which part of a signature is wrong", () => {
-    const hash = sha256Hex("secret");
     const now = new Date("2025-01-31T12:00:00Z");
     const check = (timestamp: string | null, signature = "00") =>
-      verifySignature({ rawBody: "{}", timestamp, signature, secretHash: hash, now });
+      verifySignature({ rawBody: "{}", timestamp, signature, key: "secret", now });
     expect(check(null)).toMatchObject({ ok: false, message: expect.stringContaining("X-Timestamp header is required") });
     expect(check("2025-01-31T12:00:00Z")).toMatchObject({ ok: false, message: expect.stringContaining("whole seconds") });
     expect(check("1738324000")).toMatchObject({ ok: false, message: expect.stringContaining("800 s away") });
@@ -260,8 +285,10 @@ describe("OpenAPI document", () => {
     expect(schema.properties).not.toHaveProperty("test_strategy");
     expect(schema.required).toEqual(expect.arrayContaining(["action", "symbol"]));
     expect(Object.keys(post.responses)).toEqual(
-      expect.arrayContaining(["202", "400", "401", "404", "413", "415", "422", "429"]),
+      expect.arrayContaining(["202", "400", "401", "403", "413", "415", "422", "429"]),
     );
+    // An unknown name is answered as a wrong secret, so there is no 404 to document.
+    expect(post.responses).not.toHaveProperty("404");
     expect(doc.paths["/api/health"]!.get).toBeDefined();
     expect(doc.paths["/api/cron/drain"]!.post!.responses).toHaveProperty("401");
     expect(doc.paths["/api/cron/monitor"]!.post).toBeDefined();

@@ -46,7 +46,7 @@ export default async function ConfirmDevicePage({ searchParams }: { searchParams
                 <dd>{format.dateTime(link.lastSeenAt, { dateStyle: "medium", timeStyle: "short" })} UTC</dd>
               </dl>
               {link.status === "pending" ? (
-                <DeviceAnswerForm token={token} suggested={params.answer === "no" ? "no" : params.answer === "yes" ? "yes" : null} />
+                <DeviceAnswerForm token={token} answer={link.answer} />
               ) : (
                 <Alert data-testid="form-message">{t("notPending")}</Alert>
               )}

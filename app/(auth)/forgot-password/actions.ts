@@ -1,10 +1,9 @@
 "use server";
 
-import { headers } from "next/headers";
 import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
-import { emailLinkBase, requestPasswordReset } from "@/lib/auth/password-reset";
+import { requestPasswordReset } from "@/lib/auth/password-reset";
 import { checkAuthRateLimit } from "@/lib/auth/rate-limit";
 import { requestMeta } from "@/lib/request";
 import { emailSchema } from "@/lib/validations/auth";
@@ -21,7 +20,6 @@ export const forgotPasswordAction = validatedAction(forgotPasswordSchema, async 
   if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: { email: data.email } };
   await requestPasswordReset({
     email: data.email,
-    baseUrl: emailLinkBase(await headers()),
     ip,
     userAgent,
     defer: (task) => after(task),

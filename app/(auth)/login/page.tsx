@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { LoginForm } from "@/components/auth/login-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { sessionLimits } from "@/lib/auth/session-limits";
 import { safeRedirectPath } from "@/lib/request";
 
 export async function generateMetadata() {
@@ -12,8 +13,13 @@ export async function generateMetadata() {
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   const t = await getTranslations("auth");
-  const notice =
-    params.error === "disabled" ? t("sessionEndedDisabled") : params.error === "ended" ? t("sessionEnded") : undefined;
+  const notices: Record<string, string> = {
+    disabled: t("sessionEndedDisabled"),
+    ended: t("sessionEnded"),
+    idle: t("sessionIdle"),
+    expired: t("sessionExpired"),
+  };
+  const notice = params.error ? notices[params.error] : undefined;
   return (
     <Card className="shadow-lg">
       <CardHeader className="text-center">
@@ -21,7 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <CardDescription>{t("loginSubtitle")}</CardDescription>
       </CardHeader>
       <CardContent>
-        <LoginForm callbackUrl={safeRedirectPath(params.callbackUrl)} notice={notice} />
+        <LoginForm callbackUrl={safeRedirectPath(params.callbackUrl)} notice={notice} rememberDays={sessionLimits().remember / 86400} />
         <p className="mt-6 text-center text-sm text-muted-foreground">
           {t("noAccount")}{" "}
           <Link href="/register" className="font-medium text-primary hover:underline">

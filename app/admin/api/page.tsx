@@ -5,7 +5,9 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requirePageUser } from "@/lib/auth/session";
-import { buildOpenApiDocument } from "@/lib/signals";
+import { appOrigin } from "@/lib/env";
+import { WEBHOOK_PATH, buildOpenApiDocument } from "@/lib/signals";
+import type { CodeSample } from "@/lib/signals/code-samples";
 
 type Operation = {
   summary?: string;
@@ -13,6 +15,7 @@ type Operation = {
   security?: unknown[];
   requestBody?: { content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, { description?: string }>;
+  "x-codeSamples"?: CodeSample[];
 };
 
 export async function generateMetadata() {
@@ -24,7 +27,9 @@ export async function generateMetadata() {
 export default async function ApiDocsPage() {
   await requirePageUser("signals.manage", "/admin/api");
   const t = await getTranslations("signals");
-  const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, Operation>> };
+  const doc = buildOpenApiDocument({ exampleUrl: `${appOrigin()}${WEBHOOK_PATH}/YOUR_SIGNAL_NAME` }) as {
+    paths: Record<string, Record<string, Operation>>;
+  };
   return (
     <>
       <PageHeader title={t("apiTitle")} subtitle={t("apiSubtitle")}>
@@ -55,6 +60,18 @@ export default async function ApiDocsPage() {
                       {JSON.stringify(Object.values(op.requestBody.content)[0]?.schema ?? {}, null, 2)}
                     </pre>
                   </details>
+                ) : null}
+                {op["x-codeSamples"]?.length ? (
+                  <div data-testid="code-samples">
+                    <div className="mb-1 font-medium">{t("codeSamples")}</div>
+                    <p className="mb-2 text-muted-foreground">{t("codeSamplesBody")}</p>
+                    {op["x-codeSamples"].map((sample) => (
+                      <details key={sample.label} data-testid="code-sample" data-lang={sample.lang}>
+                        <summary className="cursor-pointer">{sample.label}</summary>
+                        <pre className="mt-2 overflow-x-auto rounded bg-muted p-3 font-mono text-xs">{sample.source}</pre>
+                      </details>
+                    ))}
+                  </div>
                 ) : null}
                 {op.responses ? (
                   <div>

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { headers } from "next/headers";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { BookOpen, Radio } from "lucide-react";
 import { CreateSignalForm, RotateSecret, SignalEnabledToggle } from "@/components/signals/signal-forms";
@@ -11,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listSignals, recentDeliveries } from "@/db/queries/signals";
 import { requirePageUser } from "@/lib/auth/session";
-import { env } from "@/lib/env";
+import { appOrigin } from "@/lib/env";
 import { tradingViewTemplate, webhookUrl } from "@/lib/signals";
 
 export async function generateMetadata() {
@@ -24,8 +23,7 @@ export default async function AdminSignalsPage() {
   const t = await getTranslations("signals");
   const format = await getFormatter();
   const [list, deliveries] = await Promise.all([listSignals(), recentDeliveries(30)]);
-  const h = await headers();
-  const origin = env().APP_URL ?? `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
+  const origin = appOrigin();
   const templates: Record<string, string> = { "*": tradingViewTemplate("") };
   for (const s of list) templates[s.name] = tradingViewTemplate(s.name);
 
@@ -60,6 +58,11 @@ export default async function AdminSignalsPage() {
                   <CardTitle className="flex items-center gap-2">
                     {s.name}
                     <Badge variant={s.enabled ? "success" : "outline"}>{s.enabled ? t("enabled") : t("disabled")}</Badge>
+                    {s.signingScheme === "legacy" ? (
+                      <Badge variant="warning" data-testid="legacy-signing">
+                        {t("legacySigning")}
+                      </Badge>
+                    ) : null}
                   </CardTitle>
                   <CardDescription>{s.description || t("noDescription")}</CardDescription>
                   <p className="mt-2 break-all font-mono text-xs text-muted-foreground" data-testid="webhook-url">
@@ -68,6 +71,11 @@ export default async function AdminSignalsPage() {
                   <p className="text-xs text-muted-foreground">
                     {t("secretHint", { hint: s.secretHint, date: format.dateTime(s.secretRotatedAt, { dateStyle: "medium" }) })}
                   </p>
+                  {s.signingScheme === "legacy" ? (
+                    <p className="mt-2 max-w-prose text-xs text-amber-700 dark:text-amber-400" data-testid="legacy-signing-note">
+                      {t("legacySigningNote")}
+                    </p>
+                  ) : null}
                 </div>
                 <div className="flex items-start gap-2">
                   <SignalEnabledToggle signalId={s.id} enabled={s.enabled} />

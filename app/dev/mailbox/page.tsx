@@ -3,7 +3,8 @@ import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { devMailboxEnabled, listDevMailbox } from "@/lib/email";
+import { canReadDevMailbox } from "@/lib/auth/dev-mailbox";
+import { listDevMailbox } from "@/lib/email";
 
 // Read per request: the DEV_MAILBOX flag is a runtime setting, and the list changes all the time.
 export const dynamic = "force-dynamic";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 const LINK = /https?:\/\/[^\s<>"']+/g;
 
 export async function generateMetadata() {
-  if (!devMailboxEnabled()) return {};
+  if (!(await canReadDevMailbox())) return {};
   const t = await getTranslations("email");
   return { title: t("mailbox.title"), robots: { index: false, follow: false }, referrer: "no-referrer" as const };
 }
@@ -19,11 +20,12 @@ export async function generateMetadata() {
 /**
  * Emails stored in dev_mailbox (sent while RESEND_API_KEY is unset). Development only: in production
  * it does not exist (404) unless DEV_MAILBOX=true, which only the end-to-end run sets, since it uses
- * the production build and reads its email here. Never set DEV_MAILBOX on a real deployment.
- * The check (devMailboxEnabled) runs on every request: the page is dynamic.
+ * the production build and reads its email here. Never set DEV_MAILBOX on a real deployment. Even
+ * then only the machine itself (loopback) or a signed-in admin gets it; anyone else gets a 404.
+ * The check (canReadDevMailbox) runs on every request: the page is dynamic.
  */
 export default async function DevMailboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  if (!devMailboxEnabled()) notFound();
+  if (!(await canReadDevMailbox())) notFound();
   const params = await searchParams;
   const to = typeof params.to === "string" ? params.to.trim() : "";
   const [t, format, mails] = await Promise.all([getTranslations("email"), getFormatter(), listDevMailbox({ to, limit: 100 })]);

@@ -6,6 +6,7 @@ import { writeAudit } from "@/db/queries/audit";
 import { deleteAccount } from "@/db/queries/exchange-accounts";
 import { addExchangeAccount, cancelAllForSymbol, cancelExchangeOrder, placeManualOrder } from "@/lib/accounts";
 import { validatedActionWithUser } from "@/lib/actions/validated-action";
+import { requireRecentAuth } from "@/lib/auth/step-up";
 import { AppError } from "@/lib/errors";
 import { requestMeta } from "@/lib/request";
 import {
@@ -17,6 +18,7 @@ import {
 } from "@/lib/validations/accounts";
 
 export const addAccountAction = validatedActionWithUser("trading.manage", addAccountSchema, async (data, { user }) => {
+  await requireRecentAuth(user.id);
   const meta = await requestMeta();
   const { account, withdrawalsEnabled } = await addExchangeAccount(user.id, data, meta);
   revalidatePath("/dashboard/accounts");

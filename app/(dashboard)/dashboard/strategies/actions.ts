@@ -8,6 +8,7 @@ import { writeAudit } from "@/db/queries/audit";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import {
   deleteStrategy,
+  getTradingState,
   getUserStrategy,
   insertStrategy,
   setSymbolSwitch,
@@ -16,6 +17,7 @@ import {
 } from "@/db/queries/strategies";
 import { signals } from "@/db/schema";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
+import { requireRecentAuth } from "@/lib/auth/step-up";
 import { cancelOpenOrders } from "@/lib/engine/kill";
 import { sendTestSignal } from "@/lib/engine/test-signal";
 import { AppError } from "@/lib/errors";
@@ -107,6 +109,8 @@ export const symbolSwitchAction = validatedActionWithUser("trading.manage", symb
 });
 
 export const tradingSwitchAction = validatedActionWithUser("trading.manage", tradingSwitchSchema, async (data, { user, t }) => {
+  // Back on after "stop everything" needs a recent password (step-up); a pause resumes without.
+  if (data.enabled && !(await getTradingState(user.id)).keepsExits) await requireRecentAuth(user.id);
   const keepsExits = data.enabled || data.mode === "pause";
   await setTradingEnabled(user.id, data.enabled, keepsExits);
   const meta = await requestMeta();

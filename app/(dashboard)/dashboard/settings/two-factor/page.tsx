@@ -1,12 +1,14 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { ArrowLeft } from "lucide-react";
+import { ArrowLeft, ShieldAlert } from "lucide-react";
 import { TwoFactorManager, type TwoFactorSetup } from "@/components/auth/two-factor-manager";
 import { PageHeader } from "@/components/shell/app-shell";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { SETUP_PERMISSION } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/session";
 import { totpQrDataUrl } from "@/lib/auth/totp";
-import { getPendingEnrolment, getTwoFactorStatus } from "@/lib/auth/two-factor";
+import { getPendingEnrolment, getTwoFactorStatus, needsTwoFactorSetup } from "@/lib/auth/two-factor";
 
 const PATH = "/dashboard/settings/two-factor";
 
@@ -16,10 +18,11 @@ export async function generateMetadata() {
 }
 
 export default async function TwoFactorPage() {
-  const user = await requirePageUser("dashboard.view", PATH);
+  const user = await requirePageUser(SETUP_PERMISSION, PATH);
   const t = await getTranslations("twoFactor");
   const format = await getFormatter();
   const status = await getTwoFactorStatus(user.id);
+  const required = !status.enabled && (await needsTwoFactorSetup(user.id, user.role));
   let setup: TwoFactorSetup | null = null;
   if (!status.enabled) {
     const pending = await getPendingEnrolment(user.id, user.email);
@@ -36,6 +39,12 @@ export default async function TwoFactorPage() {
           </Link>
         </Button>
       </PageHeader>
+      {required ? (
+        <Alert variant="info" className="mb-4" data-testid="two-factor-required">
+          <ShieldAlert />
+          <span>{t("requiredNotice")}</span>
+        </Alert>
+      ) : null}
       <TwoFactorManager
         enabled={status.enabled}
         enabledAtLabel={status.enabledAt ? format.dateTime(status.enabledAt, { dateStyle: "long" }) : null}

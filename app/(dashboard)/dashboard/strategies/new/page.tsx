@@ -9,10 +9,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { getAccountForTrading, listAccounts } from "@/db/queries/exchange-accounts";
 import { listEnabledSignals } from "@/db/queries/strategies";
 import { requirePageUser } from "@/lib/auth/session";
-import { env } from "@/lib/env";
+import { appOrigin } from "@/lib/env";
 import { clientForAccount } from "@/lib/exchanges";
 import { tradingViewTemplate, webhookUrl } from "@/lib/signals";
-import { headers } from "next/headers";
 
 export async function generateMetadata() {
   const t = await getTranslations("strategies");
@@ -34,8 +33,7 @@ export default async function NewStrategyPage() {
   const user = await requirePageUser("trading.manage", "/dashboard/strategies/new");
   const t = await getTranslations("strategies");
   const [accounts, signals] = await Promise.all([listAccounts(user.id), listEnabledSignals()]);
-  const h = await headers();
-  const origin = env().APP_URL ?? `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
+  const origin = appOrigin();
   const formAccounts: StrategyFormAccount[] = await Promise.all(
     accounts.map(async (a) => ({ id: a.id, label: a.label, symbols: await symbolsOf(user.id, a.id) })),
   );

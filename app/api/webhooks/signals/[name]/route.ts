@@ -2,8 +2,9 @@ import { after } from "next/server";
 import { env } from "@/lib/env";
 import { getQueue } from "@/lib/queue";
 import { getRateLimiter } from "@/lib/ratelimit";
-import { MAX_SIGNAL_BODY_BYTES, clientIp, ingestSignal, readTextCapped, type RateLimitCheck } from "@/lib/signals";
 import { describeError } from "@/lib/log";
+import { clientIp } from "@/lib/request";
+import { MAX_SIGNAL_BODY_BYTES, ingestSignal, readTextCapped, type RateLimitCheck } from "@/lib/signals";
 
 export const dynamic = "force-dynamic";
 
@@ -18,19 +19,21 @@ const tooLarge = () =>
   errorResponse(413, "payload_too_large", `The body is larger than ${MAX_SIGNAL_BODY_BYTES} bytes: send only the signal fields.`);
 
 // The shared limiter guards against floods; if it is down, signals still go through rather than being lost.
-const perSignalLimit: RateLimitCheck = async (key) => {
-  try {
-    const limiter = await getRateLimiter();
-    const { allowed, retryAfterMs } = await limiter.hit(key, {
-      limit: env().SIGNAL_RATE_LIMIT_PER_MINUTE,
-      windowMs: 60_000,
-    });
-    return { allowed, retryAfterMs };
-  } catch (error) {
-    console.error("Signal rate limiter unavailable, allowing:", describeError(error));
-    return { allowed: true, retryAfterMs: 0 };
-  }
-};
+const limitPerMinute =
+  (limit: () => number): RateLimitCheck =>
+  async (key) => {
+    try {
+      const limiter = await getRateLimiter();
+      const { allowed, retryAfterMs } = await limiter.hit(key, { limit: limit(), windowMs: 60_000 });
+      return { allowed, retryAfterMs };
+    } catch (error) {
+      console.error("Signal rate limiter unavailable, allowing:", describeError(error));
+      return { allowed: true, retryAfterMs: 0 };
+    }
+  };
+
+const perSignalLimit = limitPerMinute(() => env().SIGNAL_RATE_LIMIT_PER_MINUTE);
+const perIpLimit = limitPerMinute(() => env().SIGNAL_IP_RATE_LIMIT_PER_MINUTE);
 
 async function enqueue(eventId: string) {
   const queue = await getQueue();
@@ -54,6 +57,7 @@ export async function POST(request: Request, ctx: { params: Promise<{ name: stri
       ip: clientIp(request.headers),
       enqueue,
       limit: perSignalLimit,
+      ipLimit: perIpLimit,
     });
 
     if (result.status === 202 && result.body.duplicate === false) {
