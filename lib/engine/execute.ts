@@ -105,7 +105,9 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       if (!(error instanceof ExchangeError) && !(error instanceof WaitFor)) console.warn(`Strategy ${strategy.id}, event ${event.id}:`, describeError(error));
       if (Date.now() > deadline.getTime()) return skip("expired", { error: code });
       await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome: "waiting", reason: code });
-      throw new RetryLater(code, backoff(event));
+      // Waiting on ourselves (a position lease, a cancel being confirmed) comes back soon; an unhealthy
+      // exchange gets more room the longer the signal has waited.
+      throw new RetryLater(code, error instanceof WaitFor ? WAIT_FOR_MS : backoff(event));
     }
     await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome: "failed", reason: errorCode(error) });
     return "failed";
@@ -271,6 +273,8 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
 }
 
 /** Waits grow with the event's age: 0.5 s at first, at most 10 s. */
+const WAIT_FOR_MS = 250;
+
 function backoff(event: SignalEvent): number {
   const age = Date.now() - event.receivedAt.getTime();
   return Math.min(10_000, Math.max(500, Math.round(age / 10)));
