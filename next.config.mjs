@@ -14,6 +14,20 @@ export default function config(phase) {
     devIndicators: false,
     reactStrictMode: true,
     serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "ccxt"],
+    // ccxt's exchange files are loaded by path, one venue at a time (lib/exchanges/ccxt-adapter.ts), which
+    // file tracing cannot follow: the standalone output and Vercel's functions get them from here.
+    outputFileTracingIncludes: {
+      "/**": [
+        "./node_modules/ccxt/package.json",
+        "./node_modules/ccxt/js/src/{binance,bybit,okx,bitget}.js",
+        "./node_modules/ccxt/js/src/abstract/{binance,bybit,okx,bitget}.js",
+        "./node_modules/ccxt/js/src/base/**",
+        "./node_modules/ccxt/js/src/static_dependencies/**",
+        "./node_modules/@noble/**",
+        "./node_modules/@scure/**",
+        "./node_modules/ws/**",
+      ],
+    },
     async headers() {
       return [
         {

@@ -19,6 +19,7 @@ npx vitest run
 
 step "production build"
 npx next build
+node scripts/check-ccxt-trace.mjs
 
 step "end-to-end tests (Chromium)"
 bash scripts/ensure-chromium.sh
