@@ -11,12 +11,13 @@ export type ProxyTrust = number | "vercel";
 
 /**
  * How far X-Forwarded-For is believed: TRUSTED_PROXY_HOPS, else Vercel's own header on Vercel, else
- * (outside production) the one entry `next dev` itself writes from the socket, else nothing at all.
+ * nothing (production refuses to start without one of the two: lib/env). Not even `next dev`'s own
+ * entry is believed by default: Next.js keeps an X-Forwarded-For the client sent, so a browser could
+ * claim to be 127.0.0.1.
  */
 export function proxyTrust(e = env()): ProxyTrust {
   if (e.TRUSTED_PROXY_HOPS !== undefined) return e.TRUSTED_PROXY_HOPS;
-  if (process.env.VERCEL) return "vercel";
-  return e.NODE_ENV === "production" ? 0 : 1;
+  return process.env.VERCEL ? "vercel" : 0;
 }
 
 /**
@@ -39,6 +40,45 @@ export function clientIp(h: Headers, trust: ProxyTrust = proxyTrust()): string |
 function validIp(value: string | null | undefined): string | null {
   const ip = value?.trim();
   return ip && isIP(ip) ? ip : null;
+}
+
+/** The eight 16-bit groups of an IPv6 address (a zone id dropped, a dotted IPv4 tail read), or null. */
+function ipv6Groups(ip: string): number[] | null {
+  let text = ip.split("%")[0]!.toLowerCase();
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (tail) {
+    const [a, b, c, d] = tail.slice(1).map(Number) as [number, number, number, number];
+    text = text.slice(0, tail.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const part = (s: string | undefined) => (s ? s.split(":").map((g) => parseInt(g, 16)) : []);
+  const head = part(halves[0]);
+  const rest = part(halves[1]);
+  const groups = halves.length === 2 ? [...head, ...Array(8 - head.length - rest.length).fill(0), ...rest] : head;
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+/** Unknown addresses (no trusted proxy) share one bucket, allowed this many times the per-address limit. */
+export const UNKNOWN_ADDRESS_LIMIT_FACTOR = 10;
+
+/**
+ * What every per-address limit counts under. An IPv4-mapped IPv6 address is its IPv4 address, and an
+ * IPv6 address counts as its /64 (one subscriber's prefix: rotating within it would otherwise give
+ * 2^64 fresh buckets). An unknown address (see clientIp) goes to one shared bucket with a limit
+ * UNKNOWN_ADDRESS_LIMIT_FACTOR times larger: with no proxy to name clients, a flood still meets a
+ * ceiling, at the price that a large enough one slows everybody (the per-account limits stay per account).
+ */
+export function addressBucket(ip: string | null): { key: string; limitFactor: number } {
+  const version = ip ? isIP(ip.split("%")[0]!) : 0;
+  if (!ip || version === 0) return { key: "unknown", limitFactor: UNKNOWN_ADDRESS_LIMIT_FACTOR };
+  if (version === 4) return { key: ip, limitFactor: 1 };
+  const g = ipv6Groups(ip);
+  if (!g) return { key: "unknown", limitFactor: UNKNOWN_ADDRESS_LIMIT_FACTOR };
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
+    return { key: [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255].join("."), limitFactor: 1 };
+  }
+  return { key: `${g.slice(0, 4).map((x) => x.toString(16)).join(":")}::/64`, limitFactor: 1 };
 }
 
 export function isLoopback(ip: string | null): boolean {

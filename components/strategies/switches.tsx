@@ -118,7 +118,7 @@ function OffChoice({
 /** An action state whose dialog closes when the action has answered. */
 function useSwitchAction(run: (prev: ActionState, data: FormData) => Promise<ActionState>) {
   const [open, setOpen] = useState(false);
-  // Turning trading back on after "stop everything" may ask for the password again first.
+  // Leaving "stop everything" may ask for the password again first.
   const [state, action, pending, reauthDialog] = useStepUpAction(async (prev, data) => {
     const result = await run(prev, data);
     setOpen(false);
@@ -145,7 +145,7 @@ function SwitchPill({
   testId?: string;
   children: (state: ActionState) => React.ReactNode;
 }) {
-  const { open, setOpen, state, action, pending } = useSwitchAction(run);
+  const { open, setOpen, state, action, pending, reauthDialog } = useSwitchAction(run);
   const pill = <SwitchButton on={on} pending={pending} label={label} testId={testId} type={on ? "button" : "submit"} />;
   return (
     <>
@@ -166,6 +166,7 @@ function SwitchPill({
           {pill}
         </form>
       )}
+      {reauthDialog}
     </>
   );
 }

@@ -3,14 +3,16 @@ import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
+import { beginAttempt } from "./attempts";
 import { hashPassword, verifyPassword } from "./password";
 import { publishSessionVersion } from "./revocations";
 import { revokeTokens, TOKEN_KINDS } from "./tokens";
 
-export type ChangeResult = { ok: true; from: number; to: number } | { ok: false; reason: "wrong_password" | "same_password" | "changed_meanwhile" };
+export type ChangeResult = { ok: true; from: number; to: number } | { ok: false; reason: "wrong_password" | "locked" | "same_password" | "changed_meanwhile" };
 
 /**
- * A signed-in user changes their password: the current one is checked, the new one stored as an
+ * A signed-in user changes their password: the current one is checked (reserved and counted towards the
+ * sign-in lockout like any guess, so this form is no free password oracle), the new one stored as an
  * argon2id hash, and the session version bumped so every other session ends (the caller keeps its own).
  */
 export async function changePassword(input: {
@@ -19,6 +21,8 @@ export async function changePassword(input: {
   newPassword: string;
   meta: { ip: string | null; userAgent: string | null };
 }): Promise<ChangeResult> {
+  const attempt = await beginAttempt(input.userId, input.meta, "password");
+  if (!attempt) return { ok: false, reason: "locked" };
   const db = await getDb();
   const [row] = await db
     .select({ hash: users.passwordHash, sessionVersion: users.sessionVersion })
@@ -27,8 +31,10 @@ export async function changePassword(input: {
     .limit(1);
   if (!row || !(await verifyPassword(row.hash, input.currentPassword))) {
     await writeAudit({ action: "password.change_failed", actorId: input.userId, userId: input.userId, ...input.meta });
+    await attempt.fail();
     return { ok: false, reason: "wrong_password" };
   }
+  await attempt.succeed();
   if (await verifyPassword(row.hash, input.newPassword)) return { ok: false, reason: "same_password" };
   const passwordHash = await hashPassword(input.newPassword);
   const to = await db.transaction(async (tx) => {

@@ -2,6 +2,7 @@ import "server-only";
 import { normalizeEmail } from "@/db/queries/users";
 import { env } from "@/lib/env";
 import { getRateLimiter } from "@/lib/ratelimit";
+import { addressBucket } from "@/lib/request";
 
 export type AuthEndpoint = "login" | "register" | "reset" | "verify";
 
@@ -9,13 +10,15 @@ function answer(result: { allowed: boolean; retryAfterMs: number }) {
   return { allowed: result.allowed, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) };
 }
 
-/** Per-IP limits on the endpoints attackers hammer; shared across instances (Redis or the database). */
+/**
+ * Per-address limits on the endpoints attackers hammer; shared across instances (Redis or the
+ * database). An unknown address (no trusted proxy) counts in one shared bucket with a larger limit, and
+ * an IPv6 client by its /64 (see addressBucket).
+ */
 export async function checkAuthRateLimit(endpoint: AuthEndpoint, ip: string | null) {
-  // An unknown address (no trusted proxy: see clientIp) is a bucket of its own per request. One shared
-  // "unknown" bucket would let anyone's 20 bad requests a minute lock every client out.
-  if (!ip) return { allowed: true, retryAfterSeconds: 1 };
+  const { key, limitFactor } = addressBucket(ip);
   const limiter = await getRateLimiter();
-  return answer(await limiter.hit(`auth:${endpoint}:${ip}`, { limit: env().AUTH_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }));
+  return answer(await limiter.hit(`auth:${endpoint}:${key}`, { limit: env().AUTH_RATE_LIMIT_PER_MINUTE * limitFactor, windowMs: 60_000 }));
 }
 
 /**

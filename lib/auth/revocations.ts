@@ -1,9 +1,10 @@
-import { Redis } from "@upstash/redis";
+import type { Redis } from "@upstash/redis";
+import { upstashRedis } from "@/lib/upstash";
 import { longestSessionSeconds } from "./session-limits";
 
 /**
  * Session revocations mirrored into Redis so the edge middleware can refuse an ended session without a
- * database call. Edge-safe (only @upstash/redis over fetch). Without Redis configured the server-side
+ * database call. Edge-safe (lib/upstash: @upstash/redis over fetch). Without Redis configured the server-side
  * check in `getSessionState` is the only lock, and it is always applied anyway.
  */
 
@@ -14,13 +15,13 @@ const svKey = (userId: string) => `sb:session:sv:${userId}`;
 const deviceKey = (deviceId: string) => `sb:session:device:${deviceId}`;
 const sidKey = (sessionId: string) => `sb:session:sid:${sessionId}`;
 
+/** The middleware asks on every request: a stuck Redis costs at most this, then the server decides. */
+export const REVOCATION_TIMEOUT_MS = 1_500;
+
 let client: Redis | null | undefined;
 
 function store(): Redis | null {
-  if (client !== undefined) return client;
-  const url = process.env.UPSTASH_REDIS_REST_URL?.trim();
-  const token = process.env.UPSTASH_REDIS_REST_TOKEN?.trim();
-  client = url && token ? new Redis({ url, token, enableTelemetry: false, automaticDeserialization: false }) : null;
+  if (client === undefined) client = upstashRedis({ automaticDeserialization: false, timeoutMs: REVOCATION_TIMEOUT_MS }) ?? null;
   return client;
 }
 

@@ -1,6 +1,10 @@
 import "server-only";
+import { getDb } from "@/db/client";
+import type { ExchangeAccount } from "@/db/schema";
 import { env } from "@/lib/env";
-import { keyringFrom, type Keyring } from "./secrets";
+import { describeError } from "@/lib/log";
+import { resealAccountKeys } from "./rotate";
+import { isAccountBound, keyringFrom, type Keyring } from "./secrets";
 
 export { decryptSecret, encryptSecret, isAccountBound, keyHint, keyringFrom, SecretDecryptionError } from "./secrets";
 export type { Keyring, SecretContext } from "./secrets";
@@ -13,4 +17,21 @@ export function appKeyring(): Keyring {
     cached = keyringFrom({ key: e.ENCRYPTION_KEY, version: e.ENCRYPTION_KEY_VERSION, previous: e.ENCRYPTION_KEYS_PREVIOUS });
   }
   return cached;
+}
+
+/**
+ * Called where an account's keys are decrypted: keys still sealed in the format that does not bind the
+ * account ("v1", from before the binding) are re-sealed bound at first use, so the binding holds without
+ * a manual `npm run keys:rotate`. Conditional on the ciphertexts read (keys replaced meanwhile are
+ * left alone); a failure is logged, never thrown: the caller already has its keys.
+ */
+export async function bindAccountKeysOnUse(account: ExchangeAccount): Promise<"rotated" | "current" | "failed" | "changed"> {
+  const sealed = [account.apiKeyEnc, account.apiSecretEnc, account.passphraseEnc].filter((v): v is string => Boolean(v));
+  if (sealed.every(isAccountBound)) return "current";
+  try {
+    return await resealAccountKeys(await getDb(), account, appKeyring());
+  } catch (error) {
+    console.warn("Exchange keys not re-sealed:", describeError(error));
+    return "failed";
+  }
 }

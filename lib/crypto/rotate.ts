@@ -9,12 +9,44 @@ const FIELDS = [
   ["passphraseEnc", "passphrase"],
 ] as const;
 
+type AccountKeys = Pick<typeof exchangeAccounts.$inferSelect, "id" | "userId" | "keyVersion" | (typeof FIELDS)[number][0]>;
+
 /**
- * Re-seals every stored exchange key under the keyring's current master key version, in the format that
- * binds the account id. Each account is one conditional UPDATE: it applies only while the row still holds
- * the ciphertexts that were read, so keys replaced meanwhile are never overwritten with the old ones
- * (such an account is listed in `changed`; it already holds fresh ciphertexts). An interrupted run can
- * simply be started again.
+ * Re-seals one account's keys under the keyring's current master key version, in the format that binds
+ * the account id. One conditional UPDATE: it applies only while the row still holds the ciphertexts that
+ * were read, so keys replaced meanwhile are never overwritten with the old ones ("changed").
+ */
+export async function resealAccountKeys(db: Database, row: AccountKeys, keyring: Keyring): Promise<"rotated" | "current" | "failed" | "changed"> {
+  if (!row.apiKeyEnc || row.keyVersion === null) return "current";
+  const sealed = FIELDS.map(([column]) => row[column]).filter((value): value is string => Boolean(value));
+  if (row.keyVersion === keyring.current && sealed.every(isAccountBound)) return "current";
+  const update: Partial<typeof exchangeAccounts.$inferInsert> = { keyVersion: keyring.current, updatedAt: new Date() };
+  try {
+    for (const [column, purpose] of FIELDS) {
+      const value = row[column];
+      if (!value) continue;
+      const ctx = { userId: row.userId, purpose, accountId: row.id };
+      update[column] = encryptSecret(decryptSecret(value, row.keyVersion, ctx, keyring), ctx, keyring).ciphertext;
+    }
+  } catch {
+    return "failed";
+  }
+  const unchanged = FIELDS.map(([column]) => {
+    const value = row[column];
+    return value === null ? isNull(exchangeAccounts[column]) : eq(exchangeAccounts[column], value);
+  });
+  const updated = await db
+    .update(exchangeAccounts)
+    .set(update)
+    .where(and(eq(exchangeAccounts.id, row.id), eq(exchangeAccounts.keyVersion, row.keyVersion), ...unchanged))
+    .returning({ id: exchangeAccounts.id });
+  return updated.length > 0 ? "rotated" : "changed";
+}
+
+/**
+ * Re-seals every stored exchange key (resealAccountKeys); accounts whose keys were replaced meanwhile
+ * are listed in `changed` (they already hold fresh ciphertexts). An interrupted run can simply be
+ * started again.
  */
 export async function reencryptAllKeys(
   db: Database,
@@ -25,33 +57,10 @@ export async function reencryptAllKeys(
   const failed: string[] = [];
   const changed: string[] = [];
   for (const row of rows) {
-    if (!row.apiKeyEnc || row.keyVersion === null) continue;
-    const sealed = FIELDS.map(([column]) => row[column]).filter((value): value is string => Boolean(value));
-    if (row.keyVersion === keyring.current && sealed.every(isAccountBound)) continue;
-    let update: Partial<typeof exchangeAccounts.$inferInsert>;
-    try {
-      update = { keyVersion: keyring.current, updatedAt: new Date() };
-      for (const [column, purpose] of FIELDS) {
-        const value = row[column];
-        if (!value) continue;
-        const ctx = { userId: row.userId, purpose, accountId: row.id };
-        update[column] = encryptSecret(decryptSecret(value, row.keyVersion, ctx, keyring), ctx, keyring).ciphertext;
-      }
-    } catch {
-      failed.push(row.id);
-      continue;
-    }
-    const unchanged = FIELDS.map(([column]) => {
-      const value = row[column];
-      return value === null ? isNull(exchangeAccounts[column]) : eq(exchangeAccounts[column], value);
-    });
-    const updated = await db
-      .update(exchangeAccounts)
-      .set(update)
-      .where(and(eq(exchangeAccounts.id, row.id), eq(exchangeAccounts.keyVersion, row.keyVersion), ...unchanged))
-      .returning({ id: exchangeAccounts.id });
-    if (updated.length > 0) rotated += 1;
-    else changed.push(row.id);
+    const outcome = await resealAccountKeys(db, row, keyring);
+    if (outcome === "rotated") rotated += 1;
+    else if (outcome === "failed") failed.push(row.id);
+    else if (outcome === "changed") changed.push(row.id);
   }
   return { rotated, failed, changed };
 }

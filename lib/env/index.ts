@@ -86,6 +86,11 @@ function productionProblems(e: Env, source: NodeJS.ProcessEnv): string[] {
   if (!e.RESEND_API_KEY && !e.EMAIL_DISABLED) {
     problems.push("RESEND_API_KEY: required in production to send email; set EMAIL_DISABLED=true to run knowingly without it (no verification, device or reset email is delivered)");
   }
+  if (e.TRUSTED_PROXY_HOPS === undefined && !source.VERCEL) {
+    problems.push(
+      "TRUSTED_PROXY_HOPS: required in production (not on Vercel): the number of reverse proxies in front of the app that append to X-Forwarded-For, e.g. 1 behind one nginx, Caddy or load balancer, or 0 when clients connect directly (then every client shares one sign-in and webhook limit per minute); without it no client address is known",
+    );
+  }
   if (e.EXCHANGE_API_OVERRIDE && !e.ALLOW_EXCHANGE_OVERRIDE_IN_PRODUCTION) {
     problems.push("EXCHANGE_API_OVERRIDE: refused in production (every exchange call would go to that URL); it is for tests with the local simulator");
   }

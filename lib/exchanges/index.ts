@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import type { ExchangeAccount } from "@/db/schema";
-import { appKeyring, decryptSecret } from "@/lib/crypto";
+import { appKeyring, bindAccountKeysOnUse, decryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { createCcxtClient, type CcxtExchangeId } from "./ccxt-adapter";
 import { createPaperExchange, paperPriceSources, type PaperPriceSource } from "./paper";
@@ -23,13 +23,16 @@ function credentialsOf(account: ExchangeAccount): Credentials {
   if (!account.apiKeyEnc || !account.apiSecretEnc || !account.keyVersion) throw new Error("account has no keys");
   const keyring = appKeyring();
   const ctx = (purpose: string) => ({ userId: account.userId, purpose, accountId: account.id });
-  return {
+  const credentials = {
     apiKey: decryptSecret(account.apiKeyEnc, account.keyVersion, ctx("api_key"), keyring),
     secret: decryptSecret(account.apiSecretEnc, account.keyVersion, ctx("api_secret"), keyring),
     password: account.passphraseEnc
       ? decryptSecret(account.passphraseEnc, account.keyVersion, ctx("passphrase"), keyring)
       : undefined,
   };
+  // Keys sealed before the account binding are re-sealed bound to this account (never throws).
+  void bindAccountKeysOnUse(account);
+  return credentials;
 }
 
 export function liveClient(opts: {

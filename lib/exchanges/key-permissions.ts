@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { loadExchangeClass, type CcxtExchangeId } from "./ccxt-adapter";
 import type { KeyPermissions } from "./types";
 
@@ -48,8 +49,10 @@ function pointAt(api: Record<string, unknown>, origin: string) {
 }
 
 /**
- * Asks the venue what the key may do. Any failure (a venue or testnet without the endpoint, a key not
- * allowed to read it) is "does not say": the balance check before this one has already proved the key.
+ * Asks the venue what the key may do. An answer without the permission field is "does not say" (null),
+ * and so is any failure on a sandbox. On a live venue a failed read (a timeout, an outage, a refusal)
+ * refuses the key: saving a key that may withdraw because the check happened to fail is the one
+ * outcome this check exists to prevent, so the person is asked to try again.
  */
 export async function readKeyPermissions(opts: {
   exchange: CcxtExchangeId;
@@ -63,7 +66,14 @@ export async function readKeyPermissions(opts: {
   if (override) pointAt(ex.urls.api as Record<string, unknown>, override);
   try {
     return { withdrawals: await WITHDRAWAL_READERS[opts.exchange](ex as unknown as Implicit) };
-  } catch {
-    return { withdrawals: null };
+  } catch (error) {
+    if (opts.sandbox) return { withdrawals: null };
+    console.warn(`Reading the ${opts.exchange} key's permissions failed:`, error instanceof Error ? error.name : "unknown");
+    throw new AppError(
+      "key_permissions_unread",
+      `Could not read from ${opts.exchange} whether the key may withdraw; nothing was saved. Try again in a minute.`,
+      undefined,
+      { exchange: opts.exchange },
+    );
   }
 }

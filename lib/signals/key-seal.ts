@@ -55,11 +55,13 @@ export async function resealSignalKeys(db: Database, keyring: Keyring): Promise<
   for (const row of rows) {
     if (row.signingKeyEnc && row.signingKeyVersion === keyring.current) continue;
     try {
-      await db
+      // Only while the row holds the key read: a secret regenerated meanwhile is left as it is, uncounted.
+      const updated = await db
         .update(signals)
         .set({ ...sealSigningKey(openSigningKey(row, keyring), keyring), signingScheme: schemeOf(row) })
-        .where(and(eq(signals.id, row.id), eq(signals.secretHash, row.secretHash)));
-      rotated += 1;
+        .where(and(eq(signals.id, row.id), eq(signals.secretHash, row.secretHash)))
+        .returning({ id: signals.id });
+      rotated += updated.length;
     } catch {
       failed.push(row.id);
     }

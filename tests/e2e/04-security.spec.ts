@@ -97,6 +97,10 @@ test.describe.serial("account security: lockout, password reset, audit trail", (
       const stolen = await thief.newPage();
       await stolen.goto("/pending");
       await expect(stolen).toHaveURL(/\/login/);
+      // Nor does Auth.js's own session endpoint answer for it.
+      await thief.addCookies([copied]);
+      const session = await thief.request.get("/api/auth/session");
+      expect(await session.json()).toBeNull();
     } finally {
       await thief.close();
     }

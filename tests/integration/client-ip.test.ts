@@ -50,12 +50,23 @@ describe("a forged X-Forwarded-For", () => {
     expect(await attempt("198.51.100.60")).toMatchObject({ ip: "198.51.100.60", allowed: true });
   });
 
-  it("with no trusted proxy: the header is ignored, and unknown clients do not share one bucket", async () => {
+  it("with no trusted proxy: the header is ignored, and unknown clients share one bucket ten times the per-IP limit", async () => {
     withHops("0");
     const results = [];
-    for (let i = 0; i < LIMIT * 3; i++) results.push(await attempt(i % 2 ? "203.0.113.70" : `10.8.${i}.1`));
+    for (let i = 0; i < LIMIT * 10 + 3; i++) results.push(await attempt(i % 2 ? "203.0.113.70" : `10.8.${i}.1`));
     expect(results.every((r) => r.ip === null)).toBe(true);
-    // 15 requests from "unknown" addresses: none of them locked everybody else out.
-    expect(results.every((r) => r.allowed)).toBe(true);
+    // More than one address's worth gets through (20 bad requests do not lock everyone out), but a
+    // flood with no known address still meets a ceiling.
+    expect(results.filter((r) => r.allowed)).toHaveLength(LIMIT * 10);
+  });
+
+  it("behind one trusted proxy: an IPv6 client rotating within its /64 stays in one bucket", async () => {
+    withHops("1");
+    const results = [];
+    for (let i = 0; i < LIMIT + 3; i++) results.push(await attempt(`2001:db8:77:1::${(i + 1).toString(16)}`));
+    expect(results.filter((r) => r.allowed)).toHaveLength(LIMIT);
+    // The IPv4-mapped form of an address is that address.
+    for (let i = 0; i < LIMIT; i++) await attempt("198.51.100.80");
+    expect(await attempt("::ffff:198.51.100.80")).toMatchObject({ allowed: false });
   });
 });

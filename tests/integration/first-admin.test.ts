@@ -15,7 +15,7 @@ function configure(values: Record<string, string>) {
   Object.assign(process.env, { AUTH_SECRET: "a".repeat(40), ENCRYPTION_KEY: "b".repeat(40) }, values);
   resetEnvForTests();
 }
-const production = { NODE_ENV: "production", APP_URL: "https://trade.example.com", EMAIL_DISABLED: "true" };
+const production = { NODE_ENV: "production", APP_URL: "https://trade.example.com", EMAIL_DISABLED: "true", TRUSTED_PROXY_HOPS: "1" };
 const register = (email: string) => createUser({ name: email.split("@")[0]!, email, passwordHash: "$argon2id$fake", autoApprove: false });
 
 beforeAll(() => configure(production));

@@ -291,9 +291,9 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     const { createPostgresRateLimiter } = await import("@/lib/ratelimit");
     const limiter = createPostgresRateLimiter(testDb.db);
     const keys: string[] = [];
-    const ipLimit = async (key: string) => {
+    const ipLimit = async (key: string, limitFactor = 1) => {
       keys.push(key);
-      return limiter.hit(key, { limit: 3, windowMs: 60_000 });
+      return limiter.hit(key, { limit: 3 * limitFactor, windowMs: 60_000 });
     };
     const s = await makeSignal();
     const ip = `198.51.100.${++counter % 250}`;
@@ -310,10 +310,12 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
       headers: { "Retry-After": expect.stringMatching(/^\d+$/) },
     });
     expect(keys).toEqual(Array(4).fill(`signal-ip:${ip}`));
-    // Another address is not held back by this one; without a known address there is no shared bucket.
+    // Another address is not held back by this one; unknown addresses share one bucket ten times larger.
     expect((await from("198.51.100.251")).status).toBe(202);
     expect((await from(null, s.name, good("z"))).status).toBe(202);
-    expect(keys).toHaveLength(5);
+    for (let i = 0; i < 29; i++) await from(null, "guess-unknown");
+    expect((await from(null, s.name, good("w"))).status).toBe(429);
+    expect(keys.slice(5)).toEqual(Array(31).fill("signal-ip:unknown"));
     const { events, deliveries } = await rowsFor(s.signal.id);
     expect(events.map((e) => e.idempotencyKey).sort()).toEqual(["id:x", "id:z"]);
     expect(deliveries.map((d) => d.ip)).toEqual(["198.51.100.251", null]);

@@ -9,11 +9,11 @@ vi.mock("@/lib/auth/session", () => ({
     incoming.role === null ? { status: "anonymous" } : { status: "active", user: { id: "u1", role: incoming.role } },
 }));
 
-const { canReadDevMailbox } = await import("@/lib/auth/dev-mailbox");
+const { canReadDevMailbox, devServerOnLoopback } = await import("@/lib/auth/dev-mailbox");
 
 const saved = { ...process.env };
 function configure(values: Record<string, string>) {
-  for (const key of ["NODE_ENV", "DEV_MAILBOX", "TRUSTED_PROXY_HOPS", "APP_URL", "EMAIL_DISABLED", "VERCEL"]) delete process.env[key];
+  for (const key of ["NODE_ENV", "DEV_MAILBOX", "TRUSTED_PROXY_HOPS", "APP_URL", "EMAIL_DISABLED", "VERCEL", "__NEXT_PRIVATE_ORIGIN"]) delete process.env[key];
   Object.assign(process.env, { AUTH_SECRET: "m".repeat(40), ENCRYPTION_KEY: "k".repeat(40) }, values);
   resetEnvForTests();
 }
@@ -59,11 +59,35 @@ describe("/dev/mailbox access", () => {
     expect(await canReadDevMailbox()).toBe(false);
   });
 
-  it("in development, is there for the developer's own browser, not for the network", async () => {
+  it("in development, is there when `next dev` listens on loopback only (npm run dev), not for the network", async () => {
     configure({ NODE_ENV: "development" });
-    from("::1");
-    expect(await canReadDevMailbox()).toBe(true);
-    from("192.168.1.20");
-    expect(await canReadDevMailbox()).toBe(false);
+    const listening = process.env.__NEXT_PRIVATE_ORIGIN;
+    try {
+      process.env.__NEXT_PRIVATE_ORIGIN = "http://127.0.0.1:3000";
+      from("192.168.1.20");
+      expect(await canReadDevMailbox()).toBe(true);
+      // Listening on every interface (`npm run dev -- -H 0.0.0.0`, which Next.js records as localhost).
+      process.env.__NEXT_PRIVATE_ORIGIN = "http://localhost:3000";
+      from(null);
+      expect(await canReadDevMailbox()).toBe(false);
+      // A browser on the network claiming to be the machine itself is not believed, by default.
+      from("127.0.0.1");
+      expect(await canReadDevMailbox()).toBe(false);
+      from("::1");
+      expect(await canReadDevMailbox()).toBe(false);
+      from("192.168.1.20", ROLES.admin);
+      expect(await canReadDevMailbox()).toBe(true);
+    } finally {
+      if (listening === undefined) delete process.env.__NEXT_PRIVATE_ORIGIN;
+      else process.env.__NEXT_PRIVATE_ORIGIN = listening;
+    }
+  });
+
+  it("knows which listening addresses are loopback", () => {
+    expect(devServerOnLoopback("http://127.0.0.1:3200")).toBe(true);
+    expect(devServerOnLoopback("http://[::1]:3000")).toBe(true);
+    expect(devServerOnLoopback("http://localhost:3000")).toBe(false);
+    expect(devServerOnLoopback("http://192.168.1.5:3000")).toBe(false);
+    expect(devServerOnLoopback(undefined)).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ const production = (values: Record<string, string> = {}) =>
     ENCRYPTION_KEY: secret,
     APP_URL: "https://trade.example.com",
     RESEND_API_KEY: "re_test_key",
+    TRUSTED_PROXY_HOPS: "1",
     ...values,
   }) as unknown as NodeJS.ProcessEnv;
 
@@ -46,9 +47,16 @@ describe("production refuses to start misconfigured", () => {
     expect(problems(production({ ...override, ALLOW_EXCHANGE_OVERRIDE_IN_PRODUCTION: "true" }))).toEqual([]);
   });
 
+  it("requires TRUSTED_PROXY_HOPS (0 or more) unless on Vercel: otherwise no client address is known", () => {
+    expect(problems(production({ TRUSTED_PROXY_HOPS: "" }))).toEqual([expect.stringMatching(/^TRUSTED_PROXY_HOPS: required in production.*0 when clients connect directly/)]);
+    expect(problems(production({ TRUSTED_PROXY_HOPS: "0" }))).toEqual([]);
+    expect(problems(production({ TRUSTED_PROXY_HOPS: "vercel" }))).toEqual([]);
+    expect(problems(production({ TRUSTED_PROXY_HOPS: "", VERCEL: "1" }))).toEqual([]);
+  });
+
   it("names every problem at once, and exempts `next build` and development", () => {
-    const bare = production({ APP_URL: "", RESEND_API_KEY: "", EXCHANGE_API_OVERRIDE: "http://127.0.0.1:9400" });
-    expect(problems(bare)).toHaveLength(3);
+    const bare = production({ APP_URL: "", RESEND_API_KEY: "", EXCHANGE_API_OVERRIDE: "http://127.0.0.1:9400", TRUSTED_PROXY_HOPS: "" });
+    expect(problems(bare)).toHaveLength(4);
     expect(problems({ ...bare, NEXT_PHASE: "phase-production-build" })).toEqual([]);
     expect(problems({ ...bare, NODE_ENV: "development" })).toEqual([]);
   });

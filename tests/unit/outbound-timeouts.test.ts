@@ -52,6 +52,27 @@ describe("every outbound request gives up instead of hanging", () => {
     }
   });
 
+  it("Upstash (session revocations, asked by the middleware): a stuck Redis answers \"not revoked\" after REVOCATION_TIMEOUT_MS", { timeout: 30_000 }, async () => {
+    const { REVOCATION_TIMEOUT_MS, publishSessionEnded, resetRevocationStoreForTests, sessionRevoked } = await import("@/lib/auth/revocations");
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: origin, UPSTASH_REDIS_REST_TOKEN: "token" });
+    resetRevocationStoreForTests();
+    try {
+      const [read, write] = await Promise.all([
+        elapsed(() => sessionRevoked({ id: "u1", sv: 0, did: "d1", sid: "s1" })),
+        elapsed(() => publishSessionEnded("s1")),
+      ]);
+      for (const { outcome, ms } of [read, write]) {
+        expect(outcome).toBe("resolved");
+        expect(ms).toBeGreaterThanOrEqual(REVOCATION_TIMEOUT_MS - 100);
+        expect(ms).toBeLessThan(REVOCATION_TIMEOUT_MS + 3_000);
+      }
+    } finally {
+      delete process.env.UPSTASH_REDIS_REST_URL;
+      delete process.env.UPSTASH_REDIS_REST_TOKEN;
+      resetRevocationStoreForTests();
+    }
+  });
+
   it("Resend: an email send fails after EMAIL_TIMEOUT_MS", { timeout: 30_000 }, async () => {
     const { EMAIL_TIMEOUT_MS, EmailSendError, sendEmail } = await import("@/lib/email/send");
     Object.assign(process.env, { RESEND_API_KEY: "re_test_key_0123456789", RESEND_BASE_URL: origin });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
-import { clientIp, isLoopback, proxyTrust, safeRedirectPath } from "@/lib/request";
+import { addressBucket, clientIp, isLoopback, proxyTrust, safeRedirectPath } from "@/lib/request";
 
 describe("safeRedirectPath", () => {
   const FALLBACK = "/dashboard";
@@ -109,13 +109,36 @@ describe("proxyTrust", () => {
     else process.env.VERCEL = vercel;
   });
 
-  it("trusts no proxy in production by default, Vercel's header on Vercel, and the setting when given", () => {
+  it("trusts the setting when given, Vercel's header on Vercel, and otherwise no proxy, not even under next dev", () => {
     delete process.env.VERCEL;
-    expect(proxyTrust(parsed({ NODE_ENV: "production" }))).toBe(0);
     expect(proxyTrust(parsed({ NODE_ENV: "production", TRUSTED_PROXY_HOPS: "1" }))).toBe(1);
-    expect(proxyTrust(parsed({ NODE_ENV: "development" }))).toBe(1);
+    expect(proxyTrust(parsed({ NODE_ENV: "production", TRUSTED_PROXY_HOPS: "0" }))).toBe(0);
+    // `next dev` keeps an X-Forwarded-For the browser sent: believing its one entry let anyone be 127.0.0.1.
+    expect(proxyTrust(parsed({ NODE_ENV: "development" }))).toBe(0);
+    expect(proxyTrust(parsed({ NODE_ENV: "development", TRUSTED_PROXY_HOPS: "1" }))).toBe(1);
     process.env.VERCEL = "1";
-    expect(proxyTrust(parsed({ NODE_ENV: "production" }))).toBe("vercel");
+    expect(proxyTrust(parsed({ NODE_ENV: "production", VERCEL: "1" }))).toBe("vercel");
     expect(proxyTrust(parsed({ NODE_ENV: "production", TRUSTED_PROXY_HOPS: "2" }))).toBe(2);
+  });
+});
+
+describe("addressBucket", () => {
+  it("counts an IPv6 client by its /64, so rotating within the prefix stays in one bucket", () => {
+    const keys = ["2001:db8:1:2::1", "2001:db8:1:2:ffff:1:2:3", "2001:0db8:0001:0002:0000:0000:0000:abcd", "2001:db8:1:2::1%eth0"].map((ip) => addressBucket(ip));
+    expect(new Set(keys.map((k) => k.key))).toEqual(new Set(["2001:db8:1:2::/64"]));
+    expect(keys.every((k) => k.limitFactor === 1)).toBe(true);
+    expect(addressBucket("2001:db8:1:3::1").key).toBe("2001:db8:1:3::/64");
+    expect(addressBucket("::1").key).toBe("0:0:0:0::/64");
+  });
+
+  it("counts an IPv4-mapped IPv6 address as its IPv4 address", () => {
+    expect(addressBucket("::ffff:203.0.113.9")).toEqual({ key: "203.0.113.9", limitFactor: 1 });
+    expect(addressBucket("::ffff:cb00:7109")).toEqual({ key: "203.0.113.9", limitFactor: 1 });
+    expect(addressBucket("203.0.113.9")).toEqual({ key: "203.0.113.9", limitFactor: 1 });
+  });
+
+  it("puts unknown addresses in one shared bucket with ten times the limit", () => {
+    expect(addressBucket(null)).toEqual({ key: "unknown", limitFactor: 10 });
+    expect(addressBucket("not-an-ip")).toEqual({ key: "unknown", limitFactor: 10 });
   });
 });

@@ -8,6 +8,7 @@ import { writeAudit } from "@/db/queries/audit";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import {
   deleteStrategy,
+  getSymbolSwitch,
   getTradingState,
   getUserStrategy,
   insertStrategy,
@@ -80,8 +81,19 @@ async function stopMessage(t: (key: string, values?: Record<string, string | num
   return " " + t("strategies.canceledOpen", result) + " " + t("strategies.nowUnprotected");
 }
 
+/**
+ * Leaving "stop everything" (back on, or to a pause, which then resumes in one click) needs a recent
+ * password (step-up); pausing, stopping and resuming a pause do not.
+ */
+async function stepUpIfLeavingStop(userId: string, current: { enabled: boolean; keepsExits: boolean }, keepsExits: boolean) {
+  if (!current.enabled && !current.keepsExits && keepsExits) await requireRecentAuth(userId);
+}
+
 export const toggleStrategyAction = validatedActionWithUser("trading.manage", toggleStrategySchema, async (data, { user, t }) => {
   const keepsExits = data.enabled || data.mode === "pause";
+  const current = await getUserStrategy(user.id, data.strategyId);
+  if (!current) throw new AppError("not_found", "Strategy not found");
+  await stepUpIfLeavingStop(user.id, current, keepsExits);
   const updated = await updateStrategy(user.id, data.strategyId, { enabled: data.enabled, keepsExits });
   if (!updated) throw new AppError("not_found", "Strategy not found");
   let message = t(data.enabled ? "strategies.turnedOn" : keepsExits ? "strategies.turnedOffPaused" : "strategies.turnedOff", { name: updated.name });
@@ -99,6 +111,7 @@ export const deleteStrategyAction = validatedActionWithUser("trading.manage", st
 
 export const symbolSwitchAction = validatedActionWithUser("trading.manage", symbolSwitchSchema, async (data, { user, t }) => {
   const keepsExits = data.enabled || data.mode === "pause";
+  await stepUpIfLeavingStop(user.id, await getSymbolSwitch(user.id, data.symbol), keepsExits);
   await setSymbolSwitch(user.id, data.symbol, data.enabled, keepsExits);
   const meta = await requestMeta();
   await writeAudit({ action: data.enabled ? "switch.symbol_on" : "switch.symbol_off", userId: user.id, actorId: user.id, detail: { symbol: data.symbol, mode: data.enabled ? "on" : data.mode }, ...meta });
@@ -109,9 +122,8 @@ export const symbolSwitchAction = validatedActionWithUser("trading.manage", symb
 });
 
 export const tradingSwitchAction = validatedActionWithUser("trading.manage", tradingSwitchSchema, async (data, { user, t }) => {
-  // Back on after "stop everything" needs a recent password (step-up); a pause resumes without.
-  if (data.enabled && !(await getTradingState(user.id)).keepsExits) await requireRecentAuth(user.id);
   const keepsExits = data.enabled || data.mode === "pause";
+  await stepUpIfLeavingStop(user.id, await getTradingState(user.id), keepsExits);
   await setTradingEnabled(user.id, data.enabled, keepsExits);
   const meta = await requestMeta();
   await writeAudit({ action: data.enabled ? "switch.trading_on" : "switch.trading_off", userId: user.id, actorId: user.id, detail: { mode: data.enabled ? "on" : data.mode }, ...meta });
