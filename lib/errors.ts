@@ -9,6 +9,7 @@ export type ErrorCode =
   | "two_factor_required"
   | "reauth_required"
   | "withdrawal_key"
+  | "key_permissions_unread"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   two_factor_required: 403,
   reauth_required: 401,
   withdrawal_key: 422,
+  key_permissions_unread: 503,
   internal: 500,
 };
 

@@ -1,11 +1,11 @@
 "use client";
 
-import { useActionState, useMemo, useState, useTransition } from "react";
+import { useMemo, useState, useTransition } from "react";
 import { useTranslations } from "next-intl";
 import Decimal from "decimal.js";
 import { Loader2 } from "lucide-react";
 import { placeOrderAction } from "@/app/(dashboard)/dashboard/accounts/actions";
-import type { ActionState } from "@/lib/actions/validated-action";
+import { useStepUpAction } from "@/components/auth/reauth-dialog";
 import { checkOrder, floorToStep } from "@/lib/exchanges/precision";
 import type { Market } from "@/lib/exchanges/types";
 import { Button } from "@/components/ui/button";
@@ -34,7 +34,8 @@ function Toggle<T extends string>({ name, value, options, onChange }: { name: st
 
 export function OrderForm({ accountId, markets, prices }: { accountId: string; markets: Market[]; prices: Record<string, string> }) {
   const t = useTranslations("orders");
-  const [state, action, actionPending] = useActionState<ActionState, FormData>(placeOrderAction, {});
+  // A manual order needs a recent password: the dialog asks for it and the order is sent again.
+  const [state, action, actionPending, reauthDialog] = useStepUpAction(placeOrderAction);
   const [submitting, startTransition] = useTransition();
   const pending = actionPending || submitting;
   const [symbol, setSymbol] = useState(state.values?.symbol ?? (markets.find((m) => m.symbol === "BTC/USDT") ?? markets[0])?.symbol ?? "");
@@ -62,96 +63,100 @@ export function OrderForm({ accountId, markets, prices }: { accountId: string; m
   const refusal = live && !live.ok ? t(`refusal.${live.reason}`, "min" in live ? { min: live.min } : "max" in live ? { max: live.max } : {}) : null;
 
   return (
-    <form
-      // Submitted by hand: React resets a form after an `action`, which would put the radios' DOM state
-      // out of step with the toggles shown, so the next order could go out with a different type.
-      onSubmit={(event) => {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        startTransition(() => action(data));
-      }}
-      className="grid gap-4"
-      noValidate
-      data-testid="order-form"
-    >
-      <input type="hidden" name="accountId" value={accountId} />
-      <div className="grid gap-2">
-        <Label htmlFor="order-symbol">{t("market")}</Label>
-        <Input id="order-symbol" data-testid="order-symbol" name="symbol" list="order-markets" value={symbol} onChange={(e) => setSymbol(e.target.value.toUpperCase())} autoComplete="off" />
-        <datalist id="order-markets">
-          {markets.map((m) => (
-            <option key={m.symbol} value={m.symbol} />
-          ))}
-        </datalist>
-        {market ? (
-          <p className="text-xs text-muted-foreground" data-testid="market-rules">
-            {t("rules", { step: market.amountStep, tick: market.priceStep, min: market.minCost ?? "—" })}
-            {last ? ` · ${t("lastPrice", { price: last })}` : ""}
-          </p>
-        ) : symbol ? (
-          <p className="text-xs text-destructive">{t("unknownMarket")}</p>
-        ) : null}
-        {state.errors?.symbol ? <p className="text-xs text-destructive">{state.errors.symbol.join(" ")}</p> : null}
-      </div>
-      <Toggle
-        name="side"
-        value={side}
-        onChange={setSide}
-        options={[
-          { value: "buy", label: t("side.buy"), tone: "bg-emerald-600 text-white shadow-sm" },
-          { value: "sell", label: t("side.sell"), tone: "bg-rose-600 text-white shadow-sm" },
-        ]}
-      />
-      <Toggle
-        name="type"
-        value={type}
-        onChange={setType}
-        options={[
-          { value: "market", label: t("type.market") },
-          { value: "limit", label: t("type.limit") },
-        ]}
-      />
-      {type === "limit" ? (
+    <>
+      <form
+        // Submitted by hand: React resets a form after an `action`, which would put the radios' DOM state
+        // out of step with the toggles shown, so the next order could go out with a different type.
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          startTransition(() => action(data));
+        }}
+        className="grid gap-4"
+        noValidate
+        data-testid="order-form"
+      >
+        <input type="hidden" name="accountId" value={accountId} />
         <div className="grid gap-2">
-          <Label htmlFor="order-price">{t("price", { quote: market?.quote ?? "" })}</Label>
-          <Input id="order-price" name="price" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} aria-invalid={state.errors?.price ? true : undefined} />
-          {state.errors?.price ? <p className="text-xs text-destructive">{state.errors.price.join(" ")}</p> : null}
+          <Label htmlFor="order-symbol">{t("market")}</Label>
+          <Input id="order-symbol" data-testid="order-symbol" name="symbol" list="order-markets" value={symbol} onChange={(e) => setSymbol(e.target.value.toUpperCase())} autoComplete="off" />
+          <datalist id="order-markets">
+            {markets.map((m) => (
+              <option key={m.symbol} value={m.symbol} />
+            ))}
+          </datalist>
+          {market ? (
+            <p className="text-xs text-muted-foreground" data-testid="market-rules">
+              {t("rules", { step: market.amountStep, tick: market.priceStep, min: market.minCost ?? "—" })}
+              {last ? ` · ${t("lastPrice", { price: last })}` : ""}
+            </p>
+          ) : symbol ? (
+            <p className="text-xs text-destructive">{t("unknownMarket")}</p>
+          ) : null}
+          {state.errors?.symbol ? <p className="text-xs text-destructive">{state.errors.symbol.join(" ")}</p> : null}
         </div>
-      ) : null}
-      <div className="grid gap-2">
-        <div className="flex items-center justify-between gap-2">
-          <Label htmlFor="order-amount">{t("amount")}</Label>
-          <Toggle
-            name="amountIn"
-            value={amountIn}
-            onChange={setAmountIn}
-            options={[
-              { value: "base", label: market?.base ?? t("base") },
-              { value: "quote", label: market?.quote ?? t("quote") },
-            ]}
-          />
+        <Toggle
+          name="side"
+          value={side}
+          onChange={setSide}
+          options={[
+            { value: "buy", label: t("side.buy"), tone: "bg-emerald-600 text-white shadow-sm" },
+            { value: "sell", label: t("side.sell"), tone: "bg-rose-600 text-white shadow-sm" },
+          ]}
+        />
+        <Toggle
+          name="type"
+          value={type}
+          onChange={setType}
+          options={[
+            { value: "market", label: t("type.market") },
+            { value: "limit", label: t("type.limit") },
+          ]}
+        />
+        {type === "limit" ? (
+          <div className="grid gap-2">
+            <Label htmlFor="order-price">{t("price", { quote: market?.quote ?? "" })}</Label>
+            <Input id="order-price" name="price" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} aria-invalid={state.errors?.price ? true : undefined} />
+            {state.errors?.price ? <p className="text-xs text-destructive">{state.errors.price.join(" ")}</p> : null}
+          </div>
+        ) : null}
+        <div className="grid gap-2">
+          <div className="flex items-center justify-between gap-2">
+            <Label htmlFor="order-amount">{t("amount")}</Label>
+            <Toggle
+              name="amountIn"
+              value={amountIn}
+              onChange={setAmountIn}
+              options={[
+                { value: "base", label: market?.base ?? t("base") },
+                { value: "quote", label: market?.quote ?? t("quote") },
+              ]}
+            />
+          </div>
+          <Input id="order-amount" name="amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={refusal || state.errors?.amount ? true : undefined} data-testid="order-amount" />
+          {refusal ? (
+            <p className="text-xs text-destructive" data-testid="order-live-error">
+              {refusal}
+            </p>
+          ) : live && live.ok ? (
+            <p className="text-xs text-muted-foreground" data-testid="order-preview">
+              {t("preview", { amount: live.amount, base: market?.base ?? "", cost: live.cost ? new Decimal(live.cost).toFixed(2) : "—", quote: market?.quote ?? "" })}
+            </p>
+          ) : null}
+          {state.errors?.amount && !refusal ? <p className="text-xs text-destructive" data-testid="order-amount-error">{state.errors.amount.join(" ")}</p> : null}
         </div>
-        <Input id="order-amount" name="amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={refusal || state.errors?.amount ? true : undefined} data-testid="order-amount" />
-        {refusal ? (
-          <p className="text-xs text-destructive" data-testid="order-live-error">
-            {refusal}
-          </p>
-        ) : live && live.ok ? (
-          <p className="text-xs text-muted-foreground" data-testid="order-preview">
-            {t("preview", { amount: live.amount, base: market?.base ?? "", cost: live.cost ? new Decimal(live.cost).toFixed(2) : "—", quote: market?.quote ?? "" })}
+        <Button type="submit" disabled={pending || Boolean(refusal) || !market} className={cn(side === "buy" ? "bg-emerald-600 hover:bg-emerald-600/90" : "bg-rose-600 hover:bg-rose-600/90", "text-white")} data-testid="order-submit">
+          {pending ? <Loader2 className="animate-spin" /> : null}
+          {t(side === "buy" ? "submitBuy" : "submitSell", { base: market?.base ?? "" })}
+        </Button>
+        {state.message && !state.errors ? (
+          <p role="status" className={cn("text-sm", state.ok ? "text-emerald-600" : "text-destructive")} data-testid="order-feedback">
+            {state.message}
           </p>
         ) : null}
-        {state.errors?.amount && !refusal ? <p className="text-xs text-destructive">{state.errors.amount.join(" ")}</p> : null}
-      </div>
-      <Button type="submit" disabled={pending || Boolean(refusal) || !market} className={cn(side === "buy" ? "bg-emerald-600 hover:bg-emerald-600/90" : "bg-rose-600 hover:bg-rose-600/90", "text-white")} data-testid="order-submit">
-        {pending ? <Loader2 className="animate-spin" /> : null}
-        {t(side === "buy" ? "submitBuy" : "submitSell", { base: market?.base ?? "" })}
-      </Button>
-      {state.message && !state.errors ? (
-        <p role="status" className={cn("text-sm", state.ok ? "text-emerald-600" : "text-destructive")} data-testid="order-feedback">
-          {state.message}
-        </p>
-      ) : null}
-    </form>
+      </form>
+      {/* Outside the form: a submit inside the dialog's portal would bubble to the order's onSubmit. */}
+      {reauthDialog}
+    </>
   );
 }

@@ -27,6 +27,7 @@ export function ConfirmForm({
   title,
   body,
   confirmLabel,
+  cancelLabel,
   triggerVariant = "outline",
   triggerSize = "sm",
   testId,
@@ -38,6 +39,8 @@ export function ConfirmForm({
   title: string;
   body: string;
   confirmLabel: string;
+  /** Names what dismissing keeps ("Keep orders") where a plain "Cancel" would read like the action. */
+  cancelLabel?: string;
   triggerVariant?: ButtonProps["variant"];
   triggerSize?: ButtonProps["size"];
   testId?: string;
@@ -70,7 +73,7 @@ export function ConfirmForm({
             <DialogFooter>
               <DialogClose asChild>
                 <Button type="button" variant="outline">
-                  {t("cancel")}
+                  {cancelLabel ?? t("cancel")}
                 </Button>
               </DialogClose>
               <Button type="submit" variant="destructive" disabled={pending} data-testid={testId ? `${testId}-confirm` : undefined}>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ListOrdered } from "lucide-react";
+import type { ActivityRow, SkipListRow } from "@/db/queries/activity";
 import type { OrderListRow } from "@/db/queries/orders";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -8,12 +9,16 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Pager } from "@/components/ui/pager";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
+import { Badge } from "@/components/ui/badge";
 import { OrderStatusBadge } from "./order-status-badge";
+import { SkipReason } from "./skip-reason";
 
 export interface OrderFilters {
   symbol?: string;
   status?: string;
   side?: string;
+  /** With `views`: all, orders or skips. */
+  view?: string;
 }
 
 function fmt(value: string | null | undefined) {
@@ -23,7 +28,7 @@ function fmt(value: string | null | undefined) {
   return trimmed ? `${int}.${trimmed}` : int!;
 }
 
-/** Our record of orders (manual and from signals), filterable and paged. */
+/** Our record of orders (manual and from signals), with skipped signals where `views` is on; filterable and paged. */
 export async function OrderHistory({
   rows,
   total,
@@ -33,8 +38,9 @@ export async function OrderHistory({
   filters,
   basePath,
   showAccount = false,
+  views = false,
 }: {
-  rows: OrderListRow[];
+  rows: (OrderListRow | ActivityRow)[];
   total: number;
   page: number;
   pageSize: number;
@@ -42,8 +48,10 @@ export async function OrderHistory({
   filters: OrderFilters;
   basePath: string;
   showAccount?: boolean;
+  views?: boolean;
 }) {
   const t = await getTranslations("orders");
+  const tOutcome = await getTranslations("strategies");
   const format = await getFormatter();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const href = (p: number) => {
@@ -52,11 +60,20 @@ export async function OrderHistory({
     params.set("page", String(p));
     return `${basePath}?${params}#history`;
   };
-  const filtered = Boolean(filters.symbol || filters.status || filters.side);
+  const filtered = Boolean(filters.symbol || filters.status || filters.side || (filters.view && filters.view !== "all"));
+  const onlySkips = views && filters.view === "skips";
+  const isSkip = (row: OrderListRow | ActivityRow): row is SkipListRow => "kind" in row && row.kind === "skip";
 
   return (
-    <div className="grid gap-3" id="history">
+    <div className="grid gap-3 [&>*]:min-w-0" id="history">
       <form action={basePath} className="flex flex-wrap items-end gap-2" data-testid="history-filters">
+        {views ? (
+          <NativeSelect name="view" defaultValue={filters.view ?? "all"} aria-label={t("filterView")} className="h-9 w-44" data-testid="history-view">
+            <option value="all">{t("viewAll")}</option>
+            <option value="orders">{t("viewOrders")}</option>
+            <option value="skips">{t("viewSkips")}</option>
+          </NativeSelect>
+        ) : null}
         <NativeSelect name="symbol" defaultValue={filters.symbol ?? ""} aria-label={t("filterSymbol")} className="h-9 w-36">
           <option value="">{t("allSymbols")}</option>
           {symbols.map((s) => (
@@ -88,7 +105,11 @@ export async function OrderHistory({
         ) : null}
       </form>
       {rows.length === 0 ? (
-        <EmptyState icon={ListOrdered} title={filtered ? t("noMatches") : t("noOrders")} description={t("noOrdersBody")} />
+        <EmptyState
+          icon={ListOrdered}
+          title={onlySkips ? t("noSkips") : filtered ? t("noMatches") : t("noOrders")}
+          description={onlySkips ? t("noSkipsBody") : t("noOrdersBody")}
+        />
       ) : (
         <div className="overflow-x-auto rounded-lg border">
           <Table data-testid="order-history">
@@ -99,25 +120,49 @@ export async function OrderHistory({
                 <TableHead>{t("colMarket")}</TableHead>
                 <TableHead>{t("colSide")}</TableHead>
                 <TableHead className="text-right">{t("colAmount")}</TableHead>
-                <TableHead className="hidden text-right sm:table-cell">{t("colPrice")}</TableHead>
+                <TableHead className="text-right">{t("colPrice")}</TableHead>
                 <TableHead className="hidden text-right lg:table-cell">{t("colFee")}</TableHead>
                 <TableHead>{t("colStatus")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {rows.map((o) => (
+              {rows.map((o) =>
+                isSkip(o) ? (
+                  <TableRow key={`skip-${o.id}`} data-testid="skip-row" data-outcome={o.outcome} data-strategy={o.strategyName}>
+                    <TableCell className="whitespace-nowrap align-top text-muted-foreground">{format.dateTime(o.createdAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
+                    {showAccount ? <TableCell className="hidden align-top md:table-cell">{o.accountLabel}</TableCell> : null}
+                    <TableCell className="align-top font-medium">
+                      {o.symbol}
+                      <Link
+                        href={`/dashboard/strategies?open=${o.strategyId}#strategy-${o.strategyId}`}
+                        className="block max-w-48 truncate text-xs font-normal text-muted-foreground hover:underline"
+                      >
+                        {t("skipStrategy", { name: o.strategyName })}
+                        {o.test ? ` · ${t("testSignal")}` : ""}
+                      </Link>
+                    </TableCell>
+                    <TableCell className="align-top font-medium text-muted-foreground">{t.has(`action.${o.action}`) ? t(`action.${o.action}` as "action.buy") : o.action}</TableCell>
+                    <TableCell className="text-right align-top text-muted-foreground">—</TableCell>
+                    <TableCell className="hidden text-right align-top tabular-nums text-muted-foreground sm:table-cell">{fmt(o.price)}</TableCell>
+                    <TableCell className="hidden text-right align-top text-muted-foreground lg:table-cell">—</TableCell>
+                    <TableCell className="align-top">
+                      <Badge variant={o.outcome === "skipped" ? "warning" : "destructive"}>{tOutcome(`outcome.${o.outcome}` as "outcome.skipped")}</Badge>
+                      <SkipReason reason={o.reason} className="mt-1 max-w-72" />
+                    </TableCell>
+                  </TableRow>
+                ) : (
                 <TableRow key={o.id} data-testid="history-row" data-client-id={o.clientOrderId}>
-                  <TableCell className="whitespace-nowrap text-muted-foreground">{format.dateTime(o.createdAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
+                  <TableCell className="min-w-20 text-muted-foreground sm:whitespace-nowrap">{format.dateTime(o.createdAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
                   {showAccount ? <TableCell className="hidden md:table-cell">{o.accountLabel}</TableCell> : null}
                   <TableCell className="font-medium">
                     {o.symbol}
                     <span className="ml-1 text-xs text-muted-foreground">{t(`type.${o.type}` as "type.market")}</span>
                   </TableCell>
                   <TableCell className={cn("font-medium", o.side === "buy" ? "text-emerald-600" : "text-rose-600")}>{t(`side.${o.side}` as "side.buy")}</TableCell>
-                  <TableCell className="text-right tabular-nums">
+                  <TableCell className="whitespace-nowrap text-right tabular-nums">
                     {fmt(o.filled)} / {fmt(o.amount)}
                   </TableCell>
-                  <TableCell className="hidden text-right tabular-nums sm:table-cell">{fmt(o.average ?? o.price)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{fmt(o.average ?? o.price)}</TableCell>
                   <TableCell className="hidden text-right tabular-nums lg:table-cell">
                     {o.fee ? `${fmt(o.fee)} ${o.feeCurrency ?? ""}` : "—"}
                   </TableCell>
@@ -126,11 +171,12 @@ export async function OrderHistory({
                     {o.error && o.status !== "filled" ? <p className="mt-1 max-w-48 text-xs text-muted-foreground">{t.has(`errorCode.${o.error.code}`) ? t(`errorCode.${o.error.code}` as "errorCode.unknown") : o.error.code}</p> : null}
                   </TableCell>
                 </TableRow>
-              ))}
+                ),
+              )}
             </TableBody>
           </Table>
           <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
-            <span>{t("total", { count: total })}</span>
+            <span>{views ? t("totalActivity", { count: total }) : t("total", { count: total })}</span>
             <Pager page={page} pages={pages} href={href} labels={{ previous: t("previous"), next: t("next"), pageOf: t("pageOf", { page, pages }) }} />
           </div>
         </div>

@@ -24,13 +24,16 @@ export async function AppShell({
   const brand = <Brand name={t("appName")} />;
   return (
     <div className="flex min-h-dvh">
-      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col bg-sidebar pb-4 md:flex">
-        <Link href={section === "admin" ? "/admin" : "/dashboard"} className="px-6 py-5 text-white">
-          {brand}
-        </Link>
-        <SideNav section={section} isAdmin={isAdmin} />
+      {/* In the flow, not fixed: the dark column stretches with the page however long it is; its links stay in view. */}
+      <aside className="hidden w-60 shrink-0 bg-sidebar md:block" data-testid="sidebar">
+        <div className="sticky top-0 flex h-dvh flex-col overflow-y-auto pb-4">
+          <Link href={section === "admin" ? "/admin" : "/dashboard"} className="px-6 py-5 text-white">
+            {brand}
+          </Link>
+          <SideNav section={section} isAdmin={isAdmin} />
+        </div>
       </aside>
-      <div className="flex min-w-0 flex-1 flex-col md:pl-60">
+      <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-20 flex h-14 items-center gap-2 border-b bg-background/85 px-3 backdrop-blur sm:px-6">
           <MobileNav section={section} isAdmin={isAdmin} brand={brand} />
           <Link href="/dashboard" className="md:hidden">
@@ -51,11 +54,11 @@ export async function AppShell({
 export function PageHeader({ title, subtitle, children }: { title: string; subtitle?: string; children?: React.ReactNode }) {
   return (
     <div className="mb-6 flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
-        {subtitle ? <p className="mt-1 text-sm text-muted-foreground">{subtitle}</p> : null}
+      <div className="min-w-0">
+        <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere">{title}</h1>
+        {subtitle ? <p className="mt-1 text-sm text-muted-foreground wrap-anywhere">{subtitle}</p> : null}
       </div>
-      {children ? <div className="flex gap-2">{children}</div> : null}
+      {children ? <div className="flex flex-wrap gap-2">{children}</div> : null}
     </div>
   );
 }

@@ -51,7 +51,7 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
         const data = new FormData(event.currentTarget);
         startTransition(() => action(data));
       }}
-      className="grid gap-6"
+      className="grid gap-6 [&>*]:min-w-0"
       noValidate
       data-testid="strategy-form"
     >
@@ -72,7 +72,7 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
               </option>
             ))}
           </NativeSelect>
-          {signal?.description ? <p className="text-xs text-muted-foreground">{signal.description}</p> : null}
+          {signal?.description ? <p className="text-xs text-muted-foreground wrap-anywhere">{signal.description}</p> : null}
           <Errors errors={state.errors?.signalId} />
         </div>
         <div className="grid gap-2">
@@ -143,7 +143,7 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
           <div className="text-sm font-medium">{t("templateTitle")}</div>
           <p className="text-xs text-muted-foreground">{t("templateBody")}</p>
           <code className="break-all rounded bg-background px-2 py-1 font-mono text-xs">{signal.url}</code>
-          <pre className="overflow-x-auto rounded bg-background p-2 font-mono text-xs">{signal.template}</pre>
+          <pre className="whitespace-pre-wrap break-all rounded bg-background p-2 font-mono text-xs">{signal.template}</pre>
         </div>
       ) : null}
       <div className="flex justify-end">

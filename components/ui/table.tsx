@@ -3,7 +3,8 @@ import { cn } from "@/lib/utils";
 
 export function Table({ className, ...props }: React.ComponentProps<"table">) {
   return (
-    <div className="relative w-full overflow-x-auto">
+    // Scrolls sideways on a narrow screen, with a shadow on each edge that has more columns behind it.
+    <div className="scroll-shadow-x relative w-full overflow-x-auto" data-slot="table-scroll">
       <table className={cn("w-full caption-bottom text-sm", className)} {...props} />
     </div>
   );

@@ -64,11 +64,47 @@ const STATUS_GROUPS: Record<string, OrderStatus[]> = {
   unknown: ["unknown"],
 };
 
+export type OrderStatusGroup = keyof typeof STATUS_GROUPS;
+
+/** What the order lists show of a row (never the row wholesale). */
+export const orderListFields = {
+  id: orders.id,
+  accountId: orders.accountId,
+  accountLabel: exchangeAccounts.label,
+  exchange: exchangeAccounts.exchange,
+  source: orders.source,
+  clientOrderId: orders.clientOrderId,
+  exchangeOrderId: orders.exchangeOrderId,
+  symbol: orders.symbol,
+  side: orders.side,
+  type: orders.type,
+  amount: orders.amount,
+  price: orders.price,
+  status: orders.status,
+  filled: orders.filled,
+  average: orders.average,
+  cost: orders.cost,
+  fee: orders.fee,
+  feeCurrency: orders.feeCurrency,
+  error: orders.error,
+  createdAt: orders.createdAt,
+};
+
+/** The where clause of an order list: always the user's own orders. */
+export function orderListFilter(opts: { userId: string; accountId?: string; symbol?: string; status?: OrderStatusGroup; side?: "buy" | "sell" }) {
+  const where: SQL[] = [eq(orders.userId, opts.userId)];
+  if (opts.accountId) where.push(eq(orders.accountId, opts.accountId));
+  if (opts.symbol) where.push(eq(orders.symbol, opts.symbol));
+  if (opts.side) where.push(eq(orders.side, opts.side));
+  if (opts.status) where.push(inArray(orders.status, STATUS_GROUPS[opts.status] ?? []));
+  return and(...where);
+}
+
 export async function listOrders(opts: {
   userId: string;
   accountId?: string;
   symbol?: string;
-  status?: keyof typeof STATUS_GROUPS;
+  status?: OrderStatusGroup;
   side?: "buy" | "sell";
   page?: number;
   pageSize?: number;
@@ -76,36 +112,10 @@ export async function listOrders(opts: {
   const db = await getDb();
   const pageSize = opts.pageSize ?? 20;
   const page = Math.max(1, opts.page ?? 1);
-  const where: SQL[] = [eq(orders.userId, opts.userId)];
-  if (opts.accountId) where.push(eq(orders.accountId, opts.accountId));
-  if (opts.symbol) where.push(eq(orders.symbol, opts.symbol));
-  if (opts.side) where.push(eq(orders.side, opts.side));
-  if (opts.status) where.push(inArray(orders.status, STATUS_GROUPS[opts.status] ?? []));
-  const filter = and(...where);
+  const filter = orderListFilter(opts);
   const [rows, [total]] = await Promise.all([
     db
-      .select({
-        id: orders.id,
-        accountId: orders.accountId,
-        accountLabel: exchangeAccounts.label,
-        exchange: exchangeAccounts.exchange,
-        source: orders.source,
-        clientOrderId: orders.clientOrderId,
-        exchangeOrderId: orders.exchangeOrderId,
-        symbol: orders.symbol,
-        side: orders.side,
-        type: orders.type,
-        amount: orders.amount,
-        price: orders.price,
-        status: orders.status,
-        filled: orders.filled,
-        average: orders.average,
-        cost: orders.cost,
-        fee: orders.fee,
-        feeCurrency: orders.feeCurrency,
-        error: orders.error,
-        createdAt: orders.createdAt,
-      })
+      .select(orderListFields)
       .from(orders)
       .innerJoin(exchangeAccounts, eq(exchangeAccounts.id, orders.accountId))
       .where(filter)

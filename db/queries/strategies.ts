@@ -149,6 +149,16 @@ export async function listSymbolSwitches(userId: string) {
   return [...symbols].sort().map((symbol) => ({ symbol, enabled: state.get(symbol)?.enabled ?? true, keepsExits: state.get(symbol)?.keepsExits ?? true }));
 }
 
+/** A symbol with no switch row trades. */
+export async function getSymbolSwitch(userId: string, symbol: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ enabled: symbolSwitches.enabled, keepsExits: symbolSwitches.keepsExits })
+    .from(symbolSwitches)
+    .where(and(eq(symbolSwitches.userId, userId), eq(symbolSwitches.symbol, symbol)));
+  return row ?? { enabled: true, keepsExits: true };
+}
+
 /** Off with `keepsExits` pauses entries only; off without it stops everything. */
 export async function setSymbolSwitch(userId: string, symbol: string, enabled: boolean, keepsExits = true) {
   const db = await getDb();

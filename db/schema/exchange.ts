@@ -171,6 +171,8 @@ export const orders = pgTable(
       .where(sql`${t.strategyId} is not null`),
     index("orders_strategy_idx").on(t.strategyId, t.status),
     index("orders_user_created_idx").on(t.userId, t.createdAt),
+    // The live pages' change check: the user's latest change is one index probe.
+    index("orders_user_updated_idx").on(t.userId, t.updatedAt),
     index("orders_open_idx")
       .on(t.accountId, t.status)
       .where(sql`${t.status} in ('sending', 'open', 'partially_filled', 'unknown', 'retry')`),

@@ -197,10 +197,16 @@ export const strategyExecutions = pgTable(
     detail: jsonb("detail").$type<Record<string, string>>(),
     orderId: uuid("order_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // An execution is rewritten in place (waiting → sent or skipped): live pages watch this to refresh.
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [
     uniqueIndex("strategy_executions_uq").on(t.strategyId, t.eventId, t.leg),
     index("strategy_executions_recent_idx").on(t.strategyId, t.createdAt),
+    index("strategy_executions_updated_idx").on(t.strategyId, t.updatedAt),
   ],
 );
 

@@ -38,7 +38,9 @@ export function translateIssues(error: z.ZodError, t: Translator): Record<string
   for (const issue of error.issues) {
     const field = issue.path.join(".") || "form";
     const key = `validation.${issue.message}`;
-    (errors[field] ??= []).push(t.has(key) ? t(key) : issue.message);
+    const text = t.has(key) ? t(key) : issue.message;
+    // A field can fail two checks with the same wording (format, then "positive"): say it once.
+    if (!errors[field]?.includes(text)) (errors[field] ??= []).push(text);
   }
   return errors;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db/client";
+import { addressBucket } from "@/lib/request";
 import { signalDeliveries, signalEvents, signals } from "@/db/schema";
 import { parseSignalBody, type SignalPayload } from "./payload";
 import { SIGNATURE_MISMATCH, presentedSecretMatches, sha256Hex, verifySignature } from "./secrets";
@@ -20,7 +21,8 @@ const DEDUPE_LOCK_NAMESPACE = 0x5167_6e01;
 
 type Executor = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-export type RateLimitCheck = (key: string) => Promise<{ allowed: boolean; retryAfterMs: number }>;
+/** `limitFactor` scales the configured limit (the shared bucket of unknown addresses is larger). */
+export type RateLimitCheck = (key: string, limitFactor?: number) => Promise<{ allowed: boolean; retryAfterMs: number }>;
 
 export interface IngestInput {
   name: string;
@@ -32,7 +34,7 @@ export interface IngestInput {
   enqueue: (eventId: string) => Promise<void>;
   /** Per-signal limit; the key is `signal:<signal id>`. Everything is allowed when absent. */
   limit?: RateLimitCheck;
-  /** Per-address limit, checked before anything is read; the key is `signal-ip:<ip>`. */
+  /** Per-address limit, checked before anything is read; the key is `signal-ip:<address bucket>`. */
   ipLimit?: RateLimitCheck;
 }
 
@@ -68,10 +70,11 @@ const rateLimited = (retryAfterMs: number, message: (seconds: number) => string)
 export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
   const now = input.now ?? new Date();
 
-  // Before anything else, so a flood of guesses costs the server no database or crypto work. Without a
-  // known address there is no bucket: a shared one would let one sender shut out every other.
-  if (input.ipLimit && input.ip) {
-    const verdict = await input.ipLimit(`signal-ip:${input.ip}`);
+  // Before anything else, so a flood of guesses costs the server no database or crypto work. Unknown
+  // addresses share one larger bucket, IPv6 counts per /64 (addressBucket).
+  if (input.ipLimit) {
+    const bucket = addressBucket(input.ip);
+    const verdict = await input.ipLimit(`signal-ip:${bucket.key}`, bucket.limitFactor);
     if (!verdict.allowed) {
       return rateLimited(
         verdict.retryAfterMs,

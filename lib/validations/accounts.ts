@@ -6,11 +6,17 @@ const checkbox = z
   .optional()
   .transform((v) => v === "on" || v === "true");
 
+const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
+// 1e30 or 20 digits is a number, only too big for an order: say so rather than "enter a positive amount".
+const tooLarge = (v: string) => /^(\d+(\.\d*)?(e\+?\d+)?)$/i.test(v) && Number(v) >= 1e15;
+
 const decimalText = (message: string) =>
   z
     .string()
     .trim()
-    .regex(/^\d{1,15}(\.\d{1,12})?$/, message);
+    .superRefine((v, ctx) => {
+      if (!DECIMAL.test(v)) ctx.addIssue({ code: "custom", message: tooLarge(v) ? "amountTooLarge" : message });
+    });
 
 const secretText = (message: string) =>
   z
@@ -38,7 +44,7 @@ export const addAccountSchema = z
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
     if (v.exchange === "paper") {
       if (!decimalText("x").safeParse(v.startingBalance ?? "").success || Number(v.startingBalance) <= 0) {
-        issue("startingBalance", "amountInvalid");
+        issue("startingBalance", tooLarge(v.startingBalance?.trim() ?? "") ? "amountTooLarge" : "amountInvalid");
       }
       if (!decimalText("x").safeParse(v.feePercent ?? "").success || Number(v.feePercent) >= 10) issue("feePercent", "feeInvalid");
       if (!decimalText("x").safeParse(v.slippageBps ?? "").success || Number(v.slippageBps) > 1000) issue("slippageBps", "slippageInvalid");

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { ArrowRight, CheckCircle2, ListOrdered, Wallet, Workflow } from "lucide-react";
+import { LiveRefresh } from "@/components/live/live-refresh";
+import { liveVersion } from "@/components/live/live-version";
 import { Pnl } from "@/components/orders/pnl";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Card, CardContent } from "@/components/ui/card";
@@ -14,6 +16,7 @@ export async function generateMetadata() {
 
 export default async function DashboardPage() {
   const user = await requirePageUser("dashboard.view", "/dashboard");
+  const version = await liveVersion();
   const t = await getTranslations("dashboard");
   const counts = await overviewCounts(user.id);
   const steps = [
@@ -38,7 +41,9 @@ export default async function DashboardPage() {
   const started = steps.every((s) => s.done);
   return (
     <>
-      <PageHeader title={t("welcome", { name: user.name })} subtitle={started ? t("overviewSubtitleActive") : t("overviewSubtitle")} />
+      <PageHeader title={t("welcome", { name: user.name })} subtitle={started ? t("overviewSubtitleActive") : t("overviewSubtitle")}>
+        <LiveRefresh version={version} />
+      </PageHeader>
       {counts.accounts > 0 ? (
         <ul className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="overview-tiles">
           {tiles.map((tile) => (

@@ -55,7 +55,7 @@ export default async function AdminSignalsPage() {
             <Card key={s.id} data-testid="signal" data-name={s.name}>
               <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
                 <div className="min-w-0">
-                  <CardTitle className="flex items-center gap-2">
+                  <CardTitle className="flex flex-wrap items-center gap-2 wrap-anywhere">
                     {s.name}
                     <Badge variant={s.enabled ? "success" : "outline"}>{s.enabled ? t("enabled") : t("disabled")}</Badge>
                     {s.signingScheme === "legacy" ? (
@@ -64,7 +64,7 @@ export default async function AdminSignalsPage() {
                       </Badge>
                     ) : null}
                   </CardTitle>
-                  <CardDescription>{s.description || t("noDescription")}</CardDescription>
+                  <CardDescription className="wrap-anywhere">{s.description || t("noDescription")}</CardDescription>
                   <p className="mt-2 break-all font-mono text-xs text-muted-foreground" data-testid="webhook-url">
                     POST {webhookUrl(origin, s.name)}
                   </p>
@@ -85,7 +85,7 @@ export default async function AdminSignalsPage() {
               <CardContent>
                 <details>
                   <summary className="cursor-pointer text-sm font-medium">{t("template")}</summary>
-                  <pre className="mt-2 overflow-x-auto rounded bg-muted p-3 font-mono text-xs">{templates[s.name]}</pre>
+                  <pre className="mt-2 whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs">{templates[s.name]}</pre>
                 </details>
               </CardContent>
             </Card>

@@ -61,7 +61,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
               {rows.map((u) => (
                 <TableRow key={u.id} data-testid="user-row" data-email={u.email}>
                   <TableCell>
-                    <div className="font-medium">
+                    <div className="min-w-40 font-medium wrap-anywhere">
                       {u.name}
                       {u.id === me.id ? (
                         <Badge variant="outline" className="ml-2">
@@ -69,7 +69,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
                         </Badge>
                       ) : null}
                     </div>
-                    <div className="text-xs text-muted-foreground">{u.email}</div>
+                    <div className="text-xs text-muted-foreground wrap-anywhere">{u.email}</div>
                   </TableCell>
                   <TableCell>
                     <RoleForm userId={u.id} name={u.name} role={u.role} />

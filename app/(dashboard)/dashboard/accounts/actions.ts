@@ -35,6 +35,7 @@ export const deleteAccountAction = validatedActionWithUser("trading.manage", acc
 });
 
 export const placeOrderAction = validatedActionWithUser("trading.manage", placeOrderSchema, async (data, { user, t }) => {
+  await requireRecentAuth(user.id);
   const outcome = await placeManualOrder(user.id, data);
   revalidatePath(`/dashboard/accounts/${data.accountId}`);
   if (outcome.kind === "refused") {

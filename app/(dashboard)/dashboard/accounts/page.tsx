@@ -54,7 +54,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   {a.exchange === "paper" ? <FlaskConical className="size-5" /> : <KeyRound className="size-5" />}
                 </div>
                 <div className="min-w-0 flex-1">
-                  <div className="truncate font-medium">{a.label}</div>
+                  <div className="font-medium wrap-anywhere">{a.label}</div>
                   <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground">
                     <Badge variant="secondary">{a.exchange === "paper" ? t("accounts.paper") : exchangeInfo(a.exchange)?.name}</Badge>
                     {a.sandbox ? <Badge variant="warning">{t("accounts.sandboxBadge")}</Badge> : null}

@@ -31,9 +31,9 @@ export default async function SettingsPage() {
             <CardDescription>{t("dashboard.profileBody")}</CardDescription>
           </CardHeader>
           <CardContent>
-            <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-3 text-sm">
+            <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-3 text-sm">
               <dt className="text-muted-foreground">{t("auth.name")}</dt>
-              <dd className="font-medium">{user.name}</dd>
+              <dd className="font-medium wrap-anywhere">{user.name}</dd>
               <dt className="text-muted-foreground">{t("auth.email")}</dt>
               <dd className="break-all font-medium">{user.email}</dd>
               <dt className="text-muted-foreground">{t("dashboard.role")}</dt>

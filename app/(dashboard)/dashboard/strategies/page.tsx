@@ -4,8 +4,11 @@ import Decimal from "decimal.js";
 import { ChevronDown, Plus, Workflow } from "lucide-react";
 import { deleteStrategyAction } from "./actions";
 import { ConfirmForm } from "@/components/common/confirm-form";
+import { LiveRefresh } from "@/components/live/live-refresh";
+import { liveVersion } from "@/components/live/live-version";
 import { formatDecimal } from "@/components/orders/order-history";
 import { Pnl } from "@/components/orders/pnl";
+import { SkipReason } from "@/components/orders/skip-reason";
 import { PageHeader } from "@/components/shell/app-shell";
 import { StrategyToggle, SymbolSwitch, TestSignalForm } from "@/components/strategies/switches";
 import { Badge } from "@/components/ui/badge";
@@ -44,6 +47,7 @@ async function lastPrices(userId: string, pairs: { accountId: string; symbol: st
 export default async function StrategiesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const user = await requirePageUser("dashboard.view", "/dashboard/strategies");
   const { open } = await searchParams;
+  const version = await liveVersion();
   const t = await getTranslations();
   const format = await getFormatter();
   const [rows, switches] = await Promise.all([listUserStrategies(user.id), listSymbolSwitches(user.id)]);
@@ -77,6 +81,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={t("dashboard.strategiesTitle")} subtitle={t("dashboard.strategiesSubtitle")}>
+        {rows.length ? <LiveRefresh version={version} /> : null}
         {rows.length ? newButton : null}
       </PageHeader>
       {rows.length === 0 ? (
@@ -84,8 +89,8 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
           {newButton}
         </EmptyState>
       ) : (
-        <div className="grid gap-6">
-          <div className="grid gap-3" data-testid="strategy-list">
+        <div className="grid gap-6 [&>*]:min-w-0">
+          <div className="grid gap-3 [&>*]:min-w-0" data-testid="strategy-list">
             {rows.map(({ strategy: s, signalName, accountLabel, exchange, position, openOrders }) => {
               const price = prices.get(`${s.accountId}:${s.symbol}`);
               const held = new Decimal(position?.amount ?? 0);
@@ -102,9 +107,10 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                 <details key={s.id} id={`strategy-${s.id}`} open={open === s.id} className="group rounded-xl border bg-card shadow-xs" data-testid="strategy" data-name={s.name}>
                   <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-4 gap-y-2 p-4 [&::-webkit-details-marker]:hidden">
                     <ChevronDown className="size-4 text-muted-foreground transition-transform group-open:rotate-180" />
-                    <div className="min-w-0 flex-1">
-                      <div className="truncate font-medium">{s.name}</div>
-                      <div className="mt-0.5 flex flex-wrap gap-1.5 text-xs text-muted-foreground">
+                    {/* On a phone the name has the first line to itself; the figures wrap below it. */}
+                    <div className="min-w-0 flex-1 basis-[calc(100%-2rem)] sm:min-w-48 sm:basis-0">
+                      <div className="font-medium wrap-anywhere">{s.name}</div>
+                      <div className="mt-0.5 flex flex-wrap gap-1.5 text-xs text-muted-foreground wrap-anywhere [&>*]:min-w-0">
                         <Badge variant="secondary">{s.symbol}</Badge>
                         <span>{t("strategies.onSignal", { signal: signalName })}</span>
                         <span>· {accountLabel}</span>
@@ -135,7 +141,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                     </div>
                     <StrategyToggle strategyId={s.id} enabled={s.enabled} keepsExits={s.keepsExits} name={s.name} />
                   </summary>
-                  <div className="grid gap-4 border-t p-4">
+                  <div className="grid gap-4 border-t p-4 [&>*]:min-w-0">
                     <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="strategy-settings">
                       <div>
                         <dt className="text-xs text-muted-foreground">{t("strategies.follows")}</dt>
@@ -207,10 +213,10 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                                     <Badge variant={e.outcome === "sent" ? "success" : e.outcome === "skipped" || e.outcome === "waiting" ? "warning" : "destructive"}>
                                       {t(`strategies.outcome.${e.outcome}` as "strategies.outcome.sent")}
                                     </Badge>
-                                    {e.reason ? <span className="ml-2 text-xs text-muted-foreground" data-testid="skip-reason">{t.has(`strategies.skip.${e.reason}`) ? t(`strategies.skip.${e.reason}` as "strategies.skip.unknown") : e.reason}</span> : null}
+                                    {e.reason ? <SkipReason reason={e.reason} withHelp={e.outcome === "skipped" || e.outcome === "failed"} className="mt-1 max-w-md" /> : null}
                                     {e.orderStatus ? <span className="ml-2 text-xs text-muted-foreground">{t(`orders.status.${e.orderStatus}` as "orders.status.open")}</span> : null}
                                   </TableCell>
-                                  <TableCell className="text-right tabular-nums">
+                                  <TableCell className="whitespace-nowrap text-right tabular-nums">
                                     {e.orderAmount ? `${formatDecimal(e.orderFilled)} / ${formatDecimal(e.orderAmount)}${e.orderAverage ? ` @ ${formatDecimal(e.orderAverage)}` : ""}` : "—"}
                                   </TableCell>
                                 </TableRow>

@@ -130,10 +130,10 @@ export default async function AccountPage({
         </Alert>
       ) : null}
 
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="grid min-w-0 content-start gap-4">
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem] [&>*]:min-w-0">
+        <div className="grid content-start gap-4 [&>*]:min-w-0">
           <Card>
-            <CardHeader className="flex-row items-baseline justify-between gap-2">
+            <CardHeader className="flex-row flex-wrap items-baseline justify-between gap-2">
               <div>
                 <CardTitle>{t("accounts.balances")}</CardTitle>
                 <CardDescription>{t("accounts.balancesHint")}</CardDescription>
@@ -176,7 +176,7 @@ export default async function AccountPage({
           </Card>
 
           <Card>
-            <CardHeader className="flex-row items-center justify-between gap-2">
+            <CardHeader className="flex-row flex-wrap items-center justify-between gap-2">
               <div>
                 <CardTitle>{t("orders.openOrders")}</CardTitle>
                 <CardDescription>{t("orders.openOrdersHint")}</CardDescription>
@@ -191,6 +191,7 @@ export default async function AccountPage({
                     title={t("orders.cancelAllTitle", { symbol })}
                     body={t("orders.cancelAllBody", { count: snapshot.openOrders.filter((o) => o.symbol === symbol).length })}
                     confirmLabel={t("orders.cancelAll")}
+                    cancelLabel={t("orders.keepOrders")}
                     testId="cancel-all"
                   />
                 ))}
@@ -209,7 +210,7 @@ export default async function AccountPage({
                       <TableHead>{t("orders.colSide")}</TableHead>
                       <TableHead className="text-right">{t("orders.colAmount")}</TableHead>
                       <TableHead className="text-right">{t("orders.colPrice")}</TableHead>
-                      <TableHead className="hidden sm:table-cell">{t("orders.colStatus")}</TableHead>
+                      <TableHead>{t("orders.colStatus")}</TableHead>
                       <TableHead className="text-right">
                         <span className="sr-only">{t("orders.cancel")}</span>
                       </TableHead>
@@ -220,11 +221,11 @@ export default async function AccountPage({
                       <TableRow key={o.id} data-testid="open-order" data-client-id={o.clientOrderId ?? ""}>
                         <TableCell className="font-medium">{o.symbol}</TableCell>
                         <TableCell className={cn("font-medium", o.side === "buy" ? "text-emerald-600" : "text-rose-600")}>{t(`orders.side.${o.side}`)}</TableCell>
-                        <TableCell className="text-right tabular-nums">
+                        <TableCell className="whitespace-nowrap text-right tabular-nums">
                           {formatDecimal(o.filled)} / {formatDecimal(o.amount)}
                         </TableCell>
                         <TableCell className="text-right tabular-nums">{formatDecimal(o.price)}</TableCell>
-                        <TableCell className="hidden sm:table-cell">
+                        <TableCell>
                           <OrderStatusBadge status={o.status} />
                         </TableCell>
                         <TableCell className="text-right">
@@ -235,7 +236,8 @@ export default async function AccountPage({
                             triggerVariant="ghost"
                             title={t("orders.cancelTitle")}
                             body={t("orders.cancelBody", { side: t(`orders.side.${o.side}`), amount: formatDecimal(o.amount), symbol: o.symbol, price: formatDecimal(o.price) })}
-                            confirmLabel={t("orders.cancel")}
+                            confirmLabel={t("orders.cancelOrder")}
+                            cancelLabel={t("orders.keepOrder")}
                             testId="cancel-order"
                           />
                         </TableCell>
@@ -263,7 +265,7 @@ export default async function AccountPage({
         </Card>
       </div>
 
-      <section className="mt-6 grid gap-3">
+      <section className="mt-6 grid gap-3 [&>*]:min-w-0">
         <h2 className="text-lg font-semibold">{t("orders.history")}</h2>
         <OrderHistory
           rows={history.rows}

@@ -21,10 +21,10 @@ const tooLarge = () =>
 // The shared limiter guards against floods; if it is down, signals still go through rather than being lost.
 const limitPerMinute =
   (limit: () => number): RateLimitCheck =>
-  async (key) => {
+  async (key, limitFactor = 1) => {
     try {
       const limiter = await getRateLimiter();
-      const { allowed, retryAfterMs } = await limiter.hit(key, { limit: limit(), windowMs: 60_000 });
+      const { allowed, retryAfterMs } = await limiter.hit(key, { limit: limit() * limitFactor, windowMs: 60_000 });
       return { allowed, retryAfterMs };
     } catch (error) {
       console.error("Signal rate limiter unavailable, allowing:", describeError(error));
