@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/db/client";
+import { getDb, type Database } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import {
   countActiveUsersWithRole,
@@ -10,6 +10,7 @@ import {
   insertUser,
   lockUsers,
   normalizeEmail,
+  setEmailVerified,
   updateUserAccess,
   type PublicUser,
 } from "@/db/queries/users";
@@ -23,10 +24,17 @@ import { AppError } from "@/lib/errors";
  * of the plain queries in db/queries/users.
  */
 
+function isAdminEmail(email: string): boolean {
+  const { ADMIN_EMAIL } = env();
+  return ADMIN_EMAIL !== undefined && normalizeEmail(ADMIN_EMAIL) === normalizeEmail(email);
+}
+
 /**
- * Creates a user. An account registered with ADMIN_EMAIL becomes an admin. Outside production so does
- * the first account on a fresh database (convenient locally); in production that would be a race any
- * visitor could win, so the first admin comes from ADMIN_EMAIL or `npm run admin:create`.
+ * Creates a user: a trader when auto-approved, otherwise one waiting for approval. Outside production
+ * the first account on a fresh database becomes the admin (convenient locally); in production that
+ * would be a race any visitor could win. Registering with ADMIN_EMAIL grants nothing yet either:
+ * anyone could register that address before its owner, so the account becomes admin only when it
+ * verifies the address (markEmailVerified).
  */
 export async function createUser(input: {
   name: string;
@@ -40,10 +48,9 @@ export async function createUser(input: {
   return db.transaction(async (tx) => {
     // Serialises concurrent first registrations so exactly one becomes admin.
     await lockUsers(tx);
-    const { NODE_ENV, ADMIN_EMAIL } = env();
     const first = (await countUsers(tx)) === 0;
-    const named = ADMIN_EMAIL !== undefined && normalizeEmail(ADMIN_EMAIL) === normalizeEmail(input.email);
-    const admin = named || (first && NODE_ENV !== "production");
+    const named = isAdminEmail(input.email);
+    const admin = first && env().NODE_ENV !== "production";
     const role: Role = admin ? ROLES.admin : input.autoApprove ? ROLES.trader : ROLES.user;
     if (await emailTaken(input.email, tx)) throw new AppError("conflict", "An account with this email already exists.");
     const user = await insertUser(
@@ -57,6 +64,40 @@ export async function createUser(input: {
     );
     return user;
   });
+}
+
+/**
+ * Marks a user's address verified, in the caller's transaction. The account registered with
+ * ADMIN_EMAIL becomes an admin at this moment (its owner has proven the address), and only while no
+ * active admin exists: ADMIN_EMAIL makes the first admin, never a second one. Answers the user, or
+ * null when the address was already verified.
+ */
+export async function markEmailVerified(
+  userId: string,
+  meta: { ip?: string | null; userAgent?: string | null },
+  tx: Database,
+): Promise<PublicUser | null> {
+  const current = await findUserById(userId, tx);
+  if (!current) return null;
+  const named = isAdminEmail(current.email);
+  // Taken before the row is written, in the order every other users change takes it (no deadlock).
+  if (named) await lockUsers(tx);
+  const verified = await setEmailVerified(userId, tx);
+  if (!verified || !named || verified.disabled || verified.role >= ROLES.admin) return verified;
+  if ((await countActiveUsersWithRole(ROLES.admin, {}, tx)) > 0) return verified;
+  const promoted = await updateUserAccess(userId, { role: ROLES.admin, disabled: false, endSessions: false }, tx);
+  await writeAudit(
+    {
+      action: "user.promote.admin_email",
+      actorId: userId,
+      userId,
+      detail: { from: verified.role, to: ROLES.admin },
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    },
+    tx,
+  );
+  return promoted ?? verified;
 }
 
 type AdminChange = { role?: Role; disabled?: boolean };

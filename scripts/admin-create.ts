@@ -1,6 +1,7 @@
 /**
  * `npm run admin:create -- --email you@example.com [--name "Your Name"]`: the first admin of a production
- * deployment (registration never makes one there, unless the address is ADMIN_EMAIL). Creates the
+ * deployment (registration never makes one there; the ADMIN_EMAIL account becomes one when it verifies
+ * its address while no admin exists). Creates the
  * account, or promotes an existing one. The password comes from ADMIN_PASSWORD or is asked for; it
  * follows the same rules as the registration form (10+ characters, not a common password).
  */

@@ -20,11 +20,12 @@ import {
 import { NativeSelect } from "@/components/ui/native-select";
 import { cn } from "@/lib/utils";
 
-function Feedback({ state }: { state: ActionState }) {
+/** An action's answer in one line: its message, else its first field error. */
+export function Feedback({ state, testId = "row-feedback", className }: { state: ActionState; testId?: string; className?: string }) {
   const text = state.message ?? Object.values(state.errors ?? {})[0]?.[0];
   if (!text) return null;
   return (
-    <p role="status" data-testid="row-feedback" className={cn("mt-1 text-xs", state.ok ? "text-emerald-600" : "text-destructive")}>
+    <p role="status" data-testid={testId} className={cn("mt-1 text-xs", state.ok ? "text-emerald-600" : "text-destructive", className)}>
       {text}
     </p>
   );

@@ -48,7 +48,7 @@ export function ConfirmEmailForm({ token }: { token: string }) {
       <div className="grid gap-4 text-center" data-testid="email-verified">
         <MailCheck className="mx-auto size-10 text-emerald-600" />
         <h2 className="text-lg font-semibold">{t("doneTitle")}</h2>
-        <p className="text-sm text-muted-foreground">{t("doneBody")}</p>
+        <p className="text-sm text-muted-foreground">{t(state.waiting ? "doneWaiting" : "doneBody")}</p>
         <Button asChild className="w-full">
           <Link href="/api/session/sync?next=%2Fdashboard" data-testid="verified-continue">
             {t("continue")}

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, isNull, ne, or, sql } from "drizzle-orm";
 import { getDb, type Database } from "../client";
 import { users } from "../schema";
 
@@ -177,4 +177,40 @@ export async function countUsersGroupedByRole() {
     .select({ role: users.role, disabled: users.disabled, value: count() })
     .from(users)
     .groupBy(users.role, users.disabled);
+}
+
+// The roles these queries name (lib/auth/roles ROLES.user and ROLES.admin).
+const ROLE_USER = 1;
+const ROLE_ADMIN = 3;
+
+/** Accounts waiting for approval (role "user", not disabled), newest first, and how many there are. */
+export async function listPendingUsers({ limit = 50 }: { limit?: number } = {}) {
+  const db = await getDb();
+  const waiting = and(eq(users.role, ROLE_USER), eq(users.disabled, false));
+  const [rows, [total]] = await Promise.all([
+    db.select(publicColumns).from(users).where(waiting).orderBy(desc(users.createdAt), desc(users.id)).limit(limit),
+    db.select({ value: count() }).from(users).where(waiting),
+  ]);
+  return { rows, total: total?.value ?? 0 };
+}
+
+/** Who is told about a new account waiting for approval: every active admin. */
+export async function listActiveAdmins(executor?: Database) {
+  const db = executor ?? (await getDb());
+  return db
+    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
+    .from(users)
+    .where(and(eq(users.role, ROLE_ADMIN), eq(users.disabled, false)))
+    .orderBy(asc(users.createdAt));
+}
+
+/** Marks the address verified; answers the user, or null when it already was (or the user is gone). */
+export async function setEmailVerified(userId: string, executor?: Database): Promise<PublicUser | null> {
+  const db = executor ?? (await getDb());
+  const [row] = await db
+    .update(users)
+    .set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)))
+    .returning(publicColumns);
+  return row ?? null;
 }

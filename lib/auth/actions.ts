@@ -2,7 +2,9 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
-import { findUserForLogin } from "@/db/queries/users";
+import { after } from "next/server";
+import { findUserForLogin, type PublicUser } from "@/db/queries/users";
+import { notifyAdminsOfPendingUser } from "@/lib/approvals";
 import { createUser } from "@/lib/users";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { env } from "@/lib/env";
@@ -16,7 +18,7 @@ import { findDeviceBySecret } from "./devices";
 import { sendVerificationEmail } from "./email-verification";
 import { checkAuthRateLimit } from "./rate-limit";
 import { hashPassword } from "./password";
-import { landingFor } from "./roles";
+import { landingFor, ROLES } from "./roles";
 
 export const loginAction = validatedAction(loginSchema, async (data, { t }) => {
   // A submitted code field (even empty) means the form is at its second step, which it keeps on errors.
@@ -55,27 +57,29 @@ export const registerAction = validatedAction(registerSchema, async (data, { t }
   const { ip } = await requestMeta();
   const limit = await checkAuthRateLimit("register", ip);
   if (!limit.allowed) return { message: t("auth.rateLimited", { seconds: limit.retryAfterSeconds }), values: { name: data.name, email: data.email } };
-  let userId: string;
+  let user: PublicUser;
   try {
-    ({ id: userId } = await createUser({
+    user = await createUser({
       name: data.name,
       email: data.email,
       passwordHash: await hashPassword(data.password),
       autoApprove: env().AUTO_APPROVE_TRADERS,
       locale: await resolveLocale(),
       ip,
-    }));
+    });
   } catch (error) {
     if (error instanceof AppError && error.code === "conflict") {
       return { errors: { email: [t("auth.emailTaken")] }, values: { name: data.name, email: data.email } };
     }
     throw error;
   }
+  // After the response: a slow or failing mail service never holds or fails the registration.
+  if (user.role === ROLES.user) after(() => notifyAdminsOfPendingUser(user));
   const device = await ensureDeviceCookie();
   await signIn("credentials", { email: data.email, password: data.password, device, redirect: false });
   // The address is verified by the emailed link, which also trusts this first device.
-  const row = await findDeviceBySecret(userId, device);
-  await sendVerificationEmail({ userId, deviceId: row?.id ?? null });
+  const row = await findDeviceBySecret(user.id, device);
+  await sendVerificationEmail({ userId: user.id, deviceId: row?.id ?? null });
   redirect("/verify-email");
 });
 

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
+import { findUserById } from "@/db/queries/users";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { requestMeta } from "@/lib/request";
 import { auth, signOut } from "./auth";
@@ -11,9 +12,17 @@ import { answerDeviceLink, registrationDeviceId, revokeDevice, sendDeviceConfirm
 import { sendVerificationEmail, verifyEmail } from "./email-verification";
 import { checkAuthRateLimit } from "./rate-limit";
 import { getSessionState, requireUser } from "./session";
+import { ROLES } from "./roles";
 import { countryFromHeaders } from "./user-agent";
 
-export type LinkActionState = { done?: "yes" | "no" | "verified"; problem?: "invalid" | "expired" | "used"; message?: string; ok?: boolean };
+export type LinkActionState = {
+  done?: "yes" | "no" | "verified";
+  problem?: "invalid" | "expired" | "used";
+  message?: string;
+  ok?: boolean;
+  /** Verified, and the account still waits for an admin's approval. */
+  waiting?: boolean;
+};
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const answerSchema = z.object({ token: tokenSchema, answer: z.enum(["yes", "no"]) });
@@ -33,7 +42,9 @@ export async function confirmEmailAction(_prev: LinkActionState, formData: FormD
   const token = tokenSchema.safeParse(formData.get("token"));
   if (!token.success) return { problem: "invalid" };
   const result = await verifyEmail({ token: token.data, meta: await requestMeta() });
-  return result.ok ? { done: "verified" } : { problem: result.reason };
+  if (!result.ok) return { problem: result.reason };
+  const user = await findUserById(result.userId);
+  return { done: "verified", waiting: user?.role === ROLES.user };
 }
 
 /** "Yes, it was me" / "No, block it" on the page the new-device email opens. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
@@ -7,6 +7,7 @@ import { renderVerifyEmail, sendEmail } from "@/lib/email";
 import { appOrigin } from "@/lib/env";
 import { describeError } from "@/lib/log";
 import { getRateLimiter } from "@/lib/ratelimit";
+import { markEmailVerified } from "@/lib/users";
 import { trustRegistrationDevice, type Meta } from "./devices";
 import { consumeToken, issueToken, revokeTokens, TOKEN_KINDS, type TokenFailure } from "./tokens";
 
@@ -49,17 +50,17 @@ export async function sendVerificationEmail(input: { userId: string; deviceId: s
 
 export type VerifyResult = { ok: true; userId: string } | { ok: false; reason: TokenFailure };
 
-/** Uses a verification link: marks the address verified and trusts the registration device, atomically. */
+/**
+ * Uses a verification link: marks the address verified (which may make the ADMIN_EMAIL account the
+ * admin) and trusts the registration device, atomically.
+ */
 export async function verifyEmail(input: { token: string; meta: Meta }): Promise<VerifyResult> {
   const db = await getDb();
   return db.transaction(async (tx): Promise<VerifyResult> => {
     const used = await consumeToken({ token: input.token, kind: TOKEN_KINDS.verifyEmail }, tx);
     if (!used.ok) return used;
-    const [updated] = await tx
-      .update(users)
-      .set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(users.id, used.userId), isNull(users.emailVerifiedAt)))
-      .returning({ id: users.id });
+    // May also make the ADMIN_EMAIL account the admin (lib/users markEmailVerified).
+    const updated = await markEmailVerified(used.userId, input.meta, tx);
     if (!updated) return { ok: false, reason: "used" };
     if (used.meta.deviceId) await trustRegistrationDevice(used.userId, used.meta.deviceId, tx);
     await revokeTokens({ userId: used.userId, kind: TOKEN_KINDS.verifyEmail }, tx);

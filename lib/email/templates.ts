@@ -133,3 +133,45 @@ export function renderNewDevice(input: {
     ],
   });
 }
+
+/** To an admin: a new account registered and waits for approval. `link` opens the admin's users page. */
+export function renderApprovalRequest(input: {
+  locale: string | null | undefined;
+  name: string | null | undefined;
+  user: { name: string; email: string; createdAt: Date | string };
+  link: string;
+}): RenderedEmail {
+  const { lang, t } = translator(input.locale);
+  return renderContent({
+    lang,
+    ...common(t, input.name),
+    subject: t("approvalRequest.subject"),
+    preheader: t("approvalRequest.preheader"),
+    paragraphs: [t("approvalRequest.intro")],
+    details: [
+      { label: t("approvalRequest.name"), value: input.user.name },
+      { label: t("approvalRequest.email"), value: input.user.email },
+      { label: t("approvalRequest.registered"), value: formatEmailDate(input.user.createdAt, lang) },
+    ],
+    actions: [{ label: t("approvalRequest.action"), href: input.link }],
+    after: [t("approvalRequest.why")],
+  });
+}
+
+/** To the user: an admin approved the account. `link` opens the dashboard. */
+export function renderAccountApproved(input: {
+  locale: string | null | undefined;
+  name: string | null | undefined;
+  link: string;
+}): RenderedEmail {
+  const { lang, t } = translator(input.locale);
+  return renderContent({
+    lang,
+    ...common(t, input.name),
+    subject: t("accountApproved.subject"),
+    preheader: t("accountApproved.preheader"),
+    paragraphs: [t("accountApproved.intro")],
+    actions: [{ label: t("accountApproved.action"), href: input.link }],
+    after: [t("accountApproved.signIn")],
+  });
+}

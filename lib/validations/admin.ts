@@ -14,3 +14,8 @@ export const userListQuerySchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
+
+/** Approve or decline an account waiting for approval. */
+export const approvalSchema = z.object({
+  userId: z.uuid("userIdInvalid"),
+});

@@ -1,7 +1,8 @@
 import { expect, test, type Request } from "@playwright/test";
 import { AdminUsersPage, FIRST_ADMIN, PASSWORD, Person } from "./support";
 
-// One story on a fresh database: the first account becomes admin, later ones wait for approval.
+// One story on a fresh database: the ADMIN_EMAIL account (scripts/e2e-server.sh) becomes admin when it
+// verifies its address; later ones wait for approval.
 test.describe.serial("foundation: registration, roles, admin", () => {
   let admin: Person;
   let bob: Person;
@@ -18,7 +19,7 @@ test.describe.serial("foundation: registration, roles, admin", () => {
     await Promise.all([admin, bob, carol].map((p) => p?.close()));
   });
 
-  test("the first registration becomes admin and reaches the dashboard", async () => {
+  test("the ADMIN_EMAIL account becomes admin once its address is verified, and reaches the dashboard", async () => {
     await admin.register();
     await expect(admin.page).toHaveURL(/\/dashboard$/);
     await expect(admin.page.getByRole("heading", { name: "Welcome, Alice Admin" })).toBeVisible();

@@ -83,7 +83,10 @@ export class Person {
   }
 }
 
-/** The first account of the e2e database (registered by the foundation story, which runs first). */
+/**
+ * The e2e admin: ADMIN_EMAIL in scripts/e2e-server.sh, made admin when it verifies its address on the
+ * fresh database (registered by the foundation story, which runs first).
+ */
 export const FIRST_ADMIN = { name: "Alice Admin", email: "alice.admin@example.com" };
 
 /** Signs the first admin in, registering them when this file runs alone on a fresh database. */

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { Hourglass, LogOut, RefreshCw } from "lucide-react";
+import { DoorOpen, Hourglass, LogOut, MailCheck, RefreshCw, UserCheck } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { logoutAction } from "@/lib/auth/actions";
@@ -33,6 +33,23 @@ export default async function PendingPage({ searchParams }: { searchParams: Prom
         </div>
         <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="text-sm leading-relaxed text-muted-foreground">{t("body", { name: state.user.name })}</p>
+        <section className="w-full rounded-lg border bg-muted/40 p-4 text-left" aria-labelledby="pending-next" data-testid="pending-next">
+          <h2 id="pending-next" className="mb-3 text-sm font-semibold">
+            {t("nextTitle")}
+          </h2>
+          <ol className="grid gap-3 text-sm">
+            {[
+              { icon: UserCheck, text: t("stepReview") },
+              { icon: MailCheck, text: t("stepEmail", { email: state.user.email }) },
+              { icon: DoorOpen, text: t("stepClose") },
+            ].map(({ icon: Icon, text }) => (
+              <li key={text} className="flex items-start gap-3">
+                <Icon className="mt-0.5 size-4 shrink-0 text-muted-foreground" aria-hidden />
+                <span className="min-w-0 wrap-anywhere">{text}</span>
+              </li>
+            ))}
+          </ol>
+        </section>
         <p className="text-xs text-muted-foreground">{t("signedInAs", { email: state.user.email })}</p>
         <div className="mt-2 flex w-full flex-col gap-2 sm:flex-row">
           <Button asChild variant="outline" className="flex-1">

@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Search, Users } from "lucide-react";
+import { PendingApprovals } from "@/components/admin/pending-approvals";
 import { DisableToggle, RoleForm } from "@/components/admin/user-row-actions";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
@@ -9,11 +10,12 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Pager } from "@/components/ui/pager";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { listUsers } from "@/db/queries/users";
+import { listPendingUsers, listUsers } from "@/db/queries/users";
 import { requirePageUser } from "@/lib/auth/session";
 import { userListQuerySchema } from "@/lib/validations/admin";
 
 const PAGE_SIZE = 20;
+const PENDING_SHOWN = 50;
 
 export async function generateMetadata() {
   const t = await getTranslations("admin");
@@ -25,13 +27,39 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
   const { q, page } = userListQuerySchema.parse(await searchParams);
   const t = await getTranslations();
   const format = await getFormatter();
-  const { rows, total } = await listUsers({ q, page, pageSize: PAGE_SIZE });
+  const [{ rows, total }, pending] = await Promise.all([listUsers({ q, page, pageSize: PAGE_SIZE }), listPendingUsers({ limit: PENDING_SHOWN })]);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const href = (p: number) => `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
 
   return (
     <>
       <PageHeader title={t("admin.usersTitle")} subtitle={t("admin.usersSubtitle")} />
+      <section aria-labelledby="pending-title" className="mb-8" data-testid="pending-approvals">
+        <div className="mb-1 flex flex-wrap items-center gap-2">
+          <h2 id="pending-title" className="text-lg font-semibold tracking-tight">
+            {t("admin.pendingTitle")}
+          </h2>
+          {pending.total > 0 ? (
+            <Badge variant="warning" data-testid="pending-count">
+              {pending.total}
+            </Badge>
+          ) : null}
+        </div>
+        <p className="mb-4 text-sm text-muted-foreground">{t("admin.pendingSubtitle")}</p>
+        <PendingApprovals
+          rows={pending.rows.map((u) => ({
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            verified: u.emailVerifiedAt !== null,
+            registeredAt: u.createdAt.toISOString(),
+            registered: format.relativeTime(u.createdAt),
+            registeredFull: format.dateTime(u.createdAt, { dateStyle: "medium", timeStyle: "short" }),
+          }))}
+          more={pending.total > pending.rows.length ? t("admin.pendingMore", { shown: pending.rows.length, total: pending.total }) : undefined}
+        />
+      </section>
+
       <form role="search" className="mb-4 flex gap-2" action="/admin/users">
         <div className="relative flex-1 sm:max-w-sm">
           <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" />
