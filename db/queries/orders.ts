@@ -26,12 +26,14 @@ export interface ExchangeResult {
   cost?: string | null;
   fee?: string | null;
   feeCurrency?: string | null;
+  fees?: Record<string, string> | null;
   error?: { code: string; message: string } | null;
 }
 
-export async function recordExchangeResult(orderId: string, result: ExchangeResult) {
+/** Stores what the exchange said about one of our rows; answers the row as it now stands. */
+export async function recordExchangeResult(orderId: string, result: ExchangeResult): Promise<OrderRow | undefined> {
   const db = await getDb();
-  await db
+  const [row] = await db
     .update(orders)
     .set({
       status: result.status,
@@ -41,10 +43,13 @@ export async function recordExchangeResult(orderId: string, result: ExchangeResu
       ...(result.cost !== undefined ? { cost: result.cost } : {}),
       ...(result.fee !== undefined ? { fee: result.fee } : {}),
       ...(result.feeCurrency !== undefined ? { feeCurrency: result.feeCurrency } : {}),
+      ...(result.fees !== undefined ? { fees: result.fees } : {}),
       ...(result.error !== undefined ? { error: result.error } : {}),
       updatedAt: new Date(),
     })
-    .where(eq(orders.id, orderId));
+    .where(eq(orders.id, orderId))
+    .returning();
+  return row;
 }
 
 export async function findOrderByExchangeId(userId: string, accountId: string, exchangeOrderId: string) {

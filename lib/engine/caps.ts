@@ -24,12 +24,12 @@ export async function insertWithinCaps(
 ): Promise<CappedInsert> {
   const db = await getDb();
   return db.transaction(async (tx): Promise<CappedInsert> => {
-    await tx.insert(strategyPositions).values({ strategyId: strategy.id }).onConflictDoNothing();
+    // Inserted when missing, locked either way, in one statement.
     const [position] = await tx
-      .select({ amount: strategyPositions.amount })
-      .from(strategyPositions)
-      .where(eq(strategyPositions.strategyId, strategy.id))
-      .for("update");
+      .insert(strategyPositions)
+      .values({ strategyId: strategy.id })
+      .onConflictDoUpdate({ target: strategyPositions.strategyId, set: { strategyId: sql`excluded.strategy_id` } })
+      .returning({ amount: strategyPositions.amount });
 
     if (strategy.maxOpenOrders !== null) {
       const [open] = await tx

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { strategiesForEvent, type PlanRow } from "@/db/queries/strategies";
-import { signalEvents, signals, type SignalEvent } from "@/db/schema";
+import { signalEvents, signals, strategyExecutions, type SignalEvent } from "@/db/schema";
 import { getQueue } from "@/lib/queue";
 import { ExchangeError } from "@/lib/exchanges";
 import { LeaseLostError, RetryLater } from "./errors";
@@ -20,6 +20,7 @@ const MAX_ATTEMPTS = 8;
 // "retry": something failed and counts toward the poison limit.
 type EventResult = "done" | "wait" | "retry";
 const WAIT_MS = 500;
+const BEHIND_MS = 1_000;
 
 export { LeaseLostError } from "./errors";
 
@@ -36,6 +37,22 @@ async function leaseSignal(signalId: string, token: string): Promise<boolean> {
     )
     .returning({ id: signals.id });
   return rows.length > 0;
+}
+
+/** Leases the signal of a queued event (one statement); null when the event is not queued or the signal is leased to another drain. */
+async function leaseSignalOf(eventId: string, token: string): Promise<string | null> {
+  const db = await getDb();
+  const rows = await db
+    .update(signals)
+    .set({ drainToken: token, drainLeaseUntil: sql`now() + ${`${SIGNAL_LEASE_MS} milliseconds`}::interval` })
+    .where(
+      and(
+        sql`${signals.id} = (select ${signalEvents.signalId} from ${signalEvents} where ${signalEvents.id} = ${eventId} and ${signalEvents.status} = 'queued')`,
+        sql`(${signals.drainLeaseUntil} is null or ${signals.drainLeaseUntil} < now() or ${signals.drainToken} = ${token})`,
+      ),
+    )
+    .returning({ id: signals.id });
+  return rows[0]?.id ?? null;
 }
 
 async function releaseSignal(signalId: string, token: string) {
@@ -83,33 +100,80 @@ async function fanOut(event: SignalEvent, rows: PlanRow[], guard: () => Promise<
 }
 
 /**
- * Executes one event. Events of one signal run one at a time and in arrival order (a close never overtakes
- * the buy before it): the signal is leased, and an event waits while an earlier one is still queued.
+ * Where the earlier events of the signal still queued stand: each strategy takes the signal's events in
+ * arrival order (a close never overtakes its buy), but only behind its own unfinished ones. `untried`: an
+ * earlier event that concerns every strategy here has finished for none (not tried yet, or every one is
+ * waiting), so all of them are behind it.
+ */
+async function earlierEvents(event: SignalEvent) {
+  const db = await getDb();
+  const earlier = await db
+    .select({ id: signalEvents.id, testStrategyId: signalEvents.testStrategyId })
+    .from(signalEvents)
+    .where(
+      and(
+        eq(signalEvents.signalId, event.signalId),
+        eq(signalEvents.status, "queued"),
+        eq(signalEvents.symbol, event.symbol),
+        lt(signalEvents.seq, event.seq),
+      ),
+    );
+  if (earlier.length === 0) return { untried: false, behind: () => new Set<string>() };
+  const finished = await db
+    .select({ strategyId: strategyExecutions.strategyId, eventId: strategyExecutions.eventId })
+    .from(strategyExecutions)
+    .where(and(inArray(strategyExecutions.eventId, earlier.map((e) => e.id)), notInArray(strategyExecutions.outcome, ["waiting", "unknown"])));
+  const done = new Set(finished.map((f) => `${f.strategyId}:${f.eventId}`));
+  const touched = new Set(finished.map((f) => f.eventId));
+  return {
+    untried: earlier.some((e) => !e.testStrategyId && !touched.has(e.id)),
+    /** The strategies of `rows` an earlier event has not finished for. */
+    behind: (rows: PlanRow[]) =>
+      new Set(
+        rows
+          .filter(({ strategy }) => earlier.some((e) => (!e.testStrategyId || e.testStrategyId === strategy.id) && !done.has(`${strategy.id}:${e.id}`)))
+          .map(({ strategy }) => strategy.id),
+      ),
+  };
+}
+
+/**
+ * Executes one event. Events of one signal are processed one at a time (the signal is leased); each
+ * strategy takes them in arrival order, so a strategy still finishing an earlier event waits while the
+ * others go on: one strategy's transient wait (a 429, a 5xx, a busy position) holds no one else.
  */
 export async function processEvent(eventId: string, token: string): Promise<EventResult> {
+  return (await processEventAt(eventId, token)).result;
+}
+
+/** `processEvent`, also saying where the event stands in its signal (for the drain to run its followers). */
+async function processEventAt(eventId: string, token: string): Promise<{ result: EventResult; signalId?: string; seq?: number }> {
   const db = await getDb();
-  const [first] = await db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
-  if (!first || first.status !== "queued") return "done";
-  if (!(await leaseSignal(first.signalId, token))) return "wait";
+  const signalId = await leaseSignalOf(eventId, token);
+  if (!signalId) {
+    const [first] = await db.select({ status: signalEvents.status }).from(signalEvents).where(eq(signalEvents.id, eventId));
+    return { result: !first || first.status !== "queued" ? "done" : "wait" };
+  }
   try {
-    // Read again under the lease: another drain may have finished it meanwhile.
+    // Read under the lease: another drain may have finished it meanwhile.
     const [event] = await db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
-    if (!event || event.status !== "queued") return "done";
-    const [earlier] = await db
-      .select({ id: signalEvents.id })
-      .from(signalEvents)
-      .where(and(eq(signalEvents.signalId, event.signalId), eq(signalEvents.status, "queued"), lt(signalEvents.seq, event.seq)))
-      .limit(1);
-    if (earlier) return "wait";
+    if (!event || event.status !== "queued") return { result: "done", signalId, seq: event?.seq };
+    const earlier = await earlierEvents(event);
+    if (earlier.untried) return { result: "wait" };
     const rows = await strategiesForEvent(event.signalId, event.symbol, event.testStrategyId);
+    const behind = earlier.behind(rows);
+    if (behind.size === rows.length && rows.length > 0) return { result: "wait" };
     const guard = async () => {
       if (!(await leaseSignal(event.signalId, token))) throw new LeaseLostError();
     };
-    await fanOut(event, rows, guard);
+    await fanOut(event, behind.size > 0 ? rows.filter((r) => !behind.has(r.strategy.id)) : rows, guard);
+    // The strategies behind an earlier event take this one once they are through it (the earlier
+    // event finishing runs its followers at once; this job's return is the backstop).
+    if (behind.size > 0) throw new RetryLater("behind_earlier_event", BEHIND_MS);
     await db.update(signalEvents).set({ status: "done", processedAt: new Date() }).where(eq(signalEvents.id, event.id));
-    return "done";
+    return { result: "done", signalId, seq: event.seq };
   } finally {
-    await releaseSignal(first.signalId, token);
+    await releaseSignal(signalId, token);
   }
 }
 
@@ -119,10 +183,8 @@ export async function processEvent(eventId: string, token: string): Promise<Even
  * signal does not pay a queue round trip per event. Their jobs find them done. Stops at the first event
  * that is not done now (it keeps its own job, and with it its backoff).
  */
-async function runFollowingEvents(eventId: string, token: string, deadline: number) {
+async function runFollowingEvents(current: { signalId: string; seq: number }, token: string, deadline: number) {
   const db = await getDb();
-  const [current] = await db.select({ signalId: signalEvents.signalId, seq: signalEvents.seq }).from(signalEvents).where(eq(signalEvents.id, eventId));
-  if (!current) return 0;
   let done = 0;
   for (let seq = current.seq; done < MAX_FOLLOWING && Date.now() < deadline; ) {
     const [next] = await db
@@ -183,8 +245,9 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
       }
       let result: EventResult = "done";
       let delayMs = WAIT_MS;
+      let at: { signalId?: string; seq?: number } = {};
       try {
-        result = eventId ? await processEvent(eventId, token) : "done";
+        ({ result, ...at } = eventId ? await processEventAt(eventId, token) : { result: "done" as const });
       } catch (error) {
         if (error instanceof LeaseLostError || error instanceof RetryLater) {
           result = "wait";
@@ -197,7 +260,7 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
       if (result === "done") {
         await queue.ack(SIGNAL_QUEUE, job);
         processed += 1;
-        if (eventId) processed += await runFollowingEvents(eventId, token, deadline).catch(() => 0);
+        if (at.signalId && at.seq !== undefined) processed += await runFollowingEvents({ signalId: at.signalId, seq: at.seq }, token, deadline).catch(() => 0);
       } else if (result === "wait") {
         // Waiting is not failing: a fresh job (attempts from zero) replaces this one.
         await queue.enqueue(SIGNAL_QUEUE, { eventId }, { delayMs });

@@ -8,7 +8,7 @@ import { ExchangeError, isUnknownOutcome, type ExchangeClient, type ExchangeOrde
 import { describeError } from "@/lib/log";
 import { WaitFor } from "./errors";
 import { tradeBlock } from "./may-trade";
-import { applyFill } from "./positions";
+import { applyFill, type Fee } from "./positions";
 import { throttled } from "./throttle";
 
 /**
@@ -88,17 +88,47 @@ class SwitchedOff extends Error {
   }
 }
 
+/** The order's fees, one per currency. */
+function feesOf(order: ExchangeOrder): Fee[] {
+  return order.fees?.length ? order.fees : order.fee ? [order.fee] : [];
+}
+
 /** Our row's view of what the exchange says about an order. */
 export function exchangeResultOf(order: ExchangeOrder): ExchangeResult {
+  const fees = feesOf(order);
   return {
     status: order.status,
     exchangeOrderId: order.id,
     filled: order.filled,
     average: order.average,
     cost: order.cost,
-    fee: order.fee?.cost ?? null,
-    feeCurrency: order.fee?.currency ?? null,
+    fee: fees.length === 1 ? fees[0]!.cost : null,
+    feeCurrency: fees.length === 1 ? fees[0]!.currency : null,
+    fees: fees.length > 0 ? Object.fromEntries(fees.map((f) => [f.currency, f.cost])) : null,
   };
+}
+
+// A fee in a third asset is counted at the venue's price for it only this close to the fill; a fill
+// booked later (by the order monitor) keeps such a fee apart rather than price it at a later moment.
+const FEE_PRICE_WINDOW_MS = 60_000;
+
+/**
+ * The quote price, at the time of the fills about to be booked, of each third asset (BNB) they paid
+ * new fees in: the venue's ticker when the fills are that recent; none where it is not known.
+ */
+async function thirdAssetPrices(row: OrderRow, order: ExchangeOrder, fees: Fee[], base: string, client: ExchangeClient) {
+  const quote = row.symbol.split("/")[1]?.split(":")[0];
+  const fillTime = order.lastTradeTimestamp ?? order.timestamp;
+  const assets = fees
+    .filter((f) => f.currency !== base && f.currency !== quote && new Decimal(f.cost).gt(row.appliedFees[f.currency] ?? 0))
+    .map((f) => f.currency);
+  const prices: Record<string, string> = {};
+  if (!quote || assets.length === 0 || Math.abs(Date.now() - fillTime) > FEE_PRICE_WINDOW_MS) return prices;
+  for (const asset of assets) {
+    const ticker = await throttled(client, () => client.ticker(`${asset}/${quote}`)).catch(() => null);
+    if (ticker && new Decimal(ticker.last).gt(0)) prices[asset] = ticker.last;
+  }
+  return prices;
 }
 
 /** Some answers give the cost of the fill but no average price; a fill is never left unbooked for that. */
@@ -126,7 +156,7 @@ export async function settle(row: OrderRow, answer: ExchangeOrder, client: Excha
   const unbooked = new Decimal(answer.filled).gt(row.appliedFilled);
   let known = answer;
   let feeUnread = Boolean(answer.feeUnread);
-  if (unbooked && !answer.fee) {
+  if (unbooked && feesOf(answer).length === 0) {
     try {
       known = (await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol))) ?? answer;
       feeUnread = Boolean(known.feeUnread);
@@ -135,15 +165,17 @@ export async function settle(row: OrderRow, answer: ExchangeOrder, client: Excha
     }
   }
   const order = withAverage(known);
-  await recordExchangeResult(row.id, { ...exchangeResultOf(order), error: null });
+  const stored = await recordExchangeResult(row.id, { ...exchangeResultOf(order), error: null });
   if (!unbooked || !row.strategyId) return "0";
   // A fill is booked with its fee or not yet: the order monitor books it once the fee can be read.
   if (feeUnread) return "0";
   try {
     const market = await client.market(row.symbol).catch(() => null);
     const base = market?.base ?? row.symbol.split("/")[0]!;
-    const current = (await freshRow(row.id)) ?? row;
-    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fee: order.fee?.cost ?? null, feeCurrency: order.fee?.currency ?? null }, base);
+    const current = stored ?? row;
+    const fees = feesOf(order);
+    const feePrices = await thirdAssetPrices(current, order, fees, base, client);
+    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fees, feePrices }, base);
   } catch (error) {
     console.warn(`Order ${row.id}: fill stored, booking left to the order monitor:`, describeError(error));
     return "0";

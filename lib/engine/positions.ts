@@ -1,25 +1,33 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders, strategyPositions, type OrderRow } from "@/db/schema";
+
+export interface Fee {
+  cost: string;
+  currency: string;
+}
 
 /** An order's cumulative state as the exchange reports it. */
 export interface FillState {
   filled: string;
   average: string | null;
   cost: string | null;
-  fee: string | null;
-  feeCurrency: string | null;
+  /** Cumulative fees, one entry per currency (fills may pay in BNB, then in the asset received). */
+  fees: Fee[];
+  /** The quote price of a third-asset fee (BNB) at the time of the new fills, where it is known. */
+  feePrices?: Record<string, string>;
 }
 
 /**
  * Books the part of an order's fill not booked yet into its strategy's position, once: the order row's
  * `applied_*` columns move in the same transaction. Each new fill is booked at its own price and fee (the
- * change in cumulative cost and fee since the last booking), not at the order's running average. A fee in
- * the base asset shrinks what is held; one in the quote asset is part of the cost or comes off the
- * proceeds; one in a third asset (BNB) is kept apart per asset. A sell books only what the strategy holds:
- * coins beyond that were never the strategy's, and neither is their price.
+ * change in cumulative cost and in each currency's fee since the last booking), not at the order's
+ * running average. A fee in the base asset shrinks what is held; one in the quote asset is part of the
+ * cost or comes off the proceeds; one in a third asset (BNB) counts as quote at its price at the fill's
+ * time when that is known, and is otherwise kept apart per asset. A sell books only what the strategy
+ * holds: coins beyond that were never the strategy's, and neither is their price.
  * Returns the base amount added to (or removed from) the position.
  */
 export async function applyFill(order: OrderRow, state: FillState, base: string): Promise<string> {
@@ -29,26 +37,47 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
   const totalCost = state.cost && new Decimal(state.cost).gt(0) ? new Decimal(state.cost) : state.average ? new Decimal(state.filled).mul(state.average) : null;
   if (!totalCost) return "0";
   const db = await getDb();
+  // This fill alone: its quote value and its fee in each currency (cumulative figures less what was booked).
+  const value = Decimal.max(0, totalCost.sub(order.appliedCost));
+  const quote = order.symbol.split("/")[1]?.split(":")[0] ?? null;
+  const appliedFees = { ...order.appliedFees };
+  const newFees = new Map<string, Decimal>();
+  for (const f of state.fees) {
+    newFees.set(f.currency, (newFees.get(f.currency) ?? new Decimal(0)).add(Decimal.max(0, new Decimal(f.cost).sub(appliedFees[f.currency] ?? 0))));
+    appliedFees[f.currency] = Decimal.max(f.cost, appliedFees[f.currency] ?? 0).toFixed();
+  }
   return db.transaction(async (tx) => {
-    const [fresh] = await tx
-      .select({ applied: orders.appliedFilled, appliedCost: orders.appliedCost, appliedFee: orders.appliedFee })
-      .from(orders)
-      .where(eq(orders.id, order.id))
-      .for("update");
-    if (!fresh || !new Decimal(fresh.applied).eq(order.appliedFilled)) return "0";
-    await tx.insert(strategyPositions).values({ strategyId: order.strategyId! }).onConflictDoNothing();
-    const [pos] = await tx.select().from(strategyPositions).where(eq(strategyPositions.strategyId, order.strategyId!)).for("update");
+    // Compare-and-set on what was booked (the applied columns move together): a second booking of the
+    // same fill, by another worker, finds it moved and books nothing. The row stays locked to the end.
+    const [claimed] = await tx
+      .update(orders)
+      .set({
+        appliedFilled: state.filled,
+        appliedCost: totalCost.toFixed(),
+        appliedFees,
+        appliedFee: state.fees.length === 1 ? appliedFees[state.fees[0]!.currency]! : "0",
+        updatedAt: new Date(),
+      })
+      .where(and(eq(orders.id, order.id), eq(orders.appliedFilled, order.appliedFilled)))
+      .returning({ id: orders.id });
+    if (!claimed) return "0";
+    // Inserted when missing, locked either way, in one statement.
+    const [pos] = await tx
+      .insert(strategyPositions)
+      .values({ strategyId: order.strategyId! })
+      .onConflictDoUpdate({ target: strategyPositions.strategyId, set: { strategyId: sql`excluded.strategy_id` } })
+      .returning();
 
-    // This fill alone: its quote value and its fee (cumulative figures less what was booked before).
-    const value = Decimal.max(0, totalCost.sub(fresh.appliedCost));
-    const fee = Decimal.max(0, new Decimal(state.fee ?? 0).sub(fresh.appliedFee));
-    const quote = order.symbol.split("/")[1]?.split(":")[0] ?? null;
-    const feeInBase = state.feeCurrency === base;
-    const feeInQuote = !feeInBase && (!state.feeCurrency || state.feeCurrency === quote);
-    const quoteFee = feeInQuote ? fee : new Decimal(0);
     const otherFees = { ...(pos!.otherFees ?? {}) };
-    if (!feeInBase && !feeInQuote && fee.gt(0)) {
-      otherFees[state.feeCurrency!] = new Decimal(otherFees[state.feeCurrency!] ?? 0).add(fee).toFixed();
+    let baseFee = new Decimal(0);
+    let quoteFee = new Decimal(0);
+    for (const [currency, fee] of newFees) {
+      if (fee.isZero()) continue;
+      const price = state.feePrices?.[currency];
+      if (currency === base) baseFee = baseFee.add(fee);
+      else if (currency === quote) quoteFee = quoteFee.add(fee);
+      else if (price) quoteFee = quoteFee.add(fee.mul(price));
+      else otherFees[currency] = new Decimal(otherFees[currency] ?? 0).add(fee).toFixed();
     }
 
     let amount = new Decimal(pos!.amount);
@@ -57,33 +86,31 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
     let { wins, losses } = pos!;
     let moved: Decimal;
     if (order.side === "buy") {
-      moved = feeInBase ? delta.sub(fee) : delta;
+      moved = delta.sub(baseFee);
       amount = amount.add(moved);
       costBasis = costBasis.add(value).add(quoteFee);
     } else {
       const sold = Decimal.min(delta, amount);
+      moved = new Decimal(0);
       if (sold.gt(0)) {
         const share = sold.div(delta);
-        const soldCost = costBasis.mul(sold).div(amount);
-        const unitPrice = value.div(delta);
-        const proceeds = value.mul(share).sub(feeInBase ? fee.mul(share).mul(unitPrice) : quoteFee.mul(share));
-        const pnl = proceeds.sub(soldCost);
+        // A fee taken in the base asset leaves the position with the coins sold.
+        const feeCoins = Decimal.min(baseFee.mul(share), amount.sub(sold));
+        const gone = sold.add(feeCoins);
+        const goneCost = gone.eq(amount) ? costBasis : costBasis.mul(gone).div(amount);
+        const pnl = value.mul(share).sub(quoteFee.mul(share)).sub(goneCost);
         realized = realized.add(pnl);
         if (pnl.gt(0)) wins += 1;
         else losses += 1;
-        amount = amount.sub(sold);
-        costBasis = costBasis.sub(soldCost);
+        amount = amount.sub(gone);
+        costBasis = costBasis.sub(goneCost);
+        moved = gone.neg();
       }
-      moved = sold.neg();
     }
     await tx
       .update(strategyPositions)
       .set({ amount: amount.toFixed(), costBasis: costBasis.toFixed(), realizedPnl: realized.toFixed(), wins, losses, otherFees, updatedAt: new Date() })
       .where(eq(strategyPositions.strategyId, order.strategyId!));
-    await tx
-      .update(orders)
-      .set({ appliedFilled: state.filled, appliedCost: totalCost.toFixed(), appliedFee: new Decimal(state.fee ?? 0).toFixed(), updatedAt: new Date() })
-      .where(and(eq(orders.id, order.id), eq(orders.appliedFilled, order.appliedFilled)));
     return moved.toFixed();
   });
 }

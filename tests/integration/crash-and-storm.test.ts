@@ -803,12 +803,12 @@ async function runStorm(seed: number) {
       const held = b ? b.free.add(b.locked) : new Decimal(0);
       if (!booked.eq(held)) {
         // The usual suspect: a buy's fill booked without the commission the exchange kept in the base asset.
-        const feeless = rows.filter((r) => r.side === "buy" && new Decimal(r.appliedFilled).gt(0) && new Decimal(r.appliedFee).eq(0));
+        const feeless = rows.filter((r) => r.side === "buy" && new Decimal(r.appliedFilled).gt(0) && Object.keys(r.appliedFees).length === 0);
         violations.push(
           `${who}: booked position ${booked.toFixed()} but the exchange account holds ${held.toFixed()} ${group.market.base}; buys booked without a fee: ${
             feeless.map((r) => `${r.leg} ${r.type} ${r.clientOrderId} filled ${r.filled} (commission ${exchangeOrders.find((o) => o.clientOrderId === r.clientOrderId)?.fills.reduce((sum, f) => sum.add(f.commission), new Decimal(0)).toFixed() ?? "?"})`).join(", ") || "none"
           }; our rows: ${rows
-            .map((r) => `${r.leg}/${r.type}/${r.side} ${r.clientOrderId.slice(-6)} ${r.status} amount ${r.amount} filled ${r.filled} fee ${r.appliedFee}`)
+            .map((r) => `${r.leg}/${r.type}/${r.side} ${r.clientOrderId.slice(-6)} ${r.status} amount ${r.amount} filled ${r.filled} fees ${JSON.stringify(r.appliedFees)}`)
             .join(" | ")}; at the exchange: ${exchangeOrders
             .map((o) => `${o.side}/${o.type} ${o.clientOrderId.slice(-6)} ${o.status} qty ${o.origQty.toFixed()} filled ${o.executedQty.toFixed()} commission ${o.fills.map((f) => `${String(f.commission)} ${f.commissionAsset}`).join("+")}`)
             .join(" | ")}`,

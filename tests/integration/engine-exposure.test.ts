@@ -259,7 +259,7 @@ describe("fees in the position", () => {
         } as const,
       );
       if (!written.ok || !written.row) throw new Error("row not written");
-      await applyFill(written.row, { filled: "0.01", average: "60000", cost: "600", fee: c.fee, feeCurrency: c.feeCurrency }, "BTC");
+      await applyFill(written.row, { filled: "0.01", average: "60000", cost: "600", fees: [{ cost: c.fee, currency: c.feeCurrency }] }, "BTC");
       const [position] = await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, t.strategyId));
       expect({ currency: c.feeCurrency, amount: new Decimal(position!.amount).toFixed(), costBasis: new Decimal(position!.costBasis).toFixed() }).toEqual({
         currency: c.feeCurrency,

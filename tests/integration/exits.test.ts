@@ -496,13 +496,13 @@ describe("exact books", () => {
     const fresh = async (id: string) => (await testDb.db.select().from(orders).where(eq(orders.id, id)))[0]!;
     // A buy filled in two parts (cumulative figures, as exchanges report them), fee in BTC.
     const buy = await row("buy", "buy");
-    await applyFill(buy, { filled: "0.004", average: "50000", cost: "200", fee: "0.000004", feeCurrency: "BTC" }, "BTC");
-    await applyFill(await fresh(buy.id), { filled: "0.01", average: "50600", cost: "506", fee: "0.00001", feeCurrency: "BTC" }, "BTC");
+    await applyFill(buy, { filled: "0.004", average: "50000", cost: "200", fees: [{ cost: "0.000004", currency: "BTC" }] }, "BTC");
+    await applyFill(await fresh(buy.id), { filled: "0.01", average: "50600", cost: "506", fees: [{ cost: "0.00001", currency: "BTC" }] }, "BTC");
     // A sell of 0.005 at 55000, fee in USDT; then the rest at 60000, fee in BNB.
     const first = await row("sell", "sell");
-    await applyFill(first, { filled: "0.005", average: "55000", cost: "275", fee: "0.275", feeCurrency: "USDT" }, "BTC");
+    await applyFill(first, { filled: "0.005", average: "55000", cost: "275", fees: [{ cost: "0.275", currency: "USDT" }] }, "BTC");
     const second = await row("sell", "sell");
-    await applyFill(second, { filled: "0.00499", average: "60000", cost: "299.4", fee: "0.0003", feeCurrency: "BNB" }, "BTC");
+    await applyFill(second, { filled: "0.00499", average: "60000", cost: "299.4", fees: [{ cost: "0.0003", currency: "BNB" }] }, "BTC");
 
     const position = (await positionRow(t.strategyId))!;
     // Paid 506 for 0.00999 BTC held; received 275 − 0.275 and 299.4 (the BNB fee is kept apart).
