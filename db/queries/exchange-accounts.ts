@@ -64,3 +64,12 @@ export async function deleteAccount(userId: string, accountId: string) {
     .returning({ id: exchangeAccounts.id, label: exchangeAccounts.label });
   return rows[0];
 }
+
+/** After a key check: when it was made, and what the venue said about withdrawals (kept when it did not say). */
+export async function recordKeyCheck({ userId, accountId, withdrawalsEnabled }: { userId: string; accountId: string; withdrawalsEnabled: boolean | null }) {
+  const db = await getDb();
+  await db
+    .update(exchangeAccounts)
+    .set({ lastCheckedAt: new Date(), ...(withdrawalsEnabled === null ? {} : { withdrawalsEnabled }) })
+    .where(and(eq(exchangeAccounts.userId, userId), eq(exchangeAccounts.id, accountId)));
+}

@@ -48,6 +48,29 @@ export const exchangeAccounts = pgTable(
   (t) => [index("exchange_accounts_user_idx").on(t.userId)],
 );
 
+/**
+ * The last balance read of each account (any read: the account page, its card, a connection test), so the
+ * accounts list shows a balance at once, with its age, without waiting on a slow exchange.
+ */
+export const accountBalanceSnapshots = pgTable(
+  "account_balance_snapshots",
+  {
+    accountId: uuid("account_id")
+      .primaryKey()
+      .references(() => exchangeAccounts.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    quoteAsset: text("quote_asset").notNull(),
+    quoteTotal: numeric("quote_total").notNull(),
+    otherAssets: integer("other_assets").notNull(),
+    takenAt: timestamp("taken_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("account_balance_snapshots_user_idx").on(t.userId)],
+);
+
+export type AccountBalanceSnapshot = typeof accountBalanceSnapshots.$inferSelect;
+
 /** The paper exchange's own books: what a real exchange would keep for the account. */
 export const paperBalances = pgTable(
   "paper_balances",
@@ -136,9 +159,11 @@ export const orders = pgTable(
     parentOrderId: uuid("parent_order_id"),
     // How much of `filled` has been booked into the strategy's position (fills are applied once).
     appliedFilled: numeric("applied_filled").notNull().default("0"),
-    // The cost and fee already booked with it: each new fill is booked at its own price and fee.
+    // The cost and fees (per currency) already booked with it: each new fill is booked at its own price and fee.
     appliedCost: numeric("applied_cost").notNull().default("0"),
+    // What `applied_fees` holds in `fee_currency` when the order paid in one currency.
     appliedFee: numeric("applied_fee").notNull().default("0"),
+    appliedFees: jsonb("applied_fees").$type<Record<string, string>>().notNull().default({}),
     // A row not placed yet (lost answer, 429) is sent again under its client order id until then; null
     // for protective orders, which are tried until done.
     sendBy: timestamp("send_by", { withTimezone: true }),
@@ -160,6 +185,9 @@ export const orders = pgTable(
     cost: numeric("cost"),
     fee: numeric("fee"),
     feeCurrency: text("fee_currency"),
+    // Every currency the order's fees were paid in (fills may pay in BNB, then in the asset received);
+    // `fee`/`fee_currency` hold them only when there is one.
+    fees: jsonb("fees").$type<Record<string, string>>(),
     error: jsonb("error").$type<{ code: string; message: string }>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -4,29 +4,18 @@ import Decimal from "decimal.js";
 import { getDb } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { insertAccount, type PublicAccount } from "@/db/queries/exchange-accounts";
+import { throttled } from "@/lib/engine/throttle";
 import { appKeyring, encryptSecret, keyHint } from "@/lib/crypto";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { liveClient } from "@/lib/exchanges";
 import type { CcxtExchangeId } from "@/lib/exchanges/ccxt-adapter";
-import { readKeyPermissions } from "@/lib/exchanges/key-permissions";
+import { readKeyPermissions, refusesKey, withdrawalKeyError } from "@/lib/exchanges/key-permissions";
 import { seedPaperBalances } from "@/lib/exchanges/paper";
 import type { AddAccountInput } from "@/lib/validations/accounts";
+import { recordBalance } from "./balance-snapshots";
 
 export interface AddAccountResult {
   account: PublicAccount;
   withdrawalsEnabled: boolean | null;
-}
-
-/** A key that can withdraw is refused, saying how to make a trade-only one and which addresses to allow. */
-function withdrawalKeyError(exchange: string) {
-  const ips = (env().OUTBOUND_IPS ?? "").split(",").map((s) => s.trim()).filter(Boolean).join(", ");
-  return new AppError(
-    "withdrawal_key",
-    `The ${exchange} API key can withdraw funds; create a trade-only key${ips ? ` allowed from ${ips}` : ""}.`,
-    undefined,
-    { exchange, ips: ips || "none" },
-  );
 }
 
 /**
@@ -41,6 +30,7 @@ export async function addExchangeAccount(
 ): Promise<AddAccountResult> {
   if (input.exchange === "paper") {
     const db = await getDb();
+    const start = new Decimal(input.startingBalance ?? "1000").toFixed();
     const account = await db.transaction(async (tx) => {
       const row = await insertAccount(
         {
@@ -55,9 +45,10 @@ export async function addExchangeAccount(
         },
         tx,
       );
-      await seedPaperBalances(tx, row.id, { USDT: new Decimal(input.startingBalance ?? "1000").toFixed() });
+      await seedPaperBalances(tx, row.id, { USDT: start });
       return row;
     });
+    await recordBalance(userId, account.id, [{ asset: "USDT", free: start, used: "0", total: start }]);
     await writeAudit({ action: "account.added", userId, actorId: userId, detail: { exchange: "paper", label: input.label }, ...meta });
     return { account, withdrawalsEnabled: false };
   }
@@ -69,9 +60,9 @@ export async function addExchangeAccount(
   };
   const marketType = input.spot ? "spot" : "swap";
   const client = await liveClient({ exchange: input.exchange as CcxtExchangeId, marketType, sandbox: input.sandbox, credentials });
-  await client.balance();
-  const permissions = await readKeyPermissions({ exchange: input.exchange as CcxtExchangeId, sandbox: input.sandbox, credentials });
-  if (permissions.withdrawals) {
+  const balance = await throttled(client, () => client.balance());
+  const permissions = await readKeyPermissions(client, { sandbox: input.sandbox, run: (call) => throttled(client, call) });
+  if (refusesKey(permissions)) {
     await writeAudit({
       action: "account.refused_withdrawal_key",
       userId,
@@ -103,6 +94,7 @@ export async function addExchangeAccount(
     withdrawalsEnabled: permissions.withdrawals,
     lastCheckedAt: new Date(),
   });
+  await recordBalance(userId, account.id, balance);
   await writeAudit({
     action: "account.added",
     userId,

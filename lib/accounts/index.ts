@@ -8,3 +8,11 @@ export {
   type PlaceOrderOutcome,
 } from "./manual-orders";
 export { accountSnapshot, valueBalances, type AccountSnapshot, type ValuedBalance } from "./snapshot";
+export { BALANCE_MAX_AGE_MS, balanceSnapshots, cardBalance, recordBalance, summarizeBalances, type BalanceSnapshot, type CardBalance } from "./balance-snapshots";
+export {
+  testAccountConnection,
+  type ConnectionCheck,
+  type ConnectionCheckId,
+  type ConnectionCheckStatus,
+  type ConnectionTestOutcome,
+} from "./connection-test";

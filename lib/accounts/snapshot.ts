@@ -1,6 +1,8 @@
 import "server-only";
 import Decimal from "decimal.js";
+import { throttled } from "@/lib/engine/throttle";
 import { ExchangeError, type BalanceLine, type ExchangeClient, type ExchangeOrder, type Market } from "@/lib/exchanges";
+import { recordBalance } from "./balance-snapshots";
 import { reconcileAccountOrders } from "./manual-orders";
 
 const USD_STABLES = new Set(["USDT", "USDC", "FDUSD", "BUSD", "TUSD", "DAI", "USD"]);
@@ -20,7 +22,7 @@ export interface AccountSnapshot {
 /** Values each asset in USDT from the venue's tickers (stablecoins at 1); unknown prices stay null. */
 export async function valueBalances(client: ExchangeClient, balances: BalanceLine[]) {
   const symbols = balances.filter((b) => !USD_STABLES.has(b.asset)).map((b) => `${b.asset}/USDT`);
-  const tickers = await client.tickers(symbols).catch(() => []);
+  const tickers = await throttled(client, () => client.tickers(symbols)).catch(() => []);
   const prices = new Map(tickers.map((t) => [t.symbol.split("/")[0], t.last]));
   let total = new Decimal(0);
   let complete = true;
@@ -41,7 +43,12 @@ export async function accountSnapshot(userId: string, accountId: string, client:
   const empty: AccountSnapshot = { balances: [], totalUsdt: null, openOrders: [], markets: [], error: null };
   try {
     await reconcileAccountOrders(userId, client, accountId);
-    const [balances, openOrders, markets] = await Promise.all([client.balance(), client.openOrders(), client.markets()]);
+    const [balances, openOrders, markets] = await Promise.all([
+      throttled(client, () => client.balance()),
+      throttled(client, () => client.openOrders()),
+      throttled(client, () => client.markets()),
+    ]);
+    await recordBalance(userId, accountId, balances);
     const valued = await valueBalances(client, balances);
     return { ...valued, openOrders: openOrders.sort((a, b) => b.timestamp - a.timestamp), markets, error: null };
   } catch (error) {

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { Exchange, MarketInterface as CcxtMarket, Order as CcxtOrder } from "ccxt";
 import Decimal from "decimal.js";
 import { mapCcxtError } from "./ccxt-errors";
+import { PERMISSION_READERS, type ImplicitApi } from "./permission-readers";
 import type {
   BalanceLine,
   CreateOrderRequest,
@@ -146,8 +147,25 @@ function toStatus(o: CcxtOrder): OrderStatus {
   }
 }
 
+type CcxtFee = { cost?: number | string; currency?: string } | undefined;
+
+/** ccxt's fees of an order or trades (`fees` where there are several), summed per currency. */
+function feesOf(o: { fee?: CcxtFee; fees?: CcxtFee[] }): { cost: string; currency: string }[] {
+  const list = o.fees?.length ? o.fees : o.fee ? [o.fee] : [];
+  const sums = new Map<string, Decimal>();
+  for (const f of list) {
+    if (f?.cost === undefined || f.cost === null || !f.currency) continue;
+    sums.set(f.currency, (sums.get(f.currency) ?? new Decimal(0)).add(dec(f.cost) ?? "0"));
+  }
+  const all = [...sums].map(([currency, cost]) => ({ cost: cost.toFixed(), currency }));
+  // A zero fee in one currency beside a real one in another says nothing.
+  const paid = all.filter((f) => !new Decimal(f.cost).isZero());
+  return paid.length > 0 ? paid : all.slice(0, 1);
+}
+
 function toOrder(o: CcxtOrder): ExchangeOrder {
   const cost = o.cost ?? (o.filled && o.average ? new Decimal(o.filled).mul(o.average).toFixed() : "0");
+  const fees = feesOf(o);
   return {
     id: String(o.id),
     clientOrderId: o.clientOrderId ?? null,
@@ -160,7 +178,9 @@ function toOrder(o: CcxtOrder): ExchangeOrder {
     filled: dec(o.filled) ?? "0",
     average: dec(o.average),
     cost: dec(cost) ?? "0",
-    fee: o.fee?.cost !== undefined && o.fee.currency ? { cost: dec(o.fee.cost) ?? "0", currency: o.fee.currency } : null,
+    fee: fees.length === 1 ? fees[0]! : null,
+    ...(fees.length > 1 ? { fees } : {}),
+    ...(o.lastTradeTimestamp ? { lastTradeTimestamp: o.lastTradeTimestamp } : {}),
     timestamp: o.timestamp ?? Date.now(),
   };
 }
@@ -227,15 +247,11 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     if (!ex.has.fetchOrderTrades) return order;
     try {
       const trades = await call(() => ex.fetchOrderTrades(order.id, order.symbol));
-      let total = new Decimal(0);
-      let currency: string | undefined;
-      for (const trade of trades) {
-        if (trade.fee?.cost === undefined || !trade.fee.currency) continue;
-        if (currency && currency !== trade.fee.currency) return order;
-        currency = trade.fee.currency;
-        total = total.add(trade.fee.cost);
-      }
-      return currency ? { ...order, fee: { cost: total.toFixed(), currency } } : order;
+      const fees = feesOf({ fees: trades.flatMap((t: { fee?: CcxtFee; fees?: CcxtFee[] }) => (t.fees?.length ? t.fees : [t.fee])) });
+      const last = Math.max(0, ...trades.map((t) => t.timestamp ?? 0));
+      const when = last > 0 ? { lastTradeTimestamp: last } : {};
+      if (fees.length === 1) return { ...order, ...when, fee: fees[0]! };
+      return fees.length > 1 ? { ...order, ...when, fee: null, fees } : order;
     } catch (error) {
       // Trades not readable just now: say so, rather than answer a fill without its fee (a fee in the
       // base asset would be left in the position). Other refusals: the order as the look-up gave it.
@@ -257,6 +273,8 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     },
     market,
     async balance(): Promise<BalanceLine[]> {
+      // ccxt loads the markets before a balance: from our cache, not another exchangeInfo request.
+      await ensureMarkets();
       const b = await call(() => ex.fetchBalance());
       const free = (b.free ?? {}) as unknown as Record<string, number | undefined>;
       const used = (b.used ?? {}) as unknown as Record<string, number | undefined>;
@@ -335,7 +353,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
       await ensureMarkets();
       try {
         const order = toOrder(await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId })));
-        return order.fee || order.filled === "0" ? order : await withTradeFees(order);
+        return order.fee || order.fees || order.filled === "0" ? order : await withTradeFees(order);
       } catch (error) {
         if (error instanceof ExchangeError && error.code === "order_not_found") return null;
         throw error;
@@ -375,15 +393,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         }
       : {}),
     async keyPermissions(): Promise<KeyPermissions> {
-      if (config.exchange !== "binance" || config.sandbox) return { withdrawals: null };
-      try {
-        const r = await call(() =>
-          (ex as unknown as { sapiGetAccountApiRestrictions: () => Promise<{ enableWithdrawals?: boolean }> }).sapiGetAccountApiRestrictions(),
-        );
-        return { withdrawals: typeof r.enableWithdrawals === "boolean" ? r.enableWithdrawals : null };
-      } catch {
-        return { withdrawals: null };
-      }
+      return call(() => PERMISSION_READERS[config.exchange](ex as unknown as ImplicitApi, config.marketType));
     },
   };
   return client;

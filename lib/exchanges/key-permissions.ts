@@ -1,79 +1,59 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { loadExchangeClass, type CcxtExchangeId } from "./ccxt-adapter";
-import type { KeyPermissions } from "./types";
+import type { ExchangeClient, KeyPermissions } from "./types";
 
-/** The implicit ccxt methods each venue answers a key's own permissions with (ccxt 4.5, js/src/abstract). */
-type Implicit = Record<string, ((params?: Record<string, unknown>) => Promise<unknown>) | undefined>;
+/** Runs one exchange call inside the shared per-venue budget (the engine's `throttled`, bound to the client). */
+export type BudgetRunner = <T>(call: () => Promise<T>) => Promise<T>;
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-const strings = (value: unknown): string[] | null =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : null;
+const UNSAID: KeyPermissions = { withdrawals: null, trading: null, ipRestricted: null };
 
 /**
- * Whether the venue says the key may withdraw: true, false, or null when the answer does not say.
- * Binance: GET /sapi/v1/account/apiRestrictions `enableWithdrawals`.
- * Bybit v5: GET /v5/user/query-api `permissions.Wallet` containing "Withdraw".
- * OKX v5: GET /api/v5/account/config `perm` ("read_only,trade,withdraw").
- * Bitget v2: GET /api/v2/spot/account/info `authorities` containing "wwow" (wallet withdrawal).
+ * The rules on top of the client's `keyPermissions()` read. A failure on a sandbox is "does not say" (testnets
+ * often lack the endpoint). On a live venue a failed read (a timeout, an outage, a refusal) refuses the key:
+ * saving a key that may withdraw because the check happened to fail is the one outcome this check exists to
+ * prevent, so the person is asked to try again.
  */
-export const WITHDRAWAL_READERS: Record<CcxtExchangeId, (ex: Implicit) => Promise<boolean | null>> = {
-  async binance(ex) {
-    const answer = record(await ex.sapiGetAccountApiRestrictions!());
-    return typeof answer.enableWithdrawals === "boolean" ? answer.enableWithdrawals : null;
-  },
-  async bybit(ex) {
-    const result = record(record(await ex.privateGetV5UserQueryApi!()).result);
-    const wallet = strings(record(result.permissions).Wallet);
-    return wallet ? wallet.some((p) => p.toLowerCase() === "withdraw") : null;
-  },
-  async okx(ex) {
-    const data = record(await ex.privateGetAccountConfig!()).data;
-    const perm = Array.isArray(data) ? record(data[0]).perm : undefined;
-    return typeof perm === "string" ? perm.split(",").some((p) => p.trim() === "withdraw") : null;
-  },
-  async bitget(ex) {
-    const authorities = strings(record(record(await ex.privateSpotGetV2SpotAccountInfo!()).data).authorities);
-    return authorities ? authorities.some((a) => a === "wwow" || a === "withdraw") : null;
-  },
-};
-
-/** Sends every API call of a ccxt instance to the test override origin, as the adapter does. */
-function pointAt(api: Record<string, unknown>, origin: string) {
-  for (const [key, value] of Object.entries(api)) {
-    if (typeof value === "string" && /^https?:\/\//.test(value)) api[key] = value.replace(/^https?:\/\/[^/]+/, origin.replace(/\/$/, ""));
-    else if (value && typeof value === "object") pointAt(value as Record<string, unknown>, origin);
+export async function readKeyPermissions(
+  client: ExchangeClient,
+  opts: { sandbox: boolean; run?: BudgetRunner },
+): Promise<KeyPermissions> {
+  const run: BudgetRunner = opts.run ?? ((call) => call());
+  try {
+    return await run(() => client.keyPermissions());
+  } catch (error) {
+    if (opts.sandbox) return UNSAID;
+    console.warn(`Reading the ${client.exchange} key's permissions failed:`, error instanceof Error ? error.name : "unknown");
+    throw new AppError(
+      "key_permissions_unread",
+      `Could not read from ${client.exchange} whether the key may withdraw; nothing was saved. Try again in a minute.`,
+      undefined,
+      { exchange: client.exchange },
+    );
   }
 }
 
-/**
- * Asks the venue what the key may do. An answer without the permission field is "does not say" (null),
- * and so is any failure on a sandbox. On a live venue a failed read (a timeout, an outage, a refusal)
- * refuses the key: saving a key that may withdraw because the check happened to fail is the one
- * outcome this check exists to prevent, so the person is asked to try again.
- */
-export async function readKeyPermissions(opts: {
-  exchange: CcxtExchangeId;
-  sandbox: boolean;
-  credentials: { apiKey: string; secret: string; password?: string };
-}): Promise<KeyPermissions> {
-  const { EXCHANGE_API_OVERRIDE: override, EXCHANGE_TIMEOUT_MS: timeout } = env();
-  const Cls = await loadExchangeClass(opts.exchange);
-  const ex = new Cls({ ...opts.credentials, timeout, enableRateLimit: false, options: { adjustForTimeDifference: false } });
-  if (opts.sandbox) ex.setSandboxMode(true);
-  if (override) pointAt(ex.urls.api as Record<string, unknown>, override);
-  try {
-    return { withdrawals: await WITHDRAWAL_READERS[opts.exchange](ex as unknown as Implicit) };
-  } catch (error) {
-    if (opts.sandbox) return { withdrawals: null };
-    console.warn(`Reading the ${opts.exchange} key's permissions failed:`, error instanceof Error ? error.name : "unknown");
-    throw new AppError(
-      "key_permissions_unread",
-      `Could not read from ${opts.exchange} whether the key may withdraw; nothing was saved. Try again in a minute.`,
-      undefined,
-      { exchange: opts.exchange },
-    );
-  }
+/** A key the venue says may withdraw is never stored, and a stored one is flagged. */
+export function refusesKey(permissions: KeyPermissions): boolean {
+  return permissions.withdrawals === true;
+}
+
+/** The platform's outbound addresses that keys should be restricted to ("" when none are configured). */
+export function outboundIps(): string {
+  return (env().OUTBOUND_IPS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** A key that can withdraw is refused, saying how to make a trade-only one and which addresses to allow. */
+export function withdrawalKeyError(exchange: string) {
+  const ips = outboundIps();
+  return new AppError(
+    "withdrawal_key",
+    `The ${exchange} API key can withdraw funds; create a trade-only key${ips ? ` allowed from ${ips}` : ""}.`,
+    undefined,
+    { exchange, ips: ips || "none" },
+  );
 }

@@ -696,7 +696,7 @@ export function createPaperExchange(opts: PaperExchangeOptions): ExchangeClient 
     },
 
     async keyPermissions() {
-      return { withdrawals: false };
+      return { withdrawals: false, trading: true, ipRestricted: null };
     },
   };
   return client;

@@ -47,7 +47,12 @@ export interface ExchangeOrder {
   filled: string;
   average: string | null;
   cost: string;
+  /** The fee when the order paid it in one currency; with several, `fees` lists them and this is null. */
   fee: { cost: string; currency: string } | null;
+  /** Every currency the order's fills paid fees in (one fill in BNB, the next in the asset received). */
+  fees?: { cost: string; currency: string }[];
+  /** When its latest fill happened, where the venue says. */
+  lastTradeTimestamp?: number;
   /** The venue keeps fees with the trades, and those could not be read just now. */
   feeUnread?: boolean;
   timestamp: number;
@@ -81,9 +86,14 @@ export interface OcoRequest {
   stopClientOrderId: string;
 }
 
+/** What the venue says an API key may do; each null when its answer does not tell. */
 export interface KeyPermissions {
-  /** true when the exchange says the key may withdraw funds; null when it does not tell. */
+  /** The key may withdraw funds (such keys are refused). */
   withdrawals: boolean | null;
+  /** The key may place orders on the client's market type (spot, or USDT perpetuals). */
+  trading: boolean | null;
+  /** The key works only from allow-listed IP addresses. */
+  ipRestricted: boolean | null;
 }
 
 export interface ExchangeClient {
@@ -100,6 +110,7 @@ export interface ExchangeClient {
   openOrders(symbol?: string): Promise<ExchangeOrder[]>;
   orderHistory(opts: { symbol: string; limit?: number }): Promise<ExchangeOrder[]>;
   findOrderByClientId(clientOrderId: string, symbol: string): Promise<ExchangeOrder | null>;
+  /** The key's own permissions, from the venue's key-info endpoint; throws an ExchangeError when unread. */
   keyPermissions(): Promise<KeyPermissions>;
   /** True where the venue keeps stop-loss-limit sells itself (`CreateOrderRequest.stopPrice`; Binance spot). */
   readonly nativeStops?: boolean;

@@ -89,6 +89,39 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
     expect(html).toContain("••••WXYZ");
   });
 
+  test("the account card shows the balance at a glance; Test connection checks the key against the exchange", async () => {
+    const page = trader.page;
+    await page.goto("/dashboard/accounts");
+    const card = page.getByTestId("account-card").first();
+    await expect(card.getByTestId("card-balance-total")).toHaveText("10,000 USDT");
+    await expect(card.getByTestId("card-balance-others")).toHaveText("+ 1 other asset");
+    await expect(card.getByTestId("card-balance-age")).toContainText("as of");
+
+    await page.goto(liveAccountUrl);
+    const panel = page.getByTestId("connection-test");
+    // A slow exchange: the button says it is working and cannot be pressed again meanwhile.
+    await simulator("/__sim/latency", { ms: 400 });
+    try {
+      await panel.getByTestId("test-connection").click();
+      await expect(panel.getByTestId("test-connection")).toBeDisabled();
+      await expect(panel.getByTestId("test-connection")).toHaveText("Testing…");
+    } finally {
+      await simulator("/__sim/latency", { ms: 0 });
+    }
+    const checks = panel.getByTestId("connection-check");
+    await expect(checks).toHaveCount(5);
+    await expect(panel.locator('[data-check="balance"]')).toHaveAttribute("data-status", "ok");
+    await expect(panel.locator('[data-check="balance"]')).toContainText("Read 10000 USDT and 1 other asset");
+    await expect(panel.locator('[data-check="trading"]')).toHaveAttribute("data-status", "ok");
+    await expect(panel.locator('[data-check="withdrawals"]')).toHaveAttribute("data-status", "ok");
+    await expect(panel.locator('[data-check="market"]')).toHaveAttribute("data-status", "ok");
+    // The simulated key is not IP-restricted: the trader is told which addresses to allow.
+    await expect(panel.locator('[data-check="ip"]')).toHaveAttribute("data-status", "warn");
+    await expect(panel.locator('[data-check="ip"]')).toContainText("203.0.113.10, 203.0.113.11");
+    await expect(panel.getByTestId("connection-summary")).toHaveText("No check failed; 1 warning below.");
+    await expect(panel.getByTestId("test-connection")).toBeEnabled();
+  });
+
   test("a market order fills and appears in the history; tiny orders are refused before sending", async () => {
     const page = trader.page;
     const form = page.getByTestId("order-form");
@@ -146,8 +179,13 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
     await placeOrder(page, { amount: "5000", type: "market" });
     await expect(page.getByTestId("order-feedback")).toContainText("Not enough free balance");
 
+    await page.getByTestId("test-connection").click();
+    await expect(page.locator('[data-testid="connection-check"][data-check="balance"]')).toContainText("Read 699.85 USDT and 1 other asset");
+    await expect(page.locator('[data-testid="connection-check"][data-check="withdrawals"]')).toContainText("Paper accounts hold no real money");
+
     await page.goto("/dashboard/accounts");
     await expect(page.getByTestId("account-card")).toHaveCount(2);
+    await expect(page.locator('[data-testid="account-card"]').nth(1).getByTestId("card-balance-total")).toHaveText("699.85 USDT");
     await page.goto("/dashboard/orders");
     await expect(page.getByTestId("history-row")).toHaveCount(6);
   });
@@ -156,6 +194,8 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
     const page = trader.page;
     await page.goto(liveAccountUrl);
     await expect(page.getByTestId("balances")).toBeVisible();
+    await page.getByTestId("test-connection").click();
+    await expect(page.getByTestId("connection-check")).toHaveCount(5);
     await page.screenshot({ path: "screenshots/account-en.png", fullPage: true });
     await page.goto("/dashboard/accounts/new");
     await page.screenshot({ path: "screenshots/add-account-en.png", fullPage: true });
@@ -177,7 +217,14 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
     const phonePage = await phone.newPage();
     await phonePage.goto(liveAccountUrl);
     await expect(phonePage.getByTestId("balances")).toBeVisible();
+    await phonePage.getByTestId("test-connection").click();
+    await expect(phonePage.getByTestId("connection-check")).toHaveCount(5);
+    expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await phonePage.screenshot({ path: "screenshots/account-phone-en.png", fullPage: true });
+    await phonePage.goto("/dashboard/accounts");
+    await expect(phonePage.getByTestId("card-balance-total").first()).toBeVisible();
+    expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phonePage.screenshot({ path: "screenshots/accounts-phone-en.png", fullPage: true });
     await phone.close();
   });
 });

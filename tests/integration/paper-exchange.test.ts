@@ -114,7 +114,7 @@ describe("paper exchange on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGli
     expect(PAPER_MARKETS[0]!.minCost).toBe("5");
     expect(client.exchange).toBe("paper");
     expect(client.marketType).toBe("spot");
-    expect(await client.keyPermissions()).toEqual({ withdrawals: false });
+    expect(await client.keyPermissions()).toEqual({ withdrawals: false, trading: true, ipRestricted: null });
   });
 
   it("fills market buys and sells with slippage and fees", async () => {

@@ -19,7 +19,10 @@ import Decimal from "decimal.js";
  *   `GET|DELETE /api/v3/orderList`, `GET /api/v3/openOrderList`, `GET /api/v3/allOrderList`);
  * - request weight per IP (every key counts as one IP) in a rolling window, reported in
  *   `X-MBX-USED-WEIGHT-1M`, with 429 (-1003, Retry-After) past the limit and a 418 ban for clients that
- *   keep going (`setWeightLimit`, default 6000 per minute as on Binance).
+ *   keep going (`setWeightLimit`, default 6000 per minute as on Binance);
+ * - fees paid in BNB (`payFeesInBnb`): each fill's commission is taken in BNB at a quarter off while the
+ *   account's free BNB covers it, else in the asset received, so one order can pay in two currencies;
+ * - a fill of a resting order at a chosen price and time (`fillResting`).
  */
 
 export interface SimMarket {
@@ -105,9 +108,13 @@ export interface SimAccount {
   secret: string;
   canWithdraw: boolean;
   canTrade: boolean;
+  /** The key only works from allow-listed IPs (what `apiRestrictions` reports; not enforced here). */
+  ipRestrict: boolean;
   balances: Map<string, { free: Decimal; locked: Decimal }>;
   orders: SimOrder[];
   orderLists: SimOrderList[];
+  /** Binance's "use BNB to pay for fees". */
+  feesInBnb?: boolean;
 }
 
 export interface DepthLevel {
@@ -138,7 +145,8 @@ export interface WeightOptions {
 }
 
 export type Fault =
-  | { kind: "status"; status: 429 | 418 | 500 | 502 | 503; retryAfter?: number; count?: number; path?: string; method?: string }
+  // `apiKey`: only that account's requests (one account's venue trouble, not the whole IP's).
+  | { kind: "status"; status: 429 | 418 | 500 | 502 | 503; retryAfter?: number; count?: number; path?: string; method?: string; apiKey?: string }
   | { kind: "timeout-after-accept"; count?: number; holdMs?: number };
 
 class BinanceError extends Error {
@@ -152,6 +160,8 @@ class BinanceError extends Error {
 }
 
 const COMMISSION = new Decimal("0.001");
+// Binance takes a quarter off a commission paid in BNB.
+const BNB_DISCOUNT = new Decimal("0.75");
 const DEFAULT_WEIGHT = { limit: 6000, windowMs: 60_000, banAfter: 5, banSeconds: 120 };
 const MAX_BAN_SECONDS = 3 * 86_400;
 
@@ -237,7 +247,7 @@ export class BinanceSimulator {
     this.clockOffset = 0;
   }
 
-  addAccount(opts: { apiKey: string; secret: string; balances?: Record<string, string>; canWithdraw?: boolean; canTrade?: boolean }) {
+  addAccount(opts: { apiKey: string; secret: string; balances?: Record<string, string>; canWithdraw?: boolean; canTrade?: boolean; ipRestrict?: boolean }) {
     const balances = new Map<string, { free: Decimal; locked: Decimal }>();
     for (const [asset, free] of Object.entries(opts.balances ?? { USDT: "10000" })) {
       balances.set(asset, { free: new Decimal(free), locked: new Decimal(0) });
@@ -247,6 +257,7 @@ export class BinanceSimulator {
       secret: opts.secret,
       canWithdraw: opts.canWithdraw ?? false,
       canTrade: opts.canTrade ?? true,
+      ipRestrict: opts.ipRestrict ?? false,
       balances,
       orders: [],
       orderLists: [],
@@ -257,6 +268,25 @@ export class BinanceSimulator {
     const account = this.accounts.get(apiKey);
     if (!account) throw new Error(`no simulator account ${apiKey}`);
     return account;
+  }
+
+  /** Binance's "use BNB to pay for fees" for one account. */
+  payFeesInBnb(apiKey: string, on = true) {
+    this.account(apiKey).feesInBnb = on;
+  }
+
+  /**
+   * The book fills `qty` of a resting order at its limit price (or `price`), as a maker, at `time`
+   * (now by default): funds, commission and status move as they would on Binance.
+   */
+  fillResting(apiKey: string, clientOrderId: string, qty: string, opts: { price?: string; time?: number } = {}) {
+    const account = this.account(apiKey);
+    const order = account.orders.findLast((o) => o.clientOrderId === clientOrderId && isOpen(o));
+    if (!order) throw new Error(`no open simulator order ${clientOrderId}`);
+    const q = new Decimal(qty);
+    if (q.lte(0) || q.gt(order.origQty.sub(order.executedQty))) throw new Error(`cannot fill ${qty} of ${clientOrderId}`);
+    this.activate(account, order);
+    this.applyFill(account, order, q, new Decimal(opts.price ?? order.price), true, opts.time);
   }
 
   /**
@@ -357,6 +387,11 @@ export class BinanceSimulator {
     this.faults.push({ ...fault, left: fault.count ?? 1 });
   }
 
+  /** The venue recovers: faults not yet used are dropped. */
+  clearFaults() {
+    this.faults = [];
+  }
+
   setLatency(ms: number) {
     this.latencyMs = ms;
   }
@@ -405,7 +440,8 @@ export class BinanceSimulator {
     this.requests.push({ method, path: url.pathname });
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(url.pathname, method);
+    const apiKey = req.headers["x-mbx-apikey"];
+    const fault = this.takeFault(url.pathname, method, typeof apiKey === "string" ? apiKey : undefined);
     if (fault?.kind === "status") {
       const headers: Record<string, string> = { "Content-Type": "application/json", ...this.weightHeaders() };
       if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
@@ -452,9 +488,11 @@ export class BinanceSimulator {
     }
   }
 
-  private takeFault(path: string, method: string) {
+  private takeFault(path: string, method: string, apiKey: string | undefined) {
     const index = this.faults.findIndex((f) =>
-      f.kind === "status" ? (!f.path || f.path === path) && (!f.method || f.method === method) : path === "/api/v3/order",
+      f.kind === "status"
+        ? (!f.path || f.path === path) && (!f.method || f.method === method) && (!f.apiKey || f.apiKey === apiKey)
+        : path === "/api/v3/order",
     );
     const fault = this.faults[index];
     if (!fault) return undefined;
@@ -596,7 +634,7 @@ export class BinanceSimulator {
     if (method === "GET" && path === "/api/v3/account") return this.accountJson(account);
     if (method === "GET" && path === "/sapi/v1/account/apiRestrictions") {
       return {
-        ipRestrict: false,
+        ipRestrict: account.ipRestrict,
         createTime: 1700000000000,
         enableReading: true,
         enableWithdrawals: account.canWithdraw,
@@ -1099,14 +1137,34 @@ export class BinanceSimulator {
     return Decimal.min(part, remaining);
   }
 
-  /** Fills `qty` of `order` at `price`; commission is charged in the asset received, per fill. */
-  private applyFill(account: SimAccount, order: SimOrder, qty: Decimal, price: Decimal, maker: boolean) {
+  /**
+   * The commission of one fill worth `cost` quote: in BNB when the account pays fees with it and its free
+   * BNB covers it (priced at the BNB market of the quote), else `fallback` in the asset received.
+   */
+  private commissionOf(account: SimAccount, market: SimMarket, cost: Decimal, fallback: { amount: Decimal; asset: string }) {
+    if (!account.feesInBnb || market.base === "BNB" || market.quote === "BNB") return fallback;
+    const bnbPrice = this.prices.get(`BNB${market.quote}`);
+    if (!bnbPrice || bnbPrice.lte(0)) return fallback;
+    const amount = cost.mul(COMMISSION).mul(BNB_DISCOUNT).div(bnbPrice);
+    const bnb = this.balance(account, "BNB");
+    if (bnb.free.lt(amount)) return fallback;
+    bnb.free = bnb.free.sub(amount);
+    return { amount, asset: "BNB", apart: true };
+  }
+
+  /** Fills `qty` of `order` at `price`; commission is charged per fill, in BNB or in the asset received. */
+  private applyFill(account: SimAccount, order: SimOrder, qty: Decimal, price: Decimal, maker: boolean, at?: number) {
     const market = this.market(order.symbol);
     const cost = qty.mul(price);
     const quote = this.balance(account, market.quote);
     const base = this.balance(account, market.base);
     const held = holdsLock(order);
-    let commission: Decimal;
+    const fee =
+      order.side === "BUY"
+        ? this.commissionOf(account, market, cost, { amount: qty.mul(COMMISSION), asset: market.base })
+        : this.commissionOf(account, market, cost, { amount: cost.mul(COMMISSION), asset: market.quote });
+    // Taken from what the fill brings in, unless it was paid out of the BNB balance.
+    const inReceived = "apart" in fee ? new Decimal(0) : fee.amount;
     if (order.side === "BUY") {
       if (held) {
         const locked = qty.mul(lockPriceOf(order));
@@ -1115,20 +1173,18 @@ export class BinanceSimulator {
       } else {
         quote.free = quote.free.sub(cost);
       }
-      commission = qty.mul(COMMISSION);
-      base.free = base.free.add(qty).sub(commission);
+      base.free = base.free.add(qty).sub(inReceived);
     } else {
       if (held) base.locked = base.locked.sub(qty);
       else base.free = base.free.sub(qty);
-      commission = cost.mul(COMMISSION);
-      quote.free = quote.free.add(cost).sub(commission);
+      quote.free = quote.free.add(cost).sub(inReceived);
     }
-    const now = Date.now();
+    const now = at ?? Date.now();
     order.fills.push({
       price: price.toString(),
       qty: qty.toString(),
-      commission: commission.toString(),
-      commissionAsset: order.side === "BUY" ? market.base : market.quote,
+      commission: fee.amount.toFixed(),
+      commissionAsset: fee.asset,
       tradeId: this.nextTradeId++,
       maker,
       time: now,

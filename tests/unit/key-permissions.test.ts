@@ -2,32 +2,35 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
-import { WITHDRAWAL_READERS, readKeyPermissions } from "@/lib/exchanges/key-permissions";
+import { createCcxtClient } from "@/lib/exchanges/ccxt-adapter";
+import { readKeyPermissions, refusesKey } from "@/lib/exchanges/key-permissions";
+import { PERMISSION_READERS } from "@/lib/exchanges/permission-readers";
+import type { KeyPermissions, MarketType } from "@/lib/exchanges/types";
 
 /** What each venue answers about a key that may withdraw, and about one that may only trade. */
 const ANSWERS = {
   binance: {
     path: "/sapi/v1/account/apiRestrictions",
-    withdraw: { enableReading: true, enableSpotAndMarginTrading: true, enableWithdrawals: true },
-    tradeOnly: { enableReading: true, enableSpotAndMarginTrading: true, enableWithdrawals: false },
+    withdraw: { ipRestrict: false, enableReading: true, enableSpotAndMarginTrading: true, enableFutures: false, enableWithdrawals: true },
+    tradeOnly: { ipRestrict: true, enableReading: true, enableSpotAndMarginTrading: false, enableFutures: true, enableWithdrawals: false },
     silent: { enableReading: true, enableSpotAndMarginTrading: true },
   },
   bybit: {
     path: "/v5/user/query-api",
-    withdraw: { retCode: 0, retMsg: "", result: { readOnly: 0, permissions: { Spot: ["SpotTrade"], Wallet: ["AccountTransfer", "Withdraw"] } } },
-    tradeOnly: { retCode: 0, retMsg: "", result: { readOnly: 0, permissions: { Spot: ["SpotTrade"], Wallet: ["AccountTransfer"] } } },
+    withdraw: { retCode: 0, retMsg: "", result: { readOnly: 0, ips: ["*"], permissions: { Spot: ["SpotTrade"], ContractTrade: [], Wallet: ["AccountTransfer", "Withdraw"] } } },
+    tradeOnly: { retCode: 0, retMsg: "", result: { readOnly: 0, ips: ["198.51.100.10"], permissions: { Spot: [], ContractTrade: ["Order", "Position"], Wallet: ["AccountTransfer"] } } },
     silent: { retCode: 0, retMsg: "", result: { readOnly: 0 } },
   },
   okx: {
     path: "/api/v5/account/config",
     withdraw: { code: "0", msg: "", data: [{ uid: "1", perm: "read_only,trade,withdraw", ip: "" }] },
-    tradeOnly: { code: "0", msg: "", data: [{ uid: "1", perm: "read_only,trade", ip: "198.51.100.10" }] },
+    tradeOnly: { code: "0", msg: "", data: [{ uid: "1", perm: "read_only", ip: "198.51.100.10" }] },
     silent: { code: "0", msg: "", data: [{ uid: "1" }] },
   },
   bitget: {
     path: "/api/v2/spot/account/info",
-    withdraw: { code: "00000", msg: "success", data: { userId: "1", authorities: ["stow", "coow", "wwow"] } },
-    tradeOnly: { code: "00000", msg: "success", data: { userId: "1", authorities: ["stow", "coow", "stor"] } },
+    withdraw: { code: "00000", msg: "success", data: { userId: "1", ips: "", authorities: ["stow", "wwow"] } },
+    tradeOnly: { code: "00000", msg: "success", data: { userId: "1", ips: "198.51.100.10", authorities: ["coow", "stor"] } },
     silent: { code: "00000", msg: "success", data: { userId: "1" } },
   },
 } as const;
@@ -55,24 +58,52 @@ afterAll(async () => {
 
 const credentials = { apiKey: "key-0000", secret: "secret-0000", password: "passphrase" };
 
-describe("reading whether a key may withdraw, on every venue that says", () => {
+/** A client of the venue as the app builds one (ccxt's real class), pointed at the stand-in above. */
+function client(venue: Venue, marketType: MarketType = "spot", sandbox = false) {
+  return createCcxtClient({ exchange: venue, marketType, sandbox, credentials, apiOverride: process.env.EXCHANGE_API_OVERRIDE, timeoutMs: 2_000 });
+}
+
+/** What a withdraw-capable key (open to any IP, trading spot only) and a trade-only one (allow-listed, futures only) read as. */
+const WITHDRAW_SPOT: KeyPermissions = { withdrawals: true, trading: true, ipRestricted: false };
+const TRADE_ONLY_SPOT: KeyPermissions = { withdrawals: false, trading: false, ipRestricted: true };
+
+describe("reading what a key may do, through the exchange client, on every venue that says", () => {
   it.each(Object.keys(ANSWERS) as Venue[])("%s: through ccxt's own endpoint", async (venue) => {
     const { path, withdraw, tradeOnly } = ANSWERS[venue];
     answer = withdraw;
     paths.length = 0;
-    expect(await readKeyPermissions({ exchange: venue, sandbox: false, credentials })).toEqual({ withdrawals: true });
+    const spot = await client(venue);
+    expect(await readKeyPermissions(spot, { sandbox: false })).toEqual(WITHDRAW_SPOT);
     expect(paths).toContain(path);
     answer = tradeOnly;
-    expect(await readKeyPermissions({ exchange: venue, sandbox: false, credentials })).toEqual({ withdrawals: false });
+    expect(await readKeyPermissions(spot, { sandbox: false })).toEqual(TRADE_ONLY_SPOT);
+    // The same key read for USDT perpetuals: trading there is its own permission (OKX has one for both).
+    expect((await readKeyPermissions(await client(venue, "swap"), { sandbox: false })).trading).toBe(venue !== "okx");
   });
 
   it("says nothing (null) when the answer has no such field", async () => {
     for (const venue of Object.keys(ANSWERS) as Venue[]) {
       answer = ANSWERS[venue].silent;
-      expect(await readKeyPermissions({ exchange: venue, sandbox: false, credentials }), venue).toEqual({ withdrawals: null });
+      const read = await readKeyPermissions(await client(venue), { sandbox: false });
+      expect(read.withdrawals, venue).toBeNull();
+      expect(read.ipRestricted, venue).toBeNull();
     }
     const failing = { sapiGetAccountApiRestrictions: async () => Promise.reject(new Error("boom")) };
-    await expect(WITHDRAWAL_READERS.binance(failing)).rejects.toThrow("boom");
+    await expect(PERMISSION_READERS.binance(failing, "spot")).rejects.toThrow("boom");
+  });
+
+  it("refuses a key that may withdraw, and only that", () => {
+    expect(refusesKey(WITHDRAW_SPOT)).toBe(true);
+    expect(refusesKey(TRADE_ONLY_SPOT)).toBe(false);
+    expect(refusesKey({ withdrawals: null, trading: null, ipRestricted: null })).toBe(false);
+  });
+
+  it("counts the read in the budget it is given", async () => {
+    answer = ANSWERS.binance.tradeOnly;
+    let runs = 0;
+    const read = await readKeyPermissions(await client("binance"), { sandbox: false, run: (call) => (runs++, call()) });
+    expect(read.withdrawals).toBe(false);
+    expect(runs).toBe(1);
   });
 
   it("refuses the key on a live venue when the read fails (try again), and says nothing on a sandbox", async () => {
@@ -80,8 +111,8 @@ describe("reading whether a key may withdraw, on every venue that says", () => {
     answer = { msg: "Service unavailable" };
     try {
       for (const venue of Object.keys(ANSWERS) as Venue[]) {
-        await expect(readKeyPermissions({ exchange: venue, sandbox: false, credentials }), venue).rejects.toMatchObject({ code: "key_permissions_unread" });
-        expect(await readKeyPermissions({ exchange: venue, sandbox: true, credentials }), venue).toEqual({ withdrawals: null });
+        await expect(readKeyPermissions(await client(venue), { sandbox: false }), venue).rejects.toMatchObject({ code: "key_permissions_unread" });
+        expect(await readKeyPermissions(await client(venue, "spot", true), { sandbox: true }), venue).toEqual({ withdrawals: null, trading: null, ipRestricted: null });
       }
     } finally {
       status = 200;

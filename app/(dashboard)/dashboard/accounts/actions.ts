@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { writeAudit } from "@/db/queries/audit";
 import { deleteAccount } from "@/db/queries/exchange-accounts";
-import { addExchangeAccount, cancelAllForSymbol, cancelExchangeOrder, placeManualOrder } from "@/lib/accounts";
-import { validatedActionWithUser } from "@/lib/actions/validated-action";
+import { addExchangeAccount, cancelAllForSymbol, cancelExchangeOrder, placeManualOrder, testAccountConnection } from "@/lib/accounts";
+import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
 import { requireRecentAuth } from "@/lib/auth/step-up";
 import { AppError } from "@/lib/errors";
+import { exchangeInfo } from "@/lib/exchanges/catalog";
 import { requestMeta } from "@/lib/request";
 import {
   accountIdSchema,
@@ -66,3 +67,36 @@ export const cancelAllAction = validatedActionWithUser("trading.manage", cancelA
   revalidatePath(`/dashboard/accounts/${data.accountId}`);
   return { ok: true, message: t("orders.canceledAll", { count, symbol: data.symbol }) };
 });
+
+/** The connection test's answer: each check translated, with what to do. */
+export type ConnectionTestState = ActionState & {
+  checks?: { id: string; status: "ok" | "warn" | "failed" | "unknown"; title: string; text: string }[];
+};
+
+const runConnectionTest = validatedActionWithUser("trading.manage", accountIdSchema, async (data, { user, t }) => {
+  const outcome = await testAccountConnection(user.id, data.accountId);
+  if (outcome.kind === "too_soon") return { ok: false, message: t("accounts.connection.tooSoon", { seconds: outcome.retryAfterSeconds }) };
+  // The sentence is chosen by the check's result, so its key is only known here.
+  const sentence = t as unknown as (key: string, values: Record<string, string | number>) => string;
+  const exchange = exchangeInfo(outcome.exchange)?.name ?? outcome.exchange;
+  const failed = outcome.checks.filter((c) => c.status === "failed").length;
+  const warnings = outcome.checks.filter((c) => c.status === "warn").length;
+  const state: ConnectionTestState = {
+    ok: failed === 0,
+    message: failed
+      ? t("accounts.connection.someFailed", { count: failed })
+      : warnings
+        ? t("accounts.connection.warnings", { count: warnings })
+        : t("accounts.connection.allOk"),
+    checks: outcome.checks.map((c) => ({
+      id: c.id,
+      status: c.status,
+      title: t(`accounts.connection.titles.${c.id}`),
+      text: sentence(`accounts.connection.${c.id}.${c.reason}`, { exchange, ...c.params, others: Number(c.params?.others ?? 0) }),
+    })),
+  };
+  revalidatePath("/dashboard/accounts");
+  return state;
+});
+
+export const testConnectionAction = runConnectionTest as (prev: ConnectionTestState, data: FormData) => Promise<ConnectionTestState>;

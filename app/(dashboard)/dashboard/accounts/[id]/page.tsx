@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { AlertTriangle, ArrowLeft, CheckCircle2, Trash2, XCircle } from "lucide-react";
 import { cancelAllAction, cancelOrderAction, deleteAccountAction } from "../actions";
+import { ConnectionTest } from "@/components/accounts/connection-test";
 import { OrderForm } from "@/components/accounts/order-form";
 import { ConfirmForm } from "@/components/common/confirm-form";
 import { formatDecimal, OrderHistory } from "@/components/orders/order-history";
@@ -17,6 +18,7 @@ import { getAccount } from "@/db/queries/exchange-accounts";
 import { listOrders, listOrderSymbols } from "@/db/queries/orders";
 import { accountSnapshot, tradingAccount } from "@/lib/accounts";
 import { requirePageUser } from "@/lib/auth/session";
+import { throttled } from "@/lib/engine/throttle";
 import { exchangeInfo } from "@/lib/exchanges/catalog";
 import { paperMarketSource } from "@/lib/exchanges";
 import { ExchangeError } from "@/lib/exchanges/types";
@@ -58,7 +60,7 @@ export default async function AccountPage({
   const wanted = [...new Set([formMarkets[0]?.symbol, ...snapshot.balances.map((b) => `${b.asset}/USDT`), "BTC/USDT", "ETH/USDT"])]
     .filter((s): s is string => Boolean(s && formMarkets.some((m) => m.symbol === s)))
     .slice(0, 20);
-  for (const tk of await client.tickers(wanted).catch(() => [])) prices[tk.symbol] = tk.last;
+  for (const tk of await throttled(client, () => client.tickers(wanted)).catch(() => [])) prices[tk.symbol] = tk.last;
   const openSymbols = [...new Set(snapshot.openOrders.map((o) => o.symbol))];
   const priceSource = account.exchange === "paper" ? await paperMarketSource([...wanted, ...openSymbols]) : null;
   const venue = account.exchange === "paper" ? t("accounts.paper") : exchangeInfo(account.exchange)?.name;
@@ -174,6 +176,8 @@ export default async function AccountPage({
               )}
             </CardContent>
           </Card>
+
+          <ConnectionTest accountId={account.id} exchange={venue ?? account.exchange} />
 
           <Card>
             <CardHeader className="flex-row flex-wrap items-center justify-between gap-2">
