@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./exchange";
 export * from "./signals";
 export * from "./security";
+export * from "./pnl";

@@ -1,0 +1,3 @@
+export { quoteOf, sumByQuote, utcDay, valuePosition, type PositionValue } from "./pnl";
+export { valuedPositions } from "./positions";
+export { lastPrices, PRICE_TIMEOUT_MS, type PriceQuote } from "./prices";
