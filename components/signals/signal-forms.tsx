@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { useTranslations } from "next-intl";
-import { Check, Copy, KeyRound, Loader2, Plus } from "lucide-react";
+import { KeyRound, Loader2, Plus } from "lucide-react";
 import { createSignalAction, rotateSignalSecretAction, setSignalEnabledAction } from "@/app/admin/signals/actions";
 import type { ActionState } from "@/lib/actions/validated-action";
 import { Alert } from "@/components/ui/alert";
@@ -18,24 +18,8 @@ import {
   DialogTrigger,
 } from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
+import { CopyButton } from "./copy-button";
 import { cn } from "@/lib/utils";
-
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <Button
-      type="button"
-      variant="outline"
-      size="sm"
-      onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => setCopied(true));
-      }}
-    >
-      {copied ? <Check /> : <Copy />}
-      {label}
-    </Button>
-  );
-}
 
 /** The secret, shown this once; the template carries it so the admin can paste it into TradingView. */
 function SecretReveal({ secret, template }: { secret: string; template: string }) {

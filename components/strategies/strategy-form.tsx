@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
+import { HowToSend } from "@/components/signals/how-to-send";
 
 export interface StrategyFormAccount {
   id: string;
@@ -23,6 +24,7 @@ export interface StrategyFormSignal {
   description: string;
   template: string;
   url: string;
+  legacy?: boolean;
 }
 
 function Errors({ errors }: { errors?: string[] }) {
@@ -144,6 +146,7 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
           <p className="text-xs text-muted-foreground">{t("templateBody")}</p>
           <code className="break-all rounded bg-background px-2 py-1 font-mono text-xs">{signal.url}</code>
           <pre className="whitespace-pre-wrap break-all rounded bg-background p-2 font-mono text-xs">{signal.template}</pre>
+          <HowToSend url={signal.url} legacy={signal.legacy} />
         </div>
       ) : null}
       <div className="flex justify-end">

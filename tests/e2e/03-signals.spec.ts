@@ -58,6 +58,63 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
     await expect(admin.page.getByTestId("delivery").first()).toBeVisible();
   });
 
+  test("the delivery log folds repeats into one row, filters and pages through the address", async ({ request }) => {
+    const url = `/api/webhooks/signals/${SIGNAL}`;
+    // A sender retrying one signal: one accepted, four duplicates.
+    for (let i = 0; i < 5; i++) {
+      const sent = await request.post(url, { data: { secret, action: "buy", symbol: "SOLUSDT", id: "e2e-retry-loop" } });
+      expect(sent.status()).toBe(202);
+    }
+    // 26 refusals, each of another unknown symbol: 26 rows, one more than a page.
+    for (let i = 0; i < 26; i++) {
+      expect((await request.post(url, { data: { secret, action: "buy", symbol: `NOPE${i}` } })).status()).toBe(400);
+    }
+
+    const page = admin.page;
+    const rows = page.getByTestId("delivery");
+    await page.goto("/admin/signals");
+    const filters = page.getByTestId("delivery-filters");
+    await filters.getByRole("combobox", { name: "Signal" }).selectOption(SIGNAL);
+    await filters.getByRole("combobox", { name: "Outcome" }).selectOption("duplicate");
+    await filters.getByRole("combobox", { name: "Time range" }).selectOption("24h");
+    await filters.getByTestId("apply-delivery-filters").click();
+    await expect(page).toHaveURL(/[?&]outcome=duplicate/);
+    await expect(page).toHaveURL(/[?&]range=24h/);
+    const retries = rows.filter({ hasText: "SOL/USDT" });
+    await expect(retries).toHaveCount(1);
+    await expect(retries).toHaveAttribute("data-count", "4");
+    await expect(retries.getByTestId("delivery-count")).toHaveText("×4");
+    for (const outcome of await rows.evaluateAll((els) => els.map((el) => el.getAttribute("data-outcome")))) expect(outcome).toBe("duplicate");
+
+    await page.goto(`/admin/signals?signal=${SIGNAL}&outcome=rejected`);
+    await expect(rows).toHaveCount(25);
+    await expect(page.getByTestId("deliveries-newer")).toHaveAttribute("aria-disabled", "true");
+    const newest = await rows.first().textContent();
+    await page.getByTestId("deliveries-older").click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("NOPE0");
+    await expect(page.getByTestId("deliveries-older")).toHaveAttribute("aria-disabled", "true");
+    await page.getByTestId("deliveries-newer").click();
+    await expect(rows).toHaveCount(25);
+    await expect(rows.first()).toHaveText(newest ?? "");
+
+    // On a phone the log is two columns (signal and action under the time): the outcome is on screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/admin/signals?signal=${SIGNAL}&outcome=duplicate#deliveries`);
+    await expect(retries.getByTestId("delivery-count")).toBeInViewport();
+    expect(await page.locator("#deliveries table").evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
+    await page.locator("#deliveries").screenshot({ path: "screenshots/phone-admin-deliveries-en.png" });
+    await page.setViewportSize({ width: 1280, height: 720 });
+
+    // A link with values the page does not know still shows the log, and says what it ignored.
+    const bad = await page.goto("/admin/signals?outcome=exploded&range=5y&before=abc");
+    expect(bad?.status()).toBe(200);
+    await expect(page.getByTestId("delivery-filter-notice")).toContainText("outcome, range, before");
+    await expect(rows.first()).toBeVisible();
+    await page.goto("/admin/signals?signal=no-such-signal");
+    await expect(page.locator("#deliveries").getByTestId("empty-state")).toContainText("No deliveries match these filters");
+  });
+
   test("a trader builds a strategy on a paper account, sends a test signal and sees the fill and P&L", async () => {
     const page = trader.page;
     await page.goto("/dashboard/accounts/new");
@@ -73,6 +130,16 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
     await page.getByLabel("Amount in quote").fill("100");
     await page.getByLabel("Take profit, %").fill("5");
     await expect(page.getByTestId("tradingview-template")).toContainText("{{ticker}}");
+    // How to send signed requests: the real URL filled in, the secret only as a placeholder.
+    const howTo = page.getByTestId("how-to-send");
+    await howTo.locator("summary").click();
+    await expect(howTo.getByTestId("how-to-send-setup")).toHaveText("export SIGNAL_SECRET='YOUR_SECRET'");
+    await expect(howTo.getByTestId("how-to-send-code")).toContainText(`/api/webhooks/signals/${SIGNAL}`);
+    await expect(howTo.getByTestId("how-to-send-code")).toContainText("openssl dgst -sha256 -hmac");
+    await howTo.getByRole("tab", { name: "Python" }).click();
+    await expect(howTo.getByTestId("how-to-send-code")).toContainText("hmac.new(");
+    await expect(howTo.getByTestId("copy-send-example")).toHaveText("Copy Python");
+    expect(await page.content()).not.toContain(secret);
     await page.getByTestId("create-strategy").click();
 
     const strategy = page.locator('[data-testid="strategy"][data-name="Trend BTC"]');
@@ -94,9 +161,9 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
     await page.goto("/dashboard/orders");
     await expect(page.getByTestId("history-row")).toHaveCount(3);
 
-    // The overview now shows progress: every getting-started step done, and the numbers.
+    // With an account and a strategy the getting-started checklist gives way to the numbers.
     await page.goto("/dashboard");
-    await expect(page.getByTestId("step-done")).toHaveCount(3);
+    await expect(page.getByTestId("getting-started")).toHaveCount(0);
     await expect(page.getByTestId("overview-tiles")).toContainText("1 of 1 on");
     await page.screenshot({ path: "screenshots/overview-en.png", fullPage: true });
   });
@@ -141,7 +208,16 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
     await expect(page.getByTestId("executions").first()).toBeVisible();
     await page.screenshot({ path: "screenshots/strategies-en.png", fullPage: true });
     await page.goto("/dashboard/strategies/new");
+    await page.getByTestId("how-to-send").locator("summary").click();
     await page.screenshot({ path: "screenshots/strategy-new-en.png", fullPage: true });
+    // On a phone the examples scroll inside their box; the page itself does not move sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.getByTestId("how-to-send").locator("summary").click();
+    await expect(page.getByTestId("how-to-send-code")).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: "screenshots/phone-how-to-send-en.png", fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 720 });
     await admin.page.goto("/admin/signals");
     await admin.page.screenshot({ path: "screenshots/admin-signals-en.png", fullPage: true });
 

@@ -8,8 +8,14 @@ const STRATEGY = `Strategy${"X".repeat(72)}`;
 const LABEL = `Paper${"Y".repeat(55)}`;
 const DESCRIPTION = `Description${"Z".repeat(69)}`;
 
+/** The page has rendered: no loading skeleton or streamed section still waiting (they mark themselves aria-busy). */
+async function settled(page: Page) {
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+}
+
 /** No sideways scrolling; a failure names the deepest elements that stick out, to say what to fix. */
 async function fitsThePhone(page: Page) {
+  await settled(page);
   const widths = await page.evaluate(() => {
     const inner = window.innerWidth;
     const sticksOut = (el: Element) => el.getBoundingClientRect().right + window.scrollX > inner + 0.5;
@@ -143,6 +149,7 @@ test.describe.serial("a phone: every main page fits 390 px, long names wrap, tab
     // A short desktop window, so the page is longer than the screen whatever the data.
     await page.setViewportSize({ width: 1280, height: 480 });
     await page.goto(accountUrl);
+    await settled(page);
     // The dark column runs the page's whole length (a full-page screenshot too), its links stay in view.
     const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
     expect(pageHeight).toBeGreaterThan(480);

@@ -1,28 +1,31 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { BookOpen, Radio } from "lucide-react";
+import { DeliveryLog } from "@/components/signals/delivery-log";
+import { HowToSend } from "@/components/signals/how-to-send";
 import { CreateSignalForm, RotateSecret, SignalEnabledToggle } from "@/components/signals/signal-forms";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { listSignals, recentDeliveries } from "@/db/queries/signals";
+import { listSignals } from "@/db/queries/signals";
 import { requirePageUser } from "@/lib/auth/session";
 import { appOrigin } from "@/lib/env";
 import { tradingViewTemplate, webhookUrl } from "@/lib/signals";
+import { parseDeliveryParams } from "./search-params";
 
 export async function generateMetadata() {
   const t = await getTranslations("signals");
   return { title: t("title") };
 }
 
-export default async function AdminSignalsPage() {
+export default async function AdminSignalsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageUser("signals.manage", "/admin/signals");
   const t = await getTranslations("signals");
   const format = await getFormatter();
-  const [list, deliveries] = await Promise.all([listSignals(), recentDeliveries(30)]);
+  const { filters, ignored } = parseDeliveryParams(await searchParams);
+  const list = await listSignals();
   const origin = appOrigin();
   const templates: Record<string, string> = { "*": tradingViewTemplate("") };
   for (const s of list) templates[s.name] = tradingViewTemplate(s.name);
@@ -48,7 +51,7 @@ export default async function AdminSignalsPage() {
       </Card>
 
       {list.length === 0 ? (
-        <EmptyState icon={Radio} title={t("emptyTitle")} description={t("emptyBody")} />
+        <EmptyState icon={Radio} title={t("emptyTitle")} description={t("emptyBody")} className="mb-6" />
       ) : (
         <div className="mb-6 grid gap-3" data-testid="signal-list">
           {list.map((s) => (
@@ -82,56 +85,19 @@ export default async function AdminSignalsPage() {
                   <RotateSecret signalId={s.id} name={s.name} template={templates[s.name]!} />
                 </div>
               </CardHeader>
-              <CardContent>
+              <CardContent className="grid gap-3">
                 <details>
                   <summary className="cursor-pointer text-sm font-medium">{t("template")}</summary>
                   <pre className="mt-2 whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs">{templates[s.name]}</pre>
                 </details>
+                <HowToSend url={webhookUrl(origin, s.name)} legacy={s.signingScheme === "legacy"} />
               </CardContent>
             </Card>
           ))}
         </div>
       )}
 
-      <Card>
-        <CardHeader>
-          <CardTitle>{t("deliveries")}</CardTitle>
-          <CardDescription>{t("deliveriesBody")}</CardDescription>
-        </CardHeader>
-        <CardContent>
-          {deliveries.length === 0 ? (
-            <p className="py-4 text-center text-sm text-muted-foreground">{t("noDeliveries")}</p>
-          ) : (
-            <div className="overflow-x-auto">
-              <Table data-testid="deliveries">
-                <TableHeader>
-                  <TableRow className="hover:bg-transparent">
-                    <TableHead>{t("colTime")}</TableHead>
-                    <TableHead>{t("colSignal")}</TableHead>
-                    <TableHead>{t("colAction")}</TableHead>
-                    <TableHead>{t("colOutcome")}</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {deliveries.map((d) => (
-                    <TableRow key={d.id} data-testid="delivery" data-outcome={d.outcome}>
-                      <TableCell className="whitespace-nowrap text-muted-foreground">{format.dateTime(d.receivedAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
-                      <TableCell className="font-medium">{d.signalName}</TableCell>
-                      <TableCell>{[d.action, d.symbol].filter(Boolean).join(" ") || "—"}</TableCell>
-                      <TableCell>
-                        <Badge variant={d.outcome === "accepted" ? "success" : d.outcome === "duplicate" ? "secondary" : "destructive"}>
-                          {t(`outcome.${d.outcome}` as "outcome.accepted")}
-                        </Badge>
-                        {d.reason ? <span className="ml-2 text-xs text-muted-foreground">{d.reason}</span> : null}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </div>
-          )}
-        </CardContent>
-      </Card>
+      <DeliveryLog filters={filters} ignored={ignored} signalNames={list.map((s) => s.name)} />
     </>
   );
 }

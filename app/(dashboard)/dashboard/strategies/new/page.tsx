@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { getAccountForTrading, listAccounts } from "@/db/queries/exchange-accounts";
+import { listSignals } from "@/db/queries/signals";
 import { listEnabledSignals } from "@/db/queries/strategies";
 import { requirePageUser } from "@/lib/auth/session";
 import { appOrigin } from "@/lib/env";
@@ -32,7 +33,8 @@ async function symbolsOf(userId: string, accountId: string) {
 export default async function NewStrategyPage() {
   const user = await requirePageUser("trading.manage", "/dashboard/strategies/new");
   const t = await getTranslations("strategies");
-  const [accounts, signals] = await Promise.all([listAccounts(user.id), listEnabledSignals()]);
+  const [accounts, signals, schemes] = await Promise.all([listAccounts(user.id), listEnabledSignals(), listSignals()]);
+  const legacy = new Set(schemes.filter((s) => s.signingScheme === "legacy").map((s) => s.id));
   const origin = appOrigin();
   const formAccounts: StrategyFormAccount[] = await Promise.all(
     accounts.map(async (a) => ({ id: a.id, label: a.label, symbols: await symbolsOf(user.id, a.id) })),
@@ -69,7 +71,7 @@ export default async function NewStrategyPage() {
         <CardContent className="pt-6">
           <StrategyForm
             accounts={formAccounts}
-            signals={signals.map((s) => ({ ...s, template: tradingViewTemplate(s.name), url: webhookUrl(origin, s.name) }))}
+            signals={signals.map((s) => ({ ...s, template: tradingViewTemplate(s.name), url: webhookUrl(origin, s.name), legacy: legacy.has(s.id) }))}
           />
         </CardContent>
       </Card>
