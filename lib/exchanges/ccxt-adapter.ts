@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Exchange, MarketInterface as CcxtMarket, Order as CcxtOrder } from "ccxt";
 import Decimal from "decimal.js";
+import { bybitOrderHistory, bybitRetryAfter, findBybitOrder } from "./bybit-orders";
 import { mapCcxtError } from "./ccxt-errors";
 import { PERMISSION_READERS, type ImplicitApi } from "./permission-readers";
 import type {
@@ -195,7 +196,8 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     adjustForTimeDifference: false,
   };
   if (config.marketType === "swap") options.defaultSubType = "linear";
-  if (config.exchange === "binance") options.fetchMarkets = { types: [config.marketType === "swap" ? "linear" : "spot"] };
+  // Only the market type the client trades: Bybit would otherwise load spot, linear, inverse and options.
+  if (config.exchange === "binance" || config.exchange === "bybit") options.fetchMarkets = { types: [config.marketType === "swap" ? "linear" : "spot"] };
   const ex = new Cls({
     apiKey: config.credentials?.apiKey,
     secret: config.credentials?.secret,
@@ -204,6 +206,9 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     timeout: config.timeoutMs ?? 10_000,
     options,
   });
+  // Currencies are never used, and not every venue honours the option (Bybit reads them with a private
+  // call that a trade-only key may be refused): loadMarkets skips them when the venue says it has none.
+  (ex.has as Record<string, unknown>).fetchCurrencies = false;
   if (config.sandbox) ex.setSandboxMode(true);
   if (config.apiOverride) pointAt(ex, config.apiOverride);
   const secrets = [config.credentials?.apiKey, config.credentials?.secret, config.credentials?.password];
@@ -214,7 +219,8 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
       return await fn();
     } catch (error) {
       const headers = (ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers;
-      throw mapCcxtError(error, { secrets, retryAfter: headers?.["retry-after"] ?? headers?.["Retry-After"] ?? null });
+      const retryAfter = headers?.["retry-after"] ?? headers?.["Retry-After"] ?? (config.exchange === "bybit" ? bybitRetryAfter(headers) : null);
+      throw mapCcxtError(error, { secrets, retryAfter });
     }
   }
 
@@ -321,11 +327,23 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
           request.stopPrice ? { clientOrderId: request.clientOrderId, stopLossPrice: Number(request.stopPrice) } : { clientOrderId: request.clientOrderId },
         ),
       );
-      return toOrder({ ...order, clientOrderId: order.clientOrderId ?? request.clientOrderId, symbol: order.symbol ?? request.symbol });
+      const placed = toOrder({ ...order, clientOrderId: order.clientOrderId ?? request.clientOrderId, symbol: order.symbol ?? request.symbol });
+      // Bybit acknowledges with the ids only: its fill (or rest) is read back; an unread one stays "open"
+      // for the order monitor, which looks it up by client order id.
+      if (order.status !== undefined) return placed;
+      try {
+        return (await client.findOrderByClientId(request.clientOrderId, request.symbol)) ?? placed;
+      } catch {
+        return placed;
+      }
     },
     async cancelOrder(id: string, symbol: string) {
       await ensureMarkets();
-      return toOrder(await call(() => ex.cancelOrder(id, symbol)));
+      const canceled = await call(() => ex.cancelOrder(id, symbol));
+      if (canceled.status !== undefined || config.exchange !== "bybit") return toOrder(canceled);
+      // Bybit acknowledges a cancel with the ids only: the order is read back for what it filled.
+      const read = await call(() => findBybitOrder(ex, symbol, { orderId: id })).catch(() => null);
+      return read ? toOrder(read) : { ...toOrder({ ...canceled, symbol }), status: "canceled" };
     },
     async cancelAllOrders(symbol: string) {
       await ensureMarkets();
@@ -346,13 +364,18 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     },
     async orderHistory({ symbol, limit = 100 }) {
       await ensureMarkets();
-      const list = await call(() => ex.fetchOrders(symbol, undefined, limit));
+      const list = await call(() => (config.exchange === "bybit" ? bybitOrderHistory(ex, symbol, limit) : ex.fetchOrders(symbol, undefined, limit)));
       return list.map(toOrder).sort((a, b) => b.timestamp - a.timestamp);
     },
     async findOrderByClientId(clientOrderId: string, symbol: string) {
       await ensureMarkets();
       try {
-        const order = toOrder(await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId })));
+        const found =
+          config.exchange === "bybit"
+            ? await call(() => findBybitOrder(ex, symbol, { orderLinkId: clientOrderId }))
+            : await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }));
+        if (!found) return null;
+        const order = toOrder(found);
         return order.fee || order.fees || order.filled === "0" ? order : await withTradeFees(order);
       } catch (error) {
         if (error instanceof ExchangeError && error.code === "order_not_found") return null;

@@ -22,6 +22,22 @@ const BY_CLASS: [string, ExchangeErrorCode][] = [
   ["OperationFailed", "exchange_down"],
 ];
 
+/**
+ * Venue codes whose ccxt class says less than the code does (ccxt puts the answer's body in the message:
+ * `bybit {"retCode":10016,...}`). The rest of Bybit's map is ccxt's: 10003/10004 invalid key or signature
+ * (auth), 10005/10010 permission or IP not allow-listed (permission), 170131 insufficient balance,
+ * 10006/10018 rate limited, 110001/170213 unknown order, 170136/170140 below the minimum (invalid order).
+ */
+const BY_VENUE_CODE: Record<string, ExchangeErrorCode> = {
+  "bybit:10016": "exchange_down", // "System error. Please try again later."
+  "bybit:10009": "rate_limited", // "IP has been banned" (ccxt: AuthenticationError)
+};
+
+function venueCode(message: string): ExchangeErrorCode | undefined {
+  const match = /^(\w+) .*"ret_?[cC]ode"\s*:\s*(\d+)/s.exec(message);
+  return match ? BY_VENUE_CODE[`${match[1]}:${match[2]}`] : undefined;
+}
+
 function classChain(error: unknown): string[] {
   const names: string[] = [];
   for (let p = error as object | null; p && p !== Error.prototype; p = Object.getPrototypeOf(p) as object | null) {
@@ -44,8 +60,8 @@ export function mapCcxtError(
 ): ExchangeError {
   if (error instanceof ExchangeError) return error;
   const chain = classChain(error);
-  const code = BY_CLASS.find(([name]) => chain.includes(name))?.[1] ?? "unknown";
   const raw = error instanceof Error ? error.message : String(error);
+  const code = venueCode(raw) ?? BY_CLASS.find(([name]) => chain.includes(name))?.[1] ?? "unknown";
   const retryAfter = opts.retryAfter ? Number(opts.retryAfter) : undefined;
   return new ExchangeError(
     code,
