@@ -497,7 +497,9 @@ const FAULT_CHANCE = 0.4 * Math.min(1, 100 / STORM_EVENTS);
 const STRATEGIES_PER_SIGNAL = 5;
 // The posting, faults and price moves stop after this long even if the drains are behind; then the
 // exchange is healthy and the price still until every pass finds nothing left to do.
-const STORM_MS = 50_000;
+// The storm takes about 50 s here; a loaded machine (the whole suite on two cores) may post slower, so the
+// signals keep coming until this limit. How fast they went is `npm run bench`'s business, not this test's.
+const STORM_LIMIT_MS = Number(process.env.STORM_LIMIT_MS ?? 95_000);
 const QUIET_MS = 15_000;
 // The engine's shared Binance budget (1,200 calls a minute) and the simulator's 6,000 request weight a
 // minute would stretch the storm over several minutes: both are raised (the engine still honours every
@@ -583,7 +585,7 @@ describe("a fault storm", () => {
         sim.setLatency(0);
       }
     },
-    150_000,
+    210_000,
   );
 });
 
@@ -625,7 +627,7 @@ async function runStorm(seed: number) {
   // The storm: signals posted (never more than STORM_BACKLOG waiting), faults injected and prices
   // moved along the way, while STORM_DRAINS drains and the order monitor run at once.
   const stormStarted = Date.now();
-  const stormEnds = stormStarted + STORM_MS;
+  const stormEnds = stormStarted + STORM_LIMIT_MS;
   const prices = new Map(STORM_MARKETS.map((m) => [m.id, new Decimal(m.start)]));
   const stats = { posted: 0, faults: 0, partitions: 0, priceSteps: 0, drains: 0, monitorPasses: 0 };
   const moveMarkets = () => {
@@ -749,7 +751,7 @@ async function runStorm(seed: number) {
   // --- what must hold -----------------------------------------------------------------------------
   const violations: string[] = [];
   if (stats.posted < STORM_EVENTS) {
-    violations.push(`only ${stats.posted} of ${STORM_EVENTS} signals posted in ${STORM_MS} ms: too slow a machine (or too loaded) for STORM_EVENTS=${STORM_EVENTS}`);
+    violations.push(`only ${stats.posted} of ${STORM_EVENTS} signals posted in ${STORM_LIMIT_MS} ms: too slow a machine (or too loaded) for STORM_EVENTS=${STORM_EVENTS}`);
   }
   if (!quiet) {
     const moving = await db
