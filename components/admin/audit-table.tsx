@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { AUDIT_TONE } from "@/components/admin/audit-tones";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
@@ -12,21 +13,6 @@ export interface AuditRow {
   userEmail?: string | null;
   actorEmail?: string | null;
 }
-
-const TONE: Record<string, "destructive" | "warning" | "success" | "secondary"> = {
-  "login.failure": "warning",
-  "login.locked": "destructive",
-  "login.lockout": "destructive",
-  "login.refused_disabled": "destructive",
-  "login.success": "success",
-  "login.held": "warning",
-  "login.refused_device": "destructive",
-  "device.pending": "warning",
-  "device.trusted": "success",
-  "device.declined": "destructive",
-  "device.revoked": "warning",
-  "email.verified": "success",
-};
 
 function describeDetail(detail: Record<string, unknown> | null) {
   if (!detail) return "";
@@ -57,7 +43,7 @@ export async function AuditTable({ rows, showUsers }: { rows: AuditRow[]; showUs
             <TableRow key={r.id} data-testid="audit-row" data-action={r.action}>
               <TableCell className="whitespace-nowrap text-muted-foreground">{format.dateTime(r.createdAt, { dateStyle: "short", timeStyle: "medium" })}</TableCell>
               <TableCell>
-                <Badge variant={TONE[r.action] ?? "secondary"}>{t.has(`actions.${r.action}`) ? t(`actions.${r.action}` as "actions.login.success") : r.action}</Badge>
+                <Badge variant={AUDIT_TONE[r.action] ?? "secondary"}>{t.has(`actions.${r.action}`) ? t(`actions.${r.action}` as "actions.login.success") : r.action}</Badge>
                 <div className="mt-1 max-w-md truncate text-xs text-muted-foreground">{describeDetail(r.detail)}</div>
               </TableCell>
               {showUsers ? (

@@ -10,6 +10,7 @@ import { Pager } from "@/components/ui/pager";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import { Badge } from "@/components/ui/badge";
+import { formatOrderFees } from "./fees";
 import { OrderStatusBadge } from "./order-status-badge";
 import { SkipReason } from "./skip-reason";
 
@@ -163,8 +164,8 @@ export async function OrderHistory({
                     {fmt(o.filled)} / {fmt(o.amount)}
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{fmt(o.average ?? o.price)}</TableCell>
-                  <TableCell className="hidden text-right tabular-nums lg:table-cell">
-                    {o.fee ? `${fmt(o.fee)} ${o.feeCurrency ?? ""}` : "—"}
+                  <TableCell className="hidden text-right tabular-nums lg:table-cell" data-testid="history-fee">
+                    {formatOrderFees(o) ?? "—"}
                   </TableCell>
                   <TableCell>
                     <OrderStatusBadge status={o.status} />

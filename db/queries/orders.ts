@@ -91,6 +91,7 @@ export const orderListFields = {
   cost: orders.cost,
   fee: orders.fee,
   feeCurrency: orders.feeCurrency,
+  fees: orders.fees,
   error: orders.error,
   createdAt: orders.createdAt,
 };

@@ -1,7 +1,7 @@
 import "server-only";
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { signalDeliveries, signals, type SigningScheme } from "../schema";
+import { signals, type SigningScheme } from "../schema";
 
 /** What pages may see of a signal: never the secret's hash. */
 const publicSignal = {
@@ -42,24 +42,6 @@ export async function updateSignal(
   const db = await getDb();
   const [row] = await db.update(signals).set(values).where(eq(signals.id, id)).returning(publicSignal);
   return row;
-}
-
-export async function recentDeliveries(limit = 30) {
-  const db = await getDb();
-  return db
-    .select({
-      id: signalDeliveries.id,
-      signalName: signals.name,
-      outcome: signalDeliveries.outcome,
-      reason: signalDeliveries.reason,
-      action: signalDeliveries.action,
-      symbol: signalDeliveries.symbol,
-      receivedAt: signalDeliveries.receivedAt,
-    })
-    .from(signalDeliveries)
-    .innerJoin(signals, eq(signals.id, signalDeliveries.signalId))
-    .orderBy(desc(signalDeliveries.receivedAt), desc(signalDeliveries.id))
-    .limit(limit);
 }
 
 export const DELIVERY_OUTCOMES = ["accepted", "duplicate", "rejected"] as const;

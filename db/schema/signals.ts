@@ -93,7 +93,11 @@ export const signalDeliveries = pgTable(
     ip: text("ip"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("signal_deliveries_signal_idx").on(t.signalId, t.receivedAt)],
+  (t) => [
+    index("signal_deliveries_signal_idx").on(t.signalId, t.receivedAt),
+    // The delivery log filtered by outcome or time alone (no signal) reads newest first from here.
+    index("signal_deliveries_received_idx").on(t.receivedAt),
+  ],
 );
 
 /** The Postgres queue driver's table (the Upstash driver keeps the same jobs in Redis). */

@@ -34,7 +34,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={t("admin.usersTitle")} subtitle={t("admin.usersSubtitle")} />
-      <section aria-labelledby="pending-title" className="mb-8" data-testid="pending-approvals">
+      <section id="pending" aria-labelledby="pending-title" className="mb-8 scroll-mt-20" data-testid="pending-approvals">
         <div className="mb-1 flex flex-wrap items-center gap-2">
           <h2 id="pending-title" className="text-lg font-semibold tracking-tight">
             {t("admin.pendingTitle")}

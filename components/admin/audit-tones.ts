@@ -1,0 +1,52 @@
+export type AuditTone = "destructive" | "warning" | "success" | "secondary";
+
+/**
+ * The badge colour of each audited action: green for what went as meant, amber for what an admin may
+ * want to look at (a failure, a privilege or a safety setting changed), red for what was refused or
+ * blocked. An action missing here shows grey.
+ */
+export const AUDIT_TONE: Record<string, AuditTone> = {
+  "login.success": "success",
+  "login.failure": "warning",
+  "login.held": "warning",
+  "login.locked": "destructive",
+  "login.lockout": "destructive",
+  "login.refused_disabled": "destructive",
+  "login.refused_device": "destructive",
+  "login.reauth": "success",
+  "login.reauth_failure": "warning",
+  "user.register": "secondary",
+  "user.approve": "success",
+  "user.decline": "destructive",
+  "user.enable": "success",
+  "user.disable": "destructive",
+  "user.role_change": "warning",
+  "user.promote.admin_email": "warning",
+  "password.reset_requested": "secondary",
+  "password.reset": "warning",
+  "password.change": "success",
+  "password.change_failed": "warning",
+  "email.verified": "success",
+  "device.pending": "warning",
+  "device.trusted": "success",
+  "device.declined": "destructive",
+  "device.revoked": "warning",
+  "2fa.enabled": "success",
+  "2fa.disabled": "warning",
+  "2fa.failure": "warning",
+  "2fa.recovery_code_used": "warning",
+  "2fa.recovery_codes_regenerated": "secondary",
+  "account.added": "success",
+  "account.removed": "secondary",
+  "account.refused_withdrawal_key": "destructive",
+  "strategy.created": "secondary",
+  "switch.trading_on": "success",
+  "switch.trading_off": "destructive",
+  "switch.symbol_on": "success",
+  "switch.symbol_off": "warning",
+  "signal.created": "success",
+  "signal.enabled": "success",
+  "signal.disabled": "warning",
+  "signal.secret_rotated": "warning",
+  "settings.require_2fa_admins": "warning",
+};

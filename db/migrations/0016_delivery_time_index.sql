@@ -1,0 +1,1 @@
+CREATE INDEX "signal_deliveries_received_idx" ON "signal_deliveries" USING btree ("received_at");
