@@ -28,6 +28,16 @@ export async function writeAudit(entry: AuditInput, executor?: Writer) {
 
 export const AUDIT_GROUPS = ["login", "password", "email", "device", "2fa", "role", "user", "account", "strategy", "switch", "signal", "settings"] as const;
 
+/** The actions a group stands for: its own prefix, and for "role" every change of someone's role. */
+const GROUP_ACTIONS: Partial<Record<(typeof AUDIT_GROUPS)[number], string[]>> = {
+  role: ["role.%", "user.role_change", "user.promote.%", "user.approve"],
+};
+
+function groupFilter(group: string) {
+  const patterns = GROUP_ACTIONS[group as (typeof AUDIT_GROUPS)[number]] ?? [`${group}.%`];
+  return or(...patterns.map((p) => like(auditLog.action, p)));
+}
+
 /** The audit trail with who it concerns and who acted, filtered by event group and user email. */
 export async function searchAudit(opts: { group?: string; email?: string; userId?: string; page?: number; pageSize?: number }) {
   const db = await getDb();
@@ -37,7 +47,7 @@ export async function searchAudit(opts: { group?: string; email?: string; userId
   const actor = alias(users, "actor");
   const where = and(
     opts.userId ? eq(auditLog.userId, opts.userId) : undefined,
-    opts.group ? like(auditLog.action, `${opts.group}.%`) : undefined,
+    opts.group ? groupFilter(opts.group) : undefined,
     opts.email ? or(ilike(subject.email, `%${opts.email}%`), ilike(actor.email, `%${opts.email}%`)) : undefined,
   );
   const base = () =>
