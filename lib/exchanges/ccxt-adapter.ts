@@ -4,8 +4,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Exchange, MarketInterface as CcxtMarket, Order as CcxtOrder } from "ccxt";
 import Decimal from "decimal.js";
+import { bitgetMarketBuyCost, bitgetOptions, bitgetOrderHistory, bitgetOrderTrades, findBitgetOrder } from "./bitget-orders";
 import { bybitOrderHistory, bybitRetryAfter, findBybitOrder } from "./bybit-orders";
 import { mapCcxtError } from "./ccxt-errors";
+import { cancelOkxOrders, okxOrderHistory } from "./okx-orders";
 import { PERMISSION_READERS, type ImplicitApi } from "./permission-readers";
 import type {
   BalanceLine,
@@ -198,6 +200,8 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
   if (config.marketType === "swap") options.defaultSubType = "linear";
   // Only the market type the client trades: Bybit would otherwise load spot, linear, inverse and options.
   if (config.exchange === "binance" || config.exchange === "bybit") options.fetchMarkets = { types: [config.marketType === "swap" ? "linear" : "spot"] };
+  if (config.exchange === "okx") options.fetchMarkets = { types: [config.marketType] };
+  if (config.exchange === "bitget") Object.assign(options, bitgetOptions(config.marketType));
   const ex = new Cls({
     apiKey: config.credentials?.apiKey,
     secret: config.credentials?.secret,
@@ -250,9 +254,10 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
    * shrinks what is held), so it is summed from the order's trades where the venue offers them.
    */
   async function withTradeFees(order: ExchangeOrder): Promise<ExchangeOrder> {
-    if (!ex.has.fetchOrderTrades) return order;
+    // Bitget has no per-order trades call in ccxt: its fills list is asked by order id.
+    if (!ex.has.fetchOrderTrades && config.exchange !== "bitget") return order;
     try {
-      const trades = await call(() => ex.fetchOrderTrades(order.id, order.symbol));
+      const trades = await call(() => (config.exchange === "bitget" ? bitgetOrderTrades(ex, order.id, order.symbol) : ex.fetchOrderTrades(order.id, order.symbol)));
       const fees = feesOf({ fees: trades.flatMap((t: { fee?: CcxtFee; fees?: CcxtFee[] }) => (t.fees?.length ? t.fees : [t.fee])) });
       const last = Math.max(0, ...trades.map((t) => t.timestamp ?? 0));
       const when = last > 0 ? { lastTradeTimestamp: last } : {};
@@ -314,6 +319,9 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     },
     async createOrder(request: CreateOrderRequest) {
       await ensureMarkets();
+      // Bitget sizes a spot market buy in the quote coin: its cost is worked out here, in exact decimals.
+      const cost =
+        config.exchange === "bitget" && config.marketType === "spot" && request.type === "market" && request.side === "buy" ? await bitgetMarketBuyCost(request, client) : undefined;
       // ccxt takes numbers here; the values were already rounded to the market's precision as decimal
       // strings, and ccxt renders them back to strings with its own precision rules.
       const order = await call(() =>
@@ -324,7 +332,9 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
           Number(request.amount),
           request.type === "limit" && request.price ? Number(request.price) : undefined,
           // A limit with ccxt's unified stopLossPrice is Binance spot's STOP_LOSS_LIMIT.
-          request.stopPrice ? { clientOrderId: request.clientOrderId, stopLossPrice: Number(request.stopPrice) } : { clientOrderId: request.clientOrderId },
+          request.stopPrice
+            ? { clientOrderId: request.clientOrderId, stopLossPrice: Number(request.stopPrice) }
+            : { clientOrderId: request.clientOrderId, ...(cost ? { cost } : {}) },
         ),
       );
       const placed = toOrder({ ...order, clientOrderId: order.clientOrderId ?? request.clientOrderId, symbol: order.symbol ?? request.symbol });
@@ -340,9 +350,14 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     async cancelOrder(id: string, symbol: string) {
       await ensureMarkets();
       const canceled = await call(() => ex.cancelOrder(id, symbol));
-      if (canceled.status !== undefined || config.exchange !== "bybit") return toOrder(canceled);
-      // Bybit acknowledges a cancel with the ids only: the order is read back for what it filled.
-      const read = await call(() => findBybitOrder(ex, symbol, { orderId: id })).catch(() => null);
+      if (config.exchange === "bitget" && canceled.status === undefined) {
+        // Bitget acknowledges a cancel with the ids only: the order is read back by its id.
+        const read = await call(() => ex.fetchOrder(id, symbol)).catch(() => null);
+        return read ? toOrder(read) : { ...toOrder({ ...canceled, symbol }), status: "canceled" };
+      }
+      if (canceled.status !== undefined || (config.exchange !== "bybit" && config.exchange !== "okx")) return toOrder(canceled);
+      // Bybit and OKX acknowledge a cancel with the ids only: the order is read back for what it filled.
+      const read = await call(() => (config.exchange === "okx" ? ex.fetchOrder(id, symbol) : findBybitOrder(ex, symbol, { orderId: id }))).catch(() => null);
       return read ? toOrder(read) : { ...toOrder({ ...canceled, symbol }), status: "canceled" };
     },
     async cancelAllOrders(symbol: string) {
@@ -350,8 +365,9 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
       const open = await call(() => ex.fetchOpenOrders(symbol));
       if (open.length === 0) return 0;
       try {
-        const result = await call(() => ex.cancelAllOrders(symbol));
-        return Array.isArray(result) ? result.length : open.length;
+        const result = await call(() => (config.exchange === "okx" ? cancelOkxOrders(ex, symbol, open) : ex.cancelAllOrders(symbol)));
+        // Bitget's cancel-symbol-order answers the symbol only (ccxt wraps it in a list of one).
+        return Array.isArray(result) && config.exchange !== "bitget" ? result.length : open.length;
       } catch (error) {
         // Binance answers "Unknown order sent." when nothing was left to cancel.
         if (error instanceof ExchangeError && error.code === "order_not_found") return 0;
@@ -364,7 +380,10 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     },
     async orderHistory({ symbol, limit = 100 }) {
       await ensureMarkets();
-      const list = await call(() => (config.exchange === "bybit" ? bybitOrderHistory(ex, symbol, limit) : ex.fetchOrders(symbol, undefined, limit)));
+      if (config.exchange === "bitget") return (await call(() => bitgetOrderHistory(ex, symbol, limit))).map(toOrder).sort((a, b) => b.timestamp - a.timestamp);
+      const list = await call(() =>
+        config.exchange === "bybit" ? bybitOrderHistory(ex, symbol, limit) : config.exchange === "okx" ? okxOrderHistory(ex, symbol, limit) : ex.fetchOrders(symbol, undefined, limit),
+      );
       return list.map(toOrder).sort((a, b) => b.timestamp - a.timestamp);
     },
     async findOrderByClientId(clientOrderId: string, symbol: string) {
@@ -373,7 +392,9 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         const found =
           config.exchange === "bybit"
             ? await call(() => findBybitOrder(ex, symbol, { orderLinkId: clientOrderId }))
-            : await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }));
+            : config.exchange === "bitget"
+              ? await call(() => findBitgetOrder(ex, symbol, clientOrderId))
+              : await call(() => ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }));
         if (!found) return null;
         const order = toOrder(found);
         return order.fee || order.fees || order.filled === "0" ? order : await withTradeFees(order);

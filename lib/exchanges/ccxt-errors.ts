@@ -31,9 +31,15 @@ const BY_CLASS: [string, ExchangeErrorCode][] = [
 const BY_VENUE_CODE: Record<string, ExchangeErrorCode> = {
   "bybit:10016": "exchange_down", // "System error. Please try again later."
   "bybit:10009": "rate_limited", // "IP has been banned" (ccxt: AuthenticationError)
+  // OKX's map is otherwise ccxt's: 50111/50113/50105 invalid key, signature or passphrase (auth), 50110 IP not
+  // allow-listed (permission), 51008/51119 insufficient balance, 50011 rate limited, 50001/50013 venue busy.
+  "okx:50061": "rate_limited", // "You've reached the maximum order rate limit for this account." (ccxt: ExchangeError)
 };
 
 function venueCode(message: string): ExchangeErrorCode | undefined {
+  // OKX: `okx {"code":"1","data":[{"sCode":"50061",...}],...}`: the entry's code says more than the answer's.
+  const okx = message.startsWith("okx ") ? (/"sCode"\s*:\s*"(\d+)"/.exec(message) ?? /"code"\s*:\s*"(\d+)"/.exec(message)) : null;
+  if (okx) return BY_VENUE_CODE[`okx:${okx[1]}`];
   const match = /^(\w+) .*"ret_?[cC]ode"\s*:\s*(\d+)/s.exec(message);
   return match ? BY_VENUE_CODE[`${match[1]}:${match[2]}`] : undefined;
 }

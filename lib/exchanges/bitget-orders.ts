@@ -1,0 +1,67 @@
+import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from "ccxt";
+import Decimal from "decimal.js";
+import { mapCcxtError } from "./ccxt-errors";
+import { floorToStep } from "./precision";
+import type { CreateOrderRequest, Market, MarketType, Ticker } from "./types";
+import { ExchangeError } from "./types";
+
+/** Bitget v2 answers at most 100 orders a page on `/api/v2/spot/trade/history-orders`. */
+const PAGE = 100;
+
+/**
+ * ccxt options for Bitget: a classic (v2) account, said up front — left unsaid, ccxt asks
+ * `/api/v3/account/settings` on every new client to find out, one more private call each time — and only
+ * the market type the client trades (ccxt would otherwise load spot and six futures product lists).
+ */
+export function bitgetOptions(marketType: MarketType): Record<string, unknown> {
+  return { uta: false, fetchMarkets: { types: [marketType === "swap" ? "swap" : "spot"] } };
+}
+
+/**
+ * What a spot market buy of `amount` base spends on Bitget, whose market buy is sized in the quote coin
+ * (ccxt refuses one without a price: `createMarketBuyOrderRequiresPrice`). The amount times the price we
+ * know — the signal's, else the ask — cut down to the market's price step, as ccxt's `costToPrecision`
+ * would, so what ccxt sends is this exact decimal and never more than the amount at that price.
+ */
+export async function bitgetMarketBuyCost(
+  request: CreateOrderRequest,
+  lookup: { market(symbol: string): Promise<Market>; ticker(symbol: string): Promise<Ticker> },
+): Promise<string> {
+  const market = await lookup.market(request.symbol);
+  let price = request.referencePrice;
+  if (!price) {
+    const ticker = await lookup.ticker(request.symbol);
+    price = ticker.ask ?? ticker.last;
+  }
+  const cost = floorToStep(new Decimal(request.amount).mul(price), market.priceStep);
+  if (new Decimal(cost).lte(0)) throw new ExchangeError("invalid_order", `A market buy of ${request.amount} ${request.symbol} at ${price} spends nothing`);
+  return cost;
+}
+
+/**
+ * One Bitget spot order by our client order id (`clientOid`). Order info answers a `clientOid` only while
+ * the order is unfilled (Bitget's guide), so a finished one is looked for in the latest page of history
+ * orders — an order that fills between the two reads is still found, since it can only move from the
+ * first to the second.
+ */
+export async function findBitgetOrder(ex: Exchange, symbol: string, clientOid: string): Promise<CcxtOrder | null> {
+  try {
+    return await ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId: clientOid });
+  } catch (error) {
+    if (mapCcxtError(error).code !== "order_not_found") throw error;
+  }
+  const finished = await ex.fetchCanceledAndClosedOrders(symbol, undefined, PAGE);
+  return finished.find((o) => o.clientOrderId === clientOid) ?? null;
+}
+
+/** Open and finished orders of a symbol (ccxt has no single "all orders" list for Bitget). */
+export async function bitgetOrderHistory(ex: Exchange, symbol: string, limit: number): Promise<CcxtOrder[]> {
+  const page = Math.min(limit, PAGE);
+  const [open, finished] = await Promise.all([ex.fetchOpenOrders(symbol, undefined, page), ex.fetchCanceledAndClosedOrders(symbol, undefined, page)]);
+  return [...open, ...finished];
+}
+
+/** An order's fills with their fees (`/api/v2/spot/trade/fills?orderId=`; ccxt has no fetchOrderTrades here). */
+export function bitgetOrderTrades(ex: Exchange, id: string, symbol: string): Promise<CcxtTrade[]> {
+  return ex.fetchMyTrades(symbol, undefined, undefined, { orderId: id });
+}

@@ -1,0 +1,27 @@
+import type { Exchange, Order as CcxtOrder } from "ccxt";
+
+/** OKX v5 cancels at most 20 orders a request (`/api/v5/trade/cancel-batch-orders`). */
+const CANCEL_BATCH = 20;
+/** `/api/v5/trade/orders-pending` and `/orders-history` answer at most 100 a page. */
+const PAGE = 100;
+
+/**
+ * Cancels the given open orders of a symbol (ccxt has no `cancelAllOrders` for OKX), 20 a request. An
+ * entry OKX refused (already filled or canceled meanwhile) comes back as "rejected" and is not counted.
+ */
+export async function cancelOkxOrders(ex: Exchange, symbol: string, open: CcxtOrder[]): Promise<CcxtOrder[]> {
+  const canceled: CcxtOrder[] = [];
+  for (let i = 0; i < open.length; i += CANCEL_BATCH) {
+    const ids = open.slice(i, i + CANCEL_BATCH).map((o) => String(o.id));
+    const answer = await ex.cancelOrders(ids, symbol);
+    canceled.push(...answer.filter((o) => o.status !== "rejected"));
+  }
+  return canceled;
+}
+
+/** Open, filled and canceled orders of a symbol (OKX has no single "all orders" list; ccxt has no `fetchOrders`). */
+export async function okxOrderHistory(ex: Exchange, symbol: string, limit: number): Promise<CcxtOrder[]> {
+  const page = Math.min(limit, PAGE);
+  const lists = await Promise.all([ex.fetchOpenOrders(symbol, undefined, page), ex.fetchClosedOrders(symbol, undefined, page), ex.fetchCanceledOrders(symbol, undefined, page)]);
+  return lists.flat();
+}

@@ -1,0 +1,609 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import Decimal from "decimal.js";
+
+/**
+ * A local stand-in for the part of Bitget's v2 REST API (classic account, spot) that ccxt's bitget class
+ * uses: symbols, tickers, the key's own info, assets, place / cancel / cancel-symbol-order, order info,
+ * unfilled orders, history orders and fills. Every private request is checked as Bitget's guide says:
+ * `ACCESS-SIGN` = base64 HMAC-SHA256(secret, timestamp + METHOD + requestPath + ("?" + queryString) + body),
+ * `ACCESS-TIMESTAMP` within 30 s of the server's clock, `ACCESS-PASSPHRASE` the key's own. Answers are
+ * `{ code: "00000", msg: "success", requestTime, data }`; errors carry Bitget's codes (40006 invalid
+ * ACCESS_KEY, 40009 sign signature error, 40012 passphrase incorrect, 40014 incorrect permissions, 40018
+ * invalid IP, 40109 order not found, 43012 insufficient balance, 45110 below the minimum amount, HTTP 429
+ * with code "429" when rate limited). A duplicate clientOid is refused with 40017 "Parameter verification
+ * failed" (the code Bitget uses for it is not in its published table).
+ *
+ * Bitget's market buy is sized in the quote coin (`size` = USDT to spend); limits and market sells in the
+ * base coin. Order info by `clientOid` answers unfilled orders only, as the guide warns; finished orders
+ * are in the history list. Matching is the same small local engine as the Bybit simulator's: market
+ * orders fill whole at the last price, limit orders rest and fill when `setPrice` crosses them.
+ */
+
+export interface BitgetSimMarket {
+  symbol: string;
+  base: string;
+  quote: string;
+  pricePrecision: number;
+  quantityPrecision: number;
+  quotePrecision: number;
+  minTradeUSDT: string;
+}
+
+export const BITGET_MARKETS: BitgetSimMarket[] = [
+  { symbol: "BTCUSDT", base: "BTC", quote: "USDT", pricePrecision: 2, quantityPrecision: 6, quotePrecision: 8, minTradeUSDT: "1" },
+  { symbol: "ETHUSDT", base: "ETH", quote: "USDT", pricePrecision: 2, quantityPrecision: 4, quotePrecision: 8, minTradeUSDT: "1" },
+];
+
+const DEFAULT_PRICES: Record<string, string> = { BTCUSDT: "60000", ETHUSDT: "3000" };
+const FEE_RATE = new Decimal("0.001");
+const TIMESTAMP_WINDOW_MS = 30_000;
+
+type Status = "live" | "partially_filled" | "filled" | "cancelled";
+
+export interface BitgetSimOrder {
+  orderId: string;
+  clientOid: string;
+  symbol: string;
+  side: "buy" | "sell";
+  orderType: "market" | "limit";
+  price: Decimal;
+  /** Quote coin for a market buy, base coin otherwise (as Bitget's `size`). */
+  size: Decimal;
+  baseVolume: Decimal;
+  quoteVolume: Decimal;
+  fees: Map<string, Decimal>;
+  status: Status;
+  cTime: number;
+  uTime: number;
+}
+
+export interface BitgetSimFill {
+  tradeId: string;
+  orderId: string;
+  symbol: string;
+  side: "buy" | "sell";
+  orderType: "market" | "limit";
+  price: Decimal;
+  size: Decimal;
+  fee: Decimal;
+  feeCoin: string;
+  maker: boolean;
+  cTime: number;
+}
+
+export interface BitgetSimAccount {
+  apiKey: string;
+  secret: string;
+  passphrase: string;
+  /** Bitget's `authorities`: "wwow" (withdraw), "stow" (spot trade), "stor" (spot read), ... */
+  authorities: string[];
+  /** The key's IP allow-list, "" when the key works from anywhere. */
+  ips: string;
+  balances: Map<string, { free: Decimal; locked: Decimal }>;
+  orders: BitgetSimOrder[];
+  fills: BitgetSimFill[];
+}
+
+export type BitgetFault =
+  | { kind: "status"; status: 500 | 502 | 503; count?: number; path?: string }
+  /** HTTP 429 with `{ code: "429", msg: "Too Many Requests" }`. */
+  | { kind: "rate-limit"; count?: number; path?: string }
+  /** The order is booked; the answer never arrives (held until `holdMs`, then the socket is dropped). */
+  | { kind: "timeout-after-accept"; count?: number; holdMs?: number };
+
+class BitgetError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const PLACE = "/api/v2/spot/trade/place-order";
+const isOpen = (o: BitgetSimOrder) => o.status === "live" || o.status === "partially_filled";
+const str = (d: Decimal) => d.toFixed();
+const step = (digits: number) => new Decimal(10).pow(-digits);
+
+export class BitgetSimulator {
+  readonly markets = new Map<string, BitgetSimMarket>();
+  readonly prices = new Map<string, Decimal>();
+  readonly accounts = new Map<string, BitgetSimAccount>();
+  readonly requests: { method: string; path: string; query: string; body: string }[] = [];
+  /** Leave `feeDetail` out of order answers, so fees come from the fills list. */
+  omitFeeDetail = false;
+  private faults: (BitgetFault & { left: number })[] = [];
+  private server?: http.Server;
+  private held = new Set<http.ServerResponse>();
+  private nextId = 1_100_000_000_000_000_000n;
+
+  constructor(markets: BitgetSimMarket[] = BITGET_MARKETS) {
+    for (const m of markets) this.markets.set(m.symbol, m);
+    this.reset();
+  }
+
+  reset() {
+    this.prices.clear();
+    for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
+    this.accounts.clear();
+    this.faults = [];
+    this.requests.length = 0;
+    this.omitFeeDetail = false;
+  }
+
+  addAccount(opts: {
+    apiKey: string;
+    secret: string;
+    passphrase: string;
+    balances?: Record<string, string>;
+    canWithdraw?: boolean;
+    readOnly?: boolean;
+    ips?: string;
+  }) {
+    const balances = new Map<string, { free: Decimal; locked: Decimal }>();
+    for (const [coin, free] of Object.entries(opts.balances ?? { USDT: "10000" })) balances.set(coin, { free: new Decimal(free), locked: new Decimal(0) });
+    const authorities = opts.readOnly ? ["stor", "coor"] : ["stow", "coow"];
+    if (opts.canWithdraw) authorities.push("wwow");
+    this.accounts.set(opts.apiKey, {
+      apiKey: opts.apiKey,
+      secret: opts.secret,
+      passphrase: opts.passphrase,
+      authorities,
+      ips: opts.ips ?? "",
+      balances,
+      orders: [],
+      fills: [],
+    });
+  }
+
+  account(apiKey: string) {
+    const account = this.accounts.get(apiKey);
+    if (!account) throw new Error(`no simulator account ${apiKey}`);
+    return account;
+  }
+
+  /** Moves the last price and fills the resting limit orders it crosses, at their limit price, as makers. */
+  setPrice(symbol: string, price: string) {
+    const p = new Decimal(price);
+    this.prices.set(symbol, p);
+    for (const account of this.accounts.values()) {
+      for (const order of account.orders) {
+        if (order.symbol !== symbol || !isOpen(order) || order.orderType !== "limit") continue;
+        const crosses = order.side === "buy" ? p.lte(order.price) : p.gte(order.price);
+        if (crosses) this.fill(account, order, order.size.sub(order.baseVolume), order.price, true);
+      }
+    }
+  }
+
+  /** Fills part of a resting limit order at its limit price, as a maker. */
+  fillPart(apiKey: string, clientOid: string, qty: string) {
+    const acc = this.account(apiKey);
+    const order = acc.orders.find((o) => o.clientOid === clientOid && isOpen(o) && o.orderType === "limit");
+    if (!order) throw new Error(`no open limit order ${clientOid}`);
+    this.fill(acc, order, new Decimal(qty), order.price, true);
+  }
+
+  injectFault(fault: BitgetFault) {
+    this.faults.push({ ...fault, left: fault.count ?? 1 });
+  }
+
+  /** Bitget's rule: base64 HMAC-SHA256(secret, timestamp + METHOD + requestPath + ("?" + queryString | "") + body). */
+  static sign(secret: string, timestamp: string, method: string, requestPath: string, queryString: string, body: string) {
+    const prehash = timestamp + method.toUpperCase() + requestPath + (queryString ? `?${queryString}` : "") + body;
+    return createHmac("sha256", secret).update(prehash).digest("base64");
+  }
+
+  async start(port = 0): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    return this.url;
+  }
+
+  get url() {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("simulator is not running");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop() {
+    for (const res of this.held) res.destroy();
+    this.held.clear();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const rawUrl = req.url ?? "/";
+    const url = new URL(rawUrl, "http://sim");
+    const method = req.method ?? "GET";
+    const query = rawUrl.includes("?") ? rawUrl.slice(rawUrl.indexOf("?") + 1) : "";
+    this.requests.push({ method, path: url.pathname, query, body });
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(payload));
+    };
+    const answer = (code: string, msg: string, data: unknown = null) => ({ code, msg, requestTime: Date.now(), data });
+
+    const fault = this.takeFault(url.pathname);
+    if (fault?.kind === "status") {
+      res.writeHead(fault.status, { "Content-Type": "text/html" });
+      return res.end(`<html><body><h1>${fault.status}</h1></body></html>`);
+    }
+    if (fault?.kind === "rate-limit") return send(429, answer("429", "Too Many Requests"));
+
+    try {
+      const params = method === "GET" ? Object.fromEntries(url.searchParams) : body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const isPublic = url.pathname.startsWith("/api/v2/spot/public/") || url.pathname.startsWith("/api/v2/spot/market/") || url.pathname.startsWith("/api/v2/public/") || url.pathname === "/api/v2/margin/currencies";
+      const account = isPublic ? undefined : this.authenticate(req.headers, method, url.pathname, query, body);
+      const data = this.route(method, url.pathname, params, account);
+      if (fault?.kind === "timeout-after-accept") {
+        this.held.add(res);
+        setTimeout(() => {
+          this.held.delete(res);
+          res.destroy();
+        }, fault.holdMs ?? 30_000).unref();
+        return;
+      }
+      send(200, answer("00000", "success", data));
+    } catch (error) {
+      if (error instanceof BitgetError) return send(error.status, answer(error.code, error.message));
+      send(500, answer("40015", String(error)));
+    }
+  }
+
+  private takeFault(path: string) {
+    const index = this.faults.findIndex((f) => (f.kind === "timeout-after-accept" ? path === PLACE : !f.path || f.path === path));
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    fault.left -= 1;
+    if (fault.left <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  private authenticate(headers: http.IncomingHttpHeaders, method: string, path: string, rawQuery: string, body: string): BitgetSimAccount {
+    const header = (name: string) => {
+      const v = headers[name];
+      return typeof v === "string" ? v : undefined;
+    };
+    const apiKey = header("access-key");
+    const sign = header("access-sign");
+    const timestamp = header("access-timestamp");
+    const passphrase = header("access-passphrase");
+    if (!apiKey) throw new BitgetError("40001", "ACCESS_KEY cannot be empty");
+    if (!sign) throw new BitgetError("40003", "Signature cannot be empty");
+    if (!timestamp) throw new BitgetError("40005", "Invalid ACCESS_TIMESTAMP");
+    if (!passphrase) throw new BitgetError("40011", "ACCESS_PASSPHRASE cannot be empty");
+    const account = this.accounts.get(apiKey);
+    if (!account) throw new BitgetError("40006", "Invalid ACCESS_KEY");
+    const ts = Number(timestamp);
+    if (!Number.isFinite(ts) || Math.abs(Date.now() - ts) > TIMESTAMP_WINDOW_MS) throw new BitgetError("40008", "Request timestamp expired");
+    // The query string as signed: Bitget signs the decoded values.
+    const expected = Buffer.from(BitgetSimulator.sign(account.secret, timestamp, method, path, decodeURIComponent(rawQuery), body));
+    const given = Buffer.from(sign);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new BitgetError("40009", "sign signature error");
+    if (passphrase !== account.passphrase) throw new BitgetError("40012", "apikey/password is incorrect");
+    return account;
+  }
+
+  private market(symbol: unknown): BitgetSimMarket {
+    const m = typeof symbol === "string" ? this.markets.get(symbol) : undefined;
+    if (!m) throw new BitgetError("40034", "Parameter symbol does not exist");
+    return m;
+  }
+
+  private route(method: string, path: string, p: Record<string, unknown>, account: BitgetSimAccount | undefined): unknown {
+    const key = `${method} ${path}`;
+    if (key === "GET /api/v2/public/time") return { serverTime: String(Date.now()) };
+    if (key === "GET /api/v2/spot/public/symbols") return this.symbols(p);
+    if (key === "GET /api/v2/margin/currencies") return [];
+    if (key === "GET /api/v2/spot/market/tickers") return this.tickers(p);
+    const acc = account!;
+    switch (key) {
+      case "GET /api/v2/spot/account/info":
+        return { userId: "4100000001", inviterId: "0", ips: acc.ips, authorities: acc.authorities, parentId: 4100000001, traderType: "not_trader", channelCode: "", channel: "", regisTime: "1700000000000" };
+      case "GET /api/v2/spot/account/assets":
+        return [...acc.balances].map(([coin, b]) => ({ coin, available: str(b.free), frozen: "0", locked: str(b.locked), limitAvailable: "0", uTime: String(Date.now()) }));
+      case "POST /api/v2/spot/trade/place-order":
+        return this.place(acc, p);
+      case "POST /api/v2/spot/trade/cancel-order":
+        return this.cancel(acc, p);
+      case "POST /api/v2/spot/trade/cancel-symbol-order":
+        return this.cancelSymbol(acc, p);
+      case "GET /api/v2/spot/trade/orderInfo":
+        return this.orderInfo(acc, p);
+      case "GET /api/v2/spot/trade/unfilled-orders":
+        return this.list(acc, p, true);
+      case "GET /api/v2/spot/trade/history-orders":
+        return this.list(acc, p, false);
+      case "GET /api/v2/spot/trade/fills":
+        return this.fillList(acc, p);
+      default:
+        throw new BitgetError("40404", `Request URL NOT FOUND: ${key}`, 404);
+    }
+  }
+
+  private symbols(p: Record<string, unknown>) {
+    const markets = p.symbol ? [this.market(p.symbol)] : [...this.markets.values()];
+    return markets.map((m) => ({
+      symbol: m.symbol,
+      baseCoin: m.base,
+      quoteCoin: m.quote,
+      minTradeAmount: "0",
+      maxTradeAmount: "10000000000",
+      takerFeeRate: str(FEE_RATE),
+      makerFeeRate: str(FEE_RATE),
+      pricePrecision: String(m.pricePrecision),
+      quantityPrecision: String(m.quantityPrecision),
+      quotePrecision: String(m.quotePrecision),
+      status: "online",
+      minTradeUSDT: m.minTradeUSDT,
+      buyLimitPriceRatio: "0.05",
+      sellLimitPriceRatio: "0.05",
+      areaSymbol: "no",
+      orderQuantity: "200",
+      openTime: "1532454360000",
+      offTime: "",
+    }));
+  }
+
+  private tickers(p: Record<string, unknown>) {
+    const markets = p.symbol ? [this.market(p.symbol)] : [...this.markets.values()];
+    return markets.map((m) => {
+      const last = str(this.prices.get(m.symbol) ?? new Decimal(0));
+      return {
+        symbol: m.symbol,
+        high24h: last,
+        open: last,
+        low24h: last,
+        lastPr: last,
+        quoteVolume: "0",
+        baseVolume: "0",
+        usdtVolume: "0",
+        bidPr: last,
+        askPr: last,
+        bidSz: "1",
+        askSz: "1",
+        openUtc: last,
+        ts: String(Date.now()),
+        changeUtc24h: "0",
+        change24h: "0",
+      };
+    });
+  }
+
+  private balance(acc: BitgetSimAccount, coin: string) {
+    let b = acc.balances.get(coin);
+    if (!b) {
+      b = { free: new Decimal(0), locked: new Decimal(0) };
+      acc.balances.set(coin, b);
+    }
+    return b;
+  }
+
+  private decimals(value: unknown, digits: number, what: string) {
+    let d: Decimal;
+    try {
+      d = new Decimal(String(value));
+    } catch {
+      throw new BitgetError("40017", `Parameter verification failed: ${what}`);
+    }
+    if (d.lte(0)) throw new BitgetError("40017", `Parameter verification failed: ${what}`);
+    if (!d.mod(step(digits)).isZero()) throw new BitgetError("40808", `Parameter verification exception ${what} checkBDScale error value=${str(d)} checkScale=${digits}`);
+    return d;
+  }
+
+  private place(acc: BitgetSimAccount, p: Record<string, unknown>) {
+    if (!acc.authorities.includes("stow")) throw new BitgetError("40014", "Incorrect permissions");
+    const m = this.market(p.symbol);
+    const side = p.side === "buy" || p.side === "sell" ? p.side : null;
+    const orderType = p.orderType === "market" || p.orderType === "limit" ? p.orderType : null;
+    if (!side || !orderType) throw new BitgetError("40017", "Parameter verification failed: side or orderType");
+    const clientOid = typeof p.clientOid === "string" && p.clientOid ? p.clientOid : `sys${this.nextId}`;
+    if (clientOid.length > 50) throw new BitgetError("40305", "Client_oid length is not greater than 50, and cannot be Martian characters");
+    if (acc.orders.some((o) => o.clientOid === clientOid)) throw new BitgetError("40017", "Duplicate clientOid");
+    const quoteSized = orderType === "market" && side === "buy";
+    const size = this.decimals(p.size, quoteSized ? m.quotePrecision : m.quantityPrecision, "size");
+    const last = this.prices.get(m.symbol)!;
+    const price = orderType === "limit" ? this.decimals(p.price, m.pricePrecision, "price") : new Decimal(0);
+    const value = quoteSized ? size : size.mul(orderType === "limit" ? price : last);
+    if (value.lt(m.minTradeUSDT)) throw new BitgetError("45110", `less than the minimum amount ${m.minTradeUSDT} ${m.quote}`);
+    // What must be free: quote for a buy (the size itself for a market buy), base for a sell.
+    const need = side === "buy" ? value : size;
+    const funds = this.balance(acc, side === "buy" ? m.quote : m.base);
+    if (funds.free.lt(need)) throw new BitgetError("43012", "Insufficient balance");
+    const now = Date.now();
+    const order: BitgetSimOrder = {
+      orderId: String(this.nextId++),
+      clientOid,
+      symbol: m.symbol,
+      side,
+      orderType,
+      price,
+      size,
+      baseVolume: new Decimal(0),
+      quoteVolume: new Decimal(0),
+      fees: new Map(),
+      status: "live",
+      cTime: now,
+      uTime: now,
+    };
+    acc.orders.push(order);
+    if (orderType === "market") {
+      // A market buy spends its quote size: the base bought is rounded down to the lot.
+      const qty = quoteSized ? size.div(last).toDecimalPlaces(m.quantityPrecision, Decimal.ROUND_DOWN) : size;
+      this.fill(acc, order, qty, last, false);
+      order.status = "filled";
+    } else {
+      funds.free = funds.free.sub(need);
+      funds.locked = funds.locked.add(need);
+      const marketable = side === "buy" ? last.lte(price) : last.gte(price);
+      if (marketable) this.fill(acc, order, size, last, false);
+    }
+    // Bitget acknowledges with the ids only.
+    return { orderId: order.orderId, clientOid: order.clientOid };
+  }
+
+  private fill(acc: BitgetSimAccount, order: BitgetSimOrder, qty: Decimal, price: Decimal, maker: boolean) {
+    const m = this.markets.get(order.symbol)!;
+    const value = qty.mul(price);
+    const base = this.balance(acc, m.base);
+    const quote = this.balance(acc, m.quote);
+    let fee: Decimal;
+    let feeCoin: string;
+    if (order.side === "buy") {
+      if (order.orderType === "limit") {
+        const reserved = qty.mul(order.price);
+        quote.locked = quote.locked.sub(reserved);
+        quote.free = quote.free.add(reserved).sub(value);
+      } else {
+        quote.free = quote.free.sub(value);
+      }
+      fee = qty.mul(FEE_RATE);
+      feeCoin = m.base;
+      base.free = base.free.add(qty).sub(fee);
+    } else {
+      if (order.orderType === "limit") base.locked = base.locked.sub(qty);
+      else base.free = base.free.sub(qty);
+      fee = value.mul(FEE_RATE);
+      feeCoin = m.quote;
+      quote.free = quote.free.add(value).sub(fee);
+    }
+    const now = Date.now();
+    order.baseVolume = order.baseVolume.add(qty);
+    order.quoteVolume = order.quoteVolume.add(value);
+    order.fees.set(feeCoin, (order.fees.get(feeCoin) ?? new Decimal(0)).add(fee));
+    order.status = order.orderType === "market" || order.baseVolume.gte(order.size) ? "filled" : "partially_filled";
+    order.uTime = now;
+    acc.fills.push({ tradeId: String(this.nextId++), orderId: order.orderId, symbol: order.symbol, side: order.side, orderType: order.orderType, price, size: qty, fee, feeCoin, maker, cTime: now });
+  }
+
+  private release(acc: BitgetSimAccount, order: BitgetSimOrder) {
+    const m = this.markets.get(order.symbol)!;
+    const left = order.size.sub(order.baseVolume);
+    const funds = this.balance(acc, order.side === "buy" ? m.quote : m.base);
+    const amount = order.side === "buy" ? left.mul(order.price) : left;
+    funds.locked = funds.locked.sub(amount);
+    funds.free = funds.free.add(amount);
+    order.status = "cancelled";
+    order.uTime = Date.now();
+  }
+
+  private cancel(acc: BitgetSimAccount, p: Record<string, unknown>) {
+    const m = this.market(p.symbol);
+    const order = acc.orders.find((o) => o.symbol === m.symbol && (p.orderId ? o.orderId === p.orderId : o.clientOid === p.clientOid));
+    if (!order) throw new BitgetError("40109", "The data of the order cannot be found, please confirm the order number");
+    if (!isOpen(order)) throw new BitgetError("43001", "The order does not exist or has been completed");
+    this.release(acc, order);
+    return { orderId: order.orderId, clientOid: order.clientOid };
+  }
+
+  private cancelSymbol(acc: BitgetSimAccount, p: Record<string, unknown>) {
+    const m = this.market(p.symbol);
+    for (const order of acc.orders.filter((o) => isOpen(o) && o.symbol === m.symbol)) this.release(acc, order);
+    return { symbol: m.symbol };
+  }
+
+  private orderInfo(acc: BitgetSimAccount, p: Record<string, unknown>) {
+    if (!p.orderId && !p.clientOid) throw new BitgetError("40017", "Parameter verification failed: orderId or clientOid");
+    // By clientOid, only an unfilled order is answered (Bitget's guide); by orderId, any order.
+    const order = acc.orders.find((o) => (p.orderId ? o.orderId === p.orderId : o.clientOid === p.clientOid && isOpen(o)));
+    if (!order) throw new BitgetError("40109", "The data of the order cannot be found, please confirm the order number");
+    return [this.detail(order)];
+  }
+
+  private feeDetail(o: BitgetSimOrder): string | undefined {
+    const [coin, fee] = [...o.fees][0] ?? [];
+    if (!coin || !fee || this.omitFeeDetail) return undefined;
+    const t = fee.neg().toFixed();
+    return `{"newFees":{"c":0,"d":0,"deduction":false,"r":${t},"t":${t},"totalDeductionFee":0},"${coin}":{"deduction":false,"feeCoinCode":"${coin}","totalDeductionFee":0,"totalFee":${t}}}`;
+  }
+
+  /** Order info and history shape: `price` the limit, `priceAvg` the average fill. */
+  private detail(o: BitgetSimOrder) {
+    const avg = o.baseVolume.gt(0) ? o.quoteVolume.div(o.baseVolume) : new Decimal(0);
+    const feeDetail = this.feeDetail(o);
+    return {
+      userId: "4100000001",
+      symbol: o.symbol,
+      orderId: o.orderId,
+      clientOid: o.clientOid,
+      price: str(o.price),
+      size: str(o.size),
+      orderType: o.orderType,
+      side: o.side,
+      status: o.status,
+      priceAvg: str(avg),
+      baseVolume: str(o.baseVolume),
+      quoteVolume: str(o.quoteVolume),
+      enterPointSource: "API",
+      ...(feeDetail ? { feeDetail } : {}),
+      orderSource: o.orderType === "market" ? "market" : "normal",
+      cancelReason: "",
+      cTime: String(o.cTime),
+      uTime: String(o.uTime),
+    };
+  }
+
+  private list(acc: BitgetSimAccount, p: Record<string, unknown>, open: boolean) {
+    const limit = Math.min(Number(p.limit ?? 100), 100);
+    const list = acc.orders
+      .filter((o) => (open ? isOpen(o) : !isOpen(o)))
+      .filter((o) => !p.symbol || o.symbol === p.symbol)
+      .filter((o) => !p.orderId || o.orderId === p.orderId)
+      .sort((a, b) => b.cTime - a.cTime || Number(BigInt(b.orderId) - BigInt(a.orderId)))
+      .slice(0, limit);
+    if (!open) return list.map((o) => this.detail(o));
+    // Unfilled orders: `priceAvg` is the order's price and `basePrice` the average fill (Bitget's naming).
+    return list.map((o) => ({
+      userId: "4100000001",
+      symbol: o.symbol,
+      orderId: o.orderId,
+      clientOid: o.clientOid,
+      priceAvg: str(o.price),
+      size: str(o.size),
+      orderType: o.orderType,
+      side: o.side,
+      status: o.status,
+      basePrice: str(o.baseVolume.gt(0) ? o.quoteVolume.div(o.baseVolume) : new Decimal(0)),
+      baseVolume: str(o.baseVolume),
+      quoteVolume: str(o.quoteVolume),
+      enterPointSource: "API",
+      orderSource: "normal",
+      cTime: String(o.cTime),
+      uTime: String(o.uTime),
+      tpslType: "normal",
+      triggerPrice: null,
+    }));
+  }
+
+  private fillList(acc: BitgetSimAccount, p: Record<string, unknown>) {
+    const m = this.market(p.symbol);
+    return acc.fills
+      .filter((f) => f.symbol === m.symbol && (!p.orderId || f.orderId === p.orderId))
+      .sort((a, b) => b.cTime - a.cTime)
+      .slice(0, Math.min(Number(p.limit ?? 100), 100))
+      .map((f) => ({
+        userId: "4100000001",
+        symbol: f.symbol,
+        orderId: f.orderId,
+        tradeId: f.tradeId,
+        orderType: f.orderType,
+        side: f.side,
+        priceAvg: str(f.price),
+        size: str(f.size),
+        amount: str(f.size.mul(f.price)),
+        feeDetail: { deduction: "no", feeCoin: f.feeCoin, totalDeductionFee: "", totalFee: f.fee.neg().toFixed() },
+        tradeScope: f.maker ? "maker" : "taker",
+        cTime: String(f.cTime),
+        uTime: String(f.cTime),
+      }));
+  }
+}
