@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { ListOrdered } from "lucide-react";
+import { Download, ListOrdered } from "lucide-react";
 import type { ActivityRow, SkipListRow } from "@/db/queries/activity";
 import type { OrderListRow } from "@/db/queries/orders";
 import { Button } from "@/components/ui/button";
@@ -20,6 +20,16 @@ export interface OrderFilters {
   side?: string;
   /** With `views`: all, orders or skips. */
   view?: string;
+  /** The Orders page's extra filters (shown when their options are given). */
+  account?: string;
+  strategy?: string;
+  period?: string;
+}
+
+export interface OrderFilterOptions {
+  accounts: { id: string; label: string }[];
+  strategies: { id: string; name: string }[];
+  periods: readonly string[];
 }
 
 function fmt(value: string | null | undefined) {
@@ -40,6 +50,9 @@ export async function OrderHistory({
   basePath,
   showAccount = false,
   views = false,
+  options,
+  exportHref,
+  emptyDetail,
 }: {
   rows: (OrderListRow | ActivityRow)[];
   total: number;
@@ -50,6 +63,11 @@ export async function OrderHistory({
   basePath: string;
   showAccount?: boolean;
   views?: boolean;
+  options?: OrderFilterOptions;
+  /** A "Download CSV" link carrying the current filters. */
+  exportHref?: string;
+  /** Says which filters are set when they hide everything. */
+  emptyDetail?: string;
 }) {
   const t = await getTranslations("orders");
   const tOutcome = await getTranslations("strategies");
@@ -61,7 +79,9 @@ export async function OrderHistory({
     params.set("page", String(p));
     return `${basePath}?${params}#history`;
   };
-  const filtered = Boolean(filters.symbol || filters.status || filters.side || (filters.view && filters.view !== "all"));
+  const filtered = Boolean(
+    filters.symbol || filters.status || filters.side || filters.account || filters.strategy || (filters.period && filters.period !== "all") || (filters.view && filters.view !== "all"),
+  );
   const onlySkips = views && filters.view === "skips";
   const isSkip = (row: OrderListRow | ActivityRow): row is SkipListRow => "kind" in row && row.kind === "skip";
 
@@ -74,6 +94,33 @@ export async function OrderHistory({
             <option value="orders">{t("viewOrders")}</option>
             <option value="skips">{t("viewSkips")}</option>
           </NativeSelect>
+        ) : null}
+        {options ? (
+          <>
+            <NativeSelect name="account" defaultValue={filters.account ?? ""} aria-label={t("filterAccount")} className="h-9 w-40" data-testid="history-account">
+              <option value="">{t("allAccounts")}</option>
+              {options.accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
+                </option>
+              ))}
+            </NativeSelect>
+            <NativeSelect name="strategy" defaultValue={filters.strategy ?? ""} aria-label={t("filterStrategy")} className="h-9 w-40" data-testid="history-strategy">
+              <option value="">{t("allStrategies")}</option>
+              {options.strategies.map((st) => (
+                <option key={st.id} value={st.id}>
+                  {st.name}
+                </option>
+              ))}
+            </NativeSelect>
+            <NativeSelect name="period" defaultValue={filters.period ?? "all"} aria-label={t("filterPeriod")} className="h-9 w-36" data-testid="history-period">
+              {options.periods.map((p) => (
+                <option key={p} value={p}>
+                  {t(`period.${p}` as "period.all")}
+                </option>
+              ))}
+            </NativeSelect>
+          </>
         ) : null}
         <NativeSelect name="symbol" defaultValue={filters.symbol ?? ""} aria-label={t("filterSymbol")} className="h-9 w-36">
           <option value="">{t("allSymbols")}</option>
@@ -90,6 +137,7 @@ export async function OrderHistory({
               {t(`status.${s}`)}
             </option>
           ))}
+          {options ? <option value="skipped">{t("statusSkipped")}</option> : null}
         </NativeSelect>
         <NativeSelect name="side" defaultValue={filters.side ?? ""} aria-label={t("filterSide")} className="h-9 w-40">
           <option value="">{t("allSides")}</option>
@@ -99,6 +147,14 @@ export async function OrderHistory({
         <Button type="submit" variant="secondary" size="sm" className="h-9">
           {t("applyFilters")}
         </Button>
+        {exportHref ? (
+          <Button asChild variant="outline" size="sm" className="h-9">
+            <a href={exportHref} download data-testid="orders-csv">
+              <Download className="size-4" />
+              {t("downloadCsv")}
+            </a>
+          </Button>
+        ) : null}
         {filtered ? (
           <Button asChild variant="ghost" size="sm" className="h-9">
             <Link href={`${basePath}#history`}>{t("clearFilters")}</Link>
@@ -109,7 +165,7 @@ export async function OrderHistory({
         <EmptyState
           icon={ListOrdered}
           title={onlySkips ? t("noSkips") : filtered ? t("noMatches") : t("noOrders")}
-          description={onlySkips ? t("noSkipsBody") : t("noOrdersBody")}
+          description={filtered && emptyDetail ? emptyDetail : onlySkips ? t("noSkipsBody") : t("noOrdersBody")}
         />
       ) : (
         <div className="overflow-x-auto rounded-lg border">

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { firstAdmin, newTrader, type Person } from "./support";
 
@@ -94,6 +95,19 @@ test.describe.serial("live pages: orders and skipped signals appear without a re
     await expect(page).toHaveURL(/view=orders/);
     await expect(page.getByTestId("history-row")).toHaveCount(1);
     await expect(page.getByTestId("skip-row")).toHaveCount(0);
+
+    // The CSV carries the filter: the one order, none of the skip.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("orders-csv").click()]);
+    expect(download.suggestedFilename()).toMatch(/^orders-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    expect(csv[0]).toBe("time,kind,account,strategy,symbol,side,type,status,amount,filled,price,average,cost,fee,fee_currency,client_order_id,exchange_order_id,note");
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z,order,[^,]*,Live BTC,BTC\/USDT,buy,market,/);
+
+    // A filter that hides everything is named; a bad one in the address is ignored with a notice.
+    await page.goto("/dashboard/orders?side=sell&period=forever");
+    await expect(page.getByTestId("filter-notice")).toContainText("period");
+    await expect(page.getByTestId("empty-state")).toContainText("Side: Sell");
   });
 
   test("a hidden tab pauses, and catches up when shown again", async ({ request }) => {
