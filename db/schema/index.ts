@@ -4,3 +4,4 @@ export * from "./exchange";
 export * from "./signals";
 export * from "./security";
 export * from "./pnl";
+export * from "./fills";

@@ -166,7 +166,8 @@ export async function settle(row: OrderRow, answer: ExchangeOrder, client: Excha
   }
   const order = withAverage(known);
   const stored = await recordExchangeResult(row.id, { ...exchangeResultOf(order), error: null });
-  if (!unbooked || !row.strategyId) return "0";
+  // Manual orders are booked too: their fills go to the fill ledger (a position only for strategies).
+  if (!unbooked) return "0";
   // A fill is booked with its fee or not yet: the order monitor books it once the fee can be read.
   if (feeUnread) return "0";
   try {
@@ -175,7 +176,9 @@ export async function settle(row: OrderRow, answer: ExchangeOrder, client: Excha
     const current = stored ?? row;
     const fees = feesOf(order);
     const feePrices = await thirdAssetPrices(current, order, fees, base, client);
-    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fees, feePrices }, base);
+    const fillTime = order.lastTradeTimestamp ?? order.timestamp;
+    const at = fillTime ? new Date(fillTime) : undefined;
+    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fees, feePrices, at }, base);
   } catch (error) {
     console.warn(`Order ${row.id}: fill stored, booking left to the order monitor:`, describeError(error));
     return "0";

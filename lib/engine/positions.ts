@@ -2,7 +2,7 @@ import "server-only";
 import Decimal from "decimal.js";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { orders, strategyPositions, type OrderRow } from "@/db/schema";
+import { fills, orders, strategyPositions, type OrderRow } from "@/db/schema";
 
 export interface Fee {
   cost: string;
@@ -18,6 +18,8 @@ export interface FillState {
   fees: Fee[];
   /** The quote price of a third-asset fee (BNB) at the time of the new fills, where it is known. */
   feePrices?: Record<string, string>;
+  /** When the new fills happened, as the exchange says; the booking's time where it does not. */
+  at?: Date;
 }
 
 /**
@@ -28,10 +30,10 @@ export interface FillState {
  * cost or comes off the proceeds; one in a third asset (BNB) counts as quote at its price at the fill's
  * time when that is known, and is otherwise kept apart per asset. A sell books only what the strategy
  * holds: coins beyond that were never the strategy's, and neither is their price.
+ * Every booked increment, of strategy and manual orders alike, is also written to the fill ledger.
  * Returns the base amount added to (or removed from) the position.
  */
 export async function applyFill(order: OrderRow, state: FillState, base: string): Promise<string> {
-  if (!order.strategyId) return "0";
   const delta = new Decimal(state.filled).sub(order.appliedFilled);
   if (delta.lte(0)) return "0";
   const totalCost = state.cost && new Decimal(state.cost).gt(0) ? new Decimal(state.cost) : state.average ? new Decimal(state.filled).mul(state.average) : null;
@@ -61,14 +63,9 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
       .where(and(eq(orders.id, order.id), eq(orders.appliedFilled, order.appliedFilled)))
       .returning({ id: orders.id });
     if (!claimed) return "0";
-    // Inserted when missing, locked either way, in one statement.
-    const [pos] = await tx
-      .insert(strategyPositions)
-      .values({ strategyId: order.strategyId! })
-      .onConflictDoUpdate({ target: strategyPositions.strategyId, set: { strategyId: sql`excluded.strategy_id` } })
-      .returning();
 
-    const otherFees = { ...(pos!.otherFees ?? {}) };
+    const otherFees: Record<string, string> = {};
+    const usedPrices: Record<string, string> = {};
     let baseFee = new Decimal(0);
     let quoteFee = new Decimal(0);
     for (const [currency, fee] of newFees) {
@@ -76,9 +73,41 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
       const price = state.feePrices?.[currency];
       if (currency === base) baseFee = baseFee.add(fee);
       else if (currency === quote) quoteFee = quoteFee.add(fee);
-      else if (price) quoteFee = quoteFee.add(fee.mul(price));
-      else otherFees[currency] = new Decimal(otherFees[currency] ?? 0).add(fee).toFixed();
+      else if (price) {
+        quoteFee = quoteFee.add(fee.mul(price));
+        usedPrices[currency] = price;
+      } else otherFees[currency] = fee.toFixed();
     }
+    await tx
+      .insert(fills)
+      .values({
+        orderId: order.id,
+        strategyId: order.strategyId,
+        accountId: order.accountId,
+        userId: order.userId,
+        symbol: order.symbol,
+        side: order.side,
+        amount: delta.toFixed(),
+        price: value.div(delta).toFixed(),
+        quoteValue: value.toFixed(),
+        fees: Object.fromEntries([...newFees].filter(([, fee]) => !fee.isZero()).map(([currency, fee]) => [currency, fee.toFixed()])),
+        feeQuote: quoteFee.toFixed(),
+        feePrices: usedPrices,
+        filledAfter: state.filled,
+        at: state.at ?? new Date(),
+      })
+      .onConflictDoNothing({ target: [fills.orderId, fills.filledAfter] });
+    if (!order.strategyId) return "0";
+
+    // Inserted when missing, locked either way, in one statement.
+    const [pos] = await tx
+      .insert(strategyPositions)
+      .values({ strategyId: order.strategyId! })
+      .onConflictDoUpdate({ target: strategyPositions.strategyId, set: { strategyId: sql`excluded.strategy_id` } })
+      .returning();
+
+    const keptApart = { ...(pos!.otherFees ?? {}) };
+    for (const [currency, fee] of Object.entries(otherFees)) keptApart[currency] = new Decimal(keptApart[currency] ?? 0).add(fee).toFixed();
 
     let amount = new Decimal(pos!.amount);
     let costBasis = new Decimal(pos!.costBasis);
@@ -109,7 +138,7 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
     }
     await tx
       .update(strategyPositions)
-      .set({ amount: amount.toFixed(), costBasis: costBasis.toFixed(), realizedPnl: realized.toFixed(), wins, losses, otherFees, updatedAt: new Date() })
+      .set({ amount: amount.toFixed(), costBasis: costBasis.toFixed(), realizedPnl: realized.toFixed(), wins, losses, otherFees: keptApart, updatedAt: new Date() })
       .where(eq(strategyPositions.strategyId, order.strategyId!));
     return moved.toFixed();
   });

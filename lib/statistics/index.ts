@@ -1,0 +1,1 @@
+export { fifoFigures, type FifoFigures, type LedgerFill, type OpenLots } from "./fifo";
