@@ -1,4 +1,8 @@
 import type { Exchange, Order as CcxtOrder } from "ccxt";
+import { PERMISSION_READERS } from "../permission-readers";
+import type { MarketType } from "../types";
+import type { VenueProfile } from "./types";
+import { fetchByClientId } from "./unified";
 
 /** OKX v5 cancels at most 20 orders a request (`/api/v5/trade/cancel-batch-orders`). */
 const CANCEL_BATCH = 20;
@@ -9,7 +13,7 @@ const PAGE = 100;
  * Cancels the given open orders of a symbol (ccxt has no `cancelAllOrders` for OKX), 20 a request. An
  * entry OKX refused (already filled or canceled meanwhile) comes back as "rejected" and is not counted.
  */
-export async function cancelOkxOrders(ex: Exchange, symbol: string, open: CcxtOrder[]): Promise<CcxtOrder[]> {
+async function cancelOkxOrders(ex: Exchange, symbol: string, open: CcxtOrder[]): Promise<CcxtOrder[]> {
   const canceled: CcxtOrder[] = [];
   for (let i = 0; i < open.length; i += CANCEL_BATCH) {
     const ids = open.slice(i, i + CANCEL_BATCH).map((o) => String(o.id));
@@ -20,8 +24,20 @@ export async function cancelOkxOrders(ex: Exchange, symbol: string, open: CcxtOr
 }
 
 /** Open, filled and canceled orders of a symbol (OKX has no single "all orders" list; ccxt has no `fetchOrders`). */
-export async function okxOrderHistory(ex: Exchange, symbol: string, limit: number): Promise<CcxtOrder[]> {
+async function okxOrderHistory(ex: Exchange, symbol: string, limit: number): Promise<CcxtOrder[]> {
   const page = Math.min(limit, PAGE);
   const lists = await Promise.all([ex.fetchOpenOrders(symbol, undefined, page), ex.fetchClosedOrders(symbol, undefined, page), ex.fetchCanceledOrders(symbol, undefined, page)]);
   return lists.flat();
+}
+
+export function okxProfile(marketType: MarketType): VenueProfile {
+  return {
+    options: { fetchMarkets: { types: [marketType] } },
+    findByClientId: fetchByClientId,
+    orderHistory: okxOrderHistory,
+    cancelAll: async (ex, symbol, open) => (await cancelOkxOrders(ex, symbol, open)).length,
+    // OKX acknowledges a cancel with the ids only: the order is read back for what it filled.
+    readCanceled: (ex, id, symbol) => ex.fetchOrder(id, symbol),
+    keyPermissions: PERMISSION_READERS.okx,
+  };
 }

@@ -1,21 +1,14 @@
 import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from "ccxt";
 import Decimal from "decimal.js";
-import { mapCcxtError } from "./ccxt-errors";
-import { floorToStep } from "./precision";
-import type { CreateOrderRequest, Market, MarketType, Ticker } from "./types";
-import { ExchangeError } from "./types";
+import { mapCcxtError } from "../ccxt-errors";
+import { PERMISSION_READERS } from "../permission-readers";
+import { floorToStep } from "../precision";
+import type { CreateOrderRequest, MarketType } from "../types";
+import { ExchangeError } from "../types";
+import type { MarketLookup, VenueProfile } from "./types";
 
 /** Bitget v2 answers at most 100 orders a page on `/api/v2/spot/trade/history-orders`. */
 const PAGE = 100;
-
-/**
- * ccxt options for Bitget: a classic (v2) account, said up front — left unsaid, ccxt asks
- * `/api/v3/account/settings` on every new client to find out, one more private call each time — and only
- * the market type the client trades (ccxt would otherwise load spot and six futures product lists).
- */
-export function bitgetOptions(marketType: MarketType): Record<string, unknown> {
-  return { uta: false, fetchMarkets: { types: [marketType === "swap" ? "swap" : "spot"] } };
-}
 
 /**
  * What a spot market buy of `amount` base spends on Bitget, whose market buy is sized in the quote coin
@@ -23,10 +16,7 @@ export function bitgetOptions(marketType: MarketType): Record<string, unknown> {
  * know — the signal's, else the ask — cut down to the market's price step, as ccxt's `costToPrecision`
  * would, so what ccxt sends is this exact decimal and never more than the amount at that price.
  */
-export async function bitgetMarketBuyCost(
-  request: CreateOrderRequest,
-  lookup: { market(symbol: string): Promise<Market>; ticker(symbol: string): Promise<Ticker> },
-): Promise<string> {
+async function bitgetMarketBuyCost(request: CreateOrderRequest, lookup: MarketLookup): Promise<string> {
   const market = await lookup.market(request.symbol);
   let price = request.referencePrice;
   if (!price) {
@@ -44,7 +34,7 @@ export async function bitgetMarketBuyCost(
  * orders — an order that fills between the two reads is still found, since it can only move from the
  * first to the second.
  */
-export async function findBitgetOrder(ex: Exchange, symbol: string, clientOid: string): Promise<CcxtOrder | null> {
+async function findBitgetOrder(ex: Exchange, symbol: string, clientOid: string): Promise<CcxtOrder | null> {
   try {
     return await ex.fetchOrder(undefined as unknown as string, symbol, { clientOrderId: clientOid });
   } catch (error) {
@@ -55,13 +45,34 @@ export async function findBitgetOrder(ex: Exchange, symbol: string, clientOid: s
 }
 
 /** Open and finished orders of a symbol (ccxt has no single "all orders" list for Bitget). */
-export async function bitgetOrderHistory(ex: Exchange, symbol: string, limit: number): Promise<CcxtOrder[]> {
+async function bitgetOrderHistory(ex: Exchange, symbol: string, limit: number): Promise<CcxtOrder[]> {
   const page = Math.min(limit, PAGE);
   const [open, finished] = await Promise.all([ex.fetchOpenOrders(symbol, undefined, page), ex.fetchCanceledAndClosedOrders(symbol, undefined, page)]);
   return [...open, ...finished];
 }
 
 /** An order's fills with their fees (`/api/v2/spot/trade/fills?orderId=`; ccxt has no fetchOrderTrades here). */
-export function bitgetOrderTrades(ex: Exchange, id: string, symbol: string): Promise<CcxtTrade[]> {
+function bitgetOrderTrades(ex: Exchange, id: string, symbol: string): Promise<CcxtTrade[]> {
   return ex.fetchMyTrades(symbol, undefined, undefined, { orderId: id });
+}
+
+export function bitgetProfile(marketType: MarketType): VenueProfile {
+  return {
+    // A classic (v2) account, said up front — left unsaid, ccxt asks `/api/v3/account/settings` on every new
+    // client to find out, one more private call each time — and only the market type the client trades
+    // (ccxt would otherwise load spot and six futures product lists).
+    options: { uta: false, fetchMarkets: { types: [marketType === "swap" ? "swap" : "spot"] } },
+    findByClientId: findBitgetOrder,
+    orderHistory: bitgetOrderHistory,
+    // Bitget's cancel-symbol-order answers the symbol only (ccxt wraps it in a list of one).
+    cancelAll: async (ex, symbol, open) => {
+      await ex.cancelAllOrders(symbol);
+      return open.length;
+    },
+    // Bitget acknowledges a cancel with the ids only: the order is read back by its id.
+    readCanceled: (ex, id, symbol) => ex.fetchOrder(id, symbol),
+    orderTrades: bitgetOrderTrades,
+    ...(marketType === "spot" ? { marketBuyCost: bitgetMarketBuyCost } : {}),
+    keyPermissions: PERMISSION_READERS.bitget,
+  };
 }
