@@ -104,7 +104,8 @@ export function exchangeResultOf(order: ExchangeOrder): ExchangeResult {
     cost: order.cost,
     fee: fees.length === 1 ? fees[0]!.cost : null,
     feeCurrency: fees.length === 1 ? fees[0]!.currency : null,
-    fees: fees.length > 0 ? Object.fromEntries(fees.map((f) => [f.currency, f.cost])) : null,
+    // An answer without fees (a cancel's, say) says nothing about them: the stored ones stay.
+    fees: fees.length > 0 ? Object.fromEntries(fees.map((f) => [f.currency, f.cost])) : undefined,
   };
 }
 
