@@ -6,7 +6,7 @@ import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import type { PlanRow } from "@/db/queries/strategies";
 import { strategiesForEvent } from "@/db/queries/strategies";
 import { orders, strategyExecutions, type OrderRow, type SignalEvent } from "@/db/schema";
-import { clientForAccount, deterministicClientOrderId, ExchangeError } from "@/lib/exchanges";
+import { clientForAccount, deterministicClientOrderId, ExchangeError, type ExchangeClient } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
 import { insertWithinCaps } from "./caps";
 import { LeaseLostError, RetryLater, WaitFor } from "./errors";
@@ -77,26 +77,27 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
   const leg = action;
   const orderLeg = action as Exclude<SignalAction, "cancel">;
   const strategy = row.strategy;
-  const done = await existingExecution(strategy.id, event.id, leg);
-  if (done && done.outcome !== "unknown" && done.outcome !== "waiting") return done.outcome as ExecutionOutcome;
-
+  const deadline = eventDeadline(event);
+  const recheck = freshGate(strategy, action);
   const skip = async (reason: SkipReason, detail?: Record<string, string>) => {
     await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome: "skipped", reason, detail });
     return "skipped" as const;
   };
+  let client: ExchangeClient;
 
-  const gated = gate({ action, strategyEnabled: strategy.enabled, strategyKeepsExits: strategy.keepsExits, ...strategy, ...row });
-  if (gated) return skip(gated);
-
-  const account = await getAccountForTrading(strategy.userId, strategy.accountId);
-  if (!account) return skip("account_off");
-  // Test signals trade on paper only, whoever sent them.
-  if (event.test && account.exchange !== "paper") return skip("account_off");
-  const client = await clientForAccount(account);
-  const deadline = eventDeadline(event);
-  const recheck = freshGate(strategy, action);
-
+  // The reads before the order (our database, the account's key) fail as "later" too, like the exchange.
   try {
+    const done = await existingExecution(strategy.id, event.id, leg);
+    if (done && done.outcome !== "unknown" && done.outcome !== "waiting") return done.outcome as ExecutionOutcome;
+
+    const gated = gate({ action, strategyEnabled: strategy.enabled, strategyKeepsExits: strategy.keepsExits, ...strategy, ...row });
+    if (gated) return await skip(gated);
+
+    const account = await getAccountForTrading(strategy.userId, strategy.accountId);
+    if (!account) return await skip("account_off");
+    // Test signals trade on paper only, whoever sent them.
+    if (event.test && account.exchange !== "paper") return await skip("account_off");
+    client = await clientForAccount(account);
     return await run();
   } catch (error) {
     if (error instanceof LeaseLostError || error instanceof RetryLater) throw error;
