@@ -96,6 +96,18 @@ export interface KeyPermissions {
   ipRestricted: boolean | null;
 }
 
+/** One open USDT-perpetual position as the venue reports it (sizes in contracts; base = contracts × contractSize). */
+export interface PositionLine {
+  symbol: string;
+  side: "long" | "short";
+  contracts: string;
+  contractSize: string;
+  entryPrice: string | null;
+  unrealizedPnl: string | null;
+  leverage: string | null;
+  marginMode: "isolated" | "cross" | null;
+}
+
 export interface ExchangeClient {
   readonly exchange: ExchangeId;
   readonly marketType: MarketType;
@@ -112,6 +124,8 @@ export interface ExchangeClient {
   findOrderByClientId(clientOrderId: string, symbol: string): Promise<ExchangeOrder | null>;
   /** The key's own permissions, from the venue's key-info endpoint; throws an ExchangeError when unread. */
   keyPermissions(): Promise<KeyPermissions>;
+  /** Open positions of a USDT-perpetual (swap) client; absent on spot-only clients. */
+  positions?(symbols?: string[]): Promise<PositionLine[]>;
   /** True where the venue keeps stop-loss-limit sells itself (`CreateOrderRequest.stopPrice`; Binance spot). */
   readonly nativeStops?: boolean;
   /** Present where the venue has native OCO sells (Binance spot). */
