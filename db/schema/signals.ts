@@ -66,6 +66,9 @@ export const signalEvents = pgTable(
     // queued → done | failed
     status: text("status").notNull().default("queued"),
     processedAt: timestamp("processed_at", { withTimezone: true }),
+    // When a job of this event last waited or was given back by the stale-event backstop: a queued event
+    // touched lately has a live job and needs no new one.
+    nudgedAt: timestamp("nudged_at", { withTimezone: true }),
     test: boolean("test").notNull().default(false),
     // A test signal from a strategy's page runs for that strategy only.
     testStrategyId: uuid("test_strategy_id"),

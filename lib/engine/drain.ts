@@ -214,14 +214,35 @@ async function requeueStaleEvents() {
   if (Date.now() - (globalForRequeue.__sbRequeuedAt ?? 0) < 60_000) return;
   globalForRequeue.__sbRequeuedAt = Date.now();
   const db = await getDb();
+  // Stamped in the same statement that picks them, so two drains never both give an event a job; an
+  // event whose job waits is stamped on each wait (at most every WAIT_CAP_MS), so it is not picked.
   const stale = await db
-    .select({ id: signalEvents.id })
-    .from(signalEvents)
-    .where(and(eq(signalEvents.status, "queued"), lt(signalEvents.receivedAt, new Date(Date.now() - STALE_EVENT_MS))))
-    .limit(100);
+    .update(signalEvents)
+    .set({ nudgedAt: sql`now()` })
+    .where(
+      sql`${signalEvents.id} in (select ${signalEvents.id} from ${signalEvents}
+        where ${signalEvents.status} = 'queued' and ${signalEvents.receivedAt} < now() - ${`${STALE_EVENT_MS} milliseconds`}::interval
+          and (${signalEvents.nudgedAt} is null or ${signalEvents.nudgedAt} < now() - ${`${STALE_EVENT_MS} milliseconds`}::interval)
+        limit 100 for update skip locked)`,
+    )
+    .returning({ id: signalEvents.id });
   if (stale.length === 0) return;
   const queue = await getQueue();
   for (const e of stale) await queue.enqueue(SIGNAL_QUEUE, { eventId: e.id });
+}
+
+const WAIT_CAP_MS = 30_000;
+
+/** The delay before a waiting event's next try: short at first, doubling after ten waits, capped. */
+export function waitDelayMs(waits: number, baseMs: number): number {
+  if (waits < 10) return baseMs;
+  return Math.max(baseMs, Math.min(baseMs * 2 ** (waits - 9), WAIT_CAP_MS));
+}
+
+/** Marks a waiting event as having a live job: on its first wait, every tenth and every long one, so never two minutes apart. */
+async function stampWaiting(eventId: string) {
+  const db = await getDb();
+  await db.update(signalEvents).set({ nudgedAt: sql`now()` }).where(eq(signalEvents.id, eventId)).catch(() => {});
 }
 
 /** Drains the signal queue until it is empty or the time budget is spent; safe to run many at once. */
@@ -262,9 +283,12 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
         processed += 1;
         if (at.signalId && at.seq !== undefined) processed += await runFollowingEvents({ signalId: at.signalId, seq: at.seq }, token, deadline).catch(() => 0);
       } else if (result === "wait") {
-        // Waiting is not failing: a fresh job (attempts from zero) replaces this one.
-        await queue.enqueue(SIGNAL_QUEUE, { eventId }, { delayMs });
+        // Waiting is not failing: a fresh job (attempts from zero) replaces this one, later the longer it waits.
+        const waits = Number(job.payload.waits ?? 0) + 1;
+        const delay = waitDelayMs(waits, delayMs);
+        await queue.enqueue(SIGNAL_QUEUE, { eventId, waits }, { delayMs: delay });
         await queue.ack(SIGNAL_QUEUE, job);
+        if (waits === 1 || waits % 10 === 0 || delay >= 5_000) await stampWaiting(eventId);
       } else {
         await queue.release(SIGNAL_QUEUE, job, { delayMs: 500 });
       }

@@ -1,0 +1,1 @@
+ALTER TABLE "signal_events" ADD COLUMN "nudged_at" timestamp with time zone;
