@@ -2,13 +2,14 @@ import { createTranslator } from "next-intl";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "@/lib/i18n/config";
 import enEmail from "@/messages/en.email.json";
 import ruEmail from "@/messages/ru.email.json";
+import ukEmail from "@/messages/uk.email.json";
 import { renderContent, type EmailContent, type RenderedEmail } from "./layout";
 
 export type { RenderedEmail } from "./layout";
 
-// The email copy lives in messages/{en,ru}.email.json ("email.templates"), beside the UI text.
-const MESSAGES: Record<Locale, typeof enEmail> = { en: enEmail, ru: ruEmail };
-const DATE_LOCALE: Record<Locale, string> = { en: "en-GB", ru: "ru-RU" };
+// The email copy lives in messages/{en,ru,uk}.email.json ("email.templates"), beside the UI text.
+const MESSAGES: Record<Locale, typeof enEmail> = { en: enEmail, ru: ruEmail, uk: ukEmail };
+const DATE_LOCALE: Record<Locale, string> = { en: "en-GB", ru: "ru-RU", uk: "uk-UA" };
 
 /** A user's stored locale (may be null or something unsupported) as one the templates speak. */
 export function emailLocale(locale: string | null | undefined): Locale {

@@ -142,11 +142,33 @@ test.describe.serial("foundation: registration, roles, admin", () => {
     await expect(admin.page.getByRole("heading", { name: "Welcome, Alice Admin" })).toBeVisible();
   });
 
-  test("screenshots of login, dashboard and admin users in both languages, and on a phone", async ({ browser, baseURL }) => {
+  test("switching to Ukrainian changes the UI and is remembered", async () => {
+    await admin.page.goto("/dashboard");
+    const switcher = admin.page.getByTestId("language-switcher").first();
+    await expect(switcher.getByRole("option", { name: "Українська" })).toBeAttached();
+    await switcher.selectOption("uk");
+    await expect(admin.page.getByRole("heading", { name: "Вітаємо, Alice Admin" })).toBeVisible();
+    await admin.page.reload();
+    await expect(admin.page.locator("html")).toHaveAttribute("lang", "uk");
+    await expect(admin.page.getByRole("link", { name: "Стратегії" }).first()).toBeVisible();
+    await expect(admin.page.getByTestId("getting-started")).toContainText("Під’єднайте біржовий рахунок");
+    // Ukrainian runs longer than English: on a phone the dashboard still must not scroll sideways.
+    await admin.page.setViewportSize({ width: 390, height: 844 });
+    await admin.page.reload();
+    await expect(admin.page.getByRole("heading", { name: "Вітаємо, Alice Admin" })).toBeVisible();
+    const { scroll, inner } = await admin.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    expect(scroll).toBeLessThanOrEqual(inner);
+    await admin.page.screenshot({ path: "screenshots/dashboard-phone-uk.png", fullPage: true });
+    await admin.page.setViewportSize({ width: 1280, height: 800 });
+    await admin.page.getByTestId("language-switcher").first().selectOption("en");
+    await expect(admin.page.getByRole("heading", { name: "Welcome, Alice Admin" })).toBeVisible();
+  });
+
+  test("screenshots of login, dashboard and admin users in every language, and on a phone", async ({ browser, baseURL }) => {
     const shots = "screenshots";
     const visitor = await browser.newContext();
     const page = await visitor.newPage();
-    for (const locale of ["en", "ru"] as const) {
+    for (const locale of ["en", "ru", "uk"] as const) {
       await visitor.addCookies([{ name: "NEXT_LOCALE", value: locale, url: baseURL! }]);
       await page.goto("/login");
       await expect(page.locator("html")).toHaveAttribute("lang", locale);

@@ -118,7 +118,8 @@ test.describe.serial("a phone: every main page fits 390 px, long names wrap, tab
     await expect(page.getByTestId("open-order")).toHaveCount(resting + 1);
   });
 
-  test("every trader page fits a phone in English and Russian", async ({ baseURL }) => {
+  test("every trader page fits a phone in English, Russian and Ukrainian", async ({ baseURL }) => {
+    test.setTimeout(120_000); // nine pages in each of three languages
     const page = trader.page;
     const pages: [string, string][] = [
       ["overview", "/dashboard"],
@@ -131,7 +132,7 @@ test.describe.serial("a phone: every main page fits 390 px, long names wrap, tab
       ["settings", "/dashboard/settings"],
       ["two-factor", "/dashboard/settings/two-factor"],
     ];
-    for (const locale of ["en", "ru"] as const) {
+    for (const locale of ["en", "ru", "uk"] as const) {
       await trader.context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: baseURL! }]);
       for (const [name, path] of pages) {
         await page.goto(path);
@@ -173,7 +174,7 @@ test.describe.serial("a phone: every main page fits 390 px, long names wrap, tab
     await page.setViewportSize(PHONE);
     const visitor = await browser.newContext({ viewport: PHONE });
     const anon = await visitor.newPage();
-    for (const locale of ["en", "ru"] as const) {
+    for (const locale of ["en", "ru", "uk"] as const) {
       await admin.context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: baseURL! }]);
       for (const [name, path] of [
         ["admin-users", `/admin/users?q=${encodeURIComponent(trader.email)}`],

@@ -5,6 +5,7 @@ import { AUDIT_TONE } from "@/components/admin/audit-tones";
 import { AUDIT_GROUPS } from "@/db/queries/audit";
 import en from "@/messages/en.json";
 import ru from "@/messages/ru.json";
+import uk from "@/messages/uk.json";
 
 const root = path.join(import.meta.dirname, "../..");
 
@@ -35,11 +36,13 @@ describe("audit log actions", () => {
     expect(written).toEqual(expect.arrayContaining(["user.approve", "user.decline", "user.promote.admin_email", "login.reauth", "switch.trading_off"]));
   });
 
-  it.each(written)("%s has a badge colour and a label in English and Russian", (action) => {
+  it.each(written)("%s has a badge colour and a label in English, Russian and Ukrainian", (action) => {
     expect(AUDIT_TONE[action]).toBeDefined();
     expect(typeof label(en, action)).toBe("string");
     expect(typeof label(ru, action)).toBe("string");
     expect(label(ru, action)).not.toBe(label(en, action));
+    expect(typeof label(uk, action)).toBe("string");
+    expect(label(uk, action)).not.toBe(label(en, action));
   });
 
   it("colour approvals green and declines red", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-// Every sentence the connection test can answer with (lib/accounts/connection-test.ts), in both languages.
+// Every sentence the connection test can answer with (lib/accounts/connection-test.ts), in every language.
 const REASONS: Record<string, string[]> = {
   balance: ["ok", "auth", "permission", "rate_limited", "unreachable", "unknown"],
   trading: ["ok", "offSpot", "offFutures", "unsaid", "unread", "afterBalance", "paper"],
@@ -11,7 +11,7 @@ const REASONS: Record<string, string[]> = {
 };
 
 describe("connection test messages", () => {
-  it.each(["en", "ru"])("%s has a title and a what-to-do sentence for every check result", (lang) => {
+  it.each(["en", "ru", "uk"])("%s has a title and a what-to-do sentence for every check result", (lang) => {
     const messages = JSON.parse(readFileSync(`messages/${lang}.json`, "utf8")) as { accounts: { connection: Record<string, Record<string, string>> } };
     const connection = messages.accounts.connection;
     for (const [id, reasons] of Object.entries(REASONS)) {
@@ -30,7 +30,7 @@ describe("connection test messages", () => {
 });
 
 describe("connection test messages parse as ICU", () => {
-  it.each(["en", "ru"])("%s", async (lang) => {
+  it.each(["en", "ru", "uk"])("%s", async (lang) => {
     const { IntlMessageFormat } = await import("intl-messageformat");
     const messages = JSON.parse(readFileSync(`messages/${lang}.json`, "utf8")) as { accounts: Record<string, unknown> };
     const walk = (node: unknown, path: string): void => {

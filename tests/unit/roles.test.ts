@@ -40,6 +40,7 @@ describe("safeRedirectPath", () => {
 describe("localeFromAcceptLanguage", () => {
   it("picks the best supported language", () => {
     expect(localeFromAcceptLanguage("ru-RU,ru;q=0.9,en;q=0.8")).toBe("ru");
+    expect(localeFromAcceptLanguage("uk-UA,uk;q=0.9,ru;q=0.8,en;q=0.7")).toBe("uk");
     expect(localeFromAcceptLanguage("de-DE,de;q=0.9,en;q=0.5")).toBe("en");
     expect(localeFromAcceptLanguage("fr")).toBeUndefined();
   });

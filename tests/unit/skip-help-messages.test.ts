@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import en from "@/messages/en.json";
 import ru from "@/messages/ru.json";
+import uk from "@/messages/uk.json";
 
 const root = path.join(import.meta.dirname, "../..");
 
@@ -27,8 +28,8 @@ describe("skip reasons", () => {
     expect(reasons).toContain("insufficient_funds");
   });
 
-  it.each(reasons)("%s is worded, with what to change, in English and Russian", (reason) => {
-    for (const messages of [en, ru]) {
+  it.each(reasons)("%s is worded, with what to change, in English, Russian and Ukrainian", (reason) => {
+    for (const messages of [en, ru, uk]) {
       const strategies = messages.strategies as { skip: Record<string, string>; skipHelp: Record<string, string> };
       expect(strategies.skip[reason], reason).toBeTruthy();
       expect(strategies.skipHelp[reason], reason).toMatch(/\S.{20,}[.!]$/);
