@@ -176,8 +176,11 @@ export const orders = pgTable(
     symbol: text("symbol").notNull(),
     side: text("side").$type<"buy" | "sell">().notNull(),
     type: text("type").$type<OrderRowType>().notNull(),
+    // Perpetuals: contracts (what the venue is sent; base = contracts × the market's contract size).
     amount: numeric("amount").notNull(),
     price: numeric("price"),
+    // A perpetual exit: the venue may only shrink the position with it, never open the other side.
+    reduceOnly: boolean("reduce_only").notNull().default(false),
     // intent → sending → open | partially_filled | filled | canceled | rejected | unknown
     status: text("status").$type<OrderStatus>().notNull().default("sending"),
     filled: numeric("filled").notNull().default("0"),

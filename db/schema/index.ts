@@ -5,3 +5,8 @@ export * from "./signals";
 export * from "./security";
 export * from "./pnl";
 export * from "./fills";
+export * from "./equity";
+export * from "./charts";
+export * from "./funding";
+export * from "./reconcile";
+export * from "./exchange-budget";

@@ -55,6 +55,8 @@ export const signalEvents = pgTable(
       .references(() => signals.id, { onDelete: "cascade" }),
     idempotencyKey: text("idempotency_key").notNull(),
     action: text("action").notNull(),
+    // The position the sender wants after this signal (TradingView's {{strategy.market_position}}).
+    targetPosition: text("target_position").$type<"long" | "short" | "flat">(),
     symbol: text("symbol").notNull(),
     rawSymbol: text("raw_symbol").notNull(),
     price: numeric("price"),
@@ -158,6 +160,11 @@ export const strategies = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     // Off: pause entries only (exits and protection keep working), or stop everything.
     keepsExits: boolean("keeps_exits").notNull().default(true),
+    // USDT perpetuals only (the account's market type decides): set on the venue before each order.
+    leverage: integer("leverage").notNull().default(1),
+    marginMode: text("margin_mode").$type<"isolated" | "cross">().notNull().default("isolated"),
+    // Without a target position in the signal, a sell with nothing long opens a short only when allowed.
+    allowShorts: boolean("allow_shorts").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
