@@ -4,7 +4,6 @@ import Decimal from "decimal.js";
 import { getDb } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { insertAccount, type PublicAccount } from "@/db/queries/exchange-accounts";
-import { throttled } from "@/lib/engine/throttle";
 import { appKeyring, encryptSecret, keyHint } from "@/lib/crypto";
 import { liveClient } from "@/lib/exchanges";
 import type { CcxtExchangeId } from "@/lib/exchanges/ccxt-adapter";
@@ -60,8 +59,8 @@ export async function addExchangeAccount(
   };
   const marketType = input.spot ? "spot" : "swap";
   const client = await liveClient({ exchange: input.exchange as CcxtExchangeId, marketType, sandbox: input.sandbox, credentials });
-  const balance = await throttled(client, () => client.balance());
-  const permissions = await readKeyPermissions(client, { sandbox: input.sandbox, run: (call) => throttled(client, call) });
+  const balance = await client.balance();
+  const permissions = await readKeyPermissions(client, { sandbox: input.sandbox });
   if (refusesKey(permissions)) {
     await writeAudit({
       action: "account.refused_withdrawal_key",

@@ -2,7 +2,6 @@ import "server-only";
 import Decimal from "decimal.js";
 import { getBalanceSnapshot, listBalanceSnapshots, saveBalanceSnapshot, type BalanceSnapshot } from "@/db/queries/balance-snapshots";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
-import { throttled } from "@/lib/engine/throttle";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { clientForAccount, ExchangeError, type BalanceLine, type ExchangeErrorCode } from "@/lib/exchanges";
 
@@ -59,7 +58,7 @@ export async function cardBalance(userId: string, accountId: string, now = Date.
   if (!(await limiter.hit(`balance-refresh:${accountId}`, { limit: 1, windowMs: REFRESH_EVERY_MS })).allowed) return { snapshot: stored, error: null };
   const read = (async () => {
     const client = await clientForAccount(account);
-    const lines = await throttled(client, () => client.balance());
+    const lines = await client.balance();
     return recordBalance(userId, accountId, lines);
   })();
   let timer: ReturnType<typeof setTimeout> | undefined;

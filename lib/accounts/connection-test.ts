@@ -1,9 +1,8 @@
 import "server-only";
 import { getAccountForTrading, recordKeyCheck } from "@/db/queries/exchange-accounts";
-import { throttled } from "@/lib/engine/throttle";
 import { AppError, isAppError } from "@/lib/errors";
 import { clientForAccount, ExchangeError, type ExchangeErrorCode, type KeyPermissions } from "@/lib/exchanges";
-import { outboundIps, readKeyPermissions, refusesKey, type BudgetRunner } from "@/lib/exchanges/key-permissions";
+import { outboundIps, readKeyPermissions, refusesKey } from "@/lib/exchanges/key-permissions";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { recordBalance, summarizeBalances } from "./balance-snapshots";
 
@@ -76,19 +75,18 @@ export async function testAccountConnection(userId: string, accountId: string): 
   if (!hit.allowed) return { kind: "too_soon", retryAfterSeconds: Math.max(1, Math.ceil(hit.retryAfterMs / 1000)) };
 
   const client = await clientForAccount(account);
-  const run: BudgetRunner = (call) => throttled(client, call);
   const paper = account.exchange === "paper";
 
-  const balance = await settle(run(() => client.balance()));
-  const permissions = await settle(paper ? client.keyPermissions() : readKeyPermissions(client, { sandbox: account.sandbox, run }));
+  const balance = await settle(client.balance());
+  const permissions = await settle(paper ? client.keyPermissions() : readKeyPermissions(client, { sandbox: account.sandbox }));
   if (!permissions.ok && !isAppError(permissions.error)) throw permissions.error;
   const market = await settle(
     (async () => {
-      const markets = await run(() => client.markets());
+      const markets = await client.markets();
       const preferred = client.marketType === "swap" ? "BTC/USDT:USDT" : "BTC/USDT";
       const symbol = markets.find((m) => m.symbol === preferred)?.symbol ?? markets[0]?.symbol;
       if (!symbol) throw new ExchangeError("no_price", "no markets");
-      return run(() => client.ticker(symbol));
+      return client.ticker(symbol);
     })(),
   );
 

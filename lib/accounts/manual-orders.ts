@@ -6,7 +6,6 @@ import type { ExchangeAccount } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { checkAccountOrders } from "@/lib/engine/monitor";
 import { cancelRow, sendRow } from "@/lib/engine/lifecycle";
-import { throttled } from "@/lib/engine/throttle";
 import {
   checkOrder,
   clientForAccount,
@@ -44,7 +43,7 @@ export async function placeManualOrder(userId: string, input: PlaceOrderInput): 
   const { account, client } = await tradingAccount(userId, input.accountId);
   const market = await client.market(input.symbol);
   const needsReference = input.type === "market" || input.amountIn === "quote";
-  const reference = needsReference && !(input.type === "limit" && input.price) ? (await throttled(client, () => client.ticker(input.symbol))).last : undefined;
+  const reference = needsReference && !(input.type === "limit" && input.price) ? (await client.ticker(input.symbol)).last : undefined;
   const unitPrice = input.type === "limit" ? input.price! : reference!;
   const amount = input.amountIn === "quote" ? floorToStep(new Decimal(input.amount).div(unitPrice), market.amountStep) : input.amount;
 
@@ -87,12 +86,12 @@ export async function cancelExchangeOrder(userId: string, input: { accountId: st
     if (!result.done) throw new ExchangeError("unknown", `not canceled yet: ${result.reason ?? "pending"}`);
     return;
   }
-  await throttled(client, () => client.cancelOrder(input.orderId, input.symbol));
+  await client.cancelOrder(input.orderId, input.symbol);
 }
 
 export async function cancelAllForSymbol(userId: string, input: { accountId: string; symbol: string }) {
   const { client } = await tradingAccount(userId, input.accountId);
-  const count = await throttled(client, () => client.cancelAllOrders(input.symbol));
+  const count = await client.cancelAllOrders(input.symbol);
   await checkAccountOrders(client, input.accountId);
   return count;
 }

@@ -1,6 +1,5 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { throttled } from "@/lib/engine/throttle";
 import { ExchangeError, type BalanceLine, type ExchangeClient, type ExchangeOrder, type Market } from "@/lib/exchanges";
 import { recordBalance } from "./balance-snapshots";
 import { reconcileAccountOrders } from "./manual-orders";
@@ -22,7 +21,7 @@ export interface AccountSnapshot {
 /** Values each asset in USDT from the venue's tickers (stablecoins at 1); unknown prices stay null. */
 export async function valueBalances(client: ExchangeClient, balances: BalanceLine[]) {
   const symbols = balances.filter((b) => !USD_STABLES.has(b.asset)).map((b) => `${b.asset}/USDT`);
-  const tickers = await throttled(client, () => client.tickers(symbols)).catch(() => []);
+  const tickers = await client.tickers(symbols).catch(() => []);
   const prices = new Map(tickers.map((t) => [t.symbol.split("/")[0], t.last]));
   let total = new Decimal(0);
   let complete = true;
@@ -44,9 +43,9 @@ export async function accountSnapshot(userId: string, accountId: string, client:
   try {
     await reconcileAccountOrders(userId, client, accountId);
     const [balances, openOrders, markets] = await Promise.all([
-      throttled(client, () => client.balance()),
-      throttled(client, () => client.openOrders()),
-      throttled(client, () => client.markets()),
+      client.balance(),
+      client.openOrders(),
+      client.markets(),
     ]);
     await recordBalance(userId, accountId, balances);
     const valued = await valueBalances(client, balances);

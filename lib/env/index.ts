@@ -37,6 +37,12 @@ const envSchema = z.object({
   UPSTASH_REDIS_REST_URL: z.url("must be the REST URL of your Upstash database").optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  // Which outbound address this server calls exchanges from: servers sharing one address share one budget.
+  EXCHANGE_EGRESS_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a name of letters, digits, '.', '_' or '-' (at most 64)")
+    .default("default"),
   EXCHANGE_API_OVERRIDE: z.url("must be a URL such as http://127.0.0.1:9400").optional(),
   PAPER_FEE_RATE: z.string().regex(/^0(\.\d+)?$/, "must be a fraction such as 0.001").default("0.001"),
   // Where paper accounts get prices: "auto" = Binance's public ticker when reachable, else a simulated walk.

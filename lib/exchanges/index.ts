@@ -3,8 +3,10 @@ import { getDb } from "@/db/client";
 import type { ExchangeAccount } from "@/db/schema";
 import { appKeyring, bindAccountKeysOnUse, decryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
+import { venueMeter } from "./budget";
 import { createCcxtClient, type CcxtExchangeId } from "./ccxt-adapter";
 import { createPaperExchange, paperPriceSources, type PaperPriceSource } from "./paper";
+import { withSharedQuotes } from "./shared-quotes";
 import type { ExchangeClient, MarketType } from "./types";
 
 export * from "./types";
@@ -35,30 +37,38 @@ function credentialsOf(account: ExchangeAccount): Credentials {
   return credentials;
 }
 
-export function liveClient(opts: {
+/**
+ * The one way to a venue: every HTTP request spends the venue's request weight from the budget shared by
+ * every server on this outbound address (EXCHANGE_EGRESS_ID), and tickers and market lists are shared.
+ */
+export async function liveClient(opts: {
   exchange: CcxtExchangeId;
   marketType: MarketType;
   sandbox: boolean;
   credentials?: Credentials;
+  timeoutMs?: number;
 }): Promise<ExchangeClient> {
-  return createCcxtClient({ ...opts, apiOverride: env().EXCHANGE_API_OVERRIDE, timeoutMs: env().EXCHANGE_TIMEOUT_MS });
+  const apiOverride = env().EXCHANGE_API_OVERRIDE;
+  const client = await createCcxtClient({ ...opts, apiOverride, timeoutMs: opts.timeoutMs ?? env().EXCHANGE_TIMEOUT_MS, meter: venueMeter(opts.exchange) });
+  return withSharedQuotes(client, [opts.exchange, opts.marketType, opts.sandbox, apiOverride ?? ""].join(":"));
 }
 
 // The paper exchange prices market orders from Binance's public ticker when it can be reached; a
 // failure is remembered for a minute so an offline machine does not wait on every order.
 let tickerDownUntil = 0;
+let publicBinance: { override: string | undefined; client: Promise<ExchangeClient> } | undefined;
 
 async function publicPrice(symbol: string): Promise<string | null> {
   if (Date.now() < tickerDownUntil) return null;
   try {
-    const client = await createCcxtClient({
-      exchange: "binance",
-      marketType: "spot",
-      sandbox: false,
-      apiOverride: env().EXCHANGE_API_OVERRIDE,
-      timeoutMs: 3_000,
-    });
-    return (await client.ticker(symbol)).last;
+    const override = env().EXCHANGE_API_OVERRIDE;
+    let kept = publicBinance;
+    if (!kept || kept.override !== override) {
+      kept = { override, client: liveClient({ exchange: "binance", marketType: "spot", sandbox: false, timeoutMs: 3_000 }) };
+      publicBinance = kept;
+      kept.client.catch(() => (publicBinance = undefined));
+    }
+    return (await (await kept.client).ticker(symbol)).last;
   } catch {
     tickerDownUntil = Date.now() + 60_000;
     return null;

@@ -3,9 +3,6 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { ExchangeClient, KeyPermissions } from "./types";
 
-/** Runs one exchange call inside the shared per-venue budget (the engine's `throttled`, bound to the client). */
-export type BudgetRunner = <T>(call: () => Promise<T>) => Promise<T>;
-
 const UNSAID: KeyPermissions = { withdrawals: null, trading: null, ipRestricted: null };
 
 /**
@@ -16,11 +13,10 @@ const UNSAID: KeyPermissions = { withdrawals: null, trading: null, ipRestricted:
  */
 export async function readKeyPermissions(
   client: ExchangeClient,
-  opts: { sandbox: boolean; run?: BudgetRunner },
+  opts: { sandbox: boolean },
 ): Promise<KeyPermissions> {
-  const run: BudgetRunner = opts.run ?? ((call) => call());
   try {
-    return await run(() => client.keyPermissions());
+    return await client.keyPermissions();
   } catch (error) {
     if (opts.sandbox) return UNSAID;
     console.warn(`Reading the ${client.exchange} key's permissions failed:`, error instanceof Error ? error.name : "unknown");

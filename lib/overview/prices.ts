@@ -1,6 +1,5 @@
 import "server-only";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
-import { throttled } from "@/lib/engine/throttle";
 import { clientForAccount } from "@/lib/exchanges";
 
 /** A market's last price, or why there is none: the venue did not answer in time, or had no price. */
@@ -40,7 +39,7 @@ export async function lastPrices({
         const account = await getAccountForTrading(userId, accountId);
         if (!account) return null;
         const client = await clientForAccount(account);
-        return (await throttled(client, () => client.ticker(symbol))).last;
+        return (await client.ticker(symbol)).last;
       })().catch(() => null);
       const price = await within(read, timeoutMs);
       quotes.set(keyOf(accountId, symbol), price === "slow" ? { price: null, reason: "slow" } : price ? { price } : { price: null, reason: "unavailable" });

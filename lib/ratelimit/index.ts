@@ -15,6 +15,7 @@ function databaseRateLimiter(): RateLimiter {
     driver: "postgres",
     hit: async (...args) => (await on()).hit(...args),
     block: async (...args) => (await on()).block(...args),
+    raise: async (...args) => (await on()).raise(...args),
   };
 }
 

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { checkHit, type RateLimiter } from "./types";
+import { checkHit, checkRaise, type RateLimiter } from "./types";
 
 /** `db.execute()` yields `{ rows }` on PGlite and an array (RowList) on postgres.js. */
 async function executeRows<T extends Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
@@ -56,6 +56,18 @@ export function createPostgresRateLimiter(db: Database): RateLimiter {
         sql`insert into rate_limit_counters as c (key, window_start, count, blocked_until)
             values (${key}, now(), 0, now() + ${msInterval(Math.ceil(ms))})
             on conflict (key) do update set blocked_until = greatest(c.blocked_until, excluded.blocked_until)`,
+      );
+    },
+
+    async raise(key, opts) {
+      const { windowMs, used } = checkRaise(opts);
+      const windowOver = sql`c.window_start + ${msInterval(windowMs)} <= now()`;
+      await db.execute(
+        sql`insert into rate_limit_counters as c (key, window_start, count)
+            values (${key}, now(), ${used}::int)
+            on conflict (key) do update set
+              window_start = case when ${windowOver} then now() else c.window_start end,
+              count = case when ${windowOver} then ${used}::int else greatest(c.count, ${used}::int) end`,
       );
     },
   };

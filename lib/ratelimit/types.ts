@@ -20,6 +20,11 @@ export interface RateLimiter {
   hit(key: string, opts: HitOptions): Promise<HitResult>;
   /** Refuses every hit on `key` for `ms` (an exchange's Retry-After or ban); never shortens a longer block. */
   block(key: string, ms: number): Promise<void>;
+  /**
+   * Raises what the current window has spent to at least `used` (what the venue says was spent, which
+   * counts traffic we did not see); never lowers it. Starts a window when none is open.
+   */
+  raise(key: string, opts: { windowMs: number; used: number }): Promise<void>;
 }
 
 export function checkHit(opts: HitOptions): { limit: number; windowMs: number; cost: number } {
@@ -32,4 +37,10 @@ export function checkHit(opts: HitOptions): { limit: number; windowMs: number; c
     throw new RangeError(`cost must be an integer from 0 to limit (${limit}), got ${cost}`);
   }
   return { limit, windowMs: Math.ceil(windowMs), cost };
+}
+
+export function checkRaise(opts: { windowMs: number; used: number }): { windowMs: number; used: number } {
+  if (!Number.isFinite(opts.windowMs) || opts.windowMs < 1) throw new RangeError(`windowMs must be >= 1, got ${opts.windowMs}`);
+  if (!Number.isInteger(opts.used) || opts.used < 0) throw new RangeError(`used must be a non-negative integer, got ${opts.used}`);
+  return { windowMs: Math.ceil(opts.windowMs), used: opts.used };
 }

@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis";
-import { checkHit, type RateLimiter } from "./types";
+import { checkHit, checkRaise, type RateLimiter } from "./types";
 
 // The hash tag keeps a counter and its block key in one cluster slot, as a script's keys must be.
 const keys = (key: string) => [`ratelimit:{${key}}`, `ratelimit:{${key}}:blocked`];
@@ -21,6 +21,13 @@ const BLOCK = `local ms = tonumber(ARGV[1])
 if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
 return 1`;
 
+const RAISE = `local used, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+if tonumber(redis.call('GET', KEYS[1]) or '0') >= used then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then ttl = window end
+redis.call('SET', KEYS[1], used, 'PX', ttl)
+return 1`;
+
 /** INCRBY + PEXPIRE in one script per hit, so a window's first hit and its expiry cannot be split. */
 export function createUpstashRateLimiter(redis: Redis): RateLimiter {
   return {
@@ -39,6 +46,11 @@ export function createUpstashRateLimiter(redis: Redis): RateLimiter {
     async block(key, ms) {
       if (!Number.isFinite(ms) || ms <= 0) return;
       await redis.eval<[number], number>(BLOCK, [keys(key)[1]!], [Math.ceil(ms)]);
+    },
+
+    async raise(key, opts) {
+      const { windowMs, used } = checkRaise(opts);
+      await redis.eval<[number, number], number>(RAISE, [keys(key)[0]!], [used, windowMs]);
     },
   };
 }

@@ -1,31 +1,31 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { exchangeAccounts } from "@/db/schema";
 import { listBalanceSnapshots } from "@/db/queries/balance-snapshots";
 import { createUser } from "@/lib/users";
 import { addExchangeAccount, BALANCE_MAX_AGE_MS, cardBalance, testAccountConnection, type ConnectionCheck } from "@/lib/accounts";
 import { resetEnvForTests } from "@/lib/env";
+import { getRateLimiter, type RateLimiter } from "@/lib/ratelimit";
 import { BinanceSimulator } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
 
-// Every exchange call must run inside the shared per-venue budget: the budget is wrapped to know when a
-// call is inside it, and each request reaching the simulator is checked against that.
-const budget = vi.hoisted(() => ({ depth: 0, calls: 0 }));
-vi.mock("@/lib/engine/throttle", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("@/lib/engine/throttle")>();
-  return {
-    ...actual,
-    throttled: async (...args: Parameters<typeof actual.throttled>) => {
-      budget.depth++;
-      budget.calls++;
-      try {
-        return await actual.throttled(...args);
-      } finally {
-        budget.depth--;
-      }
+// Every exchange request must be paid for from the shared per-venue budget: the limiter is wrapped to count
+// the venue budget's allowed hits, and no request may reach the simulator beyond what was paid for.
+const budget = { calls: 0, requests: 0 };
+
+async function countBudgetHits() {
+  const holder = globalThis as { __sbRateLimiter?: Promise<RateLimiter> };
+  holder.__sbRateLimiter = undefined;
+  const real = await getRateLimiter();
+  holder.__sbRateLimiter = Promise.resolve({
+    ...real,
+    hit: async (key, opts) => {
+      const result = await real.hit(key, opts);
+      if (result.allowed && key.startsWith("exchange:binance:")) budget.calls++;
+      return result;
     },
-  };
-});
+  } satisfies RateLimiter);
+}
 
 const testDb = useTestDatabase();
 const sim = new BinanceSimulator();
@@ -46,10 +46,10 @@ beforeAll(async () => {
   delete process.env.UPSTASH_REDIS_REST_URL;
   delete process.env.UPSTASH_REDIS_REST_TOKEN;
   resetEnvForTests();
-  (globalThis as { __sbRateLimiter?: unknown }).__sbRateLimiter = undefined;
+  await countBudgetHits();
   const push = sim.requests.push.bind(sim.requests);
   sim.requests.push = (...items) => {
-    for (const r of items) if (budget.depth === 0) outsideBudget.push(`${r.method} ${r.path}`);
+    for (const r of items) if (++budget.requests > budget.calls) outsideBudget.push(`${r.method} ${r.path}`);
     return push(...items);
   };
   userId = (await createUser({ name: "Connie", email: "connie@example.com", passwordHash: "$argon2id$fake", autoApprove: true })).id;
@@ -100,7 +100,8 @@ describe("testing an account's connection against the simulated Binance (ccxt's 
     const paths = sim.requests.map((r) => r.path);
     expect(paths).toEqual(expect.arrayContaining(["/api/v3/account", "/sapi/v1/account/apiRestrictions", "/api/v3/ticker/24hr"]));
     expect(outsideBudget).toEqual([]);
-    expect(budget.calls - calls).toBeGreaterThanOrEqual(4);
+    // One paid hit per request (the market list came from the venue's shared cache, without a request).
+    expect(budget.calls - calls).toBe(paths.length);
   });
 
   it("warns about a key that works from any IP, naming the platform's addresses", async () => {

@@ -563,6 +563,7 @@ async function scaleExchangeBudget(scale: number) {
     driver: real.driver,
     hit: (key, opts) => real.hit(key, key.startsWith("exchange:") ? { ...opts, limit: opts.limit * scale } : opts),
     block: (key, ms) => real.block(key, ms),
+    raise: (key, opts) => real.raise(key, opts),
   });
   return () => {
     holder.__sbRateLimiter = undefined;

@@ -353,7 +353,7 @@ describe("transient is not final", () => {
   it("a spent shared budget waits; a signal past its max lag is skipped as expired", async () => {
     const t = await makeTrader();
     const { getRateLimiter } = await import("@/lib/ratelimit");
-    await (await getRateLimiter()).block("exchange:binance", 60_000);
+    await (await getRateLimiter()).block("exchange:binance:default", 60_000);
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "budget-1" });
     await drainSignals({ budgetMs: 5_000 });
     expect(await executionOf(t.strategyId, buy)).toMatchObject({ outcome: "waiting", reason: "rate_limited" });
@@ -361,7 +361,7 @@ describe("transient is not final", () => {
     expect(await drainUntilDone([buy])).toBe(0);
     expect(await executionOf(t.strategyId, buy)).toMatchObject({ outcome: "sent" });
 
-    await (await getRateLimiter()).block("exchange:binance", 60_000);
+    await (await getRateLimiter()).block("exchange:binance:default", 60_000);
     const late = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "budget-2", max_lag: 1 });
     await drainSignals({ budgetMs: 5_000 });
     await sleep(1_100);

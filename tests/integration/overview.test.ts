@@ -4,7 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { listOrderActivity } from "@/db/queries/activity";
 import { listOpenPositions, realizedPnlBetween } from "@/db/queries/overview";
 import { insertStrategy } from "@/db/queries/strategies";
-import { rateLimitCounters, realizedPnlEntries, signalEvents, strategyPositions } from "@/db/schema";
+import { rateLimitCounters, realizedPnlEntries, sharedCache, signalEvents, strategyPositions } from "@/db/schema";
 import { drainSignals } from "@/lib/engine";
 import { lastPrices, utcDay, valuedPositions } from "@/lib/overview";
 import { BinanceSimulator } from "../simulator/binance-simulator";
@@ -37,6 +37,8 @@ beforeEach(async () => {
   sim.setPrice("BTCUSDT", "60000");
   sim.setLatency(0);
   await testDb.db.delete(rateLimitCounters);
+  // Tickers are shared for a few seconds: each case starts with none kept.
+  await testDb.db.delete(sharedCache);
 });
 
 describe("open positions", () => {
@@ -64,8 +66,9 @@ describe("open positions", () => {
     expect(totals).toEqual([{ quote: "USDT", amount: "29.37" }]);
     expect(missingPrices).toBe(false);
 
-    // A loss shows as one.
+    // A loss shows as one (once the shared ticker has expired).
     sim.setPrice("BTCUSDT", "57000");
+    await testDb.db.delete(sharedCache);
     const down = await valuedPositions({ userId: me.userId });
     expect(down.positions[0]).toMatchObject({ unrealized: "-30.57", unrealizedPct: "-5.095" });
   });

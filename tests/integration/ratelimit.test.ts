@@ -117,6 +117,20 @@ function rateLimiterContract(make: () => RateLimiter) {
     await sleep(refused.retryAfterMs + 50);
     expect(await limiter.hit(key, { limit: 5, windowMs: 1_000 })).toMatchObject({ allowed: true, remaining: 4 });
   });
+
+  it("raises the spent units to what the venue reports, never lowers them, and opens a window when none is", async () => {
+    const { limiter, key } = fresh();
+    const opts = { limit: 100, windowMs: 400 };
+    await limiter.raise(key, { windowMs: 400, used: 30 });
+    expect(await limiter.hit(key, opts)).toMatchObject({ allowed: true, remaining: 69 });
+    await limiter.raise(key, { windowMs: 400, used: 90 });
+    expect(await limiter.hit(key, opts)).toMatchObject({ allowed: true, remaining: 9 });
+    await limiter.raise(key, { windowMs: 400, used: 10 });
+    expect(await limiter.hit(key, { ...opts, cost: 10 })).toMatchObject({ allowed: false, remaining: 9 });
+    await sleep(450);
+    expect(await limiter.hit(key, opts)).toMatchObject({ allowed: true, remaining: 99 });
+    await expect(limiter.raise(key, { windowMs: 400, used: -1 })).rejects.toBeInstanceOf(RangeError);
+  });
 }
 
 describe(`rate limiter on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, () => {

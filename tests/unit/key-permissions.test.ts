@@ -98,12 +98,21 @@ describe("reading what a key may do, through the exchange client, on every venue
     expect(refusesKey({ withdrawals: null, trading: null, ipRestricted: null })).toBe(false);
   });
 
-  it("counts the read in the budget it is given", async () => {
+  it("pays for the read from the venue's budget: Binance's key restrictions weigh 1", async () => {
     answer = ANSWERS.binance.tradeOnly;
-    let runs = 0;
-    const read = await readKeyPermissions(await client("binance"), { sandbox: false, run: (call) => (runs++, call()) });
+    const spent: number[] = [];
+    const metered = await createCcxtClient({
+      exchange: "binance",
+      marketType: "spot",
+      sandbox: false,
+      credentials,
+      apiOverride: process.env.EXCHANGE_API_OVERRIDE,
+      timeoutMs: 2_000,
+      meter: { spend: async (weight) => void spent.push(weight), observe: async () => {} },
+    });
+    const read = await readKeyPermissions(metered, { sandbox: false });
     expect(read.withdrawals).toBe(false);
-    expect(runs).toBe(1);
+    expect(spent).toEqual([1]);
   });
 
   it("refuses the key on a live venue when the read fails (try again), and says nothing on a sandbox", async () => {
