@@ -5,10 +5,10 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders, strategies, strategyPositions, type OrderLeg, type OrderRow, type Strategy } from "@/db/schema";
 import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type Market } from "@/lib/exchanges";
+import { ocoLegIds } from "@/lib/exchanges/venues/oco-ids";
 import { cancelRow, liveRows, sendOco, sendRow, type SendResult } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
 import { positionOf } from "./positions";
-import { throttled } from "./throttle";
 
 /**
  * Protection is an invariant, not a one-shot: for every open position whose strategy has a take-profit or
@@ -359,9 +359,8 @@ async function placeOco(
   const db = await getDb();
   const armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
   if (armed && !(await cancelRow(armed, client)).done) return { status: "busy" };
-  const tpId = await nextClientOrderId(strategy, "tp");
-  const slId = await nextClientOrderId(strategy, "sl");
-  const listClientOrderId = deterministicClientOrderId(strategy.id, "oco", tpId);
+  // Both legs' ids come from the pair's (a venue that keeps the pair as one order finds either by it).
+  const { list: listClientOrderId, tp: tpId, sl: slId } = ocoLegIds(await nextClientOrderId(strategy, "tp"));
   const [tp, sl] = await db.transaction(async (tx) => {
     const [a] = await tx
       .insert(orders)
@@ -383,7 +382,7 @@ function priceOf(client: ExchangeClient, symbol: string, prices: PriceCache): Pr
   const key = `${client.exchange}:${client.marketType}:${symbol}`;
   let price = prices.get(key);
   if (!price) {
-    price = throttled(client, () => client.ticker(symbol)).then((t) => t.last, () => null);
+    price = client.ticker(symbol, { fresh: true }).then((t) => t.last, () => null);
     prices.set(key, price);
   }
   return price;

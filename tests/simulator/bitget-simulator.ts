@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
+import { BitgetPlanBook, PlanRefusal, type PlanHost } from "./bitget-plan-book";
 
 /**
  * A local stand-in for the part of Bitget's v2 REST API (classic account, spot) that ccxt's bitget class
@@ -18,7 +19,8 @@ import Decimal from "decimal.js";
  * Bitget's market buy is sized in the quote coin (`size` = USDT to spend); limits and market sells in the
  * base coin. Order info by `clientOid` answers unfilled orders only, as the guide warns; finished orders
  * are in the history list. Matching is the same small local engine as the Bybit simulator's: market
- * orders fill whole at the last price, limit orders rest and fill when `setPrice` crosses them.
+ * orders fill whole at the last price, limit orders rest and fill when `setPrice` crosses them. Spot plan
+ * (trigger) orders live in `bitget-plan-book.ts`.
  */
 
 export interface BitgetSimMarket {
@@ -84,6 +86,8 @@ export interface BitgetSimAccount {
   balances: Map<string, { free: Decimal; locked: Decimal }>;
   orders: BitgetSimOrder[];
   fills: BitgetSimFill[];
+  /** Spot plan (trigger) orders. */
+  plans: BitgetPlanBook;
 }
 
 export type BitgetFault =
@@ -104,6 +108,7 @@ class BitgetError extends Error {
 }
 
 const PLACE = "/api/v2/spot/trade/place-order";
+const PLACE_PLAN = "/api/v2/spot/trade/place-plan-order";
 const isOpen = (o: BitgetSimOrder) => o.status === "live" || o.status === "partially_filled";
 const str = (d: Decimal) => d.toFixed();
 const step = (digits: number) => new Decimal(10).pow(-digits);
@@ -156,6 +161,7 @@ export class BitgetSimulator {
       balances,
       orders: [],
       fills: [],
+      plans: new BitgetPlanBook(() => String(this.nextId++)),
     });
   }
 
@@ -175,6 +181,7 @@ export class BitgetSimulator {
         const crosses = order.side === "buy" ? p.lte(order.price) : p.gte(order.price);
         if (crosses) this.fill(account, order, order.size.sub(order.baseVolume), order.price, true);
       }
+      account.plans.trigger(this.planHost(account), symbol, p);
     }
   }
 
@@ -260,7 +267,7 @@ export class BitgetSimulator {
   }
 
   private takeFault(path: string) {
-    const index = this.faults.findIndex((f) => (f.kind === "timeout-after-accept" ? path === PLACE : !f.path || f.path === path));
+    const index = this.faults.findIndex((f) => (f.kind === "timeout-after-accept" ? path === PLACE || path === PLACE_PLAN : !f.path || f.path === path));
     const fault = this.faults[index];
     if (!fault) return undefined;
     fault.left -= 1;
@@ -325,8 +332,44 @@ export class BitgetSimulator {
         return this.list(acc, p, false);
       case "GET /api/v2/spot/trade/fills":
         return this.fillList(acc, p);
+      case "POST /api/v2/spot/trade/place-plan-order":
+        if (!acc.authorities.includes("stow")) throw new BitgetError("40014", "Incorrect permissions");
+        return this.planCall(() => acc.plans.place(this.planHost(acc), p));
+      case "POST /api/v2/spot/trade/cancel-plan-order":
+        return this.planCall(() => acc.plans.cancel(p));
+      case "POST /api/v2/spot/trade/batch-cancel-plan-order":
+        return this.planCall(() => acc.plans.cancelSymbols(p));
+      case "GET /api/v2/spot/trade/current-plan-order":
+        return this.planCall(() => acc.plans.list(p, true));
+      case "GET /api/v2/spot/trade/history-plan-order":
+        return this.planCall(() => acc.plans.list(p, false));
+      case "GET /api/v2/spot/trade/plan-sub-order":
+        return this.planCall(() =>
+          acc.plans.subOrders(p, (orderId) => {
+            const o = acc.orders.find((x) => x.orderId === orderId);
+            return o && { price: str(o.price), orderType: o.orderType, status: o.status };
+          }),
+        );
       default:
         throw new BitgetError("40404", `Request URL NOT FOUND: ${key}`, 404);
+    }
+  }
+
+  private planHost(acc: BitgetSimAccount): PlanHost {
+    return {
+      market: (symbol) => this.market(symbol),
+      last: (symbol) => this.prices.get(symbol)!,
+      decimals: (value, digits, what) => this.decimals(value, digits, what),
+      place: (p) => this.place(acc, p).orderId,
+      clientOidTaken: (clientOid) => acc.orders.some((o) => o.clientOid === clientOid) || acc.plans.plans.some((x) => x.clientOid === clientOid),
+    };
+  }
+
+  private planCall<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw error instanceof PlanRefusal ? new BitgetError(error.code, error.message) : error;
     }
   }
 

@@ -11,7 +11,10 @@ import Decimal from "decimal.js";
  * JSON body)), the timestamp inside `X-BAPI-RECV-WINDOW`. Answers are `{ retCode, retMsg, result,
  * retExtInfo, time }`; errors carry Bybit's codes (10003 invalid key, 10004 bad signature, 10006 rate
  * limit with `X-Bapi-Limit-*` headers, 110001 unknown order, 170131 insufficient balance, 170141
- * duplicate orderLinkId).
+ * duplicate orderLinkId). Spot conditional orders (`orderFilter: StopOrder` with a `triggerPrice`) wait as
+ * `Untriggered`, reserve nothing, fire when the last price crosses the trigger (upward when it was above
+ * the price at creation) and are canceled as `Deactivated`; unless `orderFilter` says otherwise, the order
+ * lists show them with the plain orders while cancel and cancel-all take plain orders only.
  *
  * Its matching is a small local engine (market orders fill whole at the last price, limit orders rest
  * and fill when `setPrice` crosses them), not the Binance simulator's: that one's engine is tied to
@@ -36,7 +39,8 @@ export const BYBIT_MARKETS: BybitSimMarket[] = [
 const DEFAULT_PRICES: Record<string, string> = { BTCUSDT: "60000", ETHUSDT: "3000" };
 const FEE_RATE = new Decimal("0.001");
 
-type Status = "New" | "PartiallyFilled" | "Filled" | "Cancelled" | "PartiallyFilledCanceled" | "Rejected";
+// Untriggered / Deactivated: a spot conditional order (`orderFilter: StopOrder`) waiting, or canceled before it fired.
+type Status = "New" | "PartiallyFilled" | "Filled" | "Cancelled" | "PartiallyFilledCanceled" | "Rejected" | "Untriggered" | "Deactivated";
 
 export interface BybitSimOrder {
   orderId: string;
@@ -52,6 +56,12 @@ export interface BybitSimOrder {
   status: Status;
   createdTime: number;
   updatedTime: number;
+  /** "Stop" for a spot conditional order: nothing is reserved until its trigger fires. */
+  stopOrderType?: "Stop";
+  triggerPrice?: Decimal;
+  /** 1: fires when the price rises to the trigger, 2: when it falls (spot: from the price at creation). */
+  triggerDirection?: 1 | 2;
+  lastPriceOnCreated?: Decimal;
 }
 
 export interface BybitSimExecution {
@@ -100,6 +110,9 @@ class BybitError extends Error {
 }
 
 const isOpen = (o: BybitSimOrder) => o.status === "New" || o.status === "PartiallyFilled";
+const isWaiting = (o: BybitSimOrder) => o.status === "Untriggered";
+/** Unified accounts list every kind of order unless `orderFilter` narrows it. */
+const kindMatches = (o: BybitSimOrder, filter: unknown) => !filter || (filter === "StopOrder" ? o.stopOrderType === "Stop" : filter === "Order" ? !o.stopOrderType : false);
 const str = (d: Decimal) => d.toFixed();
 
 export class BybitSimulator {
@@ -158,6 +171,10 @@ export class BybitSimulator {
         if (order.symbol !== symbol || !isOpen(order) || order.orderType !== "Limit") continue;
         const crosses = order.side === "Buy" ? p.lte(order.price) : p.gte(order.price);
         if (crosses) this.fill(account, order, order.qty.sub(order.cumExecQty), order.price, true);
+      }
+      for (const order of account.orders) {
+        if (order.symbol !== symbol || !isWaiting(order)) continue;
+        if (order.triggerDirection === 1 ? p.gte(order.triggerPrice!) : p.lte(order.triggerPrice!)) this.fire(account, order);
       }
     }
   }
@@ -449,11 +466,39 @@ export class BybitSimulator {
     const price = orderType === "Limit" ? new Decimal(String(p.price)) : new Decimal(0);
     if (orderType === "Limit" && !price.mod(m.tickSize).isZero()) throw new BybitError(170134, "Order price has too many decimals.");
     if (qty.mul(orderType === "Limit" ? price : last).lt(m.minOrderAmt)) throw new BybitError(170140, "Order value exceeded lower limit.");
+    if (p.orderFilter !== undefined && p.orderFilter !== "Order" && p.orderFilter !== "StopOrder") throw new BybitError(170202, "Invalid orderFilter parameter.");
+    const conditional = p.orderFilter === "StopOrder";
+    const triggerPrice = conditional ? new Decimal(String(p.triggerPrice ?? "0")) : null;
+    if (triggerPrice && (triggerPrice.lte(0) || !triggerPrice.mod(m.tickSize).isZero())) throw new BybitError(170134, "Order price has too many decimals.");
     // What must be free: quote for a buy (at the limit, or the last price), base for a sell.
     const need = side === "Buy" ? qty.mul(orderType === "Limit" ? price : last) : qty;
     const funds = this.balance(acc, side === "Buy" ? m.quote : m.base);
     if (funds.free.lt(need)) throw new BybitError(170131, "Insufficient balance.");
     const now = Date.now();
+    if (triggerPrice) {
+      // A conditional order reserves nothing until it fires.
+      const waiting: BybitSimOrder = {
+        orderId: randomUUID(),
+        orderLinkId,
+        symbol: m.symbol,
+        side,
+        orderType,
+        price,
+        qty,
+        cumExecQty: new Decimal(0),
+        cumExecValue: new Decimal(0),
+        fees: new Map(),
+        status: "Untriggered",
+        createdTime: now,
+        updatedTime: now,
+        stopOrderType: "Stop",
+        triggerPrice,
+        triggerDirection: triggerPrice.gt(last) ? 1 : 2,
+        lastPriceOnCreated: last,
+      };
+      acc.orders.push(waiting);
+      return { orderId: waiting.orderId, orderLinkId };
+    }
     const order: BybitSimOrder = {
       orderId: randomUUID(),
       orderLinkId,
@@ -529,7 +574,30 @@ export class BybitSimulator {
     });
   }
 
+  /** A conditional order whose trigger the price crossed: placed now, or rejected when the coins are not there. */
+  private fire(acc: BybitSimAccount, order: BybitSimOrder) {
+    const m = this.markets.get(order.symbol)!;
+    const last = this.prices.get(order.symbol)!;
+    const need = order.side === "Buy" ? order.qty.mul(order.orderType === "Limit" ? order.price : last) : order.qty;
+    const funds = this.balance(acc, order.side === "Buy" ? m.quote : m.base);
+    order.updatedTime = Date.now();
+    if (funds.free.lt(need)) {
+      order.status = "Rejected";
+      return;
+    }
+    order.status = "New";
+    if (order.orderType === "Market") return this.fill(acc, order, order.qty, last, false);
+    funds.free = funds.free.sub(need);
+    funds.locked = funds.locked.add(need);
+    if (order.side === "Buy" ? last.lte(order.price) : last.gte(order.price)) this.fill(acc, order, order.qty, last, false);
+  }
+
   private release(acc: BybitSimAccount, order: BybitSimOrder) {
+    if (isWaiting(order)) {
+      order.status = "Deactivated";
+      order.updatedTime = Date.now();
+      return;
+    }
     const m = this.markets.get(order.symbol)!;
     const left = order.qty.sub(order.cumExecQty);
     const funds = this.balance(acc, order.side === "Buy" ? m.quote : m.base);
@@ -542,8 +610,13 @@ export class BybitSimulator {
 
   private cancel(acc: BybitSimAccount, p: Record<string, unknown>) {
     this.spotOnly(p);
+    // A waiting conditional order is canceled as one (`orderFilter: StopOrder`); spot defaults to plain orders.
+    const filter = p.orderFilter ?? "Order";
     const order = acc.orders.find(
-      (o) => o.symbol === p.symbol && isOpen(o) && ((p.orderId && o.orderId === p.orderId) || (!p.orderId && p.orderLinkId && o.orderLinkId === p.orderLinkId)),
+      (o) =>
+        o.symbol === p.symbol &&
+        (isWaiting(o) ? filter === "StopOrder" : isOpen(o) && (filter === "Order" || o.stopOrderType === "Stop")) &&
+        ((p.orderId && o.orderId === p.orderId) || (!p.orderId && p.orderLinkId && o.orderLinkId === p.orderLinkId)),
     );
     if (!order) throw new BybitError(170213, "Order does not exist.");
     this.release(acc, order);
@@ -552,7 +625,8 @@ export class BybitSimulator {
 
   private cancelAll(acc: BybitSimAccount, p: Record<string, unknown>) {
     this.spotOnly(p);
-    const open = acc.orders.filter((o) => isOpen(o) && (!p.symbol || o.symbol === p.symbol));
+    const stops = p.orderFilter === "StopOrder";
+    const open = acc.orders.filter((o) => (stops ? isWaiting(o) : isOpen(o) && !o.stopOrderType) && (!p.symbol || o.symbol === p.symbol));
     for (const order of open) this.release(acc, order);
     return { list: open.map((o) => ({ orderId: o.orderId, orderLinkId: o.orderLinkId })), success: "1" };
   }
@@ -561,7 +635,8 @@ export class BybitSimulator {
     this.spotOnly(p);
     const limit = Math.min(Number(p.limit ?? (open ? 20 : 20)), 50);
     const list = acc.orders
-      .filter((o) => (open ? isOpen(o) : !isOpen(o)))
+      .filter((o) => (open ? isOpen(o) || isWaiting(o) : !isOpen(o) && !isWaiting(o)))
+      .filter((o) => kindMatches(o, p.orderFilter))
       .filter((o) => !p.symbol || o.symbol === p.symbol)
       .filter((o) => !p.orderId || o.orderId === p.orderId)
       .filter((o) => !p.orderLinkId || o.orderLinkId === p.orderLinkId)
@@ -588,7 +663,7 @@ export class BybitSimulator {
       cancelType: "UNKNOWN",
       rejectReason: "EC_NoError",
       avgPrice: avg ? str(avg) : "",
-      leavesQty: str(isOpen(o) ? o.qty.sub(o.cumExecQty) : new Decimal(0)),
+      leavesQty: str(isOpen(o) || isWaiting(o) ? o.qty.sub(o.cumExecQty) : new Decimal(0)),
       leavesValue: "0",
       cumExecQty: str(o.cumExecQty),
       cumExecValue: str(o.cumExecValue),
@@ -596,15 +671,15 @@ export class BybitSimulator {
       ...(this.omitFeeDetail ? {} : { cumFeeDetail: Object.fromEntries([...o.fees].map(([c, f]) => [c, str(f)])) }),
       timeInForce: o.orderType === "Market" ? "IOC" : "GTC",
       orderType: o.orderType,
-      stopOrderType: "",
+      stopOrderType: o.stopOrderType ?? "",
       orderIv: "",
       marketUnit: o.orderType === "Market" ? "baseCoin" : "",
-      triggerPrice: "0",
+      triggerPrice: o.triggerPrice ? str(o.triggerPrice) : "0",
       takeProfit: "0",
       stopLoss: "0",
-      triggerDirection: 0,
-      triggerBy: "",
-      lastPriceOnCreated: "",
+      triggerDirection: o.triggerDirection ?? 0,
+      triggerBy: o.triggerPrice ? "LastPrice" : "",
+      lastPriceOnCreated: o.lastPriceOnCreated ? str(o.lastPriceOnCreated) : "",
       reduceOnly: false,
       closeOnTrigger: false,
       smpType: "None",

@@ -2,6 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
+import { AlgoRefusal, OkxAlgoBook, type AlgoHost } from "./okx-algo-book";
+import { okxSwapInstruments } from "./okx-swap";
 
 /**
  * A local stand-in for the part of OKX's v5 REST API (trading account, SPOT, cash mode) that ccxt's okx
@@ -15,7 +17,8 @@ import Decimal from "decimal.js";
  * duplicate clOrdId, 51020 below the minimum, 51400 cancel of a finished order, 51603 unknown order).
  *
  * Like the Bybit simulator, its matching is a small local engine: market orders fill whole at the last
- * price, limit orders rest and fill when `setPrice` crosses them.
+ * price, limit orders rest and fill when `setPrice` crosses them. Spot algo orders (`oco`, `conditional`)
+ * live in `okx-algo-book.ts` and fire from `setPrice` too.
  */
 
 export interface OkxSimMarket {
@@ -86,6 +89,8 @@ export interface OkxSimAccount {
   balances: Map<string, { free: Decimal; frozen: Decimal }>;
   orders: OkxSimOrder[];
   fills: OkxSimFill[];
+  /** Algo orders (spot `oco` / `conditional` protective sells). */
+  algos: OkxAlgoBook;
 }
 
 export type OkxFault =
@@ -112,7 +117,7 @@ class OkxEntryError extends OkxError {}
 
 const isOpen = (o: OkxSimOrder) => o.state === "live" || o.state === "partially_filled";
 const str = (d: Decimal) => d.toFixed();
-const PLACE_PATHS = ["/api/v5/trade/order", "/api/v5/trade/batch-orders"];
+const PLACE_PATHS = ["/api/v5/trade/order", "/api/v5/trade/batch-orders", "/api/v5/trade/order-algo"];
 
 export class OkxSimulator {
   readonly markets = new Map<string, OkxSimMarket>();
@@ -149,6 +154,7 @@ export class OkxSimulator {
       balances,
       orders: [],
       fills: [],
+      algos: new OkxAlgoBook(() => String(this.nextId++)),
     });
   }
 
@@ -168,6 +174,7 @@ export class OkxSimulator {
         const crosses = order.side === "buy" ? p.lte(order.px) : p.gte(order.px);
         if (crosses) this.fill(account, order, order.qty.sub(order.accFillSz), order.px, true);
       }
+      account.algos.trigger(this.algoHost(account), instId, p);
     }
   }
 
@@ -328,8 +335,32 @@ export class OkxSimulator {
       case "GET trade/fills":
       case "GET trade/fills-history":
         return { data: this.fillList(acc, p) };
+      case "POST trade/order-algo":
+        return { data: [this.algoCall(() => acc.algos.place(this.algoHost(acc), p))] };
+      case "POST trade/cancel-algos":
+        return this.batch(params, (entry) => this.algoCall(() => acc.algos.cancel(this.algoHost(acc), entry)));
+      case "GET trade/order-algo":
+        return { data: [this.algoCall(() => acc.algos.find(p))] };
+      case "GET trade/orders-algo-pending":
+        return { data: this.algoCall(() => acc.algos.list(p, true)) };
+      case "GET trade/orders-algo-history":
+        return { data: this.algoCall(() => acc.algos.list(p, false)) };
       default:
         throw new OkxError("50115", `Invalid request method or path: ${method} ${path}`, 404);
+    }
+  }
+
+  private algoHost(acc: OkxSimAccount): AlgoHost {
+    return { market: (instId) => this.market(instId), funds: (ccy) => this.funds(acc, ccy), place: (p) => this.place(acc, p).ordId };
+  }
+
+  /** The algo book's refusals as OKX answers them: an entry's sCode, or the request's code. */
+  private algoCall<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof AlgoRefusal)) throw error;
+      throw error.entry ? new OkxEntryError(error.code, error.message) : new OkxError(error.code, error.message);
     }
   }
 
@@ -360,6 +391,8 @@ export class OkxSimulator {
   }
 
   private instruments(p: Record<string, unknown>) {
+    // USDT perpetuals: instruments only (contract sizes), for sizing through ccxt's own market parsing.
+    if (p.instType === "SWAP") return okxSwapInstruments();
     this.spotOnly(p);
     return [...this.markets.values()].map((m) => ({
       instType: "SPOT",

@@ -3,8 +3,10 @@ import Decimal from "decimal.js";
 import { mapCcxtError } from "../ccxt-errors";
 import { PERMISSION_READERS } from "../permission-readers";
 import { floorToStep } from "../precision";
-import type { CreateOrderRequest, MarketType } from "../types";
+import type { CreateOrderRequest, MarketType, OcoRequest } from "../types";
 import { ExchangeError } from "../types";
+import { cancelBitgetPlan, cancelBitgetPlans, findBitgetPlan, placeBitgetPair } from "./bitget-plan";
+import { ocoLegOf } from "./oco-ids";
 import type { MarketLookup, VenueProfile } from "./types";
 
 /** Bitget v2 answers at most 100 orders a page on `/api/v2/spot/trade/history-orders`. */
@@ -62,7 +64,8 @@ export function bitgetProfile(marketType: MarketType): VenueProfile {
     // client to find out, one more private call each time — and only the market type the client trades
     // (ccxt would otherwise load spot and six futures product lists).
     options: { uta: false, fetchMarkets: { types: [marketType === "swap" ? "swap" : "spot"] } },
-    findByClientId: findBitgetOrder,
+    // A leg of a native pair is a plan order; any other id is a plain order.
+    findByClientId: (ex, symbol, clientOid) => (marketType === "spot" && ocoLegOf(clientOid) ? findBitgetPlan(ex, symbol, clientOid) : findBitgetOrder(ex, symbol, clientOid)),
     orderHistory: bitgetOrderHistory,
     // Bitget's cancel-symbol-order answers the symbol only (ccxt wraps it in a list of one).
     cancelAll: async (ex, symbol, open) => {
@@ -72,7 +75,14 @@ export function bitgetProfile(marketType: MarketType): VenueProfile {
     // Bitget acknowledges a cancel with the ids only: the order is read back by its id.
     readCanceled: (ex, id, symbol) => ex.fetchOrder(id, symbol),
     orderTrades: bitgetOrderTrades,
-    ...(marketType === "spot" ? { marketBuyCost: bitgetMarketBuyCost } : {}),
+    ...(marketType === "spot"
+      ? {
+          marketBuyCost: bitgetMarketBuyCost,
+          placeOco: (ex: Exchange, _m: unknown, request: OcoRequest) => placeBitgetPair(ex, request),
+          cancelTrigger: cancelBitgetPlan,
+          cancelAllTriggers: cancelBitgetPlans,
+        }
+      : {}),
     keyPermissions: PERMISSION_READERS.bitget,
   };
 }

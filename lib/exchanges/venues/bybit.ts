@@ -1,7 +1,8 @@
 import type { Exchange, Order as CcxtOrder } from "ccxt";
 import { PERMISSION_READERS } from "../permission-readers";
-import type { MarketType } from "../types";
+import type { MarketType, OcoRequest } from "../types";
 import type { VenueProfile } from "./types";
+import { placeTriggerPair } from "./trigger-pair";
 import { cancelAllUnified } from "./unified";
 
 /** Bybit v5 answers at most 50 orders a page on `/v5/order/realtime` and `/v5/order/history`. */
@@ -33,6 +34,17 @@ function bybitRetryAfter(headers: Record<string, string> | undefined, now = Date
   return Number.isFinite(reset) && reset > 0 ? String(Math.max(1, Math.ceil((reset - now) / 1000))) : null;
 }
 
+/** A spot conditional sell (ccxt's `triggerPrice`: `orderFilter: StopOrder`), a limit at `price` once fired. */
+function placeBybitPair(ex: Exchange, symbol: string, request: OcoRequest) {
+  return placeTriggerPair(request, {
+    place: (leg) => ex.createOrder(symbol, "limit", "sell", Number(request.amount), Number(leg.price), { triggerPrice: Number(leg.triggerPrice), clientOrderId: leg.clientOrderId }),
+    find: (clientOrderId) => findBybitOrder(ex, symbol, { orderLinkId: clientOrderId }),
+    cancel: async (id) => {
+      await ex.cancelOrder(id, symbol, { trigger: true });
+    },
+  });
+}
+
 export function bybitProfile(marketType: MarketType): VenueProfile {
   return {
     // Only the market type the client trades: Bybit would otherwise load spot, linear, inverse and options.
@@ -43,6 +55,18 @@ export function bybitProfile(marketType: MarketType): VenueProfile {
     cancelAll: cancelAllUnified,
     // Bybit acknowledges a cancel with the ids only: the order is read back for what it filled.
     readCanceled: (ex, id, symbol) => findBybitOrder(ex, symbol, { orderId: id }),
+    ...(marketType === "spot"
+      ? {
+          placeOco: (ex: Exchange, _m: unknown, request: OcoRequest) => placeBybitPair(ex, request.symbol, request),
+          cancelTrigger: async (ex: Exchange, id: string, symbol: string) => {
+            await ex.cancelOrder(id, symbol, { trigger: true });
+          },
+          cancelAllTriggers: async (ex: Exchange, symbol: string) => {
+            const canceled = await ex.cancelAllOrders(symbol, { trigger: true });
+            return Array.isArray(canceled) ? canceled.length : 0;
+          },
+        }
+      : {}),
     keyPermissions: PERMISSION_READERS.bybit,
   };
 }

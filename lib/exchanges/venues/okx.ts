@@ -2,6 +2,7 @@ import type { Exchange, Order as CcxtOrder } from "ccxt";
 import { PERMISSION_READERS } from "../permission-readers";
 import type { MarketType } from "../types";
 import type { VenueProfile } from "./types";
+import { cancelOkxAlgo, cancelOkxAlgos, findOkxLeg, placeOkxOco } from "./okx-algo";
 import { fetchByClientId } from "./unified";
 
 /** OKX v5 cancels at most 20 orders a request (`/api/v5/trade/cancel-batch-orders`). */
@@ -33,11 +34,16 @@ async function okxOrderHistory(ex: Exchange, symbol: string, limit: number): Pro
 export function okxProfile(marketType: MarketType): VenueProfile {
   return {
     options: { fetchMarkets: { types: [marketType] } },
-    findByClientId: fetchByClientId,
+    // A leg of a native pair is read from its algo order; any other id is a plain order.
+    findByClientId: async (ex, symbol, clientOrderId) => {
+      const leg = marketType === "spot" ? await findOkxLeg(ex, symbol, clientOrderId) : undefined;
+      return leg === undefined ? fetchByClientId(ex, symbol, clientOrderId) : leg;
+    },
     orderHistory: okxOrderHistory,
     cancelAll: async (ex, symbol, open) => (await cancelOkxOrders(ex, symbol, open)).length,
     // OKX acknowledges a cancel with the ids only: the order is read back for what it filled.
     readCanceled: (ex, id, symbol) => ex.fetchOrder(id, symbol),
+    ...(marketType === "spot" ? { placeOco: placeOkxOco, cancelTrigger: cancelOkxAlgo, cancelAllTriggers: cancelOkxAlgos } : {}),
     keyPermissions: PERMISSION_READERS.okx,
   };
 }

@@ -23,6 +23,15 @@ export interface VenueProfile {
   marketBuyCost?(request: CreateOrderRequest, lookup: MarketLookup): Promise<string>;
   /** Sends a native OCO sell and answers its legs as the venue reported them (venues that keep stops). */
   sendOco?(ex: Exchange, market: CcxtMarket, request: OcoRequest): Promise<Record<string, unknown>[]>;
+  /**
+   * Places a take-profit / stop-loss pair the venue keeps itself (trigger, algo or plan orders) and
+   * answers both legs, each under its own client order id from the request.
+   */
+  placeOco?(ex: Exchange, market: CcxtMarket, request: OcoRequest): Promise<CcxtOrder[]>;
+  /** Cancels a trigger (algo, plan) order by its id, where the venue keeps those apart from plain orders. */
+  cancelTrigger?(ex: Exchange, id: string, symbol: string): Promise<void>;
+  /** Cancels a symbol's open trigger orders; answers how many. */
+  cancelAllTriggers?(ex: Exchange, symbol: string): Promise<number>;
   keyPermissions(ex: ImplicitApi, marketType: MarketType): Promise<KeyPermissions>;
 }
 
