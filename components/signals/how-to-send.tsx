@@ -7,12 +7,21 @@ import { cn } from "@/lib/utils";
 import { CopyButton } from "./copy-button";
 import { secretSetup, sendSamples } from "./send-samples";
 
+// A target position makes a perpetual strategy reverse or close (TradingView: {{strategy.market_position}}).
+const PERPETUAL_EXAMPLES = [
+  '{"action":"buy","position":"long","symbol":"BTCUSDT.P","id":"order-1"}',
+  '{"action":"sell","position":"short","symbol":"BTCUSDT.P","id":"order-2"}',
+  '{"action":"buy","position":"flat","symbol":"BTCUSDT.P","id":"order-3"}',
+  '{"action":"{{strategy.order.action}}","position":"{{strategy.market_position}}","symbol":"{{ticker}}"}',
+];
+
 /**
  * How a script sends this signal a signed request: the secret goes into SIGNAL_SECRET (a placeholder
  * here), then curl, Node.js or Python signs and posts, with the real webhook URL filled in.
  */
 export function HowToSend({ url, legacy = false, className }: { url: string; legacy?: boolean; className?: string }) {
   const t = useTranslations("signals");
+  const tp = useTranslations("perpetuals.docs");
   const samples = sendSamples(url);
   const [lang, setLang] = useState(samples[0]!.lang);
   const sample = samples.find((s) => s.lang === lang) ?? samples[0]!;
@@ -63,6 +72,11 @@ export function HowToSend({ url, legacy = false, className }: { url: string; leg
             {sample.source}
           </pre>
           <p className="text-xs text-muted-foreground">{t("howToSendAnswer")}</p>
+        </div>
+        <div className="grid gap-1.5" data-testid="how-to-send-perpetual">
+          <div className="font-medium">{tp("title")}</div>
+          <p className="text-xs text-muted-foreground">{tp("body")}</p>
+          <pre className="overflow-auto rounded bg-muted p-2 font-mono text-xs">{PERPETUAL_EXAMPLES.join("\n")}</pre>
         </div>
       </div>
     </details>

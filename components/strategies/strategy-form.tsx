@@ -11,11 +11,14 @@ import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { HowToSend } from "@/components/signals/how-to-send";
+import { PerpetualFields } from "./perpetual-fields";
 
 export interface StrategyFormAccount {
   id: string;
   label: string;
   symbols: string[];
+  /** The account trades USDT perpetuals (not spot). */
+  perpetual?: boolean;
 }
 
 export interface StrategyFormSignal {
@@ -136,6 +139,7 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
         <FormField name="maxOpenOrders" label={t("maxOpenOrders")} inputMode="numeric" defaultValue={v.maxOpenOrders} hint={t("optional")} errors={state.errors?.maxOpenOrders} />
         <FormField name="maxPosition" label={t("maxPosition")} inputMode="decimal" defaultValue={v.maxPosition} hint={t("maxPositionHint")} errors={state.errors?.maxPosition} />
       </div>
+      {account?.perpetual ? <PerpetualFields values={v} errors={state.errors} checked={checked} /> : null}
       <label className="flex items-center gap-2 text-sm font-medium">
         <input type="checkbox" name="enabled" defaultChecked={checked("enabled", true)} className="size-4" />
         {t("enabledNow")}

@@ -11,10 +11,10 @@ import { describeError } from "@/lib/log";
 import { insertWithinCaps } from "./caps";
 import { LeaseLostError, RetryLater, WaitFor } from "./errors";
 import { errorCode, isTransient, lifecycleTiming, liveRows, resolveRow, sendRow, type SendResult } from "./lifecycle";
-import { gate, sizeOrder, type SignalAction, type SkipReason } from "./plan";
+import { executePerp } from "./perp-execute";
+import { gate, sizeOrder, switchGate, type SignalAction, type SkipReason } from "./plan";
 import { positionOf } from "./positions";
 import { BUSY, cancelRows, protect, withStrategyLease } from "./protection";
-import { throttled } from "./throttle";
 
 export { RetryLater } from "./errors";
 
@@ -124,6 +124,20 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome: "sent", detail: { canceled: String(open.length) } });
       return "sent";
     }
+    if (client.marketType === "swap") {
+      return executePerp({
+        event,
+        strategy,
+        client,
+        deadline,
+        guard,
+        recheck,
+        entryBlocked: async () => switchGate({ strategyEnabled: strategy.enabled, strategyKeepsExits: strategy.keepsExits, ...strategy, ...row }, "entry"),
+        skip,
+        record: (values) => recordExecution({ strategyId: strategy.id, eventId: event.id, leg, ...values }),
+        backoffMs: backoff(event),
+      });
+    }
 
     const db = await getDb();
     const [existing] = await db
@@ -161,7 +175,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
     const market = await client.market(strategy.symbol);
     const price =
       event.price ??
-      (await throttled(client, () => client.ticker(strategy.symbol)).then(
+      (await client.ticker(strategy.symbol).then(
         (t) => t.last,
         (error: unknown) => {
           if (error instanceof ExchangeError && error.code === "no_price") return null;
@@ -170,7 +184,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       ));
     if (!price) return skip("no_price");
     const [balances, position, resting] = await Promise.all([
-      throttled(client, () => client.balance()),
+      client.balance(),
       positionOf(strategy.id),
       action === "buy" ? Promise.resolve([]) : liveRows(strategy.id, ["sell", "close"], event.id),
     ]);

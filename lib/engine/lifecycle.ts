@@ -9,7 +9,6 @@ import { describeError } from "@/lib/log";
 import { WaitFor } from "./errors";
 import { tradeBlock } from "./may-trade";
 import { applyFill, type Fee } from "./positions";
-import { throttled } from "./throttle";
 
 /**
  * The one order lifecycle. Every order we place (signal entries and exits, protective orders, stops that
@@ -126,7 +125,7 @@ async function thirdAssetPrices(row: OrderRow, order: ExchangeOrder, fees: Fee[]
   const prices: Record<string, string> = {};
   if (!quote || assets.length === 0 || Math.abs(Date.now() - fillTime) > FEE_PRICE_WINDOW_MS) return prices;
   for (const asset of assets) {
-    const ticker = await throttled(client, () => client.ticker(`${asset}/${quote}`)).catch(() => null);
+    const ticker = await client.ticker(`${asset}/${quote}`).catch(() => null);
     if (ticker && new Decimal(ticker.last).gt(0)) prices[asset] = ticker.last;
   }
   return prices;
@@ -159,7 +158,7 @@ export async function settle(row: OrderRow, answer: ExchangeOrder, client: Excha
   let feeUnread = Boolean(answer.feeUnread);
   if (unbooked && feesOf(answer).length === 0) {
     try {
-      known = (await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol))) ?? answer;
+      known = (await client.findOrderByClientId(row.clientOrderId, row.symbol)) ?? answer;
       feeUnread = Boolean(known.feeUnread);
     } catch {
       feeUnread = true;
@@ -179,7 +178,7 @@ export async function settle(row: OrderRow, answer: ExchangeOrder, client: Excha
     const feePrices = await thirdAssetPrices(current, order, fees, base, client);
     const fillTime = order.lastTradeTimestamp ?? order.timestamp;
     const at = fillTime ? new Date(fillTime) : undefined;
-    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fees, feePrices, at }, base);
+    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fees, feePrices, at }, base, market?.contractSize ?? "1");
   } catch (error) {
     console.warn(`Order ${row.id}: fill stored, booking left to the order monitor:`, describeError(error));
     return "0";
@@ -197,7 +196,7 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
   if (opts.lookFirst) {
     let found: ExchangeOrder | null;
     try {
-      found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+      found = await client.findOrderByClientId(row.clientOrderId, row.symbol);
     } catch (error) {
       // Not known either way: the row goes back to waiting for a look-up.
       await recordExchangeResult(row.id, { status: "unknown", error: { code: errorCode(error), message: "look-up failed" } });
@@ -215,9 +214,9 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
   await opts.guard?.();
   let order: ExchangeOrder;
   try {
-    order = await throttled(client, async () => {
-      // The switches are read again at the last moment (after any wait for the shared budget): one turned
-      // off while an event fanned out stops the order before it leaves.
+    order = await (async () => {
+      // The switches are read again at the last moment: one turned off while an event fanned out stops the
+      // order before it leaves.
       const off = (await tradeBlock(row.userId, row.accountId, row.side)) ?? (await opts.recheck?.());
       if (off) throw new SwitchedOff(off);
       return client.createOrder({
@@ -229,8 +228,9 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
         stopPrice: row.type === "stop_limit" ? (row.triggerPrice ?? undefined) : undefined,
         clientOrderId: row.clientOrderId,
         referencePrice: opts.referencePrice,
+        ...(row.reduceOnly ? { reduceOnly: true } : {}),
       });
-    });
+    })();
   } catch (error) {
     if (error instanceof SwitchedOff) {
       // Never sent: the row ends here, so no later worker can pick it up and send it after all.
@@ -242,7 +242,7 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
       return { status: "not_placed", error };
     }
     if (isUnknownOutcome(error) || !(error instanceof ExchangeError)) {
-      const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol)).catch(() => null);
+      const found = await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null);
       if (found) {
         await settle(row, found, client);
         return { status: "placed", order: found };
@@ -300,7 +300,7 @@ export async function resolveRow(row: OrderRow, client: ExchangeClient, opts: Om
     return claimed ? sendRow(claimed, client, { ...opts, lookFirst: true }) : { status: "busy" };
   }
   if (row.status === "unknown") {
-    const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+    const found = await client.findOrderByClientId(row.clientOrderId, row.symbol);
     if (found) {
       await settle(row, found, client);
       return { status: "placed", order: found };
@@ -323,7 +323,7 @@ export async function resolveRow(row: OrderRow, client: ExchangeClient, opts: Om
 async function resolveListLeg(row: OrderRow, client: ExchangeClient, age: number): Promise<SendResult> {
   if (row.status === "sending" && age < lifecycleTiming.abandonedSendMs) return { status: "busy" };
   if (row.status !== "retry") {
-    const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+    const found = await client.findOrderByClientId(row.clientOrderId, row.symbol);
     if (found) {
       await settle(row, found, client);
       return { status: "placed", order: found };
@@ -353,18 +353,16 @@ export async function sendOco(tp: OrderRow, sl: OrderRow, client: ExchangeClient
     return { status: "switched_off", reason: blocked };
   }
   try {
-    const { takeProfit, stop } = await throttled(client, () =>
-      client.createOco!({
-        symbol: tp.symbol,
-        amount: tp.amount,
-        takeProfitPrice: tp.price!,
-        stopPrice: sl.triggerPrice!,
-        stopLimitPrice: sl.price!,
-        listClientOrderId: tp.listClientOrderId!,
-        takeProfitClientOrderId: tp.clientOrderId,
-        stopClientOrderId: sl.clientOrderId,
-      }),
-    );
+    const { takeProfit, stop } = await client.createOco!({
+      symbol: tp.symbol,
+      amount: tp.amount,
+      takeProfitPrice: tp.price!,
+      stopPrice: sl.triggerPrice!,
+      stopLimitPrice: sl.price!,
+      listClientOrderId: tp.listClientOrderId!,
+      takeProfitClientOrderId: tp.clientOrderId,
+      stopClientOrderId: sl.clientOrderId,
+    });
     await settle(tp, takeProfit, client);
     await settle(sl, stop, client);
     return { status: "placed", order: takeProfit };
@@ -376,7 +374,7 @@ export async function sendOco(tp: OrderRow, sl: OrderRow, client: ExchangeClient
     if (isUnknownOutcome(error) || !(error instanceof ExchangeError)) {
       let placed: ExchangeOrder | null = null;
       for (const row of [tp, sl]) {
-        const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol)).catch(() => null);
+        const found = await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null);
         if (found) await settle(row, found, client);
         else await recordExchangeResult(row.id, { status: "unknown", error: { code: errorCode(error), message: "no answer" } });
         placed ??= row === tp ? found : null;
@@ -413,12 +411,12 @@ export async function cancelRow(row: OrderRow, client: ExchangeClient | null): P
   let answer: ExchangeOrder | null;
   try {
     answer = current.exchangeOrderId
-      ? await throttled(client, () => client.cancelOrder(current.exchangeOrderId!, current.symbol))
-      : await throttled(client, () => client.findOrderByClientId(current.clientOrderId, current.symbol));
+      ? await client.cancelOrder(current.exchangeOrderId!, current.symbol)
+      : await client.findOrderByClientId(current.clientOrderId, current.symbol);
   } catch (error) {
     if (!(error instanceof ExchangeError && error.code === "order_not_found")) return { done: false, reason: errorCode(error) };
     // Already over on the exchange (filled or canceled): its final state says which.
-    answer = await throttled(client, () => client.findOrderByClientId(current.clientOrderId, current.symbol)).catch(() => null);
+    answer = await client.findOrderByClientId(current.clientOrderId, current.symbol).catch(() => null);
   }
   if (!answer) return { done: false, reason: "not_found" };
   await settle(current, answer, client);

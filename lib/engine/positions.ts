@@ -3,6 +3,7 @@ import Decimal from "decimal.js";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { fills, orders, strategyPositions, type OrderRow } from "@/db/schema";
+import { bookPerpFill, isPerpSymbol } from "./perp-book";
 
 export interface Fee {
   cost: string;
@@ -33,10 +34,12 @@ export interface FillState {
  * Every booked increment, of strategy and manual orders alike, is also written to the fill ledger.
  * Returns the base amount added to (or removed from) the position.
  */
-export async function applyFill(order: OrderRow, state: FillState, base: string): Promise<string> {
-  const delta = new Decimal(state.filled).sub(order.appliedFilled);
-  if (delta.lte(0)) return "0";
-  const totalCost = state.cost && new Decimal(state.cost).gt(0) ? new Decimal(state.cost) : state.average ? new Decimal(state.filled).mul(state.average) : null;
+export async function applyFill(order: OrderRow, state: FillState, base: string, contractSize = "1"): Promise<string> {
+  // Perpetual orders fill in contracts; the ledger and the position hold base units.
+  const contractDelta = new Decimal(state.filled).sub(order.appliedFilled);
+  if (contractDelta.lte(0)) return "0";
+  const delta = contractDelta.mul(contractSize);
+  const totalCost = state.cost && new Decimal(state.cost).gt(0) ? new Decimal(state.cost) : state.average ? new Decimal(state.filled).mul(contractSize).mul(state.average) : null;
   if (!totalCost) return "0";
   const db = await getDb();
   // This fill alone: its quote value and its fee in each currency (cumulative figures less what was booked).
@@ -114,7 +117,17 @@ export async function applyFill(order: OrderRow, state: FillState, base: string)
     let realized = new Decimal(pos!.realizedPnl);
     let { wins, losses } = pos!;
     let moved: Decimal;
-    if (order.side === "buy") {
+    if (isPerpSymbol(order.symbol)) {
+      const booked = bookPerpFill({ amount, costBasis }, { side: order.side, base: delta, value, fee: quoteFee });
+      if (booked.pnl) {
+        realized = realized.add(booked.pnl);
+        if (booked.pnl.gt(0)) wins += 1;
+        else losses += 1;
+      }
+      moved = booked.amount.sub(amount);
+      amount = booked.amount;
+      costBasis = booked.costBasis;
+    } else if (order.side === "buy") {
       moved = delta.sub(baseFee);
       amount = amount.add(moved);
       costBasis = costBasis.add(value).add(quoteFee);

@@ -209,6 +209,7 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
         signalId: signal.id,
         idempotencyKey: key,
         action: payload.action,
+        targetPosition: payload.position ?? null,
         symbol,
         rawSymbol: payload.symbol,
         price: payload.price ?? null,

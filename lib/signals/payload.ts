@@ -4,6 +4,7 @@ import { z } from "zod";
 /** The body a signal source posts. Unknown fields are ignored; numbers may arrive as strings (TradingView sends text). */
 
 export const SIGNAL_ACTIONS = ["buy", "sell", "close", "cancel"] as const;
+export const TARGET_POSITIONS = ["long", "short", "flat"] as const;
 
 const required = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${what}`),
@@ -92,6 +93,17 @@ export const signalPayloadSchema = z.object(
       .toLowerCase()
       .pipe(z.enum(SIGNAL_ACTIONS, { error: `must be one of ${SIGNAL_ACTIONS.join(", ")}` }))
       .meta({ description: "buy, sell, close or cancel (any case).", examples: ["buy"] }),
+    position: z
+      .string({ error: "must be a string" })
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(TARGET_POSITIONS, { error: `must be one of ${TARGET_POSITIONS.join(", ")}` }))
+      .optional()
+      .meta({
+        description:
+          "Perpetual strategies: the position wanted after this signal, long, short or flat (TradingView's {{strategy.market_position}}). sell with short reverses a long; sell or buy with flat closes.",
+        examples: ["short"],
+      }),
     symbol: z
       .string(required("a string"))
       .trim()

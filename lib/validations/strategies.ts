@@ -42,6 +42,18 @@ export const strategySchema = z
       .refine((v) => v === undefined || (Number.isInteger(v) && v >= 1 && v <= 100), "maxOpenOrdersInvalid"),
     maxPosition: optionalDecimal("amountInvalid"),
     enabled: checkbox,
+    // Perpetual accounts only (the action ignores them on spot accounts).
+    leverage: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? Number(v) : 1))
+      .refine((v) => Number.isInteger(v) && v >= 1 && v <= 125, "leverageInvalid"),
+    marginMode: z
+      .enum(["isolated", "cross", ""], "marginModeInvalid")
+      .optional()
+      .transform((v) => (v === "cross" ? "cross" : "isolated")),
+    allowShorts: checkbox,
   })
   .superRefine((v, ctx) => {
     if (!v.followBuy && !v.followSell && !v.followClose && !v.followCancel) {

@@ -32,6 +32,8 @@ export function binanceProfile(marketType: MarketType): VenueProfile {
     orderHistory: (ex, symbol, limit) => ex.fetchOrders(symbol, undefined, limit),
     cancelAll: cancelAllUnified,
     ...(marketType === "spot" ? { sendOco } : {}),
+    // ccxt's fetchOrderTrades is spot-only on Binance; USDT-M fills (with their commission) by order id.
+    ...(marketType === "swap" ? { orderTrades: (ex: Exchange, id: string, symbol: string) => ex.fetchMyTrades(symbol, undefined, undefined, { orderId: id }) } : {}),
     keyPermissions: PERMISSION_READERS.binance,
   };
 }

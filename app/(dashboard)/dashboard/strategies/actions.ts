@@ -41,6 +41,8 @@ export const createStrategyAction = validatedActionWithUser("trading.manage", st
   if (!signal) return fieldError("signalId", t("validation.signalRequired"));
   const account = await getAccountForTrading(user.id, data.accountId);
   if (!account) return fieldError("accountId", t("validation.accountInvalid"));
+  // Take-profit and stop-loss orders are spot sells; perpetual exits come from signals (reduceOnly).
+  if (!account.spot && (data.takeProfitPct || data.stopLossPct)) return fieldError(data.takeProfitPct ? "takeProfitPct" : "stopLossPct", t("validation.perpProtectionUnsupported"));
   const client = await clientForAccount(account);
   try {
     await client.market(data.symbol);
@@ -69,6 +71,8 @@ export const createStrategyAction = validatedActionWithUser("trading.manage", st
     maxOpenOrders: data.maxOpenOrders ?? null,
     maxPosition: data.maxPosition ?? null,
     enabled: data.enabled,
+    // The account's market type decides: leverage, margin mode and shorts are for perpetuals only.
+    ...(account.spot ? {} : { leverage: data.leverage, marginMode: data.marginMode, allowShorts: data.allowShorts }),
   });
   const meta = await requestMeta();
   await writeAudit({ action: "strategy.created", userId: user.id, actorId: user.id, detail: { name: strategy.name, symbol: strategy.symbol }, ...meta });
