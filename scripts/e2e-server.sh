@@ -20,6 +20,8 @@ export DEV_MAILBOX=true
 export TRUSTED_PROXY_HOPS=1
 # Registration never makes the first account an admin in production: the e2e admin is named here.
 export ADMIN_EMAIL=alice.admin@example.com
+# The cron routes answer the specs that call them (reconciliation is run on demand, not on a timer).
+export CRON_SECRET="${E2E_CRON_SECRET:-e2e-cron-secret-0123456789abcdef}"
 if [ -n "${DATABASE_URL:-}" ]; then
   # Never the configured database itself: a scratch one beside it.
   case "$DATABASE_URL" in

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Hourglass, Shield, TrendingUp, Users } from "lucide-react";
+import { VenueBans } from "@/components/admin/venue-bans";
+import { AdminMismatches } from "@/components/reconcile/admin-mismatches";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
@@ -61,6 +63,8 @@ export default async function AdminOverviewPage() {
           );
         })}
       </div>
+      <AdminMismatches className="mt-6" />
+      <VenueBans className="mt-6" />
     </>
   );
 }

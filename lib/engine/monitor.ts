@@ -5,10 +5,11 @@ import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { exchangeAccounts, orders, strategies, strategyPositions, type ExchangeAccount, type OrderRow } from "@/db/schema";
 import { clientForAccount, type ExchangeClient } from "@/lib/exchanges";
 import { describeError } from "@/lib/log";
+import { reconcileAccount } from "@/lib/reconcile/account";
+import { bookFunding } from "./funding";
 import { LIVE_STATUSES, resolveRow, settle } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
 import { protect, type PriceCache } from "./protection";
-import { throttled } from "./throttle";
 
 // Bounded work per account and per pass: one busy account cannot starve the others.
 const ACCOUNTS_PER_PASS = 200;
@@ -26,7 +27,7 @@ async function checkRow(row: OrderRow, client: ExchangeClient) {
     await resolveRow(row, client, { recheck: strategyId ? () => strategyBlock(strategyId, row.side === "buy" ? "entry" : "exit") : undefined });
     return;
   }
-  const found = await throttled(client, () => client.findOrderByClientId(row.clientOrderId, row.symbol));
+  const found = await client.findOrderByClientId(row.clientOrderId, row.symbol);
   if (found) await settle(row, found, client);
 }
 
@@ -100,6 +101,10 @@ async function monitorAccount(account: ExchangeAccount, prices: PriceCache) {
       console.warn(`Protection of strategy ${id} could not be checked:`, describeError(error));
     }
   }
+  // Perpetuals: funding payments into the strategies' P&L, at most every few minutes per account.
+  await bookFunding(trading, client).catch((error: unknown) => console.warn(`Funding of account ${account.id} could not be read:`, describeError(error)));
+  // Booked against held, right after the fills were brought up to date; at most every few minutes per account.
+  await reconcileAccount(trading, { client }).catch((error: unknown) => console.warn(`Account ${account.id} could not be reconciled:`, describeError(error)));
   return checked;
 }
 
@@ -120,7 +125,7 @@ export async function monitorOrders({ budgetMs = 25_000, accountsPerPass = ACCOU
         eq(exchangeAccounts.active, true),
         or(
           sql`exists (select 1 from ${orders} o where o.account_id = ${exchangeAccounts.id} and (o.status in (${live}) or (o.status in ('filled', 'canceled', 'expired') and o.filled <> o.applied_filled)))`,
-          sql`exists (select 1 from ${strategies} s join ${strategyPositions} p on p.strategy_id = s.id where s.account_id = ${exchangeAccounts.id} and p.amount > 0)`,
+          sql`exists (select 1 from ${strategies} s join ${strategyPositions} p on p.strategy_id = s.id where s.account_id = ${exchangeAccounts.id} and p.amount <> 0)`,
         ),
       ),
     )

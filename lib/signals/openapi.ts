@@ -139,6 +139,7 @@ export function buildOpenApiDocument(opts: { exampleUrl?: string } = {}): Json {
       },
       "/api/cron/drain": cronPath("Drain the signal queue", "CronDrain"),
       "/api/cron/monitor": cronPath("Order monitor: fills, lost answers, protection and stops", "CronMonitorOrders"),
+      "/api/cron/reconcile": cronPath("Position reconciliation: booked positions against the venue (reports, never trades)", "CronReconcilePositions"),
     },
     components: {
       securitySchemes: {

@@ -6,6 +6,7 @@ import { Balances } from "@/components/overview/balances";
 import { GettingStarted } from "@/components/overview/getting-started";
 import { OpenPositions, OpenPositionsLoading } from "@/components/overview/open-positions";
 import { RecentActivity } from "@/components/overview/recent-activity";
+import { OverviewMismatches } from "@/components/reconcile/mismatch-banner";
 import { SummaryTiles } from "@/components/overview/summary-tiles";
 import { PageHeader } from "@/components/shell/app-shell";
 import { listOrderActivity } from "@/db/queries/activity";
@@ -58,6 +59,7 @@ export default async function DashboardPage() {
     <>
       {header}
       <div className="grid gap-6 [&>*]:min-w-0">
+        <OverviewMismatches userId={user.id} />
         <SummaryTiles counts={counts} today={today} />
         {/* Prices come from the exchanges: the rest of the page does not wait for them. */}
         <Suspense fallback={<OpenPositionsLoading />}>
