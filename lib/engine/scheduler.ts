@@ -18,6 +18,7 @@ export function startInProcessCron() {
       .then(async ({ drainSignals, monitorOrders }) => {
         await drainSignals({ budgetMs: 4_000 });
         await monitorOrders({ budgetMs: 4_000 });
+        await import("@/lib/statistics/equity").then(({ snapshotEquity }) => snapshotEquity({ budgetMs: 2_000 }));
       })
       .catch((error: unknown) => console.warn("In-process cron:", describeError(error)))
       .finally(() => {

@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { perpFifoFill } from "./fifo-perp";
 
 /** What the FIFO figures need of a fill ledger row (`FillRow` has it all). */
 export interface LedgerFill {
@@ -22,6 +23,18 @@ export interface OpenLots {
   symbol: string;
   amount: string;
   cost: string;
+}
+
+/** What one closing fill realized, when: the daily series and the period figures are sums of these. */
+export interface Realization {
+  orderId: string;
+  strategyId: string | null;
+  accountId: string;
+  symbol: string;
+  at: Date;
+  pnl: string;
+  /** The same, parsed once for the sums made of it. */
+  value: Decimal;
 }
 
 export interface FifoFigures {
@@ -49,6 +62,8 @@ export interface FifoFigures {
   /** Third-asset fees with no price at the fill's time: kept apart, not in P&L. */
   unpricedFees: Record<string, string>;
   open: OpenLots[];
+  /** Every closing fill's realized P&L, in the order they happened. */
+  realizations: Realization[];
 }
 
 interface Lot {
@@ -65,9 +80,11 @@ interface Book {
 
 const ZERO = new Decimal(0);
 
-function add(into: Record<string, string>, key: string, value: Decimal) {
-  into[key] = new Decimal(into[key] ?? 0).add(value).toFixed();
+function add(into: Map<string, Decimal>, key: string, value: Decimal) {
+  into.set(key, (into.get(key) ?? ZERO).add(value));
 }
+
+const fixedRecord = (sums: Map<string, Decimal>) => Object.fromEntries([...sums].map(([key, value]) => [key, value.toFixed()]));
 
 /**
  * Realized P&L by FIFO lots, per strategy (manual orders per account) and symbol, booked the way the
@@ -80,9 +97,10 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
   const ordered = rows.map((row, i) => ({ row, i })).sort((a, b) => a.row.at.getTime() - b.row.at.getTime() || a.i - b.i);
   const books = new Map<string, Book>();
   const byOrder = new Map<string, Decimal>();
-  const realizedBySymbol: Record<string, string> = {};
-  const feesByCurrency: Record<string, string> = {};
-  const unpricedFees: Record<string, string> = {};
+  const realizations: Realization[] = [];
+  const realizedBySymbol = new Map<string, Decimal>();
+  const feesByCurrency = new Map<string, Decimal>();
+  const unpricedFees = new Map<string, Decimal>();
   let feeInQuote = ZERO;
   let cumulative = ZERO;
   let peak = ZERO;
@@ -97,16 +115,23 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
       book = { strategyId: row.strategyId, accountId: row.accountId, symbol: row.symbol, lots: [] };
       books.set(key, book);
     }
-    for (const [currency, fee] of Object.entries(row.fees)) add(feesByCurrency, currency, new Decimal(fee));
+    for (const currency in row.fees) {
+      const fee = new Decimal(row.fees[currency]!);
+      add(feesByCurrency, currency, fee);
+      if (currency !== base && currency !== quote && !row.feePrices[currency]) add(unpricedFees, currency, fee);
+    }
     const feeQuote = new Decimal(row.feeQuote);
     feeInQuote = feeInQuote.add(feeQuote);
-    for (const [currency, fee] of Object.entries(row.fees)) {
-      if (currency !== base && currency !== quote && !row.feePrices[currency]) add(unpricedFees, currency, new Decimal(fee));
-    }
 
     const amount = new Decimal(row.amount);
     const value = new Decimal(row.quoteValue);
-    const baseFee = new Decimal(row.fees[base] ?? 0);
+    const baseFee = row.fees[base] ? new Decimal(row.fees[base]) : ZERO;
+    if (row.symbol.includes(":")) {
+      // A USDT perpetual: long and short lots, amounts in base units (see lib/engine/perp-book.ts).
+      const realized = perpFifoFill(book.lots, { side: row.side, amount, value, fee: feeQuote });
+      if (realized) record(row, realized);
+      continue;
+    }
     if (row.side === "buy") {
       const received = amount.sub(baseFee);
       if (received.gt(0)) book.lots.push({ amount: received, cost: value.add(feeQuote) });
@@ -132,12 +157,16 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
         gone = ZERO;
       }
     }
-    const pnl = value.sub(feeQuote).mul(share).sub(goneCost);
+    record(row, value.sub(feeQuote).mul(share).sub(goneCost));
+  }
+
+  function record(row: LedgerFill, pnl: Decimal) {
     byOrder.set(row.orderId, (byOrder.get(row.orderId) ?? ZERO).add(pnl));
+    realizations.push({ orderId: row.orderId, strategyId: row.strategyId, accountId: row.accountId, symbol: row.symbol, at: row.at, pnl: pnl.toFixed(), value: pnl });
     add(realizedBySymbol, row.symbol, pnl);
     cumulative = cumulative.add(pnl);
-    peak = Decimal.max(peak, cumulative);
-    maxDrawdown = Decimal.max(maxDrawdown, peak.sub(cumulative));
+    if (cumulative.gt(peak)) peak = cumulative;
+    else if (peak.sub(cumulative).gt(maxDrawdown)) maxDrawdown = peak.sub(cumulative);
   }
 
   let grossProfit = ZERO;
@@ -156,7 +185,7 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
   const trades = wins + losses;
   return {
     realizedPnl: cumulative.toFixed(),
-    realizedBySymbol,
+    realizedBySymbol: fixedRecord(realizedBySymbol),
     trades,
     wins,
     losses,
@@ -167,9 +196,9 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
     averageLoss: losses > 0 ? grossLoss.div(losses).neg().toFixed() : null,
     profitFactor: grossLoss.gt(0) ? grossProfit.div(grossLoss).toFixed() : null,
     maxDrawdown: maxDrawdown.toFixed(),
-    feesByCurrency,
+    feesByCurrency: fixedRecord(feesByCurrency),
     feeInQuote: feeInQuote.toFixed(),
-    unpricedFees,
+    unpricedFees: fixedRecord(unpricedFees),
     open: [...books.values()]
       .filter((b) => b.lots.length > 0)
       .map((b) => ({
@@ -179,5 +208,6 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
         amount: b.lots.reduce((s, l) => s.add(l.amount), ZERO).toFixed(),
         cost: b.lots.reduce((s, l) => s.add(l.cost), ZERO).toFixed(),
       })),
+    realizations,
   };
 }
