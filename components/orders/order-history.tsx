@@ -52,6 +52,7 @@ export async function OrderHistory({
   views = false,
   options,
   exportHref,
+  fillsExportHref,
   emptyDetail,
 }: {
   rows: (OrderListRow | ActivityRow)[];
@@ -66,10 +67,13 @@ export async function OrderHistory({
   options?: OrderFilterOptions;
   /** A "Download CSV" link carrying the current filters. */
   exportHref?: string;
+  /** A second download: the fill ledger of the same filters. */
+  fillsExportHref?: string;
   /** Says which filters are set when they hide everything. */
   emptyDetail?: string;
 }) {
   const t = await getTranslations("orders");
+  const tFills = await getTranslations("fillsExport");
   const tOutcome = await getTranslations("strategies");
   const format = await getFormatter();
   const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -152,6 +156,14 @@ export async function OrderHistory({
             <a href={exportHref} download data-testid="orders-csv">
               <Download className="size-4" />
               {t("downloadCsv")}
+            </a>
+          </Button>
+        ) : null}
+        {fillsExportHref ? (
+          <Button asChild variant="outline" size="sm" className="h-9">
+            <a href={fillsExportHref} download data-testid="fills-csv" title={tFills("hint")}>
+              <Download className="size-4" />
+              {tFills("button")}
             </a>
           </Button>
         ) : null}

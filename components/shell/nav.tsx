@@ -32,6 +32,7 @@ const SECTIONS: Record<ShellSection, { heading: "trading" | "administration"; it
       { key: "overview", href: "/dashboard", icon: LayoutDashboard, exact: true },
       { key: "strategies", href: "/dashboard/strategies", icon: Workflow },
       { key: "accounts", href: "/dashboard/accounts", icon: Wallet },
+      { key: "signals", href: "/dashboard/signals", icon: Radio },
       { key: "orders", href: "/dashboard/orders", icon: ListOrdered },
       { key: "statistics", href: "/dashboard/statistics", icon: BarChart3 },
       { key: "settings", href: "/dashboard/settings", icon: Settings },

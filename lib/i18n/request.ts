@@ -5,14 +5,35 @@ import en2fa from "@/messages/en.2fa.json";
 import enDevice from "@/messages/en.device.json";
 import enEmail from "@/messages/en.email.json";
 import enOverview from "@/messages/en.overview.json";
+import enReconcile from "@/messages/en.reconcile.json";
+import enCharts from "@/messages/en.charts.json";
+import enStatistics from "@/messages/en.statistics.json";
+import enPerpetuals from "@/messages/en.perpetuals.json";
 import ru from "@/messages/ru.json";
 import ru2fa from "@/messages/ru.2fa.json";
 import ruDevice from "@/messages/ru.device.json";
 import ruEmail from "@/messages/ru.email.json";
 import ruOverview from "@/messages/ru.overview.json";
+import ruReconcile from "@/messages/ru.reconcile.json";
+import ruCharts from "@/messages/ru.charts.json";
+import ruStatistics from "@/messages/ru.statistics.json";
+import ruPerpetuals from "@/messages/ru.perpetuals.json";
+import uk from "@/messages/uk.json";
+import uk2fa from "@/messages/uk.2fa.json";
+import ukDevice from "@/messages/uk.device.json";
+import ukEmail from "@/messages/uk.email.json";
+import ukOverview from "@/messages/uk.overview.json";
+import ukReconcile from "@/messages/uk.reconcile.json";
+import ukCharts from "@/messages/uk.charts.json";
+import ukStatistics from "@/messages/uk.statistics.json";
+import ukPerpetuals from "@/messages/uk.perpetuals.json";
 import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from "./config";
 
-const MESSAGES = { en: { ...en, ...enEmail, ...en2fa, ...enDevice, ...enOverview }, ru: { ...ru, ...ruEmail, ...ru2fa, ...ruDevice, ...ruOverview } } as const;
+const MESSAGES = {
+  en: { ...en, ...enEmail, ...en2fa, ...enDevice, ...enOverview, ...enReconcile, ...enCharts, ...enStatistics, ...enPerpetuals },
+  ru: { ...ru, ...ruEmail, ...ru2fa, ...ruDevice, ...ruOverview, ...ruReconcile, ...ruCharts, ...ruStatistics, ...ruPerpetuals },
+  uk: { ...uk, ...ukEmail, ...uk2fa, ...ukDevice, ...ukOverview, ...ukReconcile, ...ukCharts, ...ukStatistics, ...ukPerpetuals },
+} as const;
 
 export async function resolveLocale(): Promise<Locale> {
   const fromCookie = (await cookies()).get(LOCALE_COOKIE)?.value;

@@ -9,7 +9,10 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { TrackRecordCard } from "@/components/signals/track-record-card";
 import { listSignals } from "@/db/queries/signals";
+import { deliveriesForReplay } from "@/db/queries/track-record";
+import { replayTrackRecord } from "@/lib/statistics/track-record";
 import { requirePageUser } from "@/lib/auth/session";
 import { appOrigin } from "@/lib/env";
 import { tradingViewTemplate, webhookUrl } from "@/lib/signals";
@@ -26,6 +29,7 @@ export default async function AdminSignalsPage({ searchParams }: { searchParams:
   const format = await getFormatter();
   const { filters, ignored } = parseDeliveryParams(await searchParams);
   const list = await listSignals();
+  const deliveries = await deliveriesForReplay(list.map((s) => s.id));
   const origin = appOrigin();
   const templates: Record<string, string> = { "*": tradingViewTemplate("") };
   for (const s of list) templates[s.name] = tradingViewTemplate(s.name);
@@ -86,6 +90,7 @@ export default async function AdminSignalsPage({ searchParams }: { searchParams:
                 </div>
               </CardHeader>
               <CardContent className="grid gap-3">
+                <TrackRecordCard record={replayTrackRecord(deliveries.get(s.id) ?? [])} />
                 <details>
                   <summary className="cursor-pointer text-sm font-medium">{t("template")}</summary>
                   <pre className="mt-2 whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs">{templates[s.name]}</pre>

@@ -70,6 +70,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         views
         options={{ accounts: options.accounts, strategies: options.strategies, periods: ORDER_PERIODS }}
         exportHref={`/dashboard/orders/export${exportParams.size ? `?${exportParams}` : ""}`}
+        fillsExportHref={`/dashboard/orders/export/fills${exportParams.size ? `?${exportParams}` : ""}`}
         emptyDetail={tOrders("noMatchesBody", { filters: shown.join(" · ") })}
       />
     </>
