@@ -1,7 +1,9 @@
-import type { MarketInterface as CcxtMarket } from "ccxt";
+import type { MarketInterface as CcxtMarket, Order as CcxtOrder } from "ccxt";
 import Decimal from "decimal.js";
-import { dec, feesOf, toMarket, toOrder, type CcxtFee } from "./ccxt-convert";
+import { dec, feesOf, toCandles, toMarket, toOrder, type CcxtFee } from "./ccxt-convert";
+import { meterCcxt, type RequestMeter } from "./budget/ccxt-meter";
 import { mapCcxtError } from "./ccxt-errors";
+import { perpMethods } from "./ccxt-perps";
 import { loadExchangeClass, pointAt, type CcxtExchangeId } from "./ccxt-loader";
 import type { ImplicitApi } from "./permission-readers";
 import type { BalanceLine, CreateOrderRequest, ExchangeClient, ExchangeOrder, KeyPermissions, MarketType, OcoRequest, Ticker } from "./types";
@@ -18,10 +20,14 @@ export interface CcxtClientConfig {
   /** Test-only: send every API call to this base URL (the local exchange simulator). */
   apiOverride?: string;
   timeoutMs?: number;
+  /** The shared per-venue budget every HTTP request of this client spends (replaces ccxt's own limiter). */
+  meter?: RequestMeter;
 }
 
 const MARKETS_TTL_MS = 60 * 60 * 1000;
 const marketCache = new Map<string, { at: number; markets: Record<string, CcxtMarket>; currencies: unknown }>();
+// One load per venue and market type at a time: many accounts starting at once share it.
+const marketLoads = new Map<string, Promise<{ markets: Record<string, CcxtMarket>; currencies: unknown }>>();
 
 export async function createCcxtClient(config: CcxtClientConfig): Promise<ExchangeClient> {
   const Cls = await loadExchangeClass(config.exchange);
@@ -48,6 +54,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
   (ex.has as Record<string, unknown>).fetchCurrencies = false;
   if (config.sandbox) ex.setSandboxMode(true);
   if (config.apiOverride) pointAt(ex, config.apiOverride);
+  if (config.meter) meterCcxt(ex, config.exchange, config.meter);
   const secrets = [config.credentials?.apiKey, config.credentials?.secret, config.credentials?.password];
   const cacheKey = `${config.exchange}:${config.marketType}:${config.sandbox}:${config.apiOverride ?? ""}`;
 
@@ -67,8 +74,19 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
       if (!ex.markets) ex.setMarkets(cached.markets, cached.currencies as never);
       return;
     }
-    const markets = await call(() => ex.loadMarkets());
-    marketCache.set(cacheKey, { at: Date.now(), markets: markets as Record<string, CcxtMarket>, currencies: ex.currencies });
+    let loading = marketLoads.get(cacheKey);
+    if (!loading) {
+      loading = call(() => ex.loadMarkets()).then((markets) => {
+        const loaded = { markets: markets as Record<string, CcxtMarket>, currencies: ex.currencies as unknown };
+        marketCache.set(cacheKey, { at: Date.now(), ...loaded });
+        return loaded;
+      });
+      const done = () => marketLoads.delete(cacheKey);
+      loading.then(done, done);
+      marketLoads.set(cacheKey, loading);
+    }
+    const loaded = await loading;
+    if (!ex.markets) ex.setMarkets(loaded.markets, loaded.currencies as never);
   }
 
   function ccxtMarket(symbol: string): CcxtMarket {
@@ -105,6 +123,8 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
   }
 
   const sendOco = profile.sendOco;
+  const perp = config.marketType === "swap" ? perpMethods(ex, call, ensureMarkets) : null;
+  const placeOco = profile.placeOco;
   const client: ExchangeClient = {
     exchange: config.exchange,
     marketType: config.marketType,
@@ -151,6 +171,12 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         .map((t) => ({ symbol: t.symbol ?? "", last: dec(t.last ?? t.close) ?? "", bid: dec(t.bid), ask: dec(t.ask), timestamp: t.timestamp ?? Date.now() }))
         .filter((t) => t.last !== "");
     },
+    async ohlcv(symbol, timeframe, limit = 200) {
+      await ensureMarkets();
+      ccxtMarket(symbol);
+      const rows = await call(() => ex.fetchOHLCV(symbol, timeframe, undefined, Math.max(1, Math.min(1000, Math.floor(limit)))));
+      return toCandles(rows);
+    },
     async createOrder(request: CreateOrderRequest) {
       await ensureMarkets();
       const cost = profile.marketBuyCost && request.type === "market" && request.side === "buy" ? await profile.marketBuyCost(request, client) : undefined;
@@ -166,7 +192,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
           // A limit with ccxt's unified stopLossPrice is Binance spot's STOP_LOSS_LIMIT.
           request.stopPrice
             ? { clientOrderId: request.clientOrderId, stopLossPrice: Number(request.stopPrice) }
-            : { clientOrderId: request.clientOrderId, ...(cost ? { cost } : {}) },
+            : { clientOrderId: request.clientOrderId, ...(cost ? { cost } : {}), ...(request.reduceOnly ? { reduceOnly: true } : {}), ...perp?.orderParams(request.symbol) },
         ),
       );
       const placed = toOrder({ ...order, clientOrderId: order.clientOrderId ?? request.clientOrderId, symbol: order.symbol ?? request.symbol });
@@ -181,7 +207,21 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     },
     async cancelOrder(id: string, symbol: string) {
       await ensureMarkets();
-      const canceled = await call(() => ex.cancelOrder(id, symbol));
+      let canceled: CcxtOrder;
+      try {
+        canceled = await call(() => ex.cancelOrder(id, symbol));
+      } catch (error) {
+        const cancelTrigger = profile.cancelTrigger;
+        if (!cancelTrigger || !(error instanceof ExchangeError && error.code === "order_not_found")) throw error;
+        // Not a plain order: a trigger (algo, plan) order, which the venue cancels apart and which has no
+        // fill while it waits. Refused there too (unknown, fired, already canceled): the plain order's "not
+        // found" stands, and the caller reads the order's real state by its client order id.
+        await call(() => cancelTrigger(ex, id, symbol)).catch((triggerError: unknown) => {
+          const transient = triggerError instanceof ExchangeError && ["network", "exchange_down", "rate_limited", "unknown"].includes(triggerError.code);
+          throw transient ? triggerError : error;
+        });
+        return { ...toOrder({ id, symbol } as CcxtOrder), status: "canceled" as const };
+      }
       const readCanceled = profile.readCanceled;
       if (canceled.status !== undefined || !readCanceled) return toOrder(canceled);
       const read = await call(() => readCanceled(ex, id, symbol)).catch(() => null);
@@ -189,13 +229,16 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     },
     async cancelAllOrders(symbol: string) {
       await ensureMarkets();
+      // Trigger orders first, where the venue keeps them apart (and lists them with the plain ones).
+      const cancelAllTriggers = profile.cancelAllTriggers;
+      const triggers = cancelAllTriggers ? await call(() => cancelAllTriggers(ex, symbol)) : 0;
       const open = await call(() => ex.fetchOpenOrders(symbol));
-      if (open.length === 0) return 0;
+      if (open.length === 0) return triggers;
       try {
-        return await call(() => profile.cancelAll(ex, symbol, open));
+        return triggers + (await call(() => profile.cancelAll(ex, symbol, open)));
       } catch (error) {
         // Binance answers "Unknown order sent." when nothing was left to cancel.
-        if (error instanceof ExchangeError && error.code === "order_not_found") return 0;
+        if (error instanceof ExchangeError && error.code === "order_not_found") return triggers;
         throw error;
       }
     },
@@ -220,14 +263,16 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         throw error;
       }
     },
-    ...(sendOco
+    ...(sendOco || placeOco
       ? {
-          nativeStops: true,
+          // Stops alone (no take-profit) rest natively only where a stop-loss-limit is one plain order.
+          ...(sendOco ? { nativeStops: true } : {}),
           async createOco(request: OcoRequest) {
             await ensureMarkets();
             const m = ccxtMarket(request.symbol);
-            const reports = await call(() => sendOco(ex, m, request));
-            const legs = reports.map((r) => toOrder(ex.parseOrder(r, m)));
+            const legs = placeOco
+              ? (await call(() => placeOco(ex, m, request))).map(toOrder)
+              : (await call(() => sendOco!(ex, m, request))).map((r) => toOrder(ex.parseOrder(r, m)));
             const takeProfit = legs.find((o) => o.clientOrderId === request.takeProfitClientOrderId);
             const stop = legs.find((o) => o.clientOrderId === request.stopClientOrderId);
             if (!takeProfit || !stop) throw new ExchangeError("unknown", "OCO answer without both legs");
@@ -238,6 +283,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
     async keyPermissions(): Promise<KeyPermissions> {
       return call(() => profile.keyPermissions(ex as unknown as ImplicitApi, config.marketType));
     },
+    ...(perp ? { positions: perp.positions, setLeverage: perp.setLeverage, setMarginMode: perp.setMarginMode, fundingHistory: perp.fundingHistory } : {}),
   };
   return client;
 }

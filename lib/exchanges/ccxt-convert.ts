@@ -1,6 +1,6 @@
 import type { MarketInterface as CcxtMarket, Order as CcxtOrder } from "ccxt";
 import Decimal from "decimal.js";
-import type { ExchangeOrder, Market, OrderStatus } from "./types";
+import type { Candle, ExchangeOrder, Market, OrderStatus } from "./types";
 
 export function dec(value: number | string | undefined | null): string | null {
   if (value === undefined || value === null || value === "") return null;
@@ -85,4 +85,15 @@ export function toOrder(o: CcxtOrder): ExchangeOrder {
     ...(o.lastTradeTimestamp ? { lastTradeTimestamp: o.lastTradeTimestamp } : {}),
     timestamp: o.timestamp ?? Date.now(),
   };
+}
+
+/** ccxt's OHLCV rows (numbers, parsed from the venue's decimal strings) as decimal-string candles, oldest first; rows missing a price are dropped. */
+export function toCandles(rows: readonly (readonly (number | string | undefined | null)[])[]): Candle[] {
+  const out: Candle[] = [];
+  for (const [time, open, high, low, close, volume] of rows) {
+    const [o, h, l, c] = [open, high, low, close].map(dec);
+    if (typeof time !== "number" || !o || !h || !l || !c) continue;
+    out.push({ time, open: o, high: h, low: l, close: c, volume: dec(volume) ?? "0" });
+  }
+  return out.sort((a, b) => a.time - b.time);
 }

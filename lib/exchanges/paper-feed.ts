@@ -45,6 +45,15 @@ function shock(symbol: string, step: number): Decimal {
  * the symbol's anchor when nothing is known. Null for a symbol the paper market does not list.
  */
 export function simulatedPrice(symbol: string, now: number, from?: { price: string; at: number } | null): string | null {
+  return simulatedPath(symbol, now, from)?.at(-1)?.price ?? null;
+}
+
+/**
+ * Every step of the walk from `from` to `now` (each at its step's start, rounded to the market's tick), the
+ * last one being `simulatedPrice`; null for a symbol the paper market does not list. The chart draws the
+ * paper market's candles from these.
+ */
+export function simulatedPath(symbol: string, now: number, from?: { price: string; at: number } | null): { at: number; price: string }[] | null {
   const market = findPaperMarket(symbol);
   const anchor = simulatedAnchor(symbol);
   if (!market || !anchor) return null;
@@ -53,10 +62,15 @@ export function simulatedPrice(symbol: string, now: number, from?: { price: stri
   let price = new Decimal(from?.price ?? anchor);
   if (last - step > MAX_STEPS) step = last - MAX_STEPS;
   const pullTo = new Decimal(anchor);
+  const tick = new Decimal(market.priceStep);
+  const rounded = (p: Decimal) => Decimal.max(tick, p.div(tick).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(tick)).toFixed();
+  const path: { at: number; price: string }[] = [];
   for (step += 1; step <= last; step++) {
     const drift = PULL.mul(Decimal.ln(price.div(pullTo))).neg();
     price = price.mul(Decimal.add(1, shock(symbol, step).mul(STEP_SCALE)).add(drift));
+    path.push({ at: step * SIMULATED_STEP_MS, price: rounded(price) });
   }
-  const tick = new Decimal(market.priceStep);
-  return Decimal.max(tick, price.div(tick).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(tick)).toFixed();
+  // Already at `now`'s step: the price stands where it was.
+  if (path.length === 0) path.push({ at: last * SIMULATED_STEP_MS, price: rounded(price) });
+  return path;
 }

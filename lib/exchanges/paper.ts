@@ -2,7 +2,8 @@ import Decimal from "decimal.js";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { exchangeAccounts, paperBalances, paperOrders, paperPrices, type PaperOrderRow } from "@/db/schema";
-import { SIMULATED_STEP_MS, simulatedPrice } from "./paper-feed";
+import { SIMULATED_STEP_MS, simulatedPath } from "./paper-feed";
+import { paperCandles, recordPaperTick, recordPaperTicks } from "./paper-candles";
 import { findPaperMarket, paperMarkets } from "./paper-markets";
 import { checkOrder, type OrderCheck } from "./precision";
 import type {
@@ -268,6 +269,7 @@ export async function recordPaperPrice(
     .insert(paperPrices)
     .values({ symbol, price: p.toFixed(), source, updatedAt: now })
     .onConflictDoUpdate({ target: paperPrices.symbol, set: { price: p.toFixed(), source, updatedAt: now } });
+  await recordPaperTick(db, symbol, p.toFixed(), now.getTime());
 }
 
 async function storedPrice(db: Database, symbol: string): Promise<{ price: string; timestamp: number; source: string } | null> {
@@ -398,8 +400,11 @@ export function createPaperExchange(opts: PaperExchangeOptions): ExchangeClient 
       const now = Date.now();
       const sameStep = stored && Math.floor(stored.timestamp / SIMULATED_STEP_MS) >= Math.floor(now / SIMULATED_STEP_MS);
       if (stored && sameStep) return stored;
-      const walked = simulatedPrice(symbol, now, stored ? { price: stored.price, at: stored.timestamp } : null);
-      if (walked) {
+      const path = simulatedPath(symbol, now, stored ? { price: stored.price, at: stored.timestamp } : null);
+      const walked = path?.at(-1)?.price;
+      if (path && walked) {
+        // The steps walked since the last look join the price path too, so the chart shows the walk.
+        await recordPaperTicks(db, symbol, path.slice(0, -1));
         await recordPaperPrice(db, symbol, walked, "simulated");
         return { price: walked, timestamp: now };
       }
@@ -629,6 +634,13 @@ export function createPaperExchange(opts: PaperExchangeOptions): ExchangeClient 
         if (found) out.push({ symbol, last: found.price, bid: null, ask: null, timestamp: found.timestamp });
       }
       return out;
+    },
+
+    async ohlcv(symbol, timeframe, limit = 200) {
+      marketFor(symbol);
+      // The current price joins the path first, so the last candle ends where the market stands now.
+      await findPrice(symbol).catch(() => null);
+      return paperCandles(db, symbol, timeframe, Math.max(1, Math.min(1000, Math.floor(limit))));
     },
 
     createOrder,

@@ -35,6 +35,20 @@ export interface Ticker {
   timestamp: number;
 }
 
+/** Candle intervals the price chart offers (ccxt timeframe names). */
+export const CANDLE_TIMEFRAMES = ["1m", "15m", "1h", "4h", "1d"] as const;
+export type CandleTimeframe = (typeof CANDLE_TIMEFRAMES)[number];
+
+/** One OHLCV candle: `time` is the candle's open in ms since the epoch; prices and volume are decimal strings. */
+export interface Candle {
+  time: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+}
+
 export interface ExchangeOrder {
   id: string;
   clientOrderId: string | null;
@@ -69,6 +83,8 @@ export interface CreateOrderRequest {
   referencePrice?: string;
   /** A stop-loss-limit sell: rests on the exchange until the price falls to this, then becomes the limit at `price`. */
   stopPrice?: string;
+  /** Perpetuals: the order may only shrink the position (every exit). */
+  reduceOnly?: boolean;
 }
 
 /**
@@ -108,14 +124,26 @@ export interface PositionLine {
   marginMode: "isolated" | "cross" | null;
 }
 
+/** One funding payment: positive when received, negative when paid. */
+export interface FundingLine {
+  id: string;
+  symbol: string;
+  amount: string;
+  currency: string;
+  timestamp: number;
+}
+
 export interface ExchangeClient {
   readonly exchange: ExchangeId;
   readonly marketType: MarketType;
   markets(): Promise<Market[]>;
   market(symbol: string): Promise<Market>;
   balance(): Promise<BalanceLine[]>;
-  ticker(symbol: string): Promise<Ticker>;
+  /** `fresh`: asked of the venue now (a decision on the price), not read from the few seconds' shared cache. */
+  ticker(symbol: string, opts?: { fresh?: boolean }): Promise<Ticker>;
   tickers(symbols: string[]): Promise<Ticker[]>;
+  /** The latest `limit` candles of `symbol`, oldest first (ccxt's fetchOHLCV; the paper market's own price path on paper). */
+  ohlcv(symbol: string, timeframe: CandleTimeframe, limit?: number): Promise<Candle[]>;
   createOrder(request: CreateOrderRequest): Promise<ExchangeOrder>;
   cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>;
   cancelAllOrders(symbol: string): Promise<number>;
@@ -126,6 +154,12 @@ export interface ExchangeClient {
   keyPermissions(): Promise<KeyPermissions>;
   /** Open positions of a USDT-perpetual (swap) client; absent on spot-only clients. */
   positions?(symbols?: string[]): Promise<PositionLine[]>;
+  /** Perpetuals: the leverage (1..125) the venue applies to the symbol's next orders, for that margin mode (OKX keeps one per mode). */
+  setLeverage?(symbol: string, leverage: number, marginMode: "isolated" | "cross"): Promise<void>;
+  /** Perpetuals: isolated or cross margin for the symbol; a venue already in that mode is not an error. */
+  setMarginMode?(symbol: string, mode: "isolated" | "cross"): Promise<void>;
+  /** Perpetuals: funding payments since `since` (ms), newest last. */
+  fundingHistory?(opts: { symbol?: string; since?: number }): Promise<FundingLine[]>;
   /** True where the venue keeps stop-loss-limit sells itself (`CreateOrderRequest.stopPrice`; Binance spot). */
   readonly nativeStops?: boolean;
   /** Present where the venue has native OCO sells (Binance spot). */

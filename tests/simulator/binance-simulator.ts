@@ -2,6 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
+import { BinanceFuturesDesk, FuturesError } from "./binance-futures";
+import { klines, type PricePoint } from "./binance-klines";
 
 /**
  * A local stand-in for the part of Binance's spot REST API that ccxt's binance class uses for accounts,
@@ -181,6 +183,10 @@ export const REQUEST_WEIGHTS: Record<string, number | ((q: URLSearchParams) => n
     return n <= 20 ? 2 : n <= 100 ? 40 : 80;
   },
   "GET /api/v3/ticker/price": (q) => (q.get("symbol") ? 2 : 4),
+  "GET /api/v3/klines": (q) => {
+    const n = Number(q.get("limit") ?? 500);
+    return n < 100 ? 1 : n < 500 ? 2 : n <= 1000 ? 5 : 10;
+  },
   "GET /api/v3/account": 20,
   "GET /api/v3/order": 4,
   "POST /api/v3/order": 1,
@@ -206,8 +212,14 @@ export function requestWeight(method: string, path: string, query: URLSearchPara
 export class BinanceSimulator {
   readonly markets = new Map<string, SimMarket>();
   readonly prices = new Map<string, Decimal>();
+  /** Every price each symbol took, and when (the klines are built from it). */
+  readonly pricePath = new Map<string, PricePoint[]>();
   readonly accounts = new Map<string, SimAccount>();
   readonly requests: { method: string; path: string }[] = [];
+  /** Every 429 and 418 the weight limit answered (not injected faults), for tests that must see none. */
+  readonly limitedAnswers: { status: 429 | 418; path: string; at: number }[] = [];
+  /** USDT-M perpetuals (`/fapi/*`): positions, leverage, funding. */
+  readonly futures = new BinanceFuturesDesk();
   private faults: (Fault & { left: number })[] = [];
   private latencyMs = 0;
   private nextOrderId = 1000;
@@ -231,12 +243,16 @@ export class BinanceSimulator {
 
   /** Back to defaults: prices, no accounts, no faults, no depth, no partial fills, weight limit 6000 and nothing used. */
   reset() {
+    this.futures.reset();
     this.prices.clear();
+    this.pricePath.clear();
     for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
+    for (const [s, p] of this.prices) this.pricePath.set(s, [{ at: 0, price: p }]);
     this.accounts.clear();
     this.faults = [];
     this.latencyMs = 0;
     this.requests.length = 0;
+    this.limitedAnswers.length = 0;
     this.depth.clear();
     this.fillRatios.clear();
     this.weight = { ...DEFAULT_WEIGHT };
@@ -296,9 +312,14 @@ export class BinanceSimulator {
    * limit price — whole, or `fillRatio` of the order's quantity (see `setLimitFillRatio`). When one leg of
    * an OCO triggers or fills, the other leg EXPIRES.
    */
-  setPrice(symbol: string, price: string, opts: { fillRatio?: string | number } = {}) {
+  setPrice(symbol: string, price: string, opts: { fillRatio?: string | number; at?: number } = {}) {
     const p = new Decimal(price);
     this.prices.set(symbol, p);
+    const path = this.pricePath.get(symbol) ?? [];
+    path.push({ at: opts.at ?? this.now(), price: p });
+    path.sort((a, b) => a.at - b.at);
+    if (path.length > 20_000) path.splice(1, path.length - 20_000);
+    this.pricePath.set(symbol, path);
     const ratio = opts.fillRatio !== undefined ? ratioOf(opts.fillRatio) : this.fillRatios.get(symbol);
     for (const account of this.accounts.values()) {
       for (const order of [...account.orders]) {
@@ -461,6 +482,7 @@ export class BinanceSimulator {
 
     const limited = this.rateLimit(method, url);
     if (limited) {
+      this.limitedAnswers.push({ status: limited.status, path: url.pathname, at: Date.now() });
       res.writeHead(limited.status, { "Content-Type": "application/json", "Retry-After": String(limited.retryAfter), ...this.weightHeaders() });
       return res.end(JSON.stringify(limited.body));
     }
@@ -581,6 +603,15 @@ export class BinanceSimulator {
         const fillRatio = data.fillRatio as string | number | undefined;
         return (this.setPrice(String(data.symbol), String(data.price), { fillRatio }), ok());
       }
+      if (path === "/__sim/history" && method === "POST") {
+        // Past prices for the klines only: the current price and the orders are left alone.
+        const points = (data.points as { at: number; price: string }[]).map((p) => ({ at: Number(p.at), price: new Decimal(p.price) }));
+        const list = this.pricePath.get(String(data.symbol)) ?? [];
+        list.push(...points);
+        list.sort((a, b) => a.at - b.at);
+        this.pricePath.set(String(data.symbol), list);
+        return ok();
+      }
       if (path === "/__sim/walk" && method === "POST") {
         const fillRatio = data.fillRatio as string | number | undefined;
         return (this.walkPrice(String(data.symbol), (data.prices as unknown[]).map(String), { fillRatio }), ok());
@@ -625,10 +656,17 @@ export class BinanceSimulator {
   private route(method: string, url: URL, body: string, headers: http.IncomingHttpHeaders): unknown {
     const path = url.pathname;
     const q = url.searchParams;
+    // USDT-M futures (tests/simulator/binance-futures.ts), signed the same way as spot.
+    if (path.startsWith("/fapi/")) return this.routeFutures(method, url, body, headers);
     if (method === "GET" && path === "/api/v3/ping") return {};
     if (method === "GET" && path === "/api/v3/time") return { serverTime: Date.now() };
     if (method === "GET" && path === "/api/v3/exchangeInfo") return this.exchangeInfo();
     if (method === "GET" && (path === "/api/v3/ticker/24hr" || path === "/api/v3/ticker/price")) return this.tickers(q);
+    if (method === "GET" && path === "/api/v3/klines") {
+      const rows = klines(this.pricePath.get(this.market(q.get("symbol")).symbol) ?? [], q, this.now());
+      if (!Array.isArray(rows)) throw new BinanceError(400, rows.code, rows.msg);
+      return rows;
+    }
 
     const { account, params } = this.authenticate(url, body, headers);
     if (method === "GET" && path === "/api/v3/account") return this.accountJson(account);
@@ -640,7 +678,7 @@ export class BinanceSimulator {
         enableWithdrawals: account.canWithdraw,
         enableInternalTransfer: false,
         enableMargin: false,
-        enableFutures: false,
+        enableFutures: account.canTrade,
         permitsUniversalTransfer: false,
         enableVanillaOptions: false,
         enableSpotAndMarginTrading: account.canTrade,
@@ -713,6 +751,19 @@ export class BinanceSimulator {
       return account.orderLists.slice(-limit).map((l) => this.listJson(account, l));
     }
     throw new BinanceError(404, -1000, `Simulator does not implement ${method} ${path}`);
+  }
+
+  private routeFutures(method: string, url: URL, body: string, headers: http.IncomingHttpHeaders): unknown {
+    try {
+      const open = this.futures.publicRoute(method, url.pathname, url.searchParams);
+      if (open !== undefined) return open;
+      const { account, params } = this.authenticate(url, body, headers);
+      const answer = this.futures.privateRoute(method, url.pathname, account.apiKey, params);
+      if (answer === undefined) throw new BinanceError(404, -1000, `No futures route ${method} ${url.pathname}`);
+      return answer;
+    } catch (error) {
+      throw error instanceof FuturesError ? new BinanceError(error.status, error.code, error.message) : error;
+    }
   }
 
   private authenticate(url: URL, body: string, headers: http.IncomingHttpHeaders) {

@@ -3,13 +3,16 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import Decimal from "decimal.js";
 import { ChevronDown, Plus, Workflow } from "lucide-react";
 import { deleteStrategyAction } from "./actions";
+import { LazyPriceChart } from "@/components/charts/price-chart-lazy";
 import { ConfirmForm } from "@/components/common/confirm-form";
 import { LiveRefresh } from "@/components/live/live-refresh";
 import { liveVersion } from "@/components/live/live-version";
 import { formatDecimal } from "@/components/orders/order-history";
 import { Pnl } from "@/components/orders/pnl";
 import { SkipReason } from "@/components/orders/skip-reason";
+import { MismatchBanners } from "@/components/reconcile/mismatch-banner";
 import { PageHeader } from "@/components/shell/app-shell";
+import { PerpetualSummary } from "@/components/strategies/perpetual-summary";
 import { StrategyToggle, SymbolSwitch, TestSignalForm } from "@/components/strategies/switches";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,6 +20,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
+import { listOpenMismatches } from "@/db/queries/reconcile";
 import { listSymbolSwitches, listUserStrategies, recentExecutions, strategyOrderStats } from "@/db/queries/strategies";
 import { requirePageUser } from "@/lib/auth/session";
 import { clientForAccount } from "@/lib/exchanges";
@@ -52,10 +56,11 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
   const format = await getFormatter();
   const [rows, switches] = await Promise.all([listUserStrategies(user.id), listSymbolSwitches(user.id)]);
   const ids = rows.map((r) => r.strategy.id);
-  const [executions, stats, prices] = await Promise.all([
+  const [executions, stats, prices, mismatches] = await Promise.all([
     recentExecutions(ids, 10),
     strategyOrderStats(ids),
     lastPrices(user.id, [...new Map(rows.map((r) => [`${r.strategy.accountId}:${r.strategy.symbol}`, { accountId: r.strategy.accountId, symbol: r.strategy.symbol }])).values()]),
+    listOpenMismatches({ userId: user.id }),
   ]);
   // The monitor's notes are codes (`code` or `code:detail`, joined by "; "): worded in the trader's language.
   const reasonText = (code: string) => (t.has(`strategies.skip.${code}`) ? t(`strategies.skip.${code}` as "strategies.skip.unknown") : code);
@@ -94,7 +99,8 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
             {rows.map(({ strategy: s, signalName, accountLabel, exchange, position, openOrders }) => {
               const price = prices.get(`${s.accountId}:${s.symbol}`);
               const held = new Decimal(position?.amount ?? 0);
-              const unrealised = price && position ? held.mul(price).sub(position.costBasis).toFixed() : held.isZero() ? "0" : null;
+              // A short's basis is what it was sold for: it gains as the price falls.
+              const unrealised = price && position ? (held.lt(0) ? held.mul(price).add(position.costBasis) : held.mul(price).sub(position.costBasis)).toFixed() : held.isZero() ? "0" : null;
               const stat = stats.find((x) => x.strategyId === s.id);
               const closed = (position?.wins ?? 0) + (position?.losses ?? 0);
               const mine = executions.filter((e) => e.strategyId === s.id).slice(0, 10);
@@ -103,6 +109,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
               const protectionWanted = Boolean((s.takeProfitPct || s.stopLossPct) && held.gt(0) && position && position.protection !== "none");
               const protection = position?.protection === "protected" ? "protected" : "unprotected";
               const otherFees = Object.entries(position?.otherFees ?? {});
+              const differences = mismatches.filter((m) => m.strategyIds.includes(s.id));
               return (
                 <details key={s.id} id={`strategy-${s.id}`} open={open === s.id} className="group rounded-xl border bg-card shadow-xs" data-testid="strategy" data-name={s.name}>
                   <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-4 gap-y-2 p-4 [&::-webkit-details-marker]:hidden">
@@ -120,6 +127,11 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                       <div className="text-muted-foreground">{t("strategies.openOrders")}</div>
                       <div className="font-medium tabular-nums" data-testid="strategy-open-orders">{openOrders}</div>
                     </div>
+                    {differences.length > 0 ? (
+                      <Badge variant="warning" data-testid="strategy-mismatch">
+                        {t("reconcile.strategyBadge")}
+                      </Badge>
+                    ) : null}
                     {protectionWanted ? (
                       <div className="text-right text-xs">
                         <div className="text-muted-foreground">{t("strategies.protection")}</div>
@@ -142,6 +154,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                     <StrategyToggle strategyId={s.id} enabled={s.enabled} keepsExits={s.keepsExits} name={s.name} />
                   </summary>
                   <div className="grid gap-4 border-t p-4 [&>*]:min-w-0">
+                    <MismatchBanners findings={differences} />
                     <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="strategy-settings">
                       <div>
                         <dt className="text-xs text-muted-foreground">{t("strategies.follows")}</dt>
@@ -184,6 +197,10 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                         {t(`strategies.protectionState.${protection}`)}: {noteText(position.protectionNote)}
                       </p>
                     ) : null}
+                    {s.symbol.includes(":") ? (
+                      <PerpetualSummary userId={user.id} strategyId={s.id} accountId={s.accountId} symbol={s.symbol} held={held.toFixed()} leverage={s.leverage} marginMode={s.marginMode} />
+                    ) : null}
+                    <LazyPriceChart strategyId={s.id} symbol={s.symbol} />
                     {otherFees.length > 0 ? (
                       <p className="text-xs text-muted-foreground" data-testid="strategy-other-fees">
                         {t("strategies.otherFees")}: {otherFees.map(([asset, amount]) => `${formatDecimal(amount)} ${asset}`).join(", ")}

@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { AlertTriangle, ArrowLeft, CheckCircle2, Trash2, XCircle } from "lucide-react";
 import { cancelAllAction, cancelOrderAction, deleteAccountAction } from "../actions";
 import { ConnectionTest } from "@/components/accounts/connection-test";
+import { LazyPriceChart } from "@/components/charts/price-chart-lazy";
 import { OrderForm } from "@/components/accounts/order-form";
 import { ConfirmForm } from "@/components/common/confirm-form";
 import { formatDecimal, OrderHistory } from "@/components/orders/order-history";
@@ -18,7 +19,6 @@ import { getAccount } from "@/db/queries/exchange-accounts";
 import { listOrders, listOrderSymbols } from "@/db/queries/orders";
 import { accountSnapshot, tradingAccount } from "@/lib/accounts";
 import { requirePageUser } from "@/lib/auth/session";
-import { throttled } from "@/lib/engine/throttle";
 import { exchangeInfo } from "@/lib/exchanges/catalog";
 import { paperMarketSource } from "@/lib/exchanges";
 import { ExchangeError } from "@/lib/exchanges/types";
@@ -60,10 +60,14 @@ export default async function AccountPage({
   const wanted = [...new Set([formMarkets[0]?.symbol, ...snapshot.balances.map((b) => `${b.asset}/USDT`), "BTC/USDT", "ETH/USDT"])]
     .filter((s): s is string => Boolean(s && formMarkets.some((m) => m.symbol === s)))
     .slice(0, 20);
-  for (const tk of await throttled(client, () => client.tickers(wanted)).catch(() => [])) prices[tk.symbol] = tk.last;
+  for (const tk of await client.tickers(wanted).catch(() => [])) prices[tk.symbol] = tk.last;
   const openSymbols = [...new Set(snapshot.openOrders.map((o) => o.symbol))];
   const priceSource = account.exchange === "paper" ? await paperMarketSource([...wanted, ...openSymbols]) : null;
   const venue = account.exchange === "paper" ? t("accounts.paper") : exchangeInfo(account.exchange)?.name;
+  // The chart shows a symbol this account trades (the one asked for in ?chart= when it is one of them).
+  const chartSymbols = [...new Set([...symbols, ...openSymbols])].filter((s) => /^[A-Z0-9]+\/[A-Z0-9]+(:[A-Z0-9]+)?$/.test(s)).slice(0, 12);
+  if (chartSymbols.length === 0 && formMarkets.some((m) => m.symbol === "BTC/USDT")) chartSymbols.push("BTC/USDT");
+  const chartSymbol = chartSymbols.includes(query.chart ?? "") ? query.chart! : chartSymbols[0];
 
   return (
     <>
@@ -176,6 +180,28 @@ export default async function AccountPage({
               )}
             </CardContent>
           </Card>
+
+          {chartSymbol ? (
+            <Card>
+              <CardContent className="grid gap-3 pt-6">
+                {chartSymbols.length > 1 ? (
+                  <nav className="flex flex-wrap gap-1.5" aria-label={t("charts.symbols")} data-testid="chart-symbols">
+                    {chartSymbols.map((s) => (
+                      <Link
+                        key={s}
+                        href={`/dashboard/accounts/${account.id}?chart=${encodeURIComponent(s)}`}
+                        aria-current={s === chartSymbol ? "true" : undefined}
+                        className={cn("rounded-md border px-2 py-0.5 text-xs", s === chartSymbol ? "border-primary text-primary" : "text-muted-foreground hover:bg-accent")}
+                      >
+                        {s}
+                      </Link>
+                    ))}
+                  </nav>
+                ) : null}
+                <LazyPriceChart key={chartSymbol} accountId={account.id} symbol={chartSymbol} />
+              </CardContent>
+            </Card>
+          ) : null}
 
           <ConnectionTest accountId={account.id} exchange={venue ?? account.exchange} />
 
