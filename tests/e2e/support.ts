@@ -65,8 +65,11 @@ export class Person {
   async confirmThisDevice(next = "/dashboard") {
     // The sign-in must have landed (and stored its session cookie) before this page goes elsewhere.
     await this.page.waitForURL(/\/confirm-device$/);
-    await this.page.goto(await mailLink(this.page, this.email, "new_device"));
-    await this.page.getByTestId("device-yes").click();
+    // The email may still be on its way: until it is, the newest one is an older, answered link.
+    await expect(async () => {
+      await this.page.goto(await mailLink(this.page, this.email, "new_device"));
+      await this.page.getByTestId("device-yes").click({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
     await expect(this.page.getByTestId("device-answered")).toHaveAttribute("data-answer", "yes");
     await this.page.goto(next);
   }
@@ -93,7 +96,8 @@ export const FIRST_ADMIN = { name: "Alice Admin", email: "alice.admin@example.co
 export async function firstAdmin(browser: Browser) {
   const admin = await Person.create(browser, FIRST_ADMIN.name, "alice", FIRST_ADMIN.email);
   await admin.login();
-  const landed = await admin.page.waitForURL(/\/(dashboard|admin|confirm-device)/, { timeout: 5_000 }).then(() => true, () => false);
+  // Generous: on a loaded machine a sign-in can take several seconds, and taking the register branch then fails.
+  const landed = await admin.page.waitForURL(/\/(dashboard|admin|confirm-device)/, { timeout: 20_000 }).then(() => true, () => false);
   if (!landed) await admin.register();
   // A new browser context is a new device: the admin confirms it from the email.
   else if (new URL(admin.page.url()).pathname === "/confirm-device") await admin.confirmThisDevice();
