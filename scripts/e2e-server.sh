@@ -10,6 +10,8 @@ export AUTH_URL="http://127.0.0.1:${E2E_PORT:-3100}"
 export AUTH_RATE_LIMIT_PER_MINUTE=1000
 # Likewise the per-account limit: the stories sign the same accounts in many times a minute.
 export AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE=1000
+# The suite's first admin signs in from a new browser in nearly every spec.
+export AUTH_DEVICE_EMAILS_PER_HOUR=1000
 # No email service: emails land in the dev mailbox, which the production build shows only with
 # DEV_MAILBOX, and then only to loopback clients and admins. Production refuses to start without an
 # email service unless EMAIL_DISABLED says so.

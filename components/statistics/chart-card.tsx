@@ -29,7 +29,7 @@ export function ChartCard({
         </div>
         <details className="group border-t px-4 py-2 text-sm">
           <summary className="cursor-pointer select-none py-1 text-xs font-medium text-muted-foreground hover:text-foreground">{tableLabel}</summary>
-          <div className="max-h-72 overflow-y-auto pb-2">{table}</div>
+          <div data-slot="table-scroll" className="max-h-72 overflow-auto pb-2">{table}</div>
         </details>
       </Card>
     </section>

@@ -9,6 +9,7 @@ import { checkSecondFactor, needsTwoFactorSetup } from "./two-factor";
 import { cookieFromHeader } from "@/lib/cookies";
 import { describeError } from "@/lib/log";
 import { clientIp } from "@/lib/request";
+import { env } from "@/lib/env";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { DEVICE_COOKIE, deviceForLogin, isDeviceSecret, sendDeviceConfirmation, type LoginDevice } from "./devices";
 import { countryFromHeaders } from "./user-agent";
@@ -63,7 +64,7 @@ async function notifyDevice(userId: string, device: LoginDevice, meta: RequestIn
     const hit = await limiter.hit(`auth:device-email:${device.id}`, { limit: 3, windowMs: 15 * 60_000 });
     if (!hit.allowed) return;
     // And per account: a password thief who drops the cookie each time must not flood the owner.
-    const perUser = await limiter.hit(`auth:device-email-user:${userId}`, { limit: 10, windowMs: 60 * 60_000 });
+    const perUser = await limiter.hit(`auth:device-email-user:${userId}`, { limit: env().AUTH_DEVICE_EMAILS_PER_HOUR, windowMs: 60 * 60_000 });
     if (!perUser.allowed) return;
     await sendDeviceConfirmation({ userId, deviceId: device.id, reason: device.reason });
   } catch (error) {

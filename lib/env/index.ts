@@ -25,6 +25,7 @@ const envSchema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  AUTH_DEVICE_EMAILS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
   // Read again (edge-safe) by lib/auth/session-limits.ts; validated here so a typo fails at start.
   SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 365).default(12),
