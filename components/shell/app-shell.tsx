@@ -4,6 +4,7 @@ import type { PublicUser } from "@/db/queries/users";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { ROLES } from "@/lib/auth/roles";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { MobileNav } from "./mobile-nav";
 import { SideNav, type ShellSection } from "./nav";
 import { UserMenu } from "./user-menu";
@@ -36,11 +37,13 @@ export async function AppShell({
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-20 flex h-14 items-center gap-2 border-b bg-background/85 px-3 backdrop-blur sm:px-6">
           <MobileNav section={section} isAdmin={isAdmin} brand={brand} />
-          <Link href="/dashboard" className="md:hidden">
+          {/* Hidden on the narrowest phones: the bell, the switches and the language need the room (the menu shows the brand). */}
+          <Link href="/dashboard" className="hidden min-[440px]:inline md:hidden">
             <span className="font-semibold tracking-tight">{t("appName")}</span>
           </Link>
           <div className="ml-auto flex items-center gap-2 sm:gap-3">
             {headerExtra}
+            <NotificationBell />
             <LanguageSwitcher />
             <UserMenu name={user.name} email={user.email} role={user.role} />
           </div>

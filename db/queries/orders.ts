@@ -30,9 +30,19 @@ export interface ExchangeResult {
   error?: { code: string; message: string } | null;
 }
 
+/** Runs in the transaction that stores an order's new state (the notification outbox writes there). */
+export type OrderStoredHook = (tx: Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["transaction"]>[0]>[0], row: OrderRow) => Promise<void>;
+
 /** Stores what the exchange said about one of our rows; answers the row as it now stands. */
-export async function recordExchangeResult(orderId: string, result: ExchangeResult): Promise<OrderRow | undefined> {
+export async function recordExchangeResult(orderId: string, result: ExchangeResult, onStored?: OrderStoredHook): Promise<OrderRow | undefined> {
   const db = await getDb();
+  if (onStored) {
+    return db.transaction(async (tx) => {
+      const [row] = await tx.update(orders).set(storedResult(result)).where(eq(orders.id, orderId)).returning();
+      if (row) await onStored(tx, row);
+      return row;
+    });
+  }
   const [row] = await db
     .update(orders)
     .set({
@@ -50,6 +60,21 @@ export async function recordExchangeResult(orderId: string, result: ExchangeResu
     .where(eq(orders.id, orderId))
     .returning();
   return row;
+}
+
+function storedResult(result: ExchangeResult) {
+  return {
+    status: result.status,
+    ...(result.exchangeOrderId !== undefined ? { exchangeOrderId: result.exchangeOrderId } : {}),
+    ...(result.filled !== undefined ? { filled: result.filled } : {}),
+    ...(result.average !== undefined ? { average: result.average } : {}),
+    ...(result.cost !== undefined ? { cost: result.cost } : {}),
+    ...(result.fee !== undefined ? { fee: result.fee } : {}),
+    ...(result.feeCurrency !== undefined ? { feeCurrency: result.feeCurrency } : {}),
+    ...(result.fees !== undefined ? { fees: result.fees } : {}),
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    updatedAt: new Date(),
+  };
 }
 
 export async function findOrderByExchangeId(userId: string, accountId: string, exchangeOrderId: string) {

@@ -3,7 +3,8 @@ import { writeAudit } from "@/db/queries/audit";
 import { releaseLoginAttempt, reserveLoginAttempt, settleLoginSuccess } from "@/db/queries/login-attempts";
 import { findUserById } from "@/db/queries/users";
 import { env } from "@/lib/env";
-import { describeError } from "@/lib/log";
+import { log } from "@/lib/logger";
+import { metrics } from "@/lib/metrics/registry";
 
 type Meta = { ip: string | null; userAgent: string | null };
 
@@ -18,12 +19,16 @@ export interface Attempt {
 }
 
 async function notifyLockout(userId: string, until: Date | null) {
+  // The bell and Telegram (through the outbox); the email below stays, and cannot be turned off.
+  await import("@/lib/notifications/engine-events").then(({ notifySecurity }) =>
+    notifySecurity({ userId, reason: "lockout", changeId: `${userId}:${until?.toISOString() ?? Date.now()}` }),
+  );
   try {
     const user = await findUserById(userId);
     const { sendLockoutEmail } = await import("./lockout-email");
     if (user) await sendLockoutEmail(user, until);
   } catch (error) {
-    console.warn("Lockout email not sent:", describeError(error));
+    log({ userId }).warn({ err: error }, "lockout email not sent");
   }
 }
 
@@ -44,6 +49,7 @@ export async function beginAttempt(userId: string, meta: Meta, factor: "password
   return {
     fail: once(async () => {
       if (!reservation.lockedNow) return;
+      metrics().lockouts.inc();
       const detail = { until: reservation.lockedUntil?.toISOString(), ...(factor === "2fa" ? { factor } : {}) };
       await writeAudit({ action: "login.lockout", userId, detail, ...meta });
       await notifyLockout(userId, reservation.lockedUntil);

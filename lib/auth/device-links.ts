@@ -6,10 +6,10 @@ import { authTokens, userDevices, users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
 import { renderNewDevice, sendEmail } from "@/lib/email";
 import { appOrigin } from "@/lib/env";
-import { describeError } from "@/lib/log";
 import type { DeviceStatus, Meta } from "./devices";
 import { publishDeviceRevoked } from "./revocations";
 import { consumeToken, issueToken, peekToken, TOKEN_KINDS, type TokenFailure } from "./tokens";
+import { log } from "@/lib/logger";
 
 export const DEVICE_LINK_TTL_MINUTES = 30;
 
@@ -53,6 +53,8 @@ export async function sendDeviceConfirmation(input: { userId: string; deviceId: 
     return url.toString();
   };
   const [yesLink, noLink] = [await link("yes"), await link("no")];
+  // The bell and Telegram (through the outbox); the email below stays, and cannot be turned off.
+  await import("@/lib/notifications/engine-events").then(({ notifySecurity }) => notifySecurity({ userId: input.userId, reason: "new_device", changeId: pair }));
   await writeAudit({
     action: "device.pending",
     actorId: input.userId,
@@ -77,7 +79,7 @@ export async function sendDeviceConfirmation(input: { userId: string; deviceId: 
       }),
     });
   } catch (error) {
-    console.error("[devices] confirmation email not sent:", describeError(error));
+    log().error({ err: error }, "device confirmation email not sent");
   }
 }
 

@@ -4,6 +4,7 @@ import { Resend } from "resend";
 import { getDb } from "@/db/client";
 import { devMailbox } from "@/db/schema";
 import { env } from "@/lib/env";
+import { log } from "@/lib/logger";
 
 export const EMAIL_TIMEOUT_MS = 10_000;
 
@@ -16,6 +17,8 @@ export interface OutgoingEmail {
   text: string;
   /** What the email is for ("password_reset", "lockout"...): logged and stored, never the body. */
   kind: string;
+  /** Resend's `Idempotency-Key`: a retry with the same key within 24 hours is not sent again. */
+  idempotencyKey?: string;
 }
 
 export interface SentEmail {
@@ -75,33 +78,33 @@ export async function sendEmail(email: OutgoingEmail): Promise<SentEmail> {
   if (!key) {
     if (process.env.NODE_ENV === "production" && !warnedNoKey) {
       warnedNoKey = true;
-      console.warn("[email] RESEND_API_KEY is not set (EMAIL_DISABLED=true): emails are stored in dev_mailbox, not delivered.");
+      log().warn("RESEND_API_KEY is not set (EMAIL_DISABLED=true): emails are stored in dev_mailbox, not delivered");
     }
     const db = await getDb();
     const [row] = await db
       .insert(devMailbox)
       .values({ to, subject: email.subject, html: email.html, text: email.text, kind: email.kind })
       .returning({ id: devMailbox.id });
-    console.info(`[email] ${email.kind} to *@${recipientDomain(to)} stored in dev_mailbox`);
+    log().info({ kind: email.kind, domain: recipientDomain(to) }, "email stored in dev_mailbox");
     return { transport: "dev_mailbox", id: row?.id ?? "" };
   }
 
   const { data, error } = await resendClient(key).emails.send(
     { from: emailFrom(), to, subject: email.subject, html: email.html, text: email.text },
     // An unanswered send fails (and is reported) instead of holding the request that wanted it.
-    { signal: AbortSignal.timeout(EMAIL_TIMEOUT_MS) },
+    { signal: AbortSignal.timeout(EMAIL_TIMEOUT_MS), ...(email.idempotencyKey ? { idempotencyKey: email.idempotencyKey } : {}) },
   );
   if (error || !data) {
     const name = error?.name ?? "unknown_error";
     const status = error?.statusCode ?? null;
-    console.warn(`[email] ${email.kind} to *@${recipientDomain(to)} failed: ${name}${status ? ` (HTTP ${status})` : ""}`);
+    log().warn({ kind: email.kind, domain: recipientDomain(to), errorName: name, status }, "email not sent");
     throw new EmailSendError(
       `Email not sent (${name}${status ? `, HTTP ${status}` : ""}): ${redact(error?.message ?? "no response", key)}`,
       name,
       status,
     );
   }
-  console.info(`[email] ${email.kind} to *@${recipientDomain(to)} sent via Resend`);
+  log().info({ kind: email.kind, domain: recipientDomain(to) }, "email sent via Resend");
   return { transport: "resend", id: data.id };
 }
 

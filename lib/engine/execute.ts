@@ -7,14 +7,15 @@ import type { PlanRow } from "@/db/queries/strategies";
 import { strategiesForEvent } from "@/db/queries/strategies";
 import { orders, strategyExecutions, type OrderRow, type SignalEvent } from "@/db/schema";
 import { clientForAccount, deterministicClientOrderId, ExchangeError, type ExchangeClient } from "@/lib/exchanges";
-import { describeError } from "@/lib/log";
 import { insertWithinCaps } from "./caps";
 import { LeaseLostError, RetryLater, WaitFor } from "./errors";
 import { errorCode, isTransient, lifecycleTiming, liveRows, resolveRow, sendRow, type SendResult } from "./lifecycle";
 import { executePerp } from "./perp-execute";
 import { gate, sizeOrder, switchGate, type SignalAction, type SkipReason } from "./plan";
 import { positionOf } from "./positions";
+import { notifyOrderSkipped } from "@/lib/notifications/order-events";
 import { BUSY, cancelRows, protect, withStrategyLease } from "./protection";
+import { log } from "@/lib/logger";
 
 export { RetryLater } from "./errors";
 
@@ -40,13 +41,16 @@ export async function recordExecution(values: {
   orderId?: string | null;
 }) {
   const db = await getDb();
-  await db
-    .insert(strategyExecutions)
-    .values({ ...values, reason: values.reason ?? null, detail: values.detail ?? null, orderId: values.orderId ?? null })
-    .onConflictDoUpdate({
-      target: [strategyExecutions.strategyId, strategyExecutions.eventId, strategyExecutions.leg],
-      set: { outcome: values.outcome, reason: values.reason ?? null, detail: values.detail ?? null, orderId: values.orderId ?? null },
-    });
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(strategyExecutions)
+      .values({ ...values, reason: values.reason ?? null, detail: values.detail ?? null, orderId: values.orderId ?? null })
+      .onConflictDoUpdate({
+        target: [strategyExecutions.strategyId, strategyExecutions.eventId, strategyExecutions.leg],
+        set: { outcome: values.outcome, reason: values.reason ?? null, detail: values.detail ?? null, orderId: values.orderId ?? null },
+      });
+    if (values.outcome === "skipped") await notifyOrderSkipped(tx, values);
+  });
 }
 
 async function existingExecution(strategyId: string, eventId: string, leg: string) {
@@ -103,7 +107,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
     if (error instanceof LeaseLostError || error instanceof RetryLater) throw error;
     if (isTransient(error)) {
       const code = errorCode(error);
-      if (!(error instanceof ExchangeError) && !(error instanceof WaitFor)) console.warn(`Strategy ${strategy.id}, event ${event.id}:`, describeError(error));
+      if (!(error instanceof ExchangeError) && !(error instanceof WaitFor)) log({ strategyId: strategy.id, eventId: event.id }).warn({ err: error }, "strategy execution failed");
       if (Date.now() > deadline.getTime()) return skip("expired", { error: code });
       await recordExecution({ strategyId: strategy.id, eventId: event.id, leg, outcome: "waiting", reason: code });
       // Waiting on ourselves (a position lease, a cancel being confirmed) comes back soon; an unhealthy
@@ -184,7 +188,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       ));
     if (!price) return skip("no_price");
     const [balances, position, resting] = await Promise.all([
-      client.balance(),
+      client.balance({ sharedFor: event.id }),
       positionOf(strategy.id),
       action === "buy" ? Promise.resolve([]) : liveRows(strategy.id, ["sell", "close"], event.id),
     ]);
@@ -283,7 +287,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
   /** Protection follows the position at once; the order monitor makes it right if this fails. */
   async function protectAfter() {
     if (!strategy.takeProfitPct && !strategy.stopLossPct) return;
-    await protect(strategy.id, client).catch((error: unknown) => console.warn(`Protection of ${strategy.id} left to the monitor:`, describeError(error)));
+    await protect(strategy.id, client).catch((error: unknown) => log({ strategyId: strategy.id }).warn({ err: error }, "protection left to the monitor"));
   }
 }
 

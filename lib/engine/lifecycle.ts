@@ -2,13 +2,17 @@ import "server-only";
 import Decimal from "decimal.js";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { recordExchangeResult, type ExchangeResult } from "@/db/queries/orders";
+import { recordExchangeResult as storeExchangeResult, type ExchangeResult } from "@/db/queries/orders";
 import { orders, type OrderLeg, type OrderRow, type OrderStatus } from "@/db/schema";
 import { ExchangeError, isUnknownOutcome, type ExchangeClient, type ExchangeOrder } from "@/lib/exchanges";
-import { describeError } from "@/lib/log";
 import { WaitFor } from "./errors";
 import { tradeBlock } from "./may-trade";
 import { applyFill, type Fee } from "./positions";
+import { notifyOrderStored } from "@/lib/notifications/order-events";
+
+// Every stored order state writes its notification (order filled, rejected…) in the same transaction.
+const recordExchangeResult = (orderId: string, result: ExchangeResult) => storeExchangeResult(orderId, result, notifyOrderStored);
+import { log } from "@/lib/logger";
 
 /**
  * The one order lifecycle. Every order we place (signal entries and exits, protective orders, stops that
@@ -112,9 +116,14 @@ export function exchangeResultOf(order: ExchangeOrder): ExchangeResult {
 // booked later (by the order monitor) keeps such a fee apart rather than price it at a later moment.
 const FEE_PRICE_WINDOW_MS = 60_000;
 
+// Fills this close to the latest one happened at its time (one market order's fills share a timestamp).
+const SAME_TIME_MS = 2_000;
+
 /**
  * The quote price, at the time of the fills about to be booked, of each third asset (BNB) they paid
- * new fees in: the venue's ticker when the fills are that recent; none where it is not known.
+ * new fees in: the venue's ticker when the fills are that recent; none where it is not known. When the
+ * order's trades say that some of those fills happened earlier than the latest one (several fills seen
+ * in one pass), their third-asset fees are not priced at the latest fill's time: they are kept apart.
  */
 async function thirdAssetPrices(row: OrderRow, order: ExchangeOrder, fees: Fee[], base: string, client: ExchangeClient) {
   const quote = row.symbol.split("/")[1]?.split(":")[0];
@@ -123,12 +132,31 @@ async function thirdAssetPrices(row: OrderRow, order: ExchangeOrder, fees: Fee[]
     .filter((f) => f.currency !== base && f.currency !== quote && new Decimal(f.cost).gt(row.appliedFees[f.currency] ?? 0))
     .map((f) => f.currency);
   const prices: Record<string, string> = {};
-  if (!quote || assets.length === 0 || Math.abs(Date.now() - fillTime) > FEE_PRICE_WINDOW_MS) return prices;
+  const apart = earlierThirdAssetFees(row, order, assets);
+  if (!quote || assets.length === 0 || Math.abs(Date.now() - fillTime) > FEE_PRICE_WINDOW_MS) return { prices, apart };
   for (const asset of assets) {
     const ticker = await client.ticker(`${asset}/${quote}`).catch(() => null);
     if (ticker && new Decimal(ticker.last).gt(0)) prices[asset] = ticker.last;
   }
-  return prices;
+  return { prices, apart };
+}
+
+/** The third-asset fees of the not yet booked fills that happened before the latest one's time. */
+function earlierThirdAssetFees(row: OrderRow, order: ExchangeOrder, assets: string[]): Record<string, string> {
+  const apart: Record<string, string> = {};
+  if (!order.trades?.length || assets.length === 0) return apart;
+  const latest = order.trades.at(-1)!.timestamp;
+  let seen = new Decimal(0);
+  for (const trade of order.trades) {
+    seen = seen.add(trade.amount);
+    // Booked already (the booking moves by whole fills), or at the latest fill's time.
+    if (seen.lte(row.appliedFilled) || latest - trade.timestamp <= SAME_TIME_MS) continue;
+    for (const fee of trade.fees) {
+      if (!assets.includes(fee.currency)) continue;
+      apart[fee.currency] = new Decimal(apart[fee.currency] ?? 0).add(fee.cost).toFixed();
+    }
+  }
+  return apart;
 }
 
 /** Some answers give the cost of the fill but no average price; a fill is never left unbooked for that. */
@@ -175,12 +203,12 @@ export async function settle(row: OrderRow, answer: ExchangeOrder, client: Excha
     const base = market?.base ?? row.symbol.split("/")[0]!;
     const current = stored ?? row;
     const fees = feesOf(order);
-    const feePrices = await thirdAssetPrices(current, order, fees, base, client);
+    const { prices: feePrices, apart: feesApart } = await thirdAssetPrices(current, order, fees, base, client);
     const fillTime = order.lastTradeTimestamp ?? order.timestamp;
     const at = fillTime ? new Date(fillTime) : undefined;
-    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fees, feePrices, at }, base, market?.contractSize ?? "1");
+    return await applyFill(current, { filled: order.filled, average: order.average, cost: order.cost, fees, feePrices, feesApart, at }, base, market?.contractSize ?? "1");
   } catch (error) {
-    console.warn(`Order ${row.id}: fill stored, booking left to the order monitor:`, describeError(error));
+    log({ orderId: row.id }).warn({ err: error }, "fill stored, booking left to the order monitor");
     return "0";
   }
 }

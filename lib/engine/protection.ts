@@ -9,6 +9,7 @@ import { ocoLegIds } from "@/lib/exchanges/venues/oco-ids";
 import { cancelRow, liveRows, sendOco, sendRow, type SendResult } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
 import { positionOf } from "./positions";
+import { notifyProtection } from "@/lib/notifications/engine-events";
 
 /**
  * Protection is an invariant, not a one-shot: for every open position whose strategy has a take-profit or
@@ -77,10 +78,20 @@ function waitReason(sent: SendResult): string {
 
 async function record(strategyId: string, result: ProtectionState): Promise<ProtectionState> {
   const db = await getDb();
-  await db
-    .update(strategyPositions)
-    .set({ protection: result.state, protectionNote: result.note, protectionCheckedAt: new Date() })
-    .where(eq(strategyPositions.strategyId, strategyId));
+  await db.transaction(async (tx) => {
+    // The state before, read under the row's lock: a position that just lost its stop is notified once.
+    const [before] = await tx
+      .select({ protection: strategyPositions.protection, userId: strategies.userId, strategy: strategies.name, symbol: strategies.symbol })
+      .from(strategyPositions)
+      .innerJoin(strategies, eq(strategies.id, strategyPositions.strategyId))
+      .where(eq(strategyPositions.strategyId, strategyId))
+      .for("update", { of: strategyPositions });
+    await tx
+      .update(strategyPositions)
+      .set({ protection: result.state, protectionNote: result.note, protectionCheckedAt: new Date() })
+      .where(eq(strategyPositions.strategyId, strategyId));
+    if (before) await notifyProtection(tx, { strategyId, ...before }, before.protection, result);
+  });
   return result;
 }
 

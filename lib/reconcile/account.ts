@@ -6,8 +6,9 @@ import { claimReconciliation, finishReconciliation, openMismatchKeys, saveCompar
 import { orders, strategies, strategyPositions, type ExchangeAccount } from "@/db/schema";
 import { recordBalance } from "@/lib/accounts/balance-snapshots";
 import { clientForAccount, ExchangeError, type ExchangeClient } from "@/lib/exchanges";
-import { describeError } from "@/lib/log";
 import { baseOf, comparePerpetual, compareSpot, type BookedLine, type Comparison } from "./compare";
+import { log } from "@/lib/logger";
+import { notifyMismatches } from "@/lib/notifications/engine-events";
 
 /** How often an account is compared, how soon after a venue failure, and how long one run may hold it. */
 export const reconcileTiming = { everyMs: 5 * 60_000, retryMs: 60_000, leaseMs: 2 * 60_000 };
@@ -96,12 +97,13 @@ export async function reconcileAccount(account: ExchangeAccount, opts: { client?
     result = await compareAccount(account, opts.client ?? (await clientForAccount(account)));
   } catch (error) {
     const code = error instanceof ExchangeError ? error.code : "unknown";
-    console.warn(`Reconciliation of account ${account.id} postponed:`, describeError(error));
+    log({ accountId: account.id }).warn({ err: error }, "reconciliation postponed");
     await finishReconciliation({ accountId: account.id, againInMs: reconcileTiming.retryMs, error: code });
     return { outcome: "venue_error", code };
   }
   try {
     const saved = await saveComparisons({ userId: account.userId, accountId: account.id, comparisons: result.comparisons });
+    if (saved.open > 0) await notifyMismatches(account.id, account.label);
     await finishReconciliation({ accountId: account.id, againInMs: reconcileTiming.everyMs });
     return { outcome: "reconciled", ...saved, unsettled: result.unsettled };
   } catch (error) {

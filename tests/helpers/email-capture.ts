@@ -12,6 +12,8 @@ export interface CapturedEmail {
   body: Record<string, unknown>;
   authorization: string | null;
   userAgent: string | null;
+  /** The `Idempotency-Key` header, when the client sent one. */
+  idempotencyKey: string | null;
 }
 
 export interface EmailCapture {
@@ -37,6 +39,8 @@ export async function startEmailCapture({ apiKey }: { apiKey: string }): Promise
   const emails: CapturedEmail[] = [];
   let pendingFailure: { status: number; name: string; message: string } | undefined;
   let counter = 0;
+  // As Resend does: a second POST with a key already seen is answered with the first id, not sent again.
+  const byIdempotencyKey = new Map<string, string>();
 
   const server = createServer(async (req, res) => {
     const reply = (status: number, payload: unknown) => {
@@ -65,6 +69,9 @@ export async function startEmailCapture({ apiKey }: { apiKey: string }): Promise
     } catch {
       return reply(422, { statusCode: 422, name: "validation_error", message: "Invalid JSON body." });
     }
+    const idempotencyKey = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : null;
+    const seen = idempotencyKey ? byIdempotencyKey.get(idempotencyKey) : undefined;
+    if (seen) return reply(200, { id: seen });
     const { from, to, subject } = body;
     if (typeof from !== "string" || typeof subject !== "string" || !(typeof to === "string" || Array.isArray(to))) {
       return reply(422, { statusCode: 422, name: "validation_error", message: "Missing `from`, `to` or `subject`." });
@@ -78,8 +85,10 @@ export async function startEmailCapture({ apiKey }: { apiKey: string }): Promise
       body,
       authorization,
       userAgent: req.headers["user-agent"] ?? null,
+      idempotencyKey,
     });
     counter += 1;
+    if (idempotencyKey) byIdempotencyKey.set(idempotencyKey, `captured-${counter}`);
     return reply(200, { id: `captured-${counter}` });
   });
 

@@ -85,6 +85,17 @@ export default async function SettingsPage() {
             </Button>
           </CardHeader>
         </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader className="flex-row flex-wrap items-center justify-between gap-3">
+            <div>
+              <CardTitle>{t("notifications.settings.link")}</CardTitle>
+              <CardDescription>{t("notifications.settings.linkDescription")}</CardDescription>
+            </div>
+            <Button asChild variant="outline" data-testid="open-notifications">
+              <Link href="/dashboard/settings/notifications">{t("notifications.settings.open")}</Link>
+            </Button>
+          </CardHeader>
+        </Card>
         <Card className="lg:col-span-2" id="security">
           <CardHeader>
             <CardTitle>{t("audit.securityTitle")}</CardTitle>

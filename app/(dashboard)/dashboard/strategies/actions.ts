@@ -20,6 +20,7 @@ import { signals } from "@/db/schema";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
 import { requireRecentAuth } from "@/lib/auth/step-up";
 import { cancelOpenOrders } from "@/lib/engine/kill";
+import { notifyStrategyStopped } from "@/lib/notifications/engine-events";
 import { sendTestSignal } from "@/lib/engine/test-signal";
 import { AppError } from "@/lib/errors";
 import { clientForAccount, ExchangeError } from "@/lib/exchanges";
@@ -100,6 +101,7 @@ export const toggleStrategyAction = validatedActionWithUser("trading.manage", to
   await stepUpIfLeavingStop(user.id, current, keepsExits);
   const updated = await updateStrategy(user.id, data.strategyId, { enabled: data.enabled, keepsExits });
   if (!updated) throw new AppError("not_found", "Strategy not found");
+  if (!data.enabled) await notifyStrategyStopped({ userId: user.id, scope: "strategy", strategy: updated.name, reason: "user", changeId: `${updated.id}:${updated.updatedAt.toISOString()}` });
   let message = t(data.enabled ? "strategies.turnedOn" : keepsExits ? "strategies.turnedOffPaused" : "strategies.turnedOff", { name: updated.name });
   if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id, { strategyId: updated.id }));
   revalidatePath("/dashboard/strategies");
@@ -119,6 +121,7 @@ export const symbolSwitchAction = validatedActionWithUser("trading.manage", symb
   await setSymbolSwitch(user.id, data.symbol, data.enabled, keepsExits);
   const meta = await requestMeta();
   await writeAudit({ action: data.enabled ? "switch.symbol_on" : "switch.symbol_off", userId: user.id, actorId: user.id, detail: { symbol: data.symbol, mode: data.enabled ? "on" : data.mode }, ...meta });
+  if (!data.enabled) await notifyStrategyStopped({ userId: user.id, scope: "symbol", strategy: data.symbol, reason: "kill_switch", changeId: `${user.id}:${data.symbol}:${Date.now()}` });
   let message = t(data.enabled ? "strategies.symbolOn" : keepsExits ? "strategies.symbolPausedDone" : "strategies.symbolOff", { symbol: data.symbol });
   if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id, { symbol: data.symbol }));
   revalidatePath("/dashboard/strategies");
@@ -131,6 +134,7 @@ export const tradingSwitchAction = validatedActionWithUser("trading.manage", tra
   await setTradingEnabled(user.id, data.enabled, keepsExits);
   const meta = await requestMeta();
   await writeAudit({ action: data.enabled ? "switch.trading_on" : "switch.trading_off", userId: user.id, actorId: user.id, detail: { mode: data.enabled ? "on" : data.mode }, ...meta });
+  if (!data.enabled) await notifyStrategyStopped({ userId: user.id, scope: "all", strategy: "", reason: "kill_switch", changeId: `${user.id}:all:${Date.now()}` });
   let message = t(data.enabled ? "strategies.tradingOn" : keepsExits ? "strategies.tradingPaused" : "strategies.tradingOff");
   if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id));
   revalidatePath("/dashboard", "layout");
