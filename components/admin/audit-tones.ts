@@ -49,4 +49,7 @@ export const AUDIT_TONE: Record<string, AuditTone> = {
   "signal.disabled": "warning",
   "signal.secret_rotated": "warning",
   "settings.require_2fa_admins": "warning",
+  "settings.telegram_code_created": "secondary",
+  "settings.telegram_linked": "success",
+  "settings.telegram_unlinked": "warning",
 };
