@@ -16,5 +16,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
+    // The app's JSON log lines at info level would bury the test report; tests that read the log
+    // capture every level themselves (tests/helpers/log-capture.ts).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" },
   },
 });

@@ -6,7 +6,7 @@ import { publishSessionVersion } from "@/lib/auth/revocations";
 import { ROLES } from "@/lib/auth/roles";
 import { renderAccountApproved, renderApprovalRequest, sendEmail } from "@/lib/email";
 import { appOrigin } from "@/lib/env";
-import { describeError } from "@/lib/log";
+import { log } from "@/lib/logger";
 
 /**
  * Accounts waiting for approval (role "user", enabled): admins are told when one registers, approve it
@@ -36,10 +36,10 @@ export async function notifyAdminsOfPendingUser(user: Pick<PublicUser, "name" | 
       ),
     );
     for (const result of results) {
-      if (result.status === "rejected") console.error("[approvals] approval request not sent:", describeError(result.reason));
+      if (result.status === "rejected") log().error({ err: result.reason }, "approval request not sent");
     }
   } catch (error) {
-    console.error("[approvals] admins not notified:", describeError(error));
+    log().error({ err: error }, "admins not notified of a pending user");
   }
 }
 
@@ -49,7 +49,7 @@ export async function sendApprovedEmail(user: Pick<PublicUser, "name" | "email" 
     const link = new URL("/dashboard", appOrigin()).toString();
     await sendEmail({ to: user.email, kind: "account_approved", ...renderAccountApproved({ locale: user.locale, name: user.name, link }) });
   } catch (error) {
-    console.error("[approvals] approval email not sent:", describeError(error));
+    log().error({ err: error }, "approval email not sent");
   }
 }
 

@@ -4,6 +4,7 @@ import { getBalanceSnapshot, listBalanceSnapshots, saveBalanceSnapshot, type Bal
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { clientForAccount, ExchangeError, type BalanceLine, type ExchangeErrorCode } from "@/lib/exchanges";
+import { log } from "@/lib/logger";
 
 export type { BalanceSnapshot };
 
@@ -28,7 +29,7 @@ export function summarizeBalances(lines: BalanceLine[]): { quoteAsset: string; q
 export async function recordBalance(userId: string, accountId: string, lines: BalanceLine[], takenAt = new Date()): Promise<BalanceSnapshot> {
   const snapshot = { accountId, ...summarizeBalances(lines), takenAt };
   await saveBalanceSnapshot({ userId, ...snapshot }).catch((error: unknown) => {
-    console.warn("Saving a balance snapshot failed:", error instanceof Error ? error.message : "unknown");
+    log().warn({ err: error }, "saving a balance snapshot failed");
   });
   return snapshot;
 }

@@ -7,7 +7,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { Permission } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
 import { ExchangeError } from "@/lib/exchanges/types";
-import { describeError } from "@/lib/log";
+import { log, withLogContext } from "@/lib/logger";
 
 export type ActionState = {
   ok?: boolean;
@@ -47,7 +47,7 @@ export function translateIssues(error: z.ZodError, t: Translator): Record<string
 
 /** An exchange's refusal in words a trader understands; the raw (redacted) text goes to the log only. */
 export function exchangeErrorMessage(error: ExchangeError, t: Translator): string {
-  console.warn(`Exchange error (${error.code}): ${error.message}`);
+  log().warn({ errorCode: error.code, err: error }, "exchange error in an action");
   const key = `exchangeErrors.${error.code}`;
   return t.has(key) ? t(key, { seconds: error.retryAfterSeconds ?? 60 }) : t("exchangeErrors.unknown");
 }
@@ -58,7 +58,7 @@ function errorMessage(error: unknown, t: Translator): string {
     const key = `errors.${error.code}`;
     return t.has(key) ? t(key, error.params) : error.message;
   }
-  console.error("Unexpected action error:", describeError(error));
+  log().error({ err: error }, "unexpected action error");
   return t("errors.unexpected");
 }
 
@@ -106,6 +106,6 @@ export function validatedActionWithUser<S extends z.ZodType>(
     } catch (error) {
       return { message: errorMessage(error, t) };
     }
-    return run(schema, formData, t, (data) => body(data, { user, t, formData }));
+    return withLogContext({ userId: user.id }, () => run(schema, formData, t, (data) => body(data, { user, t, formData })));
   };
 }

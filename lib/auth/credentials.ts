@@ -7,12 +7,13 @@ import { beginAttempt } from "./attempts";
 import { checkAccountRateLimit } from "./rate-limit";
 import { checkSecondFactor, needsTwoFactorSetup } from "./two-factor";
 import { cookieFromHeader } from "@/lib/cookies";
-import { describeError } from "@/lib/log";
 import { clientIp } from "@/lib/request";
 import { env } from "@/lib/env";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { DEVICE_COOKIE, deviceForLogin, isDeviceSecret, sendDeviceConfirmation, type LoginDevice } from "./devices";
 import { countryFromHeaders } from "./user-agent";
+import { log } from "@/lib/logger";
+import { metrics } from "@/lib/metrics/registry";
 
 /** The password was right and the account has 2FA: the sign-in needs a code (or the code was wrong). */
 export class SecondFactorNeeded extends Error {
@@ -68,7 +69,7 @@ async function notifyDevice(userId: string, device: LoginDevice, meta: RequestIn
     if (!perUser.allowed) return;
     await sendDeviceConfirmation({ userId, deviceId: device.id, reason: device.reason });
   } catch (error) {
-    console.warn("Device confirmation not sent:", describeError(error));
+    log({ userId }).warn({ err: error }, "device confirmation not sent");
   }
 }
 
@@ -84,17 +85,22 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
   // Only these reach the audit log (never the device cookie).
   const audit = { ip: meta.ip, userAgent: meta.userAgent };
   const throttle = await checkAccountRateLimit(parsed.data.email);
-  if (!throttle.allowed) throw new AccountThrottled(throttle.retryAfterSeconds);
+  if (!throttle.allowed) {
+    metrics().loginFailures.inc({ reason: "throttled" });
+    throw new AccountThrottled(throttle.retryAfterSeconds);
+  }
   const user = await findUserForLogin(parsed.data.email);
   const attempt = user ? await beginAttempt(user.id, audit, "password") : null;
   // Always verify (against a dummy hash when the email is unknown) so timing reveals nothing.
   const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
   if (user && !attempt) {
     await writeAudit({ action: "login.locked", userId: user.id, ...audit });
+    metrics().loginFailures.inc({ reason: "locked" });
     return null;
   }
   if (!user || !attempt || !ok) {
     await writeAudit({ action: "login.failure", userId: user?.id ?? null, ...audit });
+    metrics().loginFailures.inc({ reason: "wrong_credentials" });
     await attempt?.fail();
     return null;
   }
@@ -105,7 +111,10 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
   }
   const factor = await checkSecondFactor({ userId: user.id, code: parsed.data.code, meta: audit, attempt });
   if (factor === "required") await attempt.release();
-  if (factor === "invalid" || factor === "locked") await attempt.fail();
+  if (factor === "invalid" || factor === "locked") {
+    metrics().loginFailures.inc({ reason: "second_factor" });
+    await attempt.fail();
+  }
   if (factor !== "ok" && factor !== "not_enrolled") throw new SecondFactorNeeded(factor === "required" ? "required" : "invalid");
 
   // The browser: the action's device cookie (a fresh browser gets one before signing in) or the request's.

@@ -5,11 +5,11 @@ import { users } from "@/db/schema";
 import { writeAudit } from "@/db/queries/audit";
 import { renderVerifyEmail, sendEmail } from "@/lib/email";
 import { appOrigin } from "@/lib/env";
-import { describeError } from "@/lib/log";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { markEmailVerified } from "@/lib/users";
 import { trustRegistrationDevice, type Meta } from "./devices";
 import { consumeToken, issueToken, revokeTokens, TOKEN_KINDS, type TokenFailure } from "./tokens";
+import { log } from "@/lib/logger";
 
 export const VERIFY_TOKEN_TTL_MINUTES = 24 * 60;
 /** One verification email per account per minute (the "resend" button's cooldown). */
@@ -43,7 +43,7 @@ export async function sendVerificationEmail(input: { userId: string; deviceId: s
   try {
     await sendEmail({ to: user.email, kind: "verify_email", ...renderVerifyEmail({ locale: user.locale, name: user.name, link: url.toString() }) });
   } catch (error) {
-    console.error("[verify-email] email not sent:", describeError(error));
+    log().error({ err: error }, "verification email not sent");
   }
   return { sent: true };
 }

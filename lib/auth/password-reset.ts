@@ -11,7 +11,7 @@ import { appOrigin } from "@/lib/env";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { hashPassword } from "./password";
 import { consumeToken, hashToken, issueToken, peekToken, revokeTokens, TOKEN_KINDS, type TokenCheck } from "./tokens";
-import { describeError } from "@/lib/log";
+import { log } from "@/lib/logger";
 
 export const RESET_TOKEN_TTL_MINUTES = 30;
 /** Reset emails per account and window, whatever the number of IPs asking: no mail-bombing a victim. */
@@ -60,7 +60,7 @@ export async function requestPasswordReset(
       });
     } catch (error) {
       // Never surfaced to the requester: an error only for existing accounts would reveal them.
-      console.error("[password-reset] reset email not sent:", describeError(error));
+      log().error({ err: error }, "password reset email not sent");
     }
   };
   if (input.defer) input.defer(task);

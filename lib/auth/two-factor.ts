@@ -14,6 +14,7 @@ import { checkTwoFactorManageLimit } from "./rate-limit";
 import { consumeRecoveryCode, countUnusedRecoveryCodes, deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { ROLES } from "./roles";
 import { acceptTotpCode, lastStepKey, newTotpSecret, normalizeTotpCode, totpUri } from "./totp";
+import { log } from "@/lib/logger";
 
 export type SecondFactorResult = "ok" | "not_enrolled" | "required" | "invalid" | "locked";
 type Meta = { ip: string | null; userAgent: string | null };
@@ -43,7 +44,7 @@ function openSecret(userId: string, secretEnc: string, keyVersion: number): stri
     return decryptSecret(secretEnc, keyVersion, { userId, purpose: PURPOSE }, appKeyring());
   } catch (error) {
     // Fail closed for TOTP; recovery codes still work.
-    console.error("TOTP secret not readable:", error instanceof Error ? error.message : error);
+    log().error({ err: error }, "TOTP secret not readable");
     return null;
   }
 }

@@ -8,6 +8,7 @@ import { cachedCandles } from "@/lib/exchanges/candle-cache";
 import { TIMEFRAME_MS } from "@/lib/exchanges/paper-candles";
 import { ExchangeError, type Candle } from "@/lib/exchanges/types";
 import type { CandlesQuery } from "@/lib/validations/charts";
+import { log } from "@/lib/logger";
 
 export interface ChartData {
   symbol: string;
@@ -42,7 +43,7 @@ export async function loadChart(userId: string, query: CandlesQuery): Promise<Ch
   try {
     candles = await cachedCandles({ venue, symbol, timeframe, limit }, async () => (await clientForAccount(account, marketType)).ohlcv(symbol, timeframe, limit));
   } catch (error) {
-    if (!(error instanceof ExchangeError)) console.error("[charts] candles failed:", error instanceof Error ? error.message : String(error));
+    if (!(error instanceof ExchangeError)) log().error({ err: error }, "candles failed");
     unavailable = error instanceof ExchangeError ? { code: error.code, message: error.message } : { code: "unknown", message: "The exchange did not answer." };
   }
   const { markers, levels } = await marks;

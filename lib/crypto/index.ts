@@ -2,9 +2,9 @@ import "server-only";
 import { getDb } from "@/db/client";
 import type { ExchangeAccount } from "@/db/schema";
 import { env } from "@/lib/env";
-import { describeError } from "@/lib/log";
 import { resealAccountKeys } from "./rotate";
 import { isAccountBound, keyringFrom, type Keyring } from "./secrets";
+import { log } from "@/lib/logger";
 
 export { decryptSecret, encryptSecret, isAccountBound, keyHint, keyringFrom, SecretDecryptionError } from "./secrets";
 export type { Keyring, SecretContext } from "./secrets";
@@ -31,7 +31,7 @@ export async function bindAccountKeysOnUse(account: ExchangeAccount): Promise<"r
   try {
     return await resealAccountKeys(await getDb(), account, appKeyring());
   } catch (error) {
-    console.warn("Exchange keys not re-sealed:", describeError(error));
+    log().warn({ err: error }, "exchange keys not re-sealed");
     return "failed";
   }
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import { env } from "@/lib/env";
+import { requestIdOf, withLogContext } from "@/lib/logger";
+import { trackJob } from "@/lib/metrics/jobs";
 
 /** Cron routes: `Authorization: Bearer CRON_SECRET` (what Vercel Cron sends), compared in constant time. */
 export async function cronRoute(request: Request, job: () => Promise<{ processed: number }>) {
@@ -16,6 +18,8 @@ export async function cronRoute(request: Request, job: () => Promise<{ processed
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
     return Response.json({ error: { code: "unauthorized", message: "Missing or wrong bearer token." } }, { status: 401 });
   }
-  const { processed } = await job();
+  // The job is named by its route (/api/cron/drain -> "drain") for the run book and the metrics.
+  const name = new URL(request.url).pathname.split("/").filter(Boolean).pop() ?? "cron";
+  const { processed } = await withLogContext({ requestId: requestIdOf(request) }, () => trackJob(name, "cron", job));
   return Response.json({ ok: true, processed });
 }

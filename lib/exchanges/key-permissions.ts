@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { ExchangeClient, KeyPermissions } from "./types";
+import { log } from "@/lib/logger";
 
 const UNSAID: KeyPermissions = { withdrawals: null, trading: null, ipRestricted: null };
 
@@ -19,7 +20,7 @@ export async function readKeyPermissions(
     return await client.keyPermissions();
   } catch (error) {
     if (opts.sandbox) return UNSAID;
-    console.warn(`Reading the ${client.exchange} key's permissions failed:`, error instanceof Error ? error.name : "unknown");
+    log({ venue: client.exchange }).warn({ errorType: error instanceof Error ? error.name : "unknown" }, "reading the key's permissions failed");
     throw new AppError(
       "key_permissions_unread",
       `Could not read from ${client.exchange} whether the key may withdraw; nothing was saved. Try again in a minute.`,

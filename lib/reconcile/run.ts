@@ -5,8 +5,8 @@ import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { accountReconciliations, exchangeAccounts, positionMismatches, strategies } from "@/db/schema";
 import { checkAccountOrders } from "@/lib/engine";
 import { clientForAccount } from "@/lib/exchanges";
-import { describeError } from "@/lib/log";
 import { reconcileAccount } from "./account";
+import { log } from "@/lib/logger";
 
 const ACCOUNTS_PER_PASS = 100;
 
@@ -46,7 +46,7 @@ export async function reconcilePositions({ budgetMs = 25_000, accountsPerPass = 
       const result = await reconcileAccount(account, { client });
       if (result.outcome === "reconciled") processed += 1;
     } catch (error) {
-      console.warn(`Account ${id} could not be reconciled:`, describeError(error));
+      log({ accountId: id }).warn({ err: error }, "account could not be reconciled");
     }
   }
   return { processed };

@@ -7,6 +7,7 @@ import { parseSignalBody, type SignalPayload } from "./payload";
 import { SIGNATURE_MISMATCH, presentedSecretMatches, sha256Hex, verifySignature } from "./secrets";
 import { dummySigningKey, signingKeyOf, upgradeLegacyKey } from "./signing-key";
 import { normalizeSymbol } from "./symbols";
+import { log } from "@/lib/logger";
 
 export const MAX_SIGNAL_BODY_BYTES = 16_384;
 /**
@@ -244,7 +245,7 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     await db.delete(signalEvents).where(eq(signalEvents.id, created.id));
     const why = error instanceof Error ? error.message : String(error);
     await record("rejected", `queue unavailable: ${why}`.slice(0, 500), symbol);
-    console.error(`Signal "${input.name}": enqueue failed, event withdrawn: ${why}`);
+    log({ signal: input.name, eventId: created.id }).error({ why }, "enqueue failed, event withdrawn");
     return fail(503, "unavailable", "The signal queue is unavailable, so this signal was not accepted: send it again shortly.");
   }
 

@@ -10,6 +10,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { ExchangeError } from "@/lib/exchanges";
 import { BinanceSimulator } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
+import { captureLogs } from "../helpers/log-capture";
 
 const testDb = useTestDatabase();
 const sim = new BinanceSimulator();
@@ -52,14 +53,24 @@ beforeAll(async () => {
   userId = user.id;
 });
 
+// The app's JSON logger too (lines at every level).
+let jsonLogs: ReturnType<typeof captureLogs> | undefined;
+beforeAll(() => {
+  process.env.LOG_LEVEL = "trace";
+  resetEnvForTests();
+  jsonLogs = captureLogs();
+});
+
 afterAll(async () => {
+  jsonLogs?.restore();
+  delete process.env.LOG_LEVEL;
   vi.restoreAllMocks();
   await sim.stop();
 });
 
 afterEach(() => {
   // No log line and no thrown message ever carries the planted key or secret.
-  for (const line of logs) {
+  for (const line of [...logs, ...(jsonLogs?.raw ?? [])]) {
     expect(line).not.toContain(API_SECRET);
     expect(line).not.toContain(API_KEY);
   }

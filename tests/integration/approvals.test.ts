@@ -9,6 +9,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { createUser } from "@/lib/users";
 import { startEmailCapture, type EmailCapture } from "../helpers/email-capture";
 import { useTestDatabase } from "../helpers/test-db";
+import { captureLogs } from "../helpers/log-capture";
 
 // The server actions run as in Next.js, with the session, request and `after()` supplied here.
 type FakeSession = {
@@ -243,29 +244,30 @@ describe("when the mail service fails", () => {
 
   it("the approval still happens and the failure is logged", async () => {
     const sam = await createUser({ name: "Sam", email: "sam@example.com", passwordHash: "x", autoApprove: false });
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     try {
       capture.failNext({ status: 500, name: "application_error", message: "Resend is down" });
       const result = await approveUser({ actorId: adminId, userId: sam.id });
       expect(result.ok).toBe(true);
       expect((await userRow(sam.id)).role).toBe(ROLES.trader);
       expect(capture.emails).toHaveLength(0);
-      expect(errors).toHaveBeenCalledWith("[approvals] approval email not sent:", expect.stringContaining("application_error"));
+      const failure = logs.lines.find((line) => line.msg === "approval email not sent");
+      expect(JSON.stringify(failure?.err)).toContain("application_error");
     } finally {
-      errors.mockRestore();
+      logs.restore();
     }
   });
 
   it("one admin's failed email does not stop the others'", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     try {
       capture.failNext({ status: 422, name: "validation_error", message: "Invalid `to` field." });
       await expect(notifyAdminsOfPendingUser({ name: "Lee", email: "lee@example.com", createdAt: new Date() })).resolves.toBeUndefined();
       expect(capture.emails).toHaveLength(1);
       expect(["root@example.com", "ops@example.com"]).toContain(capture.emails[0]?.to);
-      expect(errors).toHaveBeenCalledTimes(1);
+      expect(logs.lines.filter((line) => line.level === "error")).toHaveLength(1);
     } finally {
-      errors.mockRestore();
+      logs.restore();
     }
   });
 });

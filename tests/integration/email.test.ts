@@ -12,6 +12,7 @@ import {
 } from "@/lib/email";
 import { startEmailCapture, type EmailCapture } from "../helpers/email-capture";
 import { useTestDatabase } from "../helpers/test-db";
+import { captureLogs } from "../helpers/log-capture";
 
 const testDb = useTestDatabase();
 const API_KEY = "re_capture_test_key_0123456789";
@@ -85,9 +86,9 @@ describe("sendEmail through the Resend client", () => {
 
   it("logs the kind and recipient domain only, never the body or the link", async () => {
     useResend();
-    const info = vi.spyOn(console, "info").mockImplementation(() => {});
-    await sendEmail({ to: "secret.person@corp.example", kind: "password_reset", ...renderPasswordReset({ locale: "en", name: "S", link: LINK, expiresMinutes: 30 }) });
-    const lines = info.mock.calls.map((c) => c.join(" "));
+    const logs = captureLogs();
+    await sendEmail({ to: "secret.person@corp.example", kind: "password_reset", ...renderPasswordReset({ locale: "en", name: "S", link: LINK, expiresMinutes: 30 }) }).finally(logs.restore);
+    const lines = logs.raw;
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("password_reset");
     expect(lines[0]).toContain("corp.example");

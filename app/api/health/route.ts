@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDbHandle } from "@/db/client";
 import pkg from "@/package.json";
-import { describeError } from "@/lib/log";
+import { log } from "@/lib/logger";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +16,7 @@ export async function GET() {
       database: { status: "ok", driver, latencyMs: Math.round(performance.now() - started) },
     });
   } catch (error) {
-    console.error("Health check: database unavailable:", describeError(error));
+    log().error({ err: error }, "health check: database unavailable");
     return Response.json(
       { status: "degraded", version: pkg.version, database: { status: "unavailable" } },
       { status: 503 },

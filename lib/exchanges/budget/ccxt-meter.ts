@@ -16,6 +16,8 @@ export interface RequestMeter {
   spend(weight: number): Promise<void>;
   /** After each answer: corrects the count from the venue's headers; honours 429, 418 and a WAF 403. */
   observe(answer: VenueAnswer): Promise<void>;
+  /** After each HTTP request, answered or not (a timeout, a refused connection): its latency and error. */
+  timed?(ms: number, error?: unknown): void;
 }
 
 type Hooks = {
@@ -24,6 +26,7 @@ type Hooks = {
   calculateRateLimiterCost(api: unknown, method: string, path: string, params: unknown, config?: unknown): number;
   handleRestResponse(response: { status: number }, ...rest: unknown[]): Promise<unknown>;
   getResponseHeaders(response: unknown): Record<string, string>;
+  fetch(...args: unknown[]): Promise<unknown>;
 };
 
 /**
@@ -38,6 +41,21 @@ export function meterCcxt(ex: Exchange, venue: CcxtExchangeId, meter: RequestMet
   hooks.enableRateLimit = true;
   hooks.calculateRateLimiterCost = (api, method, path, params, config) => requestWeight(venue, api, Number(cost(api, method, path, params, config)), path, params);
   hooks.throttle = (weight) => meter.spend(weight ?? 1);
+  if (meter.timed) {
+    const fetch = hooks.fetch.bind(ex);
+    const timed = meter.timed.bind(meter);
+    hooks.fetch = async (...args) => {
+      const started = performance.now();
+      try {
+        const value = await fetch(...args);
+        timed(performance.now() - started);
+        return value;
+      } catch (error) {
+        timed(performance.now() - started, error);
+        throw error;
+      }
+    };
+  }
   hooks.handleRestResponse = (response, ...rest) => {
     const answer = { status: response.status, headers: hooks.getResponseHeaders(response) };
     return Promise.resolve(handle(response, ...rest)).then(

@@ -1,5 +1,7 @@
 import "server-only";
+import { recordExchangeError } from "@/db/queries/operations";
 import { recordVenueBan } from "@/db/queries/venue-bans";
+import { metrics } from "@/lib/metrics/registry";
 import { env } from "@/lib/env";
 import { getRateLimiter } from "@/lib/ratelimit";
 import { mapCcxtError } from "../ccxt-errors";
@@ -7,6 +9,7 @@ import type { CcxtExchangeId } from "../ccxt-loader";
 import { ExchangeError } from "../types";
 import type { RequestMeter, VenueAnswer } from "./ccxt-meter";
 import { retryAfterMs, usedWeight, venueBudgets } from "./weights";
+import { log } from "@/lib/logger";
 
 export { meterCcxt, type RequestMeter } from "./ccxt-meter";
 export { venueBudgets } from "./weights";
@@ -47,9 +50,11 @@ export function venueMeter(venue: CcxtExchangeId): RequestMeter {
           });
         if (allowed) {
           knownUsed.set(key, budget.limit - remaining);
+          metrics().budgetUsed.set({ venue }, (budget.limit - remaining) / budget.limit);
           return;
         }
         if (attempt > 0 || wait > MAX_WAIT_MS) {
+          metrics().budgetExhausted.inc({ venue });
           throw new ExchangeError("rate_limited", `shared ${venue} request budget exhausted`, Math.max(1, Math.ceil(wait / 1000)));
         }
         await new Promise((resolve) => setTimeout(resolve, wait));
@@ -65,18 +70,30 @@ export function venueMeter(venue: CcxtExchangeId): RequestMeter {
         if (used !== null && used > (knownUsed.get(key) ?? 0)) {
           await limiter.raise(key, { windowMs: budget.windowMs, used });
           knownUsed.set(key, used);
+          metrics().budgetUsed.set({ venue }, Math.min(1, used / budget.limit));
         }
         if (isBan(answer)) {
           const ms = retryAfterMs(answer.headers) ?? budget.banMs;
           await limiter.block(key, ms);
+          metrics().bansSeen.inc({ venue });
           await recordVenueBan({ venue, egress, status: answer.status, until: new Date(Date.now() + ms) });
         } else if (answer.status === 429 || (answer.error !== undefined && mapCcxtError(answer.error).code === "rate_limited")) {
           await limiter.block(key, retryAfterMs(answer.headers) ?? RATE_LIMITED_MS);
         }
       } catch (error) {
         // The answer itself stands; a store that cannot be written now must not turn it into a failure.
-        console.warn(`Recording ${venue}'s rate-limit headers failed:`, error instanceof Error ? error.message : error);
+        log({ venue }).warn({ err: error }, "recording the rate-limit headers failed");
       }
+    },
+
+    timed(ms, error) {
+      metrics().exchangeSeconds.observe({ venue }, ms / 1000);
+      if (error === undefined) return;
+      const code = mapCcxtError(error).code;
+      metrics().exchangeErrors.inc({ venue, code });
+      log({ venue }).warn({ errorCode: code, ms: Math.round(ms), err: error }, "exchange request failed");
+      // Shared by every server for the admin system page; an error in the count must not add to the call's.
+      void recordExchangeError(venue).catch((failure: unknown) => log({ venue }).warn({ err: failure }, "exchange error not counted"));
     },
   };
 }

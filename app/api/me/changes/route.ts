@@ -4,6 +4,7 @@ import { changeVersion } from "@/db/queries/live";
 import { auth } from "@/lib/auth/auth";
 import { PERMISSIONS } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/logger";
 
 export const dynamic = "force-dynamic";
 
@@ -34,7 +35,7 @@ export async function GET(request: NextRequest) {
     const since = parsed.data.since;
     return Response.json({ version, changed: since !== undefined && since !== version }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    console.error("[live] change check failed:", error instanceof Error ? error.message : String(error));
+    log().error({ err: error }, "live change check failed");
     return new AppError("internal", "Could not check for changes.").toResponse();
   }
 }

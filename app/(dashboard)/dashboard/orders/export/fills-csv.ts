@@ -3,6 +3,7 @@ import Decimal from "decimal.js";
 import type { ActivityFilters } from "@/db/queries/activity";
 import { fillLedgerBatches, type FillExportRow } from "@/db/queries/fill-export";
 import { csvRow } from "@/lib/csv";
+import { log } from "@/lib/logger";
 
 export const FILL_CSV_HEADER = [
   "time",
@@ -70,7 +71,7 @@ export function fillCsvStream(filters: ActivityFilters, batchSize = 1000): Reada
           if (next.done) return controller.close();
           controller.enqueue(encoder.encode(next.value.map(fillCsvLine).join("")));
         } catch (error) {
-          console.error("[fills] CSV export failed:", error instanceof Error ? error.message : String(error));
+          log().error({ err: error }, "fills CSV export failed");
           controller.error(new Error("export failed"));
         }
       },

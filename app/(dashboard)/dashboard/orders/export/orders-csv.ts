@@ -2,6 +2,7 @@ import "server-only";
 import { orderFees } from "@/components/orders/fees";
 import { orderActivityBatches, type ActivityFilters, type ActivityRow } from "@/db/queries/activity";
 import { csvRow } from "@/lib/csv";
+import { log } from "@/lib/logger";
 
 export const ORDER_CSV_HEADER = [
   "time",
@@ -70,7 +71,7 @@ export function orderCsvStream(filters: ActivityFilters, batchSize = 1000): Read
           if (next.done) return controller.close();
           controller.enqueue(encoder.encode(next.value.map(orderCsvLine).join("")));
         } catch (error) {
-          console.error("[orders] CSV export failed:", error instanceof Error ? error.message : String(error));
+          log().error({ err: error }, "orders CSV export failed");
           controller.error(new Error("export failed"));
         }
       },

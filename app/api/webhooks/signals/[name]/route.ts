@@ -2,7 +2,8 @@ import { after } from "next/server";
 import { env } from "@/lib/env";
 import { getQueue } from "@/lib/queue";
 import { getRateLimiter } from "@/lib/ratelimit";
-import { describeError } from "@/lib/log";
+import { log, requestIdOf, withLogContext } from "@/lib/logger";
+import { metrics, timeDrain, webhookOutcome } from "@/lib/metrics";
 import { clientIp } from "@/lib/request";
 import { MAX_SIGNAL_BODY_BYTES, ingestSignal, readTextCapped, type RateLimitCheck } from "@/lib/signals";
 
@@ -27,7 +28,7 @@ const limitPerMinute =
       const { allowed, retryAfterMs } = await limiter.hit(key, { limit: limit() * limitFactor, windowMs: 60_000 });
       return { allowed, retryAfterMs };
     } catch (error) {
-      console.error("Signal rate limiter unavailable, allowing:", describeError(error));
+      log().error({ err: error }, "signal rate limiter unavailable, allowing");
       return { allowed: true, retryAfterMs: 0 };
     }
   };
@@ -40,7 +41,22 @@ async function enqueue(eventId: string) {
   await queue.enqueue(SIGNAL_QUEUE, { eventId });
 }
 
+// Answers to a repeated delivery, told apart for the metrics only.
+const duplicates = new WeakSet<Response>();
+
 export async function POST(request: Request, ctx: { params: Promise<{ name: string }> }) {
+  const started = performance.now();
+  const requestId = requestIdOf(request);
+  const response = await withLogContext({ requestId }, () => take(request, ctx));
+  const outcome = webhookOutcome(response.status, duplicates.has(response));
+  const seconds = (performance.now() - started) / 1000;
+  metrics().webhookRequests.inc({ outcome });
+  metrics().ingestSeconds.observe(seconds);
+  log({ requestId }).info({ status: response.status, outcome, ms: Math.round(seconds * 1000) }, "signal webhook answered");
+  return response;
+}
+
+async function take(request: Request, ctx: { params: Promise<{ name: string }> }): Promise<Response> {
   let name = "?";
   try {
     name = (await ctx.params).name;
@@ -64,16 +80,18 @@ export async function POST(request: Request, ctx: { params: Promise<{ name: stri
       // Execute right away instead of waiting for the next cron tick; the cron drain is the safety net.
       after(() =>
         import("@/lib/engine")
-          .then((m) => m.drainSignals({ budgetMs: 20_000 }))
+          .then((m) => timeDrain("ingest", () => m.drainSignals({ budgetMs: 20_000 })))
           .catch((error: unknown) => {
-            console.error("Signal drain after ingest failed:", describeError(error));
+            log().error({ err: error }, "signal drain after ingest failed");
           }),
       );
     }
-    return Response.json(result.body, { status: result.status, headers: { ...NO_STORE, ...result.headers } });
+    const response = Response.json(result.body, { status: result.status, headers: { ...NO_STORE, ...result.headers } });
+    if ("duplicate" in result.body && result.body.duplicate === true) duplicates.add(response);
+    return response;
   } catch (error) {
     // Never the body: it carries the secret.
-    console.error(`Signal webhook "${name}" failed:`, error instanceof Error ? error.message : String(error));
+    log({ signal: name }).error({ err: error }, "signal webhook failed");
     return errorResponse(
       500,
       "internal",
