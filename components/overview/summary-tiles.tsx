@@ -7,7 +7,6 @@ interface Counts {
   strategies: number;
   activeStrategies: number;
   openOrders: number;
-  realizedPnl: string;
 }
 
 function Amounts({ sums, testId }: { sums: { quote: string; amount: string }[]; testId: string }) {
@@ -23,8 +22,10 @@ function Amounts({ sums, testId }: { sums: { quote: string; amount: string }[]; 
   );
 }
 
-/** The day's and all-time realised P&L, open orders and strategies, each linking to its page. */
-export async function SummaryTiles({ counts, today }: { counts: Counts; today: { quote: string; amount: string }[] }) {
+type Sums = { quote: string; amount: string }[];
+
+/** The day's and all-time realised P&L (the fill ledger's, as on Statistics), open orders and strategies, each linking to its page. */
+export async function SummaryTiles({ counts, today, allTime }: { counts: Counts; today: Sums; allTime: Sums }) {
   const t = await getTranslations("dashboard");
   const to = await getTranslations("overview");
   const tiles = [
@@ -32,7 +33,7 @@ export async function SummaryTiles({ counts, today }: { counts: Counts; today: {
     {
       key: "realized",
       label: t("tiles.realized"),
-      value: <Amounts sums={[{ quote: "USDT", amount: counts.realizedPnl }]} testId="realized-total" />,
+      value: <Amounts sums={allTime} testId="realized-total" />,
       href: "/dashboard/statistics",
     },
     { key: "orders", label: t("tiles.openOrders"), value: String(counts.openOrders), href: "/dashboard/orders" },

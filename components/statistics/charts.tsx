@@ -30,7 +30,9 @@ export async function StatisticsCharts({ report, hourly }: { report: StatisticsR
         title={t("equityCurve")}
         subtitle={t("equityCurveHint")}
         summary={
-          first && last
+          first && last && curve.length === 1
+            ? t("equityOneReading", { equity: formatDecimal(locale, first.equity), at: when.format(new Date(first.at)) })
+            : first && last
             ? t("equitySummary", { from: when.format(new Date(first.at)), start: formatDecimal(locale, first.equity), to: when.format(new Date(last.at)), end: formatDecimal(locale, last.equity) })
             : t("equityEmptyBody")
         }
@@ -54,7 +56,12 @@ export async function StatisticsCharts({ report, hourly }: { report: StatisticsR
           </table>
         }
       >
-        {curve.length > 1 ? <EquityChart points={curve} locale={locale} label={t("col.equity")} hourly={hourly} /> : <SectionEmpty title={t("equityEmptyTitle")} body={t("equityEmptyBody")} />}
+        {curve.length > 0 ? <EquityChart points={curve} locale={locale} label={t("col.equity")} hourly={hourly} /> : <SectionEmpty title={t("equityEmptyTitle")} body={t("equityEmptyBody")} />}
+        {curve.length === 1 ? (
+          <p className="mt-2 text-xs text-muted-foreground" data-testid="equity-one-reading" aria-hidden="true">
+            {t("equityOneReading", { equity: formatDecimal(locale, curve[0]!.equity), at: when.format(new Date(curve[0]!.at)) })}
+          </p>
+        ) : null}
       </ChartCard>
       <ChartCard
         data-testid="daily-chart"

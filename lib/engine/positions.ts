@@ -19,6 +19,8 @@ export interface FillState {
   fees: Fee[];
   /** The quote price of a third-asset fee (BNB) at the time of the new fills, where it is known. */
   feePrices?: Record<string, string>;
+  /** The part of the new third-asset fees paid by fills earlier than `at`: kept apart, never priced at `at`. */
+  feesApart?: Record<string, string>;
   /** When the new fills happened, as the exchange says; the booking's time where it does not. */
   at?: Date;
 }
@@ -77,8 +79,12 @@ export async function applyFill(order: OrderRow, state: FillState, base: string,
       if (currency === base) baseFee = baseFee.add(fee);
       else if (currency === quote) quoteFee = quoteFee.add(fee);
       else if (price) {
-        quoteFee = quoteFee.add(fee.mul(price));
-        usedPrices[currency] = price;
+        const apart = Decimal.min(fee, state.feesApart?.[currency] ?? 0);
+        if (apart.lt(fee)) {
+          quoteFee = quoteFee.add(fee.sub(apart).mul(price));
+          usedPrices[currency] = price;
+        }
+        if (apart.gt(0)) otherFees[currency] = apart.toFixed();
       } else otherFees[currency] = fee.toFixed();
     }
     await tx

@@ -111,7 +111,12 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
       const trades = await call(() => readTrades(ex, order.id, order.symbol));
       const fees = feesOf({ fees: trades.flatMap((t: { fee?: CcxtFee; fees?: CcxtFee[] }) => (t.fees?.length ? t.fees : [t.fee])) });
       const last = Math.max(0, ...trades.map((t) => t.timestamp ?? 0));
-      const when = last > 0 ? { lastTradeTimestamp: last } : {};
+      // Each fill's own time and fees: a third-asset fee is priced at its own fill's time, not the latest's.
+      const each = trades
+        .filter((t) => t.timestamp && t.amount)
+        .map((t: { timestamp?: number; amount?: number; fee?: CcxtFee; fees?: CcxtFee[] }) => ({ timestamp: t.timestamp!, amount: dec(t.amount) ?? "0", fees: feesOf(t) }))
+        .sort((a, b) => a.timestamp - b.timestamp);
+      const when = last > 0 ? { lastTradeTimestamp: last, ...(each.length === trades.length ? { trades: each } : {}) } : {};
       if (fees.length === 1) return { ...order, ...when, fee: fees[0]! };
       return fees.length > 1 ? { ...order, ...when, fee: null, fees } : order;
     } catch (error) {

@@ -42,3 +42,14 @@ export function sumByQuote(rows: { quote: string; amount: string }[]): { quote: 
     .sort((a, b) => b[1].abs().cmp(a[1].abs()) || a[0].localeCompare(b[0]))
     .map(([quote, amount]) => ({ quote, amount: amount.toFixed() }));
 }
+
+/**
+ * Whether a held amount is below what its market can trade (its amount step, minimum amount or, at
+ * `price`, minimum order value): dust that no order can sell, shown as closed.
+ */
+export function isDust(amount: string, price: string | null, market: { amountStep: string; minAmount: string | null; minCost: string | null }): boolean {
+  const held = new Decimal(amount).abs();
+  if (held.isZero()) return true;
+  if (held.lt(market.amountStep) || (market.minAmount && held.lt(market.minAmount))) return true;
+  return Boolean(price && market.minCost && held.mul(price).lt(market.minCost));
+}

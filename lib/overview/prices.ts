@@ -2,8 +2,18 @@ import "server-only";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { clientForAccount } from "@/lib/exchanges";
 
-/** A market's last price, or why there is none: the venue did not answer in time, or had no price. */
-export type PriceQuote = { price: string } | { price: null; reason: "slow" | "unavailable" };
+/** The smallest position a market can trade: its amount step and its minimum amount and order value. */
+export interface TradableMinimum {
+  amountStep: string;
+  minAmount: string | null;
+  minCost: string | null;
+}
+
+/**
+ * A market's last price (with what it can trade, where the market was read), or why there is none: the
+ * venue did not answer in time, or had no price.
+ */
+export type PriceQuote = { price: string; minimum?: TradableMinimum } | { price: null; reason: "slow" | "unavailable" };
 
 export const PRICE_TIMEOUT_MS = 3_000;
 
@@ -39,10 +49,14 @@ export async function lastPrices({
         const account = await getAccountForTrading(userId, accountId);
         if (!account) return null;
         const client = await clientForAccount(account);
-        return (await client.ticker(symbol)).last;
+        const [ticker, market] = await Promise.all([client.ticker(symbol), client.market(symbol).catch(() => null)]);
+        return { price: ticker.last, minimum: market ? { amountStep: market.amountStep, minAmount: market.minAmount, minCost: market.minCost } : undefined };
       })().catch(() => null);
-      const price = await within(read, timeoutMs);
-      quotes.set(keyOf(accountId, symbol), price === "slow" ? { price: null, reason: "slow" } : price ? { price } : { price: null, reason: "unavailable" });
+      const quote = await within(read, timeoutMs);
+      quotes.set(
+        keyOf(accountId, symbol),
+        quote === "slow" ? { price: null, reason: "slow" } : quote?.price ? { price: quote.price, ...(quote.minimum ? { minimum: quote.minimum } : {}) } : { price: null, reason: "unavailable" },
+      );
     }),
   );
   return (accountId, symbol) => quotes.get(keyOf(accountId, symbol)) ?? { price: null, reason: "unavailable" };

@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
-import type { OpenLots, Realization } from "./fifo";
-import { isUsdQuoted, quoteOf, tradeFigures, type TradeFigures } from "./figures";
+import type { LedgerGroupFigures } from "./groups";
+import type { OpenLots } from "./fifo";
+import { isUsdQuoted, quoteOf, type TradeFigures } from "./figures";
 
 export interface BreakdownRow {
   key: string;
@@ -18,60 +19,85 @@ export interface BreakdownRow {
 
 export type PriceOf = (accountId: string, symbol: string) => string | null;
 
-/** A fill as the breakdowns need it: where it belongs and its quote-counted fee, parsed once. */
-export interface FeeItem {
-  accountId: string;
-  strategyId: string | null;
-  symbol: string;
-  fee: Decimal;
-}
+export type Grouping = "account" | "strategy" | "symbol";
 
-interface Group {
-  realizations: Realization[];
-  fees: Decimal;
-  fills: number;
-  open: OpenLots[];
+interface GroupId {
+  key: string;
   accountId: string | null;
   strategyId: string | null;
   symbol: string | null;
   currency: string;
 }
 
-/**
- * Groups the period's realizations and fills and the open lots by `keyOf` (null leaves an item out), and
- * works out each group's figures, unrealized P&L and exposure. Rows with nothing in the period and
- * nothing open are left out; the largest realized P&L first.
- */
-export function breakdown(
-  input: { realizations: Realization[]; fills: FeeItem[]; open: OpenLots[] },
-  keyOf: (item: { accountId: string; strategyId: string | null; symbol: string }) => { key: string; accountId: string | null; strategyId: string | null; symbol: string | null; currency: string } | null,
-  priceOf: PriceOf,
-): BreakdownRow[] {
-  const groups = new Map<string, Group>();
-  const groupOf = (item: { accountId: string; strategyId: string | null; symbol: string }) => {
-    const id = keyOf(item);
-    if (!id) return null;
-    let group = groups.get(id.key);
-    if (!group) {
-      group = { realizations: [], fees: new Decimal(0), fills: 0, open: [], accountId: id.accountId, strategyId: id.strategyId, symbol: id.symbol, currency: id.currency };
-      groups.set(id.key, group);
-    }
-    return group;
+/** By account: USD-quoted markets summed in USDT (others are in their symbol's and strategy's rows). */
+const byAccount = (item: { accountId: string; symbol: string }): GroupId | null =>
+  isUsdQuoted(item.symbol) ? { key: item.accountId, accountId: item.accountId, strategyId: null, symbol: null, currency: "USDT" } : null;
+
+/** By strategy; manual orders are one row per account. */
+const byStrategy = (item: { accountId: string; strategyId: string | null; symbol: string }): GroupId => ({
+  key: item.strategyId ?? `manual:${item.accountId}`,
+  accountId: item.accountId,
+  strategyId: item.strategyId,
+  symbol: null,
+  currency: isUsdQuoted(item.symbol) ? "USDT" : quoteOf(item.symbol),
+});
+
+const bySymbol = (item: { symbol: string }): GroupId => ({ key: item.symbol, accountId: null, strategyId: null, symbol: item.symbol, currency: quoteOf(item.symbol) });
+
+export const groupOf: Record<Grouping, (item: { accountId: string; strategyId: string | null; symbol: string }) => GroupId | null> = {
+  account: byAccount,
+  strategy: byStrategy,
+  symbol: bySymbol,
+};
+
+/** A group's trade figures from its sums: ratios worked out here, in exact decimals. */
+export function groupTradeFigures(g: Pick<LedgerGroupFigures, "realized" | "trades" | "wins" | "grossProfit" | "grossLoss" | "maxDrawdown" | "fees">): TradeFigures {
+  const losses = g.trades - g.wins;
+  const grossProfit = new Decimal(g.grossProfit);
+  const grossLoss = new Decimal(g.grossLoss);
+  return {
+    realizedPnl: new Decimal(g.realized).toFixed(),
+    trades: g.trades,
+    wins: g.wins,
+    losses,
+    winRate: g.trades > 0 ? new Decimal(g.wins).div(g.trades).toFixed() : null,
+    averageWin: g.wins > 0 ? grossProfit.div(g.wins).toFixed() : null,
+    averageLoss: losses > 0 ? grossLoss.div(losses).neg().toFixed() : null,
+    profitFactor: grossLoss.gt(0) ? grossProfit.div(grossLoss).toFixed() : null,
+    maxDrawdown: new Decimal(g.maxDrawdown).toFixed(),
+    fees: new Decimal(g.fees).toFixed(),
   };
-  for (const r of input.realizations) groupOf(r)?.realizations.push(r);
-  for (const f of input.fills) {
-    const group = groupOf(f);
-    if (!group) continue;
-    group.fees = group.fees.add(f.fee);
-    group.fills += 1;
+}
+
+const NOTHING = { realized: "0", trades: 0, wins: 0, grossProfit: "0", grossLoss: "0", maxDrawdown: "0", fees: "0" };
+
+/**
+ * Rows of one breakdown: the period's figures per group (summed by the database) with each group's open
+ * lots valued at `priceOf` (unrealized P&L and exposure). A group with nothing in the period shows only
+ * when it holds something; the largest realized P&L first.
+ */
+export function breakdown(groups: LedgerGroupFigures[], open: OpenLots[], grouping: Grouping, priceOf: PriceOf): BreakdownRow[] {
+  const keyOf = groupOf[grouping];
+  const rows = new Map<string, { id: GroupId; figures: TradeFigures; open: OpenLots[] }>();
+  for (const g of groups) {
+    const id = keyOf({ accountId: g.accountId ?? "", strategyId: g.strategyId, symbol: g.symbol });
+    if (id) rows.set(g.key, { id: { ...id, key: g.key }, figures: groupTradeFigures(g), open: [] });
   }
-  for (const o of input.open) groupOf(o)?.open.push(o);
-  const rows: BreakdownRow[] = [];
-  for (const [key, g] of groups) {
-    if (g.realizations.length === 0 && g.fills === 0 && g.open.length === 0) continue;
+  for (const lots of open) {
+    const id = keyOf(lots);
+    if (!id) continue;
+    let row = rows.get(id.key);
+    if (!row) {
+      row = { id, figures: groupTradeFigures(NOTHING), open: [] };
+      rows.set(id.key, row);
+    }
+    row.open.push(lots);
+  }
+  const result: BreakdownRow[] = [];
+  for (const { id, figures, open: lots } of rows.values()) {
     let unrealized: Decimal | null = new Decimal(0);
     let exposure = new Decimal(0);
-    for (const lot of g.open) {
+    for (const lot of lots) {
       const price = priceOf(lot.accountId, lot.symbol);
       if (price === null) {
         unrealized = null;
@@ -82,31 +108,7 @@ export function breakdown(
       exposure = exposure.add(value);
       if (unrealized) unrealized = unrealized.add(value.sub(lot.cost));
     }
-    rows.push({
-      key,
-      accountId: g.accountId,
-      strategyId: g.strategyId,
-      symbol: g.symbol,
-      currency: g.currency,
-      figures: tradeFigures(g.realizations, g.fees),
-      unrealized: unrealized?.toFixed() ?? null,
-      exposure: exposure.toFixed(),
-    });
+    result.push({ ...id, figures, unrealized: unrealized?.toFixed() ?? null, exposure: exposure.toFixed() });
   }
-  return rows.sort((a, b) => new Decimal(b.figures.realizedPnl).cmp(a.figures.realizedPnl) || a.key.localeCompare(b.key));
+  return result.sort((a, b) => new Decimal(b.figures.realizedPnl).cmp(a.figures.realizedPnl) || a.key.localeCompare(b.key));
 }
-
-/** By account: USD-quoted markets summed in USDT (others are in their symbol's and strategy's rows). */
-export const byAccount = (item: { accountId: string; symbol: string }) =>
-  isUsdQuoted(item.symbol) ? { key: item.accountId, accountId: item.accountId, strategyId: null, symbol: null, currency: "USDT" } : null;
-
-/** By strategy; manual orders are one row per account. */
-export const byStrategy = (item: { accountId: string; strategyId: string | null; symbol: string }) => ({
-  key: item.strategyId ?? `manual:${item.accountId}`,
-  accountId: item.accountId,
-  strategyId: item.strategyId,
-  symbol: null,
-  currency: isUsdQuoted(item.symbol) ? "USDT" : quoteOf(item.symbol),
-});
-
-export const bySymbol = (item: { symbol: string }) => ({ key: item.symbol, accountId: null, strategyId: null, symbol: item.symbol, currency: quoteOf(item.symbol) });

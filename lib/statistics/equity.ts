@@ -3,12 +3,14 @@ import Decimal from "decimal.js";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { accountsDueForEquity, saveEquitySnapshot } from "@/db/queries/statistics";
 import { clientForAccount, type BalanceLine, type Ticker } from "@/lib/exchanges";
-import { describeError } from "@/lib/log";
 import { USD_QUOTES } from "./figures";
+import { bookAllLedgerPnl } from "./ledger-pnl";
+import { log } from "@/lib/logger";
 
 /** Snapshots are taken at most once per slot per account; the cron runs every minute, so at least hourly. */
 export const EQUITY_SLOT_MS = 5 * 60_000;
 const ACCOUNTS_PER_PASS = 50;
+const LEDGER_USERS_PER_PASS = 20;
 
 export const equitySlot = (now: Date) => new Date(Math.floor(now.getTime() / EQUITY_SLOT_MS) * EQUITY_SLOT_MS);
 
@@ -59,8 +61,10 @@ export async function snapshotEquity({ budgetMs = 20_000, now = new Date(), user
     try {
       if (await snapshotAccount(userId, id, slot)) processed += 1;
     } catch (error) {
-      console.warn(`Equity of account ${id} could not be read:`, describeError(error));
+      log({ accountId: id }).warn({ err: error }, "equity could not be read");
     }
   }
+  // New fills' FIFO P&L is worked out here too, so the pages that sum it seldom have any left to do.
+  if (!only && Date.now() < deadline) await bookAllLedgerPnl({ limit: LEDGER_USERS_PER_PASS }).catch((error: unknown) => log().warn({ err: error }, "ledger P&L not worked out"));
   return { processed };
 }

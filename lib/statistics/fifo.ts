@@ -66,7 +66,7 @@ export interface FifoFigures {
   realizations: Realization[];
 }
 
-interface Lot {
+export interface Lot {
   amount: Decimal;
   cost: Decimal;
 }
@@ -84,14 +84,57 @@ function add(into: Map<string, Decimal>, key: string, value: Decimal) {
   into.set(key, (into.get(key) ?? ZERO).add(value));
 }
 
+/** The FIFO book a fill belongs to: a strategy's, or an account's manual orders', in one symbol. */
+export const bookKey = (row: { strategyId: string | null; accountId: string; symbol: string }) => `${row.strategyId ?? `manual:${row.accountId}`}|${row.symbol}`;
+
+/**
+ * One fill against its book's open lots (changed in place), booked the way the engine books positions:
+ * a buy's lot holds what was received (less a fee in the base asset) at its quote value plus its
+ * quote-counted fee; a sell realizes only what the book holds (coins beyond it were never the
+ * strategy's), and a fee it paid in the base asset leaves the book with the coins sold. Returns what the
+ * fill realized, or null when it closed nothing.
+ */
+export function fifoFill(lots: Lot[], row: Pick<LedgerFill, "symbol" | "side" | "amount" | "quoteValue" | "feeQuote"> & { baseFee: string | null }): Decimal | null {
+  const feeQuote = new Decimal(row.feeQuote);
+  const amount = new Decimal(row.amount);
+  const value = new Decimal(row.quoteValue);
+  const baseFee = row.baseFee ? new Decimal(row.baseFee) : ZERO;
+  // A USDT perpetual: long and short lots, amounts in base units (see lib/engine/perp-book.ts).
+  if (row.symbol.includes(":")) return perpFifoFill(lots, { side: row.side, amount, value, fee: feeQuote });
+  if (row.side === "buy") {
+    const received = amount.sub(baseFee);
+    if (received.gt(0)) lots.push({ amount: received, cost: value.add(feeQuote) });
+    return null;
+  }
+  const held = lots.reduce((sum, lot) => sum.add(lot.amount), ZERO);
+  const sold = Decimal.min(amount, held);
+  if (sold.lte(0) || amount.lte(0)) return null;
+  const share = sold.div(amount);
+  let gone = sold.add(Decimal.min(baseFee.mul(share), held.sub(sold)));
+  let goneCost = ZERO;
+  while (gone.gt(0) && lots.length > 0) {
+    const lot = lots[0]!;
+    if (lot.amount.lte(gone)) {
+      goneCost = goneCost.add(lot.cost);
+      gone = gone.sub(lot.amount);
+      lots.shift();
+    } else {
+      const part = lot.cost.mul(gone).div(lot.amount);
+      goneCost = goneCost.add(part);
+      lot.amount = lot.amount.sub(gone);
+      lot.cost = lot.cost.sub(part);
+      gone = ZERO;
+    }
+  }
+  return value.sub(feeQuote).mul(share).sub(goneCost);
+}
+
 const fixedRecord = (sums: Map<string, Decimal>) => Object.fromEntries([...sums].map(([key, value]) => [key, value.toFixed()]));
 
 /**
- * Realized P&L by FIFO lots, per strategy (manual orders per account) and symbol, booked the way the
- * engine books positions: a buy's lot holds what was received (less a fee in the base asset) at its
- * quote value plus its quote-counted fee; a sell realizes only what the book holds (coins beyond it were
- * never the strategy's), and a fee it paid in the base asset leaves the book with the coins sold. A
- * trade is a closing order; like the positions' counters, one that made nothing counts as a loss.
+ * Realized P&L by FIFO lots (`fifoFill`), per strategy (manual orders per account) and symbol, of a whole
+ * ledger in memory. A trade is a closing order; like the positions' counters, one that made nothing
+ * counts as a loss.
  */
 export function fifoFigures(rows: LedgerFill[]): FifoFigures {
   const ordered = rows.map((row, i) => ({ row, i })).sort((a, b) => a.row.at.getTime() - b.row.at.getTime() || a.i - b.i);
@@ -109,7 +152,7 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
   for (const { row } of ordered) {
     const [base = "", rest = ""] = row.symbol.split("/");
     const quote = rest.split(":")[0] ?? "";
-    const key = `${row.strategyId ?? `manual:${row.accountId}`}|${row.symbol}`;
+    const key = bookKey(row);
     let book = books.get(key);
     if (!book) {
       book = { strategyId: row.strategyId, accountId: row.accountId, symbol: row.symbol, lots: [] };
@@ -120,44 +163,10 @@ export function fifoFigures(rows: LedgerFill[]): FifoFigures {
       add(feesByCurrency, currency, fee);
       if (currency !== base && currency !== quote && !row.feePrices[currency]) add(unpricedFees, currency, fee);
     }
-    const feeQuote = new Decimal(row.feeQuote);
-    feeInQuote = feeInQuote.add(feeQuote);
+    feeInQuote = feeInQuote.add(row.feeQuote);
 
-    const amount = new Decimal(row.amount);
-    const value = new Decimal(row.quoteValue);
-    const baseFee = row.fees[base] ? new Decimal(row.fees[base]) : ZERO;
-    if (row.symbol.includes(":")) {
-      // A USDT perpetual: long and short lots, amounts in base units (see lib/engine/perp-book.ts).
-      const realized = perpFifoFill(book.lots, { side: row.side, amount, value, fee: feeQuote });
-      if (realized) record(row, realized);
-      continue;
-    }
-    if (row.side === "buy") {
-      const received = amount.sub(baseFee);
-      if (received.gt(0)) book.lots.push({ amount: received, cost: value.add(feeQuote) });
-      continue;
-    }
-    const held = book.lots.reduce((sum, lot) => sum.add(lot.amount), ZERO);
-    const sold = Decimal.min(amount, held);
-    if (sold.lte(0) || amount.lte(0)) continue;
-    const share = sold.div(amount);
-    let gone = sold.add(Decimal.min(baseFee.mul(share), held.sub(sold)));
-    let goneCost = ZERO;
-    while (gone.gt(0) && book.lots.length > 0) {
-      const lot = book.lots[0]!;
-      if (lot.amount.lte(gone)) {
-        goneCost = goneCost.add(lot.cost);
-        gone = gone.sub(lot.amount);
-        book.lots.shift();
-      } else {
-        const part = lot.cost.mul(gone).div(lot.amount);
-        goneCost = goneCost.add(part);
-        lot.amount = lot.amount.sub(gone);
-        lot.cost = lot.cost.sub(part);
-        gone = ZERO;
-      }
-    }
-    record(row, value.sub(feeQuote).mul(share).sub(goneCost));
+    const realized = fifoFill(book.lots, { ...row, baseFee: row.fees[base] ?? null });
+    if (realized) record(row, realized);
   }
 
   function record(row: LedgerFill, pnl: Decimal) {

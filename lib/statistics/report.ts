@@ -1,10 +1,12 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { equityByBucket, latestEquity, listLedger, listStatisticsNames } from "@/db/queries/statistics";
+import { equityByBucket, hasFills, latestEquity, listStatisticsNames, openFifoBooks, realizedByQuote } from "@/db/queries/statistics";
 import { lastPrices } from "@/lib/overview";
-import { breakdown, byAccount, byStrategy, bySymbol, type BreakdownRow, type PriceOf } from "./breakdown";
-import { fifoFigures } from "./fifo";
-import { dailyPnl, isUsdQuoted, quoteOf, realizedBetween, utcDayKey } from "./figures";
+import { breakdown, type BreakdownRow, type PriceOf } from "./breakdown";
+import type { OpenLots } from "./fifo";
+import { USD_QUOTES, utcDayKey } from "./figures";
+import { periodFigures } from "./groups";
+import { bookLedgerPnl } from "./ledger-pnl";
 import { statPeriodStart, type StatPeriod } from "./period";
 
 const DAY_MS = 86_400_000;
@@ -68,59 +70,53 @@ export async function statisticsReport({
   priceOf?: PriceOf;
 }): Promise<StatisticsReport> {
   const since = statPeriodStart(period, now);
-  const [ledger, names, latest, buckets] = await Promise.all([
-    listLedger({ userId, accountId }),
+  const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const daysBack = (n: number) => new Date(midnight.getTime() - (n - 1) * DAY_MS);
+  // The new fills' FIFO P&L into the ledger first: every figure below is a sum of it.
+  await bookLedgerPnl({ userId });
+  const [anyFill, byQuote, figures, books, names, latest, buckets] = await Promise.all([
+    hasFills({ userId, accountId }),
+    realizedByQuote({ userId, accountId, since: { today: midnight, d7: daysBack(7), d30: daysBack(30) } }),
+    periodFigures({ userId, accountId, since }),
+    openFifoBooks({ userId, accountId }),
     listStatisticsNames({ userId }),
     latestEquity({ userId, accountId }),
     equityByBucket({ userId, accountId, since, bucket: period === "7d" ? "hour" : "day" }),
   ]);
-  // The page shows fees counted in quote only: the base-asset fee is all the lots need of `fees`.
-  const rows = ledger.map((f) => {
-    const base = f.symbol.split("/")[0]!;
-    return { ...f, fees: f.baseFee ? { [base]: f.baseFee } : {}, feePrices: {} };
-  });
-  const fifo = fifoFigures(rows);
-  const usd = fifo.realizations.filter((r) => isUsdQuoted(r.symbol));
-  const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const daysBack = (n: number) => new Date(midnight.getTime() - (n - 1) * DAY_MS);
+  const usdSums = byQuote.filter((q) => USD_QUOTES.has(q.quote!));
+  const usdTotal = (key: string) => usdSums.reduce((s, q) => s.add(q[key] ?? 0), new Decimal(0)).toFixed();
+  const otherQuotes = byQuote.map((q) => q.quote!).filter((q) => !USD_QUOTES.has(q)).sort();
+  const open: OpenLots[] = books.map((b) => ({
+    strategyId: b.strategyId,
+    accountId: b.accountId,
+    symbol: b.symbol,
+    amount: b.lots.reduce((sum, l) => sum.add(l.amount), new Decimal(0)).toFixed(),
+    cost: b.lots.reduce((sum, l) => sum.add(l.cost), new Decimal(0)).toFixed(),
+  }));
 
   let prices = priceOf;
   if (!prices) {
-    const quotes = await lastPrices({ userId, markets: fifo.open.map((o) => ({ accountId: o.accountId, symbol: o.symbol })), timeoutMs: PRICE_WAIT_MS });
-    prices = (account, symbol) => {
-      const q = quotes(account, symbol);
-      return q.price;
-    };
+    const quotes = await lastPrices({ userId, markets: open.map((o) => ({ accountId: o.accountId, symbol: o.symbol })), timeoutMs: PRICE_WAIT_MS });
+    prices = (account, symbol) => quotes(account, symbol).price;
   }
-  const inPeriod = {
-    realizations: since ? fifo.realizations.filter((r) => r.at >= since) : fifo.realizations,
-    fills: (since ? rows.filter((f) => f.at >= since) : rows).map((f) => ({ accountId: f.accountId, strategyId: f.strategyId, symbol: f.symbol, fee: new Decimal(f.feeQuote) })),
-    open: fifo.open,
-  };
-  const usdInPeriod = inPeriod.realizations.filter((r) => isUsdQuoted(r.symbol));
-  const daily = dailyPnl(usdInPeriod);
+  const daily = figures.daily;
   const firstDay = since ?? (daily[0] ? new Date(`${daily[0].day}T00:00:00Z`) : midnight);
 
   const total = latest.reduce((s, e) => s.add(e.equityUsdt), new Decimal(0));
   return {
-    hasFills: ledger.length > 0,
+    hasFills: anyFill,
     equity: {
       total: latest.length ? total.toFixed() : null,
       asOf: latest.length ? new Date(Math.min(...latest.map((e) => e.slot.getTime()))) : null,
       unpriced: [...new Set(latest.flatMap((e) => e.unpriced))],
     },
-    pnl: {
-      today: realizedBetween(usd, midnight),
-      d7: realizedBetween(usd, daysBack(7)),
-      d30: realizedBetween(usd, daysBack(30)),
-      all: realizedBetween(usd),
-    },
-    otherQuotes: [...new Set(fifo.realizations.filter((r) => !isUsdQuoted(r.symbol)).map((r) => quoteOf(r.symbol)))].sort(),
+    pnl: { today: usdTotal("today"), d7: usdTotal("d7"), d30: usdTotal("d30"), all: usdTotal("all") },
+    otherQuotes,
     curve: sumCurve(buckets),
     daily: fillDays(daily, firstDay, now),
-    accounts: breakdown(inPeriod, byAccount, prices),
-    strategies: breakdown(inPeriod, byStrategy, prices),
-    symbols: breakdown(inPeriod, bySymbol, prices),
+    accounts: breakdown(figures.groups.account, open, "account", prices),
+    strategies: breakdown(figures.groups.strategy, open, "strategy", prices),
+    symbols: breakdown(figures.groups.symbol, open, "symbol", prices),
     names,
   };
 }

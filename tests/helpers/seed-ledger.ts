@@ -11,6 +11,9 @@ export interface SeedFill {
   amount: string;
   price: string;
   feeQuote?: string;
+  /** Fees per currency (base, quote, BNB); the quote fee alone when left out. */
+  fees?: Record<string, string>;
+  feePrices?: Record<string, string>;
   at: Date;
 }
 
@@ -67,7 +70,8 @@ export async function seedLedger(db: Database, { userId, accountId, rows }: { us
       amount: r.amount,
       price: r.price,
       quoteValue: new Decimal(r.amount).mul(r.price).toFixed(),
-      fees: new Decimal(fee).isZero() ? {} : { [quote]: fee },
+      fees: r.fees ?? (new Decimal(fee).isZero() ? {} : { [quote]: fee }),
+      feePrices: r.feePrices ?? {},
       feeQuote: fee,
       filledAfter: after.toFixed(),
       at: r.at,

@@ -82,7 +82,7 @@ describe("open positions", () => {
     // Asking for the other user's account by id gives no price: the account is looked up as mine.
     const priceOf = await lastPrices({ userId: me.userId, markets: [{ accountId: other.accountId, symbol: "BTC/USDT" }] });
     expect(priceOf(other.accountId, "BTC/USDT")).toEqual({ price: null, reason: "unavailable" });
-    expect((await lastPrices({ userId: other.userId, markets: [{ accountId: other.accountId, symbol: "BTC/USDT" }] }))(other.accountId, "BTC/USDT")).toEqual({ price: "60000" });
+    expect((await lastPrices({ userId: other.userId, markets: [{ accountId: other.accountId, symbol: "BTC/USDT" }] }))(other.accountId, "BTC/USDT")).toMatchObject({ price: "60000", minimum: { amountStep: "0.00001" } });
   });
 
   it("does not wait on a slow exchange: the position shows without a price, and why", async () => {

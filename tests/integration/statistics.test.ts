@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import Decimal from "decimal.js";
 import { and, eq, inArray } from "drizzle-orm";
-import { realizedPnlBetween } from "@/db/queries/overview";
 import { insertStrategy } from "@/db/queries/strategies";
 import { equitySnapshots, fills, orders, rateLimitCounters, signalEvents } from "@/db/schema";
 import { drainSignals } from "@/lib/engine";
 import { utcDay } from "@/lib/overview";
 import { backfillFillLedger } from "@/lib/statistics/backfill";
+import { realizedPnlByQuote } from "@/lib/statistics/pnl";
 import { equitySlot, snapshotEquity } from "@/lib/statistics/equity";
 import { statisticsReport } from "@/lib/statistics/report";
 import { seedLedger, type SeedFill } from "../helpers/seed-ledger";
@@ -21,7 +21,7 @@ import { tradingFixture } from "../helpers/trading";
 
 const testDb = useTestDatabase();
 const sim = new BinanceSimulator();
-const { makeTrader, post } = tradingFixture(sim, testDb, "stats");
+const { makeTrader, post, positionRow } = tradingFixture(sim, testDb, "stats");
 
 const NOW = new Date("2031-05-20T12:00:00Z");
 const at = (iso: string) => new Date(`2031-${iso}Z`);
@@ -117,7 +117,9 @@ describe("figures from the fill ledger", () => {
     sim.setPrice("BTCUSDT", "61500");
     expect(await drain([await post(me, { action: "close", symbol: "BTC/USDT", price: "61500", id: "st-2" })])).toBe(0);
     const report = await statisticsReport({ userId: me.userId, period: "7d", priceOf: noPrices });
-    const [overview] = await realizedPnlBetween({ userId: me.userId, ...utcDay(new Date()) });
+    const [overview] = await realizedPnlByQuote({ userId: me.userId, ...utcDay(new Date()) });
+    // The position's own books (average cost) agree too: one buy, one close.
+    expect(overview!.amount).toBe(new Decimal((await positionRow(me.strategyId))!.realizedPnl).toFixed());
     expect(new Decimal(report.pnl.today).gt(0)).toBe(true);
     expect(report.pnl.today).toBe(overview!.amount);
     expect(report.strategies[0]!.figures).toMatchObject({ trades: 1, wins: 1 });

@@ -11,11 +11,11 @@ import { SummaryTiles } from "@/components/overview/summary-tiles";
 import { PageHeader } from "@/components/shell/app-shell";
 import { listOrderActivity } from "@/db/queries/activity";
 import { listAccounts } from "@/db/queries/exchange-accounts";
-import { realizedPnlBetween } from "@/db/queries/overview";
 import { overviewCounts } from "@/db/queries/strategies";
 import { balanceSnapshots } from "@/lib/accounts";
 import { requirePageUser } from "@/lib/auth/session";
 import { utcDay } from "@/lib/overview";
+import { realizedPnlByQuote } from "@/lib/statistics/pnl";
 
 const RECENT = 6;
 
@@ -51,8 +51,10 @@ export default async function DashboardPage() {
     );
   }
 
-  const [today, activity] = await Promise.all([
-    realizedPnlBetween({ userId: user.id, ...utcDay(new Date()) }),
+  // The same figures as the Statistics page: the ledger's FIFO P&L, today's and all of it.
+  const [today, allTime, activity] = await Promise.all([
+    realizedPnlByQuote({ userId: user.id, ...utcDay(new Date()) }),
+    realizedPnlByQuote({ userId: user.id }),
     listOrderActivity({ userId: user.id, view: "all", pageSize: RECENT }),
   ]);
   return (
@@ -60,7 +62,7 @@ export default async function DashboardPage() {
       {header}
       <div className="grid gap-6 [&>*]:min-w-0">
         <OverviewMismatches userId={user.id} />
-        <SummaryTiles counts={counts} today={today} />
+        <SummaryTiles counts={counts} today={today} allTime={allTime} />
         {/* Prices come from the exchanges: the rest of the page does not wait for them. */}
         <Suspense fallback={<OpenPositionsLoading />}>
           <OpenPositions userId={user.id} />

@@ -24,6 +24,7 @@ import { listOpenMismatches } from "@/db/queries/reconcile";
 import { listSymbolSwitches, listUserStrategies, recentExecutions, strategyOrderStats } from "@/db/queries/strategies";
 import { requirePageUser } from "@/lib/auth/session";
 import { clientForAccount } from "@/lib/exchanges";
+import { strategyFigures } from "@/lib/statistics/pnl";
 import { cn } from "@/lib/utils";
 
 export async function generateMetadata() {
@@ -56,11 +57,13 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
   const format = await getFormatter();
   const [rows, switches] = await Promise.all([listUserStrategies(user.id), listSymbolSwitches(user.id)]);
   const ids = rows.map((r) => r.strategy.id);
-  const [executions, stats, prices, mismatches] = await Promise.all([
+  const [executions, stats, prices, mismatches, figures] = await Promise.all([
     recentExecutions(ids, 10),
     strategyOrderStats(ids),
     lastPrices(user.id, [...new Map(rows.map((r) => [`${r.strategy.accountId}:${r.strategy.symbol}`, { accountId: r.strategy.accountId, symbol: r.strategy.symbol }])).values()]),
     listOpenMismatches({ userId: user.id }),
+    // Realized P&L and win rate as the Statistics page counts them (FIFO over the fill ledger).
+    strategyFigures({ userId: user.id }),
   ]);
   // The monitor's notes are codes (`code` or `code:detail`, joined by "; "): worded in the trader's language.
   const reasonText = (code: string) => (t.has(`strategies.skip.${code}`) ? t(`strategies.skip.${code}` as "strategies.skip.unknown") : code);
@@ -102,7 +105,8 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
               // A short's basis is what it was sold for: it gains as the price falls.
               const unrealised = price && position ? (held.lt(0) ? held.mul(price).add(position.costBasis) : held.mul(price).sub(position.costBasis)).toFixed() : held.isZero() ? "0" : null;
               const stat = stats.find((x) => x.strategyId === s.id);
-              const closed = (position?.wins ?? 0) + (position?.losses ?? 0);
+              const figure = figures.get(s.id);
+              const realized = figure?.realizedPnl ?? "0";
               const mine = executions.filter((e) => e.strategyId === s.id).slice(0, 10);
               // A position with a take-profit or stop-loss configured shows whether they are in place, and why not.
               // (as the order monitor last found it: "none" covers dust below the market's minimum).
@@ -148,7 +152,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                     <div className="text-right text-xs">
                       <div className="text-muted-foreground">{t("strategies.realised")}</div>
                       <div className="font-medium" data-testid="strategy-realised">
-                        <Pnl value={position?.realizedPnl ?? "0"} />
+                        <Pnl value={realized} />
                       </div>
                     </div>
                     <StrategyToggle strategyId={s.id} enabled={s.enabled} keepsExits={s.keepsExits} name={s.name} />
@@ -178,7 +182,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                         [t("strategies.openOrders"), String(stat?.open ?? 0)],
                         [t("strategies.filledOrders"), String(stat?.filled ?? 0)],
                         [t("strategies.position"), `${formatDecimal(held.toFixed())} ${s.symbol.split("/")[0]}`],
-                        [t("strategies.winRate"), closed ? `${Math.round(((position?.wins ?? 0) / closed) * 100)}%` : "—"],
+                        [t("strategies.winRate"), figure?.winRate ? `${new Decimal(figure.winRate).mul(100).toDecimalPlaces(0).toFixed()}%` : "—"],
                       ].map(([label, value]) => (
                         <div key={label} className="rounded-lg bg-muted/50 p-3">
                           <div className="text-xs text-muted-foreground">{label}</div>
@@ -188,7 +192,7 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
                       <div className="rounded-lg bg-muted/50 p-3">
                         <div className="text-xs text-muted-foreground">{t("strategies.pnl")}</div>
                         <div className="text-sm font-semibold">
-                          <Pnl value={position?.realizedPnl ?? "0"} /> / <Pnl value={unrealised} />
+                          <Pnl value={realized} /> / <Pnl value={unrealised} />
                         </div>
                       </div>
                     </div>
