@@ -122,7 +122,7 @@ export const paperPrices = pgTable("paper_prices", {
 });
 
 /** Where an order comes from. */
-export type OrderSource = "signal" | "test" | "manual" | "protective";
+export type OrderSource = "signal" | "test" | "manual" | "protective" | "rebalance";
 /** What an order does for its strategy: an entry, an exit, or protection of the position. */
 export type OrderLeg = "buy" | "sell" | "close" | "tp" | "sl";
 /**

@@ -1,0 +1,160 @@
+import "server-only";
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import { exchangeAccounts, orders, rebalanceRunOrders, rebalanceRuns, rebalancers, strategies, strategyPositions, type OrderRow, type RebalanceRun, type Rebalancer } from "../schema";
+import type { OrderIntent } from "./orders";
+
+export type RebalancerSettings = Pick<Rebalancer, "quote" | "targets" | "intervalHours" | "driftPct" | "minTradeQuote" | "dryRun" | "enabled">;
+
+export async function getRebalancer({ userId, accountId }: { userId: string; accountId: string }): Promise<Rebalancer | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(rebalancers).where(and(eq(rebalancers.accountId, accountId), eq(rebalancers.userId, userId)));
+  return row;
+}
+
+/** Creates or replaces the account's settings; the account must be the user's. */
+export async function saveRebalancer({ userId, accountId, settings }: { userId: string; accountId: string; settings: RebalancerSettings }) {
+  const db = await getDb();
+  const [account] = await db.select({ id: exchangeAccounts.id }).from(exchangeAccounts).where(and(eq(exchangeAccounts.id, accountId), eq(exchangeAccounts.userId, userId)));
+  if (!account) return false;
+  await db
+    .insert(rebalancers)
+    .values({ accountId, userId, ...settings })
+    .onConflictDoUpdate({ target: rebalancers.accountId, set: { ...settings, updatedAt: new Date() }, setWhere: eq(rebalancers.userId, userId) });
+  return true;
+}
+
+/** Takes the account's lease when free; one rebalancing worker per account at a time. */
+export async function claimRebalanceLease({ accountId, leaseMs }: { accountId: string; leaseMs: number }) {
+  const db = await getDb();
+  const rows = await db
+    .update(rebalancers)
+    .set({ leaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where(and(eq(rebalancers.accountId, accountId), or(isNull(rebalancers.leaseUntil), lt(rebalancers.leaseUntil, sql`now()`))))
+    .returning({ accountId: rebalancers.accountId });
+  return rows.length > 0;
+}
+
+export async function releaseRebalanceLease({ accountId, ranAt, driftCheckedAt }: { accountId: string; ranAt?: Date; driftCheckedAt?: Date }) {
+  const db = await getDb();
+  await db
+    .update(rebalancers)
+    .set({ leaseUntil: null, ...(ranAt ? { lastRunAt: ranAt } : {}), ...(driftCheckedAt ? { driftCheckedAt } : {}) })
+    .where(eq(rebalancers.accountId, accountId));
+}
+
+/** Settings of every account whose rebalancer is on and free, the one run longest ago first. */
+export async function enabledRebalancers(limit: number): Promise<Rebalancer[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(rebalancers)
+    .innerJoin(exchangeAccounts, eq(exchangeAccounts.id, rebalancers.accountId))
+    .where(
+      and(
+        // Switched off mid-run: its unfinished run is still moved on to the end.
+        or(eq(rebalancers.enabled, true), sql`exists (select 1 from ${rebalanceRuns} r where r.account_id = ${rebalancers.accountId} and r.status = 'running')`),
+        eq(exchangeAccounts.active, true),
+        or(isNull(rebalancers.leaseUntil), lt(rebalancers.leaseUntil, sql`now()`)),
+      ),
+    )
+    .orderBy(sql`${rebalancers.lastRunAt} asc nulls first`)
+    .limit(limit)
+    .then((rows) => rows.map((r) => r.rebalancers));
+}
+
+/** A new run, or the account's unfinished one (a crashed run is resumed, never doubled). */
+export async function startRun(values: Pick<RebalanceRun, "userId" | "accountId" | "trigger" | "dryRun">): Promise<{ run: RebalanceRun; resumed: boolean }> {
+  const db = await getDb();
+  const [created] = await db.insert(rebalanceRuns).values(values).onConflictDoNothing().returning();
+  if (created) return { run: created, resumed: false };
+  const [running] = await db.select().from(rebalanceRuns).where(and(eq(rebalanceRuns.accountId, values.accountId), eq(rebalanceRuns.status, "running")));
+  return { run: running!, resumed: true };
+}
+
+export async function unfinishedRun(accountId: string): Promise<RebalanceRun | undefined> {
+  const db = await getDb();
+  const [run] = await db.select().from(rebalanceRuns).where(and(eq(rebalanceRuns.accountId, accountId), eq(rebalanceRuns.status, "running")));
+  return run;
+}
+
+export async function getRun(runId: string): Promise<RebalanceRun | undefined> {
+  const db = await getDb();
+  const [run] = await db.select().from(rebalanceRuns).where(eq(rebalanceRuns.id, runId));
+  return run;
+}
+
+export async function updateRun(runId: string, values: Partial<Pick<RebalanceRun, "status" | "reason" | "valuation" | "plannedTrades" | "finishedAt">>) {
+  const db = await getDb();
+  await db.update(rebalanceRuns).set(values).where(eq(rebalanceRuns.id, runId));
+}
+
+/**
+ * The order row of a run's leg, written once: a second call (a resumed run) finds the first one's row by
+ * its client order id instead of writing another. `inserted` says whether this call wrote it.
+ */
+export async function legOrder({ runId, leg, intent }: { runId: string; leg: number; intent: OrderIntent }): Promise<{ row: OrderRow; inserted: boolean }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [inserted] = await tx.insert(orders).values({ ...intent, status: "sending" }).onConflictDoNothing().returning();
+    const row = inserted ?? (await tx.select().from(orders).where(and(eq(orders.accountId, intent.accountId), eq(orders.clientOrderId, intent.clientOrderId))))[0]!;
+    await tx.insert(rebalanceRunOrders).values({ runId, leg, orderId: row.id }).onConflictDoNothing();
+    return { row, inserted: Boolean(inserted) };
+  });
+}
+
+export async function runOrderRows(runId: string): Promise<(OrderRow & { runLeg: number })[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({ order: orders, leg: rebalanceRunOrders.leg })
+    .from(rebalanceRunOrders)
+    .innerJoin(orders, eq(orders.id, rebalanceRunOrders.orderId))
+    .where(eq(rebalanceRunOrders.runId, runId))
+    .orderBy(asc(rebalanceRunOrders.leg));
+  return rows.map((r) => ({ ...r.order, runLeg: r.leg }));
+}
+
+export type RunOrderView = Pick<OrderRow, "id" | "symbol" | "side" | "amount" | "filled" | "average" | "cost" | "fees" | "status"> & { runId: string; leg: number };
+
+/** The account's latest runs with their orders (fields picked for the page), scoped to the user. */
+export async function listRuns({ userId, accountId, limit = 20 }: { userId: string; accountId: string; limit?: number }) {
+  const db = await getDb();
+  const runs = await db
+    .select()
+    .from(rebalanceRuns)
+    .where(and(eq(rebalanceRuns.userId, userId), eq(rebalanceRuns.accountId, accountId)))
+    .orderBy(desc(rebalanceRuns.startedAt))
+    .limit(limit);
+  const ids = runs.map((r) => r.id);
+  const legs: RunOrderView[] = ids.length
+    ? await db
+        .select({
+          runId: rebalanceRunOrders.runId,
+          leg: rebalanceRunOrders.leg,
+          id: orders.id,
+          symbol: orders.symbol,
+          side: orders.side,
+          amount: orders.amount,
+          filled: orders.filled,
+          average: orders.average,
+          cost: orders.cost,
+          fees: orders.fees,
+          status: orders.status,
+        })
+        .from(rebalanceRunOrders)
+        .innerJoin(orders, and(eq(orders.id, rebalanceRunOrders.orderId), eq(orders.userId, userId)))
+        .where(inArray(rebalanceRunOrders.runId, ids))
+        .orderBy(asc(rebalanceRunOrders.leg))
+    : [];
+  return runs.map((run) => ({ ...run, orders: legs.filter((l) => l.runId === run.id) }));
+}
+
+/** Base amounts the account's strategies hold, per symbol: the rebalancer leaves them to their strategies. */
+export async function strategyHoldings(accountId: string): Promise<{ symbol: string; amount: string }[]> {
+  const db = await getDb();
+  return db
+    .select({ symbol: strategies.symbol, amount: strategyPositions.amount })
+    .from(strategyPositions)
+    .innerJoin(strategies, eq(strategies.id, strategyPositions.strategyId))
+    .where(and(eq(strategies.accountId, accountId), sql`${strategyPositions.amount} > 0`));
+}

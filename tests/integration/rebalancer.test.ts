@@ -1,0 +1,156 @@
+import Decimal from "decimal.js";
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { getRebalancer, listRuns, saveRebalancer, type RebalancerSettings } from "@/db/queries/rebalancer";
+import { exchangeAccounts, orders, rateLimitCounters, rebalanceRuns, rebalancers, strategyPositions, users } from "@/db/schema";
+import { clientForAccount } from "@/lib/exchanges";
+import { seedPaperBalances } from "@/lib/exchanges/paper";
+import { currentValuation, maxDrift, rebalanceAccount, rebalanceDue } from "@/lib/rebalancer";
+import { BinanceSimulator } from "../simulator/binance-simulator";
+import { useTestDatabase } from "../helpers/test-db";
+import { tradingFixture, type Trader } from "../helpers/trading";
+
+const testDb = useTestDatabase();
+const sim = new BinanceSimulator();
+const { makeTrader } = tradingFixture(sim, testDb, "rebal");
+
+beforeEach(async () => {
+  sim.clearFaults();
+  await testDb.db.delete(rateLimitCounters);
+  await testDb.db.update(rebalancers).set({ enabled: false });
+});
+
+const TARGETS = [{ asset: "BTC", weight: "40" }, { asset: "ETH", weight: "40" }, { asset: "USDT", weight: "20" }];
+const HOLDINGS = { USDT: "1000", BTC: "0.1", ETH: "1" }; // 10000 USDT at 60000 and 3000: 60/30/10
+
+async function setUp(t: { userId: string; accountId: string }, settings: Partial<RebalancerSettings> = {}) {
+  await saveRebalancer({
+    userId: t.userId,
+    accountId: t.accountId,
+    settings: { quote: "USDT", targets: TARGETS, intervalHours: null, driftPct: null, minTradeQuote: "10", dryRun: false, enabled: false, ...settings },
+  });
+  return (await getRebalancer(t))!;
+}
+
+const simOrders = (t: Trader) => sim.account(t.apiKey).orders;
+
+async function driftOf(t: { userId: string; accountId: string }) {
+  const settings = (await getRebalancer(t))!;
+  const [account] = await testDb.db.select().from(exchangeAccounts).where(eq(exchangeAccounts.id, t.accountId));
+  return new Decimal(maxDrift(await currentValuation(settings, await clientForAccount(account!))));
+}
+
+describe("rebalancer on the Binance simulator", () => {
+  it("a dry run records the hand-worked plan and places nothing", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    const outcome = await rebalanceAccount(await setUp(t), { trigger: "manual", dryRun: true });
+    expect(outcome).toMatchObject({ status: "done" });
+    const [run] = await listRuns(t);
+    expect(run).toMatchObject({ dryRun: true, trigger: "manual", status: "done", orders: [] });
+    expect(run!.valuation!.total).toBe("10000");
+    expect(run!.plannedTrades!.map((p) => [p.side, p.symbol, p.amount])).toEqual([
+      ["sell", "BTC/USDT", "0.03333"],
+      ["buy", "ETH/USDT", "0.3333"],
+    ]);
+    expect(simOrders(t)).toEqual([]);
+  });
+
+  it("a live run sells first, then buys, and reaches the targets within one minimum trade", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    const outcome = await rebalanceAccount(await setUp(t), { trigger: "manual" });
+    expect(outcome).toMatchObject({ status: "done" });
+    expect(simOrders(t).map((o) => [o.side, o.symbol, o.type])).toEqual([["SELL", "BTCUSDT", "MARKET"], ["BUY", "ETHUSDT", "MARKET"]]);
+    const [run] = await listRuns(t);
+    expect(run!.orders.map((o) => [o.side, o.status])).toEqual([["sell", "filled"], ["buy", "filled"]]);
+    expect(run!.orders.every((o) => o.fees && Object.keys(o.fees).length > 0)).toBe(true);
+    // Minimum trade 10 of 10000 is 0.1 point; fees add a little.
+    expect((await driftOf(t)).lte("0.3")).toBe(true);
+    const rows = await testDb.db.select().from(orders).where(eq(orders.accountId, t.accountId));
+    expect(rows.every((r) => r.source === "rebalance")).toBe(true);
+  });
+
+  it("a run resumed after a crash places no order twice", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    const settings = await setUp(t);
+    await expect(
+      rebalanceAccount(settings, {
+        trigger: "manual",
+        hooks: {
+          afterLeg: () => {
+            throw new Error("crash after the sell");
+          },
+        },
+      }),
+    ).rejects.toThrow("crash");
+    const [crashed] = await testDb.db.select().from(rebalanceRuns).where(eq(rebalanceRuns.accountId, t.accountId));
+    expect(crashed!.status).toBe("running");
+    expect(simOrders(t)).toHaveLength(1);
+    // A dry run asked for meanwhile does not move the live run on.
+    expect(await rebalanceAccount(settings, { trigger: "manual", dryRun: true })).toMatchObject({ runId: crashed!.id, status: "busy" });
+    expect(simOrders(t)).toHaveLength(1);
+    // The worst moment: the sell's row still says `sending` though the venue filled it (its answer lost).
+    await testDb.db.update(orders).set({ status: "sending", updatedAt: new Date(Date.now() - 120_000) }).where(eq(orders.accountId, t.accountId));
+
+    const resumed = await rebalanceAccount(settings, { trigger: "manual" });
+    expect(resumed).toMatchObject({ runId: crashed!.id, status: "done" });
+    expect(simOrders(t).map((o) => o.side)).toEqual(["SELL", "BUY"]);
+    expect(new Set(simOrders(t).map((o) => o.clientOrderId)).size).toBe(2);
+    // Once more: the finished run places nothing.
+    await rebalanceAccount(settings, { trigger: "manual", dryRun: true });
+    expect(simOrders(t)).toHaveLength(2);
+    expect(await testDb.db.select().from(rebalanceRuns).where(eq(rebalanceRuns.accountId, t.accountId))).toHaveLength(2);
+  });
+
+  it("leaves the coins the account's strategies booked out of the portfolio", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    await testDb.db.insert(strategyPositions).values({ strategyId: t.strategyId, amount: "0.05" });
+    await rebalanceAccount(await setUp(t), { trigger: "manual", dryRun: true });
+    const [run] = await listRuns(t);
+    expect(run!.valuation!.holdings.find((h) => h.asset === "BTC")).toMatchObject({ amount: "0.05" });
+    expect(run!.valuation!.total).toBe("7000");
+  });
+
+  it("the user's switch pauses it: the run is skipped with the reason and nothing is placed", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    await testDb.db.update(users).set({ tradingEnabled: false }).where(eq(users.id, t.userId));
+    const outcome = await rebalanceAccount(await setUp(t), { trigger: "manual" });
+    expect(outcome).toMatchObject({ status: "skipped", reason: "trading_paused" });
+    expect(simOrders(t)).toEqual([]);
+  });
+
+  it("the due pass: drift below the threshold does nothing; past it, a run; an interval fires on time", async () => {
+    const t = await makeTrader({}, { USDT: "2000", BTC: "0.05", ETH: "1" }); // 3000/3000/2000: 37.5/37.5/25
+    await setUp(t, { targets: [{ asset: "BTC", weight: "30" }, { asset: "ETH", weight: "35" }, { asset: "USDT", weight: "35" }], driftPct: "10", enabled: true });
+    // Largest drift 10 points (USDT), not past a threshold of 10.
+    await rebalanceDue();
+    expect(await listRuns(t)).toEqual([]);
+    await testDb.db.update(rebalancers).set({ driftPct: "5", driftCheckedAt: null }).where(eq(rebalancers.accountId, t.accountId));
+    await rebalanceDue();
+    const [run] = await listRuns(t);
+    expect(run).toMatchObject({ trigger: "drift", status: "done" });
+    // Checked just now: not read again until the drift interval passes.
+    await rebalanceDue();
+    expect(await listRuns(t)).toHaveLength(1);
+
+    await testDb.db.update(rebalancers).set({ intervalHours: 4, driftPct: null, lastRunAt: new Date(Date.now() - 3 * 3_600_000) }).where(eq(rebalancers.accountId, t.accountId));
+    await rebalanceDue();
+    expect(await listRuns(t)).toHaveLength(1);
+    await testDb.db.update(rebalancers).set({ lastRunAt: new Date(Date.now() - 5 * 3_600_000) }).where(eq(rebalancers.accountId, t.accountId));
+    await rebalanceDue();
+    expect((await listRuns(t))[0]).toMatchObject({ trigger: "interval" });
+  });
+});
+
+describe("rebalancer on a paper account", () => {
+  it("a live run buys to the targets from quote alone", async () => {
+    const t = await makeTrader({}, { USDT: "10" });
+    const [paper] = await testDb.db.insert(exchangeAccounts).values({ userId: t.userId, exchange: "paper", label: "Paper" }).returning();
+    await seedPaperBalances(testDb.db, paper!.id, { USDT: "1000" });
+    const owner = { userId: t.userId, accountId: paper!.id };
+    const settings = await setUp(owner, { targets: [{ asset: "BTC", weight: "50" }, { asset: "USDT", weight: "50" }] });
+    expect(await rebalanceAccount(settings, { trigger: "manual" })).toMatchObject({ status: "done" });
+    const [run] = await listRuns(owner);
+    expect(run!.orders).toMatchObject([{ side: "buy", symbol: "BTC/USDT", status: "filled" }]);
+    expect((await driftOf(owner)).lte("1.5")).toBe(true);
+  });
+});
