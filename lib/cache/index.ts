@@ -3,6 +3,7 @@ import { upstashRedis, upstashRestConfig } from "@/lib/upstash";
 import { createPostgresCache } from "./postgres";
 import type { SharedCache } from "./types";
 import { createUpstashCache } from "./upstash";
+import { log } from "@/lib/logger";
 
 export type { SharedCache } from "./types";
 export { createPostgresCache } from "./postgres";
@@ -49,7 +50,7 @@ export function cachedValue<T>(key: string, ttlMs: number, load: () => Promise<T
     if (kept !== null) return kept;
     const value = await load();
     await cache.set(key, value, ttlMs).catch((error: unknown) => {
-      console.warn("Writing the shared cache failed:", error instanceof Error ? error.message : error);
+      log().warn({ err: error }, "writing the shared cache failed");
     });
     return value;
   })();

@@ -65,3 +65,60 @@ export async function insertWithinCaps(
     return { ok: true, row };
   });
 }
+
+/**
+ * The same, for an opening order of a USDT perpetual (closes are reduce-only: no caps). `max_open_orders`
+ * counts the strategy's live opening orders on either side; `max_position` is in base units on the side
+ * being opened: what is held on that side, plus what live opening orders of that side may still add and
+ * their fills not yet booked (rows count contracts: × the market's contract size), plus this order. Checked
+ * in one transaction holding the strategy's position row, with the insert.
+ */
+export async function insertPerpWithinCaps(
+  strategy: Pick<Strategy, "id" | "maxOpenOrders" | "maxPosition">,
+  values: typeof orders.$inferInsert,
+  contractSize: string,
+): Promise<CappedInsert> {
+  const db = await getDb();
+  return db.transaction(async (tx): Promise<CappedInsert> => {
+    const [position] = await tx
+      .insert(strategyPositions)
+      .values({ strategyId: strategy.id })
+      .onConflictDoUpdate({ target: strategyPositions.strategyId, set: { strategyId: sql`excluded.strategy_id` } })
+      .returning({ amount: strategyPositions.amount });
+
+    if (strategy.maxOpenOrders !== null) {
+      const [open] = await tx
+        .select({ n: count() })
+        .from(orders)
+        .where(and(eq(orders.strategyId, strategy.id), eq(orders.reduceOnly, false), inArray(orders.leg, ["buy", "sell"]), inArray(orders.status, OPEN_STATUSES)));
+      if ((open?.n ?? 0) >= strategy.maxOpenOrders) {
+        return { ok: false, reason: "max_open_orders", detail: { max: String(strategy.maxOpenOrders) } };
+      }
+    }
+
+    if (strategy.maxPosition !== null) {
+      const live = sql.join(OPEN_STATUSES.map((s) => sql`${s}`), sql`, `);
+      const [pending] = await tx
+        .select({
+          amount: sql<string>`coalesce(sum(greatest(case when ${orders.status} in (${live}) then ${orders.amount} - ${orders.appliedFilled} else ${orders.filled} - ${orders.appliedFilled} end, 0)), 0)::text`,
+        })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.strategyId, strategy.id),
+            eq(orders.side, values.side),
+            eq(orders.reduceOnly, false),
+            or(inArray(orders.status, OPEN_STATUSES), gt(orders.filled, orders.appliedFilled)),
+          ),
+        );
+      const held = Decimal.max(new Decimal(position?.amount ?? 0).mul(values.side === "buy" ? 1 : -1), 0);
+      const after = held.add(new Decimal(pending?.amount ?? 0).add(values.amount).mul(contractSize));
+      if (after.gt(strategy.maxPosition)) {
+        return { ok: false, reason: "max_position", detail: { max: strategy.maxPosition, after: after.toFixed() } };
+      }
+    }
+
+    const [row] = await tx.insert(orders).values(values).onConflictDoNothing().returning();
+    return { ok: true, row };
+  });
+}

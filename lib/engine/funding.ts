@@ -1,8 +1,8 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { fundingPayments, fundingReads, strategies, strategyPositions, type ExchangeAccount } from "@/db/schema";
+import { exchangeAccounts, fills, fundingPayments, fundingReads, orders, strategies, strategyPositions, type ExchangeAccount } from "@/db/schema";
 import type { ExchangeClient, FundingLine } from "@/lib/exchanges";
 
 export const fundingTiming = {
@@ -10,6 +10,9 @@ export const fundingTiming = {
   everyMs: 10 * 60_000,
   // Binance's income history answers the last 7 days when not told otherwise.
   lookbackMs: 7 * 86_400_000,
+  // The longest funding interval (8 hours) and a margin: an account that traded a perpetual within it may
+  // still be paid or charged for a position it has since closed.
+  afterTradeMs: 9 * 3_600_000,
 };
 
 /** Claims the account's funding read when it is due (one worker at a time, at most every `everyMs`). */
@@ -24,16 +27,57 @@ async function claimRead(accountId: string): Promise<boolean> {
   return Boolean(claimed);
 }
 
+/** What each strategy held of a symbol at a moment, from its booked fills (signed base units). */
+async function sizesAt(strategyIds: string[], symbol: string, at: number): Promise<Map<string, Decimal>> {
+  const db = await getDb();
+  const rows = await db
+    .select({ strategyId: fills.strategyId, held: sql<string>`coalesce(sum(case when ${fills.side} = 'buy' then ${fills.amount} else -${fills.amount} end), 0)::text` })
+    .from(fills)
+    .where(and(inArray(fills.strategyId, strategyIds), eq(fills.symbol, symbol), lte(fills.at, new Date(at))))
+    .groupBy(fills.strategyId);
+  return new Map(rows.map((r) => [r.strategyId!, new Decimal(r.held)]));
+}
+
 /**
  * Splits one payment among the account's strategies on its symbol: all of it to the only one; among
- * several by the size of what each holds now (equally when none holds anything).
+ * several by what each held at the funding time (from the fill ledger), else by what each holds now,
+ * else equally.
  */
-function shares(line: FundingLine, holders: { id: string; symbol: string; amount: string }[]): { strategyId: string; amount: Decimal }[] {
+async function shares(line: FundingLine, holders: { id: string; symbol: string; amount: string }[]): Promise<{ strategyId: string; amount: Decimal }[]> {
   const on = holders.filter((h) => h.symbol === line.symbol);
-  if (on.length === 0) return [];
-  const sizes = on.map((h) => new Decimal(h.amount).abs());
+  if (on.length <= 1) return on.map((h) => ({ strategyId: h.id, amount: new Decimal(line.amount) }));
+  const then = await sizesAt(
+    on.map((h) => h.id),
+    line.symbol,
+    line.timestamp,
+  );
+  let sizes = on.map((h) => (then.get(h.id) ?? new Decimal(0)).abs());
+  if (sizes.every((x) => x.isZero())) sizes = on.map((h) => new Decimal(h.amount).abs());
   const total = sizes.reduce((a, b) => a.add(b), new Decimal(0));
-  return on.map((h, i) => ({ strategyId: h.id, amount: total.isZero() ? new Decimal(line.amount).div(on.length) : new Decimal(line.amount).mul(sizes[i]!).div(total) }));
+  return on
+    .map((h, i) => ({ strategyId: h.id, amount: total.isZero() ? new Decimal(line.amount).div(on.length) : new Decimal(line.amount).mul(sizes[i]!).div(total) }))
+    .filter((share) => !share.amount.isZero());
+}
+
+/**
+ * Accounts whose funding read is due and that may be paid or charged funding: a perpetual strategy holds
+ * a position, or traded within the last funding interval (a payment for a position closed since).
+ */
+export async function fundingDueAccounts(limit: number): Promise<ExchangeAccount[]> {
+  const db = await getDb();
+  const since = new Date(Date.now() - fundingTiming.afterTradeMs);
+  const readBefore = new Date(Date.now() - fundingTiming.everyMs);
+  return db
+    .select()
+    .from(exchangeAccounts)
+    .where(
+      and(
+        eq(exchangeAccounts.active, true),
+        sql`exists (select 1 from ${strategies} s left join ${strategyPositions} p on p.strategy_id = s.id where s.account_id = ${exchangeAccounts.id} and s.symbol like '%:%' and (coalesce(p.amount, 0) <> 0 or exists (select 1 from ${orders} o where o.strategy_id = s.id and o.updated_at > ${since.toISOString()}::timestamptz)))`,
+        sql`not exists (select 1 from ${fundingReads} r where r.account_id = ${exchangeAccounts.id} and r.read_at >= ${readBefore.toISOString()}::timestamptz)`,
+      ),
+    )
+    .limit(limit);
 }
 
 /**
@@ -52,11 +96,11 @@ export async function bookFunding(account: Pick<ExchangeAccount, "id">, client: 
   if (holders.length === 0 || !(await claimRead(account.id))) return 0;
   const oldest = Math.min(...holders.map((h) => h.createdAt.getTime()));
   const since = Math.max(oldest, Date.now() - fundingTiming.lookbackMs);
-  const lines = await client.fundingHistory({ since });
+  const lines = await client.fundingHistory({ since, symbols: holders.map((h) => h.symbol) });
   let booked = 0;
   for (const line of lines) {
     if (line.timestamp < oldest) continue;
-    for (const share of shares(line, holders)) {
+    for (const share of await shares(line, holders)) {
       const strategy = holders.find((h) => h.id === share.strategyId)!;
       if (line.timestamp < strategy.createdAt.getTime() || share.amount.isZero()) continue;
       const done = await db.transaction(async (tx) => {

@@ -4,12 +4,13 @@ import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { exchangeAccounts, orders, strategies, strategyPositions, type ExchangeAccount, type OrderRow } from "@/db/schema";
 import { clientForAccount, type ExchangeClient } from "@/lib/exchanges";
-import { describeError } from "@/lib/log";
 import { reconcileAccount } from "@/lib/reconcile/account";
-import { bookFunding } from "./funding";
+import { bookFunding, fundingDueAccounts } from "./funding";
 import { LIVE_STATUSES, resolveRow, settle } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
 import { protect, type PriceCache } from "./protection";
+import { log } from "@/lib/logger";
+import { notifyKeyFailing } from "@/lib/notifications/engine-events";
 
 // Bounded work per account and per pass: one busy account cannot starve the others.
 const ACCOUNTS_PER_PASS = 200;
@@ -60,7 +61,7 @@ export async function checkAccountOrders(client: ExchangeClient, accountId: stri
       await checkRow(row, client);
       checked += 1;
     } catch (error) {
-      console.warn(`Order ${row.id} could not be checked:`, describeError(error));
+      log({ orderId: row.id }).warn({ err: error }, "order could not be checked");
     }
   }
   return checked;
@@ -98,13 +99,13 @@ async function monitorAccount(account: ExchangeAccount, prices: PriceCache) {
       await protect(id, client, prices);
       checked += 1;
     } catch (error) {
-      console.warn(`Protection of strategy ${id} could not be checked:`, describeError(error));
+      log({ strategyId: id }).warn({ err: error }, "protection could not be checked");
     }
   }
   // Perpetuals: funding payments into the strategies' P&L, at most every few minutes per account.
-  await bookFunding(trading, client).catch((error: unknown) => console.warn(`Funding of account ${account.id} could not be read:`, describeError(error)));
+  await bookFunding(trading, client).catch((error: unknown) => log({ accountId: account.id }).warn({ err: error }, "funding could not be read"));
   // Booked against held, right after the fills were brought up to date; at most every few minutes per account.
-  await reconcileAccount(trading, { client }).catch((error: unknown) => console.warn(`Account ${account.id} could not be reconciled:`, describeError(error)));
+  await reconcileAccount(trading, { client }).catch((error: unknown) => log({ accountId: account.id }).warn({ err: error }, "account could not be reconciled"));
   return checked;
 }
 
@@ -140,7 +141,19 @@ export async function monitorOrders({ budgetMs = 25_000, accountsPerPass = ACCOU
     try {
       processed += await monitorAccount(account, prices);
     } catch (error) {
-      console.warn(`Account ${account.id} could not be monitored:`, describeError(error));
+      log({ accountId: account.id }).warn({ err: error }, "account could not be monitored");
+      await notifyKeyFailing(account, error);
+    }
+  }
+  // Funding of accounts this pass did not visit: a perpetual closed since the last funding time may still be paid.
+  for (const account of await fundingDueAccounts(accountsPerPass)) {
+    if (Date.now() > deadline) break;
+    if (due.some((d) => d.id === account.id)) continue;
+    try {
+      const trading = await getAccountForTrading(account.userId, account.id);
+      if (trading) await bookFunding(trading, await clientForAccount(trading));
+    } catch (error) {
+      log({ accountId: account.id }).warn({ err: error }, "funding could not be read");
     }
   }
   return { processed };

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import type { PlanRow } from "@/db/queries/strategies";
 import { orders, type OrderRow, type SignalEvent } from "@/db/schema";
 import { deterministicClientOrderId, ExchangeError, type ExchangeClient } from "@/lib/exchanges";
+import { insertPerpWithinCaps } from "./caps";
 import { RetryLater, WaitFor } from "./errors";
 import { ensureLeverage } from "./leverage";
 import { lifecycleTiming, resolveRow, sendRow, type SendResult } from "./lifecycle";
@@ -122,7 +123,7 @@ export async function executePerp(ctx: PerpContext): Promise<Outcome> {
         },
       ));
     if (!price) return { skipped: await ctx.skip("no_price") };
-    const [balances, position] = await Promise.all([client.balance(), positionOf(strategy.id)]);
+    const [balances, position] = await Promise.all([client.balance({ sharedFor: event.id }), positionOf(strategy.id)]);
     const sized = sizePerpLeg({
       leg,
       sizingMode: strategy.sizingMode,
@@ -137,7 +138,7 @@ export async function executePerp(ctx: PerpContext): Promise<Outcome> {
     });
     if (!sized.ok) return { skipped: await ctx.skip(sized.reason, sized.detail) };
     if (!leg.reduceOnly && strategy.maxPosition !== null) {
-      // In base units, on the side being opened.
+      // A quick skip before any exchange call; insertPerpWithinCaps checks again, atomically, with the insert.
       const held = new Decimal(position.amount).mul(leg.side === "buy" ? 1 : -1);
       const after = Decimal.max(held, 0).add(sized.base);
       if (after.gt(strategy.maxPosition)) return { skipped: await ctx.skip("max_position", { max: strategy.maxPosition, after: after.toFixed() }) };
@@ -161,7 +162,14 @@ export async function executePerp(ctx: PerpContext): Promise<Outcome> {
       sendBy: ctx.deadline,
     };
     const db = await getDb();
-    let [row] = await db.insert(orders).values(values).onConflictDoNothing().returning();
+    let row: OrderRow | undefined;
+    if (leg.reduceOnly) {
+      [row] = await db.insert(orders).values(values).onConflictDoNothing().returning();
+    } else {
+      const capped = await insertPerpWithinCaps(strategy, values, market.contractSize ?? "1");
+      if (!capped.ok) return { skipped: await ctx.skip(capped.reason, capped.detail) };
+      row = capped.row;
+    }
     if (!row) {
       [row] = await db.select().from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg.leg)));
       if (!row) throw new RetryLater("order row vanished", 1_000);

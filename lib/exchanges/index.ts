@@ -3,9 +3,11 @@ import { getDb } from "@/db/client";
 import type { ExchangeAccount } from "@/db/schema";
 import { appKeyring, bindAccountKeysOnUse, decryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
+import { withOrderMetrics } from "@/lib/metrics/orders";
 import { venueMeter } from "./budget";
 import { createCcxtClient, type CcxtExchangeId } from "./ccxt-adapter";
 import { createPaperExchange, paperPriceSources, type PaperPriceSource } from "./paper";
+import { withSharedBalance } from "./shared-balance";
 import { withSharedQuotes } from "./shared-quotes";
 import type { ExchangeClient, MarketType } from "./types";
 
@@ -84,14 +86,14 @@ export async function paperMarketSource(symbols: string[]): Promise<PaperPriceSo
 
 export async function clientForAccount(account: ExchangeAccount, marketType?: MarketType): Promise<ExchangeClient> {
   if (account.exchange === "paper") {
-    return createPaperExchange({
+    return withOrderMetrics(createPaperExchange({
       db: await getDb(),
       accountId: account.id,
       feeRate: account.paperFeeRate ?? env().PAPER_FEE_RATE,
       slippageBps: account.paperSlippageBps ?? env().PAPER_SLIPPAGE_BPS,
       priceSource: env().PAPER_PRICE_FEED === "simulated" ? undefined : publicPrice,
       simulate: env().PAPER_PRICE_FEED !== "live",
-    });
+    }), "paper");
   }
   const type = marketType ?? (account.spot ? "spot" : "swap");
   // One ccxt instance per account and key, kept a while: building one costs tens of milliseconds of CPU
@@ -99,7 +101,9 @@ export async function clientForAccount(account: ExchangeAccount, marketType?: Ma
   const key = [account.id, type, account.sandbox, account.keyVersion, account.apiKeyEnc, account.apiSecretEnc, account.passphraseEnc, env().EXCHANGE_API_OVERRIDE].join("|");
   const kept = liveClients.get(key);
   if (kept && Date.now() - kept.at < CLIENT_TTL_MS) return kept.client;
-  const client = liveClient({ exchange: account.exchange as CcxtExchangeId, marketType: type, sandbox: account.sandbox, credentials: credentialsOf(account) });
+  const client = liveClient({ exchange: account.exchange as CcxtExchangeId, marketType: type, sandbox: account.sandbox, credentials: credentialsOf(account) }).then((live) =>
+    withSharedBalance(withOrderMetrics(live, account.exchange), `${account.id}:${type}`),
+  );
   liveClients.delete(key);
   liveClients.set(key, { at: Date.now(), client });
   client.catch(() => liveClients.delete(key));

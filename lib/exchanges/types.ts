@@ -67,6 +67,8 @@ export interface ExchangeOrder {
   fees?: { cost: string; currency: string }[];
   /** When its latest fill happened, where the venue says. */
   lastTradeTimestamp?: number;
+  /** Its fills one by one (when, how much, the fees each paid), where the venue's trades were read. */
+  trades?: { timestamp: number; amount: string; fees: { cost: string; currency: string }[] }[];
   /** The venue keeps fees with the trades, and those could not be read just now. */
   feeUnread?: boolean;
   timestamp: number;
@@ -138,7 +140,8 @@ export interface ExchangeClient {
   readonly marketType: MarketType;
   markets(): Promise<Market[]>;
   market(symbol: string): Promise<Market>;
-  balance(): Promise<BalanceLine[]>;
+  /** `sharedFor`: one read serves every caller naming the same key (a signal's fan-out), on every server, for a few seconds. */
+  balance(opts?: { sharedFor?: string }): Promise<BalanceLine[]>;
   /** `fresh`: asked of the venue now (a decision on the price), not read from the few seconds' shared cache. */
   ticker(symbol: string, opts?: { fresh?: boolean }): Promise<Ticker>;
   tickers(symbols: string[]): Promise<Ticker[]>;
@@ -158,8 +161,8 @@ export interface ExchangeClient {
   setLeverage?(symbol: string, leverage: number, marginMode: "isolated" | "cross"): Promise<void>;
   /** Perpetuals: isolated or cross margin for the symbol; a venue already in that mode is not an error. */
   setMarginMode?(symbol: string, mode: "isolated" | "cross"): Promise<void>;
-  /** Perpetuals: funding payments since `since` (ms), newest last. */
-  fundingHistory?(opts: { symbol?: string; since?: number }): Promise<FundingLine[]>;
+  /** Perpetuals: funding payments since `since` (ms), newest last; `symbols`: those the account trades (Bitget answers per symbol only). */
+  fundingHistory?(opts: { symbol?: string; symbols?: string[]; since?: number }): Promise<FundingLine[]>;
   /** True where the venue keeps stop-loss-limit sells itself (`CreateOrderRequest.stopPrice`; Binance spot). */
   readonly nativeStops?: boolean;
   /** Present where the venue has native OCO sells (Binance spot). */

@@ -54,6 +54,11 @@ describe("SQL per execution", () => {
     console.info(`statements for one filled market buy: ${statements.length}\n${statements.map((s) => s.slice(0, 140)).join("\n")}`);
     // 32 before the cuts (the event read twice, the order row re-read after its update, insert-then-lock of the position, a locking read before the booking update).
     // +1 since: the fill ledger's row, written in the booking's transaction (issue 12).
-    expect(statements.length).toBeLessThanOrEqual(27);
+    // +5 since: the order's notification (the account's label, the strategy's name, the user's settings,
+    // the event and its channel items; issue 13); +6: the shared cache without Redis (the balance shared
+    // by a signal's fan-out, read and written, and the ticker/market entries read; issue 11). Both are
+    // the next cuts for issue 18: names resolved when the drain renders, settings applied by the drain,
+    // an in-process memo in front of the shared cache.
+    expect(statements.length).toBeLessThanOrEqual(38);
   });
 });

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
+import { bitgetMixDesk, BitgetMixRefusal, bitgetMixRoute } from "./bitget-mix";
 import { BitgetPlanBook, PlanRefusal, type PlanHost } from "./bitget-plan-book";
 
 /**
@@ -124,6 +125,8 @@ export class BitgetSimulator {
   private server?: http.Server;
   private held = new Set<http.ServerResponse>();
   private nextId = 1_100_000_000_000_000_000n;
+  /** USDT perpetuals (`/api/v2/mix`, USDT-FUTURES) of every account, on the shared perpetual desk. */
+  readonly mix = bitgetMixDesk();
 
   constructor(markets: BitgetSimMarket[] = BITGET_MARKETS) {
     for (const m of markets) this.markets.set(m.symbol, m);
@@ -134,6 +137,7 @@ export class BitgetSimulator {
     this.prices.clear();
     for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
     this.accounts.clear();
+    this.mix?.reset();
     this.faults = [];
     this.requests.length = 0;
     this.omitFeeDetail = false;
@@ -248,7 +252,7 @@ export class BitgetSimulator {
 
     try {
       const params = method === "GET" ? Object.fromEntries(url.searchParams) : body ? (JSON.parse(body) as Record<string, unknown>) : {};
-      const isPublic = url.pathname.startsWith("/api/v2/spot/public/") || url.pathname.startsWith("/api/v2/spot/market/") || url.pathname.startsWith("/api/v2/public/") || url.pathname === "/api/v2/margin/currencies";
+      const isPublic = url.pathname.startsWith("/api/v2/spot/public/") || url.pathname.startsWith("/api/v2/spot/market/") || url.pathname.startsWith("/api/v2/mix/market/") || url.pathname.startsWith("/api/v2/public/") || url.pathname === "/api/v2/margin/currencies";
       const account = isPublic ? undefined : this.authenticate(req.headers, method, url.pathname, query, body);
       const data = this.route(method, url.pathname, params, account);
       if (fault?.kind === "timeout-after-accept") {
@@ -262,12 +266,13 @@ export class BitgetSimulator {
       send(200, answer("00000", "success", data));
     } catch (error) {
       if (error instanceof BitgetError) return send(error.status, answer(error.code, error.message));
+      if (error instanceof BitgetMixRefusal) return send(400, answer(error.code, error.message));
       send(500, answer("40015", String(error)));
     }
   }
 
   private takeFault(path: string) {
-    const index = this.faults.findIndex((f) => (f.kind === "timeout-after-accept" ? path === PLACE || path === PLACE_PLAN : !f.path || f.path === path));
+    const index = this.faults.findIndex((f) => (f.kind === "timeout-after-accept" ? path === PLACE || path === PLACE_PLAN || path === "/api/v2/mix/order/place-order" : !f.path || f.path === path));
     const fault = this.faults[index];
     if (!fault) return undefined;
     fault.left -= 1;
@@ -309,6 +314,8 @@ export class BitgetSimulator {
   private route(method: string, path: string, p: Record<string, unknown>, account: BitgetSimAccount | undefined): unknown {
     const key = `${method} ${path}`;
     if (key === "GET /api/v2/public/time") return { serverTime: String(Date.now()) };
+    const mix = bitgetMixRoute(this.mix, key, p, account?.apiKey);
+    if (mix !== null) return mix;
     if (key === "GET /api/v2/spot/public/symbols") return this.symbols(p);
     if (key === "GET /api/v2/margin/currencies") return [];
     if (key === "GET /api/v2/spot/market/tickers") return this.tickers(p);

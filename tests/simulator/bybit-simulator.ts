@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
+import { bybitLinearCoin, bybitLinearDesk, BybitLinearRefusal, bybitLinearRoute } from "./bybit-linear";
 
 /**
  * A local stand-in for the part of Bybit's v5 REST API (unified trading account, spot) that ccxt's bybit
@@ -90,6 +91,8 @@ export interface BybitSimAccount {
   balances: Map<string, { free: Decimal; locked: Decimal }>;
   orders: BybitSimOrder[];
   executions: BybitSimExecution[];
+  /** A perpetual-trading account: its USDT is the linear desk's margin account. */
+  linear?: boolean;
 }
 
 export type BybitFault =
@@ -126,6 +129,8 @@ export class BybitSimulator {
   private server?: http.Server;
   private held = new Set<http.ServerResponse>();
   private nextExec = 1;
+  /** USDT perpetuals (`category=linear`) of every account, on the shared perpetual desk. */
+  readonly linear = bybitLinearDesk();
 
   constructor(markets: BybitSimMarket[] = BYBIT_MARKETS) {
     for (const m of markets) this.markets.set(m.symbol, m);
@@ -136,12 +141,13 @@ export class BybitSimulator {
     this.prices.clear();
     for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
     this.accounts.clear();
+    this.linear?.reset();
     this.faults = [];
     this.requests.length = 0;
     this.omitFeeDetail = false;
   }
 
-  addAccount(opts: { apiKey: string; secret: string; balances?: Record<string, string>; canWithdraw?: boolean; readOnly?: boolean; ips?: string[] }) {
+  addAccount(opts: { apiKey: string; secret: string; balances?: Record<string, string>; canWithdraw?: boolean; readOnly?: boolean; ips?: string[]; linear?: boolean }) {
     const balances = new Map<string, { free: Decimal; locked: Decimal }>();
     for (const [coin, free] of Object.entries(opts.balances ?? { USDT: "10000" })) balances.set(coin, { free: new Decimal(free), locked: new Decimal(0) });
     this.accounts.set(opts.apiKey, {
@@ -153,6 +159,7 @@ export class BybitSimulator {
       balances,
       orders: [],
       executions: [],
+      linear: opts.linear,
     });
   }
 
@@ -261,6 +268,7 @@ export class BybitSimulator {
       send(200, answer(0, "OK", result), account ? { "X-Bapi-Limit": "20", "X-Bapi-Limit-Status": "19", "X-Bapi-Limit-Reset-Timestamp": String(Date.now() + 1000) } : {});
     } catch (error) {
       if (error instanceof BybitError) return send(error.status, answer(error.retCode, error.message));
+      if (error instanceof BybitLinearRefusal) return send(200, answer(error.retCode, error.message));
       send(500, answer(10016, String(error)));
     }
   }
@@ -309,6 +317,8 @@ export class BybitSimulator {
   private route(method: string, path: string, p: Record<string, unknown>, account: BybitSimAccount | undefined): unknown {
     const key = `${method} ${path}`;
     if (key === "GET /v5/market/time") return { timeSecond: String(Math.floor(Date.now() / 1000)), timeNano: `${Date.now()}000000` };
+    const linear = bybitLinearRoute(this.linear, key, p, account?.apiKey);
+    if (linear !== null) return linear;
     if (key === "GET /v5/market/instruments-info") return this.instruments(p);
     if (key === "GET /v5/market/tickers") return this.tickers(p);
     const acc = account!;
@@ -419,7 +429,7 @@ export class BybitSimulator {
   }
 
   private wallet(acc: BybitSimAccount) {
-    const coins = [...acc.balances].map(([coin, b]) => ({
+    const coins = [...acc.balances].filter(([coin]) => !(acc.linear && coin === "USDT")).map(([coin, b]) => ({
       coin,
       equity: str(b.free.add(b.locked)),
       usdValue: "0",
@@ -436,7 +446,8 @@ export class BybitSimulator {
       marginCollateral: true,
       collateralSwitch: true,
     }));
-    return { list: [{ accountType: "UNIFIED", totalEquity: "0", totalWalletBalance: "0", totalAvailableBalance: "0", coin: coins }] };
+    const all = acc.linear ? [...coins, bybitLinearCoin(this.linear, acc.apiKey)] : coins;
+    return { list: [{ accountType: "UNIFIED", totalEquity: "0", totalWalletBalance: "0", totalAvailableBalance: "0", coin: all }] };
   }
 
   private balance(acc: BybitSimAccount, coin: string) {

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
 import { AlgoRefusal, OkxAlgoBook, type AlgoHost } from "./okx-algo-book";
-import { okxSwapInstruments } from "./okx-swap";
+import { okxSwapBalance, okxSwapDesk, okxSwapInstruments, OkxSwapRefusal, okxSwapRoute } from "./okx-swap";
 
 /**
  * A local stand-in for the part of OKX's v5 REST API (trading account, SPOT, cash mode) that ccxt's okx
@@ -91,6 +91,8 @@ export interface OkxSimAccount {
   fills: OkxSimFill[];
   /** Algo orders (spot `oco` / `conditional` protective sells). */
   algos: OkxAlgoBook;
+  /** A SWAP-trading account: its USDT balance is the perpetual desk's margin account. */
+  swap?: boolean;
 }
 
 export type OkxFault =
@@ -128,6 +130,8 @@ export class OkxSimulator {
   private server?: http.Server;
   private held = new Set<http.ServerResponse>();
   private nextId = 600_000_000_000_000_000n;
+  /** USDT perpetuals (SWAP) of every account, on the shared perpetual desk. */
+  readonly swap = okxSwapDesk(() => String(this.nextId++));
 
   constructor(markets: OkxSimMarket[] = OKX_MARKETS) {
     for (const m of markets) this.markets.set(m.instId, m);
@@ -138,11 +142,12 @@ export class OkxSimulator {
     this.prices.clear();
     for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
     this.accounts.clear();
+    this.swap?.reset();
     this.faults = [];
     this.requests.length = 0;
   }
 
-  addAccount(opts: { apiKey: string; secret: string; passphrase: string; balances?: Record<string, string>; perm?: string[]; ip?: string }) {
+  addAccount(opts: { apiKey: string; secret: string; passphrase: string; balances?: Record<string, string>; perm?: string[]; ip?: string; swap?: boolean }) {
     const balances = new Map<string, { free: Decimal; frozen: Decimal }>();
     for (const [ccy, free] of Object.entries(opts.balances ?? { USDT: "10000" })) balances.set(ccy, { free: new Decimal(free), frozen: new Decimal(0) });
     this.accounts.set(opts.apiKey, {
@@ -155,6 +160,7 @@ export class OkxSimulator {
       orders: [],
       fills: [],
       algos: new OkxAlgoBook(() => String(this.nextId++)),
+      swap: opts.swap,
     });
   }
 
@@ -256,6 +262,8 @@ export class OkxSimulator {
       }
       send(200, { ...answer(partial ? "2" : "0", "", data), ...(PLACE_PATHS.includes(url.pathname) ? { inTime: `${Date.now()}000`, outTime: `${Date.now()}000` } : {}) });
     } catch (error) {
+      if (error instanceof OkxSwapRefusal && error.entry) return send(200, answer("1", "All operations failed", [{ clOrdId: "", ordId: "", sCode: error.code, sMsg: error.message, tag: "", ts: String(Date.now()) }]));
+      if (error instanceof OkxSwapRefusal) return send(200, answer(error.code, error.message));
       if (error instanceof OkxEntryError) return send(200, answer("1", "All operations failed", [{ clOrdId: "", ordId: "", sCode: error.code, sMsg: error.message, tag: "", ts: String(Date.now()) }]));
       if (error instanceof OkxError) return send(error.status, answer(error.code, error.message));
       send(500, answer("50026", String(error)));
@@ -307,6 +315,8 @@ export class OkxSimulator {
     const p = (Array.isArray(params) ? {} : params) as Record<string, unknown>;
     if (key === "GET public/time") return { data: [{ ts: String(Date.now()) }] };
     if (key === "GET public/instruments") return { data: this.instruments(p) };
+    const swap = okxSwapRoute(this.swap, key, params, account?.apiKey);
+    if (swap) return swap;
     if (key === "GET market/ticker") return { data: [this.ticker(this.market(p.instId))] };
     if (key === "GET market/tickers") {
       this.spotOnly(p);
@@ -487,6 +497,7 @@ export class OkxSimulator {
     // A spot-mode (acctLv 1) account: no margin fields, `availEq` empty, so `availBal`/`frozenBal` count.
     const details = [...acc.balances]
       .filter(([ccy]) => !wanted || wanted.includes(ccy))
+      .filter(([ccy]) => !(acc.swap && ccy === "USDT"))
       .map(([ccy, b]) => ({
         ccy,
         eq: str(b.free.add(b.frozen)),
@@ -510,7 +521,7 @@ export class OkxSimulator {
         stgyEq: "0",
         spotInUseAmt: "",
       }));
-    return { adjEq: "", availEq: "", borrowFroz: "", imr: "", isoEq: "0", mgnRatio: "", mmr: "", notionalUsd: "", ordFroz: "", totalEq: "0", uTime: now, upl: "", details };
+    return { adjEq: "", availEq: "", borrowFroz: "", imr: "", isoEq: "0", mgnRatio: "", mmr: "", notionalUsd: "", ordFroz: "", totalEq: "0", uTime: now, upl: "", details: acc.swap && (!wanted || wanted.includes("USDT")) ? [...details, { ...okxSwapBalance(this.swap, acc.apiKey), uTime: now }] : details };
   }
 
   private funds(acc: OkxSimAccount, ccy: string) {

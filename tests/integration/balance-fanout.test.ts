@@ -1,0 +1,73 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signals, strategyExecutions } from "@/db/schema";
+import { insertStrategy } from "@/db/queries/strategies";
+import { addExchangeAccount } from "@/lib/accounts";
+import { drainSignals } from "@/lib/engine";
+import { resetEnvForTests } from "@/lib/env";
+import { getQueue, resetQueueForTests } from "@/lib/queue";
+import { generateSignalSecret, ingestSignal } from "@/lib/signals";
+import { createUser } from "@/lib/users";
+import { BinanceSimulator } from "../simulator/binance-simulator";
+import { useTestDatabase } from "../helpers/test-db";
+
+// One signal to twenty strategies of one account: the balance is read once and our own orders are taken off it.
+const testDb = useTestDatabase();
+const sim = new BinanceSimulator();
+const API_KEY = "fanout-trader";
+let secret = "";
+const strategyIds: string[] = [];
+
+beforeAll(async () => {
+  const url = await sim.start();
+  Object.assign(process.env, {
+    AUTH_SECRET: "fanout-auth-secret-0123456789abcdefghijklm",
+    ENCRYPTION_KEY: "fanout-master-key-0123456789abcdefghijklmn",
+    EXCHANGE_API_OVERRIDE: url,
+    EXCHANGE_TIMEOUT_MS: "2000",
+  });
+  delete process.env.UPSTASH_REDIS_REST_URL;
+  delete process.env.UPSTASH_REDIS_REST_TOKEN;
+  resetEnvForTests();
+  resetQueueForTests();
+  (globalThis as { __sbRateLimiter?: unknown }).__sbRateLimiter = undefined;
+  const generated = generateSignalSecret();
+  secret = generated.secret;
+  const [signal] = await testDb.db.insert(signals).values({ name: "fanout", secretHash: generated.hash, secretHint: generated.hint }).returning();
+  const user = await createUser({ name: "Fan", email: "fan-out@example.com", passwordHash: "$argon2id$fake", autoApprove: true });
+  sim.addAccount({ apiKey: API_KEY, secret: `secret-of-${API_KEY}`, balances: { USDT: "1050" } });
+  const { account } = await addExchangeAccount(user.id, { exchange: "binance", label: "Binance", spot: true, futures: false, sandbox: false, apiKey: API_KEY, apiSecret: `secret-of-${API_KEY}` }, { ip: null, userAgent: "vitest" });
+  for (let i = 0; i < 20; i++) {
+    const strategy = await insertStrategy({ userId: user.id, name: `s${i}`, signalId: signal!.id, accountId: account.id, symbol: "BTC/USDT", sizingMode: "quote", sizingValue: "100" });
+    strategyIds.push(strategy.id);
+  }
+});
+afterAll(() => sim.stop());
+
+describe("balance reads in a fan-out", () => {
+  it("twenty strategies of one account read its balance once; each order is taken off the shared read", async () => {
+    const queue = await getQueue();
+    const before = sim.requests.filter((r) => r.path === "/api/v3/account").length;
+    const answer = await ingestSignal({
+      name: "fanout",
+      rawBody: JSON.stringify({ secret, symbol: "BTC/USDT", action: "buy", price: "60000", id: "fan-1" }),
+      contentType: "application/json",
+      headers: {},
+      ip: "127.0.0.1",
+      enqueue: async (eventId) => {
+        await queue.enqueue("signals", { eventId });
+      },
+    });
+    await drainSignals({ budgetMs: 30_000 });
+    expect(sim.requests.filter((r) => r.path === "/api/v3/account").length - before).toBe(1);
+    const executions = await testDb.db.select().from(strategyExecutions).where(eq(strategyExecutions.eventId, String(answer.body.eventId)));
+    expect(executions).toHaveLength(20);
+    // 1,050 USDT pays for ten 100 USDT buys: the eleventh sees 50 left in the shared read and is skipped
+    // here, not refused by the venue.
+    expect(executions.filter((e) => e.outcome === "sent")).toHaveLength(10);
+    expect(executions.filter((e) => e.outcome === "skipped").map((e) => e.reason)).toEqual(Array(10).fill("insufficient_balance"));
+    expect(sim.account(API_KEY).orders).toHaveLength(10);
+    const [first] = await testDb.db.select().from(strategyExecutions).where(and(eq(strategyExecutions.strategyId, strategyIds[0]!), eq(strategyExecutions.eventId, String(answer.body.eventId))));
+    expect(first?.outcome).toBe("sent");
+  });
+});

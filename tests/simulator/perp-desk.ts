@@ -1,0 +1,324 @@
+import Decimal from "decimal.js";
+
+/**
+ * The venue-neutral core of a USDT-perpetual simulator: one-way (net) positions counted in contracts,
+ * leverage and margin mode per symbol, market and limit orders under a client id with `reduceOnly`, fills
+ * with their fee and realized P&L, and funding bills. Each venue's protocol layer (OKX SWAP, Bybit linear,
+ * Bitget USDT-FUTURES) maps requests onto it and its refusals onto the venue's codes. Market orders fill
+ * whole at the last price; limit orders rest and fill when `setPrice` crosses them, as makers.
+ */
+
+export interface PerpMarket {
+  /** The venue's instrument id (BTC-USDT-SWAP, BTCUSDT). */
+  id: string;
+  base: string;
+  contractSize: string;
+  /** Order size step and minimum, in contracts. */
+  lotSize: string;
+  minSize: string;
+  tickSize: string;
+  price: string;
+}
+
+export type PerpRefusalKind =
+  | "unknown_market"
+  | "duplicate_client_id"
+  | "reduce_only"
+  | "insufficient"
+  | "not_found"
+  | "finished"
+  | "bad_size"
+  | "bad_price"
+  | "bad_leverage"
+  | "position_open";
+
+export class PerpRefusal extends Error {
+  constructor(
+    public readonly kind: PerpRefusalKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PerpOrder {
+  id: string;
+  clientId: string;
+  market: string;
+  side: "buy" | "sell";
+  type: "market" | "limit";
+  price: Decimal;
+  /** Contracts. */
+  qty: Decimal;
+  filled: Decimal;
+  /** Quote value of what filled (contracts × contract size × price). */
+  value: Decimal;
+  fee: Decimal;
+  pnl: Decimal;
+  reduceOnly: boolean;
+  marginMode: "isolated" | "cross";
+  leverage: number;
+  status: "open" | "filled" | "canceled";
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PerpFill {
+  id: string;
+  orderId: string;
+  clientId: string;
+  market: string;
+  side: "buy" | "sell";
+  price: Decimal;
+  qty: Decimal;
+  fee: Decimal;
+  pnl: Decimal;
+  maker: boolean;
+  time: number;
+}
+
+export interface PerpBill {
+  id: string;
+  market: string;
+  amount: Decimal;
+  time: number;
+}
+
+export interface PerpPosition {
+  /** Signed contracts: positive long, negative short. */
+  contracts: Decimal;
+  entryPrice: Decimal;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PerpAccount {
+  wallet: Decimal;
+  settings: Map<string, { leverage: number; marginMode: "isolated" | "cross" }>;
+  positions: Map<string, PerpPosition>;
+  orders: PerpOrder[];
+  fills: PerpFill[];
+  bills: PerpBill[];
+}
+
+export interface PlaceRequest {
+  market: string;
+  side: "buy" | "sell";
+  type: "market" | "limit";
+  qty: string;
+  price?: string;
+  clientId: string;
+  reduceOnly: boolean;
+  /** OKX sends the margin mode with each order (`tdMode`); the others use the symbol's setting. */
+  marginMode?: "isolated" | "cross";
+}
+
+const isOpen = (o: PerpOrder) => o.status === "open";
+
+export class PerpDesk {
+  readonly markets = new Map<string, PerpMarket>();
+  readonly prices = new Map<string, Decimal>();
+  readonly accounts = new Map<string, PerpAccount>();
+
+  constructor(
+    markets: PerpMarket[],
+    private readonly newId: () => string,
+    private readonly takerRate = new Decimal("0.0005"),
+    private readonly makerRate = new Decimal("0.0002"),
+    private readonly wallet = "10000",
+  ) {
+    for (const m of markets) this.markets.set(m.id, m);
+    this.reset();
+  }
+
+  reset() {
+    this.prices.clear();
+    for (const m of this.markets.values()) this.prices.set(m.id, new Decimal(m.price));
+    this.accounts.clear();
+  }
+
+  market(id: unknown): PerpMarket {
+    const m = typeof id === "string" ? this.markets.get(id) : undefined;
+    if (!m) throw new PerpRefusal("unknown_market", `Unknown instrument ${String(id)}`);
+    return m;
+  }
+
+  account(key: string): PerpAccount {
+    let a = this.accounts.get(key);
+    if (!a) {
+      a = { wallet: new Decimal(this.wallet), settings: new Map(), positions: new Map(), orders: [], fills: [], bills: [] };
+      this.accounts.set(key, a);
+    }
+    return a;
+  }
+
+  settings(key: string, market: string) {
+    const acc = this.account(key);
+    let s = acc.settings.get(market);
+    if (!s) acc.settings.set(market, (s = { leverage: 10, marginMode: "cross" }));
+    return s;
+  }
+
+  position(key: string, market: string): PerpPosition {
+    const acc = this.account(key);
+    let p = acc.positions.get(market);
+    if (!p) acc.positions.set(market, (p = { contracts: new Decimal(0), entryPrice: new Decimal(0), createdAt: Date.now(), updatedAt: Date.now() }));
+    return p;
+  }
+
+  /** Margin held by open positions, at entry over leverage. */
+  usedMargin(key: string): Decimal {
+    const acc = this.account(key);
+    let used = new Decimal(0);
+    for (const [id, p] of acc.positions) {
+      const cs = new Decimal(this.market(id).contractSize);
+      used = used.add(p.contracts.abs().mul(cs).mul(p.entryPrice).div(this.settings(key, id).leverage));
+    }
+    return used;
+  }
+
+  unrealized(key: string, market: string): Decimal {
+    const p = this.position(key, market);
+    const cs = new Decimal(this.market(market).contractSize);
+    return this.prices.get(market)!.sub(p.entryPrice).mul(p.contracts).mul(cs);
+  }
+
+  available(key: string): Decimal {
+    return Decimal.max(this.account(key).wallet.sub(this.usedMargin(key)), 0);
+  }
+
+  setLeverage(key: string, market: string, leverage: number, marginMode?: "isolated" | "cross") {
+    this.market(market);
+    if (!Number.isInteger(leverage) || leverage < 1 || leverage > 125) throw new PerpRefusal("bad_leverage", `Leverage ${leverage} is out of range`);
+    const s = this.settings(key, market);
+    if (marginMode && marginMode !== s.marginMode) this.setMarginMode(key, market, marginMode);
+    s.leverage = leverage;
+  }
+
+  setMarginMode(key: string, market: string, mode: "isolated" | "cross") {
+    this.market(market);
+    const s = this.settings(key, market);
+    if (s.marginMode === mode) return;
+    if (!this.position(key, market).contracts.isZero()) throw new PerpRefusal("position_open", "The margin mode cannot change while a position is open");
+    s.marginMode = mode;
+  }
+
+  place(key: string, r: PlaceRequest): PerpOrder {
+    const m = this.market(r.market);
+    const acc = this.account(key);
+    if (r.clientId && acc.orders.some((o) => o.clientId === r.clientId)) throw new PerpRefusal("duplicate_client_id", "Duplicate client order id");
+    const qty = new Decimal(r.qty);
+    if (qty.lte(0) || !qty.mod(m.lotSize).isZero()) throw new PerpRefusal("bad_size", `Size must be a multiple of ${m.lotSize}`);
+    if (qty.lt(m.minSize)) throw new PerpRefusal("bad_size", `Size is below the minimum ${m.minSize}`);
+    const price = r.type === "limit" ? new Decimal(r.price ?? "0") : new Decimal(0);
+    if (r.type === "limit" && (price.lte(0) || !price.mod(m.tickSize).isZero())) throw new PerpRefusal("bad_price", `Price must be a multiple of ${m.tickSize}`);
+    const settings = this.settings(key, m.id);
+    if (r.marginMode && r.marginMode !== settings.marginMode) this.setMarginMode(key, m.id, r.marginMode);
+    const held = this.position(key, m.id).contracts;
+    const sign = r.side === "buy" ? 1 : -1;
+    if (r.reduceOnly && (held.mul(sign).gte(0) || qty.gt(held.abs()))) throw new PerpRefusal("reduce_only", "Reduce-only order would open or increase a position");
+    const opening = r.reduceOnly ? new Decimal(0) : Decimal.max(qty.sub(held.mul(sign).lt(0) ? held.abs() : 0), 0);
+    const last = this.prices.get(m.id)!;
+    const need = opening.mul(m.contractSize).mul(r.type === "limit" ? price : last).div(settings.leverage);
+    if (need.gt(this.available(key))) throw new PerpRefusal("insufficient", "Insufficient margin");
+    const now = Date.now();
+    const order: PerpOrder = {
+      id: this.newId(),
+      clientId: r.clientId,
+      market: m.id,
+      side: r.side,
+      type: r.type,
+      price,
+      qty,
+      filled: new Decimal(0),
+      value: new Decimal(0),
+      fee: new Decimal(0),
+      pnl: new Decimal(0),
+      reduceOnly: r.reduceOnly,
+      marginMode: settings.marginMode,
+      leverage: settings.leverage,
+      status: "open",
+      createdAt: now,
+      updatedAt: now,
+    };
+    acc.orders.push(order);
+    const marketable = r.type === "market" || (r.side === "buy" ? last.lte(price) : last.gte(price));
+    if (marketable) this.fill(key, order, last, false);
+    return order;
+  }
+
+  /** Moves the last price and fills the resting limit orders it crosses, at their limit price. */
+  setPrice(market: string, price: string) {
+    const p = new Decimal(price);
+    this.prices.set(market, p);
+    for (const [key, acc] of this.accounts) {
+      for (const o of acc.orders) {
+        if (o.market !== market || !isOpen(o) || o.type !== "limit") continue;
+        if (o.side === "buy" ? p.lte(o.price) : p.gte(o.price)) this.fill(key, o, o.price, true);
+      }
+    }
+  }
+
+  private fill(key: string, order: PerpOrder, price: Decimal, maker: boolean) {
+    const m = this.market(order.market);
+    const acc = this.account(key);
+    const cs = new Decimal(m.contractSize);
+    const qty = order.qty.sub(order.filled);
+    const pos = this.position(key, m.id);
+    const sign = order.side === "buy" ? 1 : -1;
+    const closing = pos.contracts.mul(sign).lt(0) ? Decimal.min(qty, pos.contracts.abs()) : new Decimal(0);
+    // Long closed: (exit − entry) × size; short closed: (entry − exit) × size.
+    const pnl = closing.mul(cs).mul(price.sub(pos.entryPrice)).mul(-sign);
+    const opening = qty.sub(closing);
+    const after = pos.contracts.add(qty.mul(sign));
+    if (opening.gt(0)) {
+      const kept = pos.contracts.mul(sign).gt(0) ? pos.contracts.abs() : new Decimal(0);
+      pos.entryPrice = kept.mul(pos.entryPrice).add(opening.mul(price)).div(kept.add(opening));
+    }
+    if (after.isZero()) pos.entryPrice = new Decimal(0);
+    pos.contracts = after;
+    pos.updatedAt = Date.now();
+    const value = qty.mul(cs).mul(price);
+    const fee = value.mul(maker ? this.makerRate : this.takerRate);
+    acc.wallet = acc.wallet.add(pnl).sub(fee);
+    order.filled = order.qty;
+    order.value = order.value.add(value);
+    order.fee = order.fee.add(fee);
+    order.pnl = order.pnl.add(pnl);
+    order.status = "filled";
+    order.updatedAt = Date.now();
+    acc.fills.push({ id: this.newId(), orderId: order.id, clientId: order.clientId, market: m.id, side: order.side, price, qty, fee, pnl, maker, time: order.updatedAt });
+  }
+
+  find(key: string, market: string | undefined, by: { id?: string; clientId?: string }): PerpOrder | undefined {
+    return this.account(key)
+      .orders.filter((o) => (!market || o.market === market) && (by.id ? o.id === by.id : Boolean(by.clientId) && o.clientId === by.clientId))
+      .at(-1);
+  }
+
+  cancel(key: string, market: string, by: { id?: string; clientId?: string }): PerpOrder {
+    this.market(market);
+    const order = this.find(key, market, by);
+    if (!order) throw new PerpRefusal("not_found", "Order does not exist");
+    if (!isOpen(order)) throw new PerpRefusal("finished", "Order is already filled or canceled");
+    order.status = "canceled";
+    order.updatedAt = Date.now();
+    return order;
+  }
+
+  orders(key: string, filter: { market?: string; open: boolean }): PerpOrder[] {
+    return this.account(key)
+      .orders.filter((o) => (!filter.market || o.market === filter.market) && isOpen(o) === filter.open)
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** A funding payment (negative: paid), booked to the wallet and listed among the account's bills. */
+  addFunding(key: string, market: string, amount: string, time = Date.now()): PerpBill {
+    this.market(market);
+    const acc = this.account(key);
+    const bill = { id: this.newId(), market, amount: new Decimal(amount), time };
+    acc.wallet = acc.wallet.add(bill.amount);
+    acc.bills.push(bill);
+    return bill;
+  }
+}
