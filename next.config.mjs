@@ -10,6 +10,8 @@ export default function config(phase) {
   if (phase !== PHASE_PRODUCTION_BUILD) ensureLocalSecrets();
   const dev = process.env.NODE_ENV !== "production";
   return withNextIntl({
+    // `node .next/standalone/server.js` is what the Docker image runs (see Dockerfile).
+    output: "standalone",
     poweredByHeader: false,
     devIndicators: false,
     reactStrictMode: true,

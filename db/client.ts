@@ -29,7 +29,9 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string; mig
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const dir = opts.pgliteDir ?? ".data/pglite";
-  const client = new PGlite(dir.startsWith("memory://") ? dir : path.resolve(dir));
+  // A folder chosen at run time: unmarked, output tracing copies the whole project into the standalone
+  // output and into every Vercel function.
+  const client = new PGlite(dir.startsWith("memory://") ? dir : path.resolve(/*turbopackIgnore: true*/ dir));
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Database;
   if (opts.migrate !== false) {

@@ -21,6 +21,9 @@ step "production build"
 npx next build
 node scripts/check-ccxt-trace.mjs
 
+step "standalone server (what the Docker image runs) on the test database and Redis"
+bash scripts/check-standalone.sh
+
 step "end-to-end tests (Chromium)"
 bash scripts/ensure-chromium.sh
 npx playwright test

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import {
+  Activity,
   ArrowLeft,
   BarChart3,
   LayoutDashboard,
@@ -11,6 +12,7 @@ import {
   Settings,
   Shield,
   Radio,
+  Scale,
   ScrollText,
   SlidersHorizontal,
   Users,
@@ -20,7 +22,7 @@ import {
 } from "lucide-react";
 import { cn } from "@/lib/utils";
 
-type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "settings" | "admin" | "users" | "signals" | "audit" | "platform" | "backToDashboard";
+type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "rebalancer" | "settings" | "admin" | "users" | "signals" | "audit" | "system" | "platform" | "backToDashboard";
 type NavItem = { key: NavKey; href: string; icon: LucideIcon; exact?: boolean };
 
 export type ShellSection = "dashboard" | "admin";
@@ -35,6 +37,7 @@ const SECTIONS: Record<ShellSection, { heading: "trading" | "administration"; it
       { key: "signals", href: "/dashboard/signals", icon: Radio },
       { key: "orders", href: "/dashboard/orders", icon: ListOrdered },
       { key: "statistics", href: "/dashboard/statistics", icon: BarChart3 },
+      { key: "rebalancer", href: "/dashboard/rebalancer", icon: Scale },
       { key: "settings", href: "/dashboard/settings", icon: Settings },
     ],
   },
@@ -45,6 +48,7 @@ const SECTIONS: Record<ShellSection, { heading: "trading" | "administration"; it
       { key: "users", href: "/admin/users", icon: Users },
       { key: "signals", href: "/admin/signals", icon: Radio },
       { key: "audit", href: "/admin/audit", icon: ScrollText },
+      { key: "system", href: "/admin/system", icon: Activity },
       { key: "platform", href: "/admin/settings", icon: SlidersHorizontal },
     ],
   },

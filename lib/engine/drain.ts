@@ -8,7 +8,7 @@ import { getQueue } from "@/lib/queue";
 import { ExchangeError } from "@/lib/exchanges";
 import { LeaseLostError, RetryLater } from "./errors";
 import { executeForStrategy, recordExecution } from "./execute";
-import { describeError } from "@/lib/log";
+import { log } from "@/lib/logger";
 
 export const SIGNAL_QUEUE = "signals";
 const JOB_LEASE_MS = 120_000;
@@ -88,7 +88,7 @@ async function fanOut(event: SignalEvent, rows: PlanRow[], guard: () => Promise<
           // One strategy's failure (a decryption error, an exchange outage) must not stop the others;
           // it is recorded so the trader sees it.
           const code = error instanceof ExchangeError ? error.code : "unknown";
-          console.error(`Strategy ${row.strategy.id} failed on event ${event.id}: ${code}`);
+          log({ strategyId: row.strategy.id, eventId: event.id }).error({ errorCode: code, err: error }, "strategy failed on event");
           await recordExecution({ strategyId: row.strategy.id, eventId: event.id, leg: event.action, outcome: "failed", reason: code }).catch(() => {});
         }
       }
@@ -251,7 +251,7 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
   const token = randomUUID();
   const deadline = Date.now() + budgetMs;
   let processed = 0;
-  await requeueStaleEvents().catch((error: unknown) => console.warn("Requeue of stale events failed:", describeError(error)));
+  await requeueStaleEvents().catch((error: unknown) => log().warn({ err: error }, "requeue of stale events failed"));
   while (Date.now() < deadline) {
     const jobs = await queue.claim(SIGNAL_QUEUE, { leaseMs: JOB_LEASE_MS, limit: 5 });
     if (jobs.length === 0) break;
@@ -274,7 +274,7 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
           result = "wait";
           if (error instanceof RetryLater && error.delayMs) delayMs = error.delayMs;
         } else {
-          console.error(`Signal event ${eventId} failed:`, describeError(error));
+          log({ eventId }).error({ err: error }, "signal event failed");
           result = "retry";
         }
       }

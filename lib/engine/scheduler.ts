@@ -1,5 +1,5 @@
 import "server-only";
-import { describeError } from "@/lib/log";
+import { log } from "@/lib/logger";
 
 const TICK_MS = 5_000;
 const globalForScheduler = globalThis as unknown as { __sbScheduler?: NodeJS.Timeout };
@@ -16,11 +16,15 @@ export function startInProcessCron() {
     running = true;
     void import("./index")
       .then(async ({ drainSignals, monitorOrders }) => {
-        await drainSignals({ budgetMs: 4_000 });
-        await monitorOrders({ budgetMs: 4_000 });
-        await import("@/lib/statistics/equity").then(({ snapshotEquity }) => snapshotEquity({ budgetMs: 2_000 }));
+        const { trackJob } = await import("@/lib/metrics/jobs");
+        await trackJob("drain", "in_process", () => drainSignals({ budgetMs: 4_000 }));
+        await trackJob("monitor", "in_process", () => monitorOrders({ budgetMs: 4_000 }));
+        await import("@/lib/statistics/equity").then(({ snapshotEquity }) => trackJob("equity", "in_process", () => snapshotEquity({ budgetMs: 2_000 })));
+        await import("@/lib/rebalancer").then(({ rebalanceDue }) => trackJob("rebalance", "in_process", () => rebalanceDue({ budgetMs: 3_000 })));
+        // Notifications go out after the signals' work, never inside a signal's lease.
+        await import("@/lib/notifications/drain").then(({ drainNotifications }) => trackJob("notify", "in_process", () => drainNotifications({ budgetMs: 3_000 })));
       })
-      .catch((error: unknown) => console.warn("In-process cron:", describeError(error)))
+      .catch((error: unknown) => log({ job: "in-process" }).warn({ err: error }, "in-process cron failed"))
       .finally(() => {
         running = false;
       });

@@ -33,6 +33,10 @@ const envSchema = z.object({
   OUTBOUND_IPS: z.string().optional(),
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   INPROCESS_CRON: boolFlag,
+  NOTIFY_GROUP_WINDOW_MS: z.coerce.number().int().min(0).max(10 * 60_000).default(10_000),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SIGNAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   SIGNAL_IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   UPSTASH_REDIS_REST_URL: z.url("must be the REST URL of your Upstash database").optional(),
@@ -58,6 +62,17 @@ const envSchema = z.object({
   DEV_MAILBOX: boolFlag,
   ADMIN_EMAIL: z.email("must be an email address").optional(),
   ALLOW_EXCHANGE_OVERRIDE_IN_PRODUCTION: boolFlag,
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must be the token @BotFather gave you, like 123456789:AA...").optional(),
+  TELEGRAM_BOT_USERNAME: z
+    .string()
+    .regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, "must be the bot's username, e.g. SignalBridgeBot")
+    .transform((v) => v.replace(/^@/, ""))
+    .optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of letters, digits, '_' or '-' (Telegram's secret_token alphabet)")
+    .optional(),
+  TELEGRAM_API_BASE: z.url("must be a URL such as https://api.telegram.org").default("https://api.telegram.org"),
 });
 
 export type Env = z.infer<typeof envSchema>;
