@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { rateLimitCounters, signalEvents } from "@/db/schema";
 import { drainSignals } from "@/lib/engine";
 import { waitDelayMs } from "@/lib/engine/drain";
@@ -64,6 +64,10 @@ describe("requeue of stale events", () => {
       for (const job of jobs) await queue.ack("signals", job);
     }
     await testDb.db.update(signalEvents).set({ receivedAt: sql`now() - interval '3 minutes'` }).where(eq(signalEvents.id, eventId));
+    // The crash took the earlier test's job too, including one waiting out a backoff (the claims above
+    // do not see it): that event is settled and its job dropped, so only this test's event is counted.
+    await testDb.db.update(signalEvents).set({ status: "done" }).where(and(eq(signalEvents.status, "queued"), ne(signalEvents.id, eventId)));
+    await testDb.db.execute(sql`delete from queue_jobs where queue = 'signals'`);
     minutesPass();
     await drainSignals({ budgetMs: 300 });
     minutesPass();
