@@ -19,6 +19,8 @@ export interface StrategyFormAccount {
   symbols: string[];
   /** The account trades USDT perpetuals (not spot). */
   perpetual?: boolean;
+  /** Its venue keeps a perpetual's take-profit and stop-loss (Binance USDT-M). */
+  perpProtection?: boolean;
 }
 
 export interface StrategyFormSignal {
@@ -45,6 +47,8 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
   const [sizingMode, setSizingMode] = useState(v.sizingMode ?? "quote");
   const [orderType, setOrderType] = useState(v.orderType ?? "market");
   const account = accounts.find((a) => a.id === accountId);
+  // A perpetual's take-profit and stop-loss close the whole position on the venue, where it keeps them.
+  const exitHint = !account?.perpetual ? t("optional") : account.perpProtection ? t("perpExitHint") : t("perpExitUnavailable");
   const signal = signals.find((s) => s.id === signalId);
   const checked = (name: string, fallback: boolean) => (state.values ? v[name] === "on" : fallback);
 
@@ -134,8 +138,8 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
         ) : (
           <div />
         )}
-        <FormField name="takeProfitPct" label={t("takeProfit")} inputMode="decimal" defaultValue={v.takeProfitPct} hint={t("optional")} errors={state.errors?.takeProfitPct} />
-        <FormField name="stopLossPct" label={t("stopLoss")} inputMode="decimal" defaultValue={v.stopLossPct} hint={t("optional")} errors={state.errors?.stopLossPct} />
+        <FormField name="takeProfitPct" label={t("takeProfit")} inputMode="decimal" defaultValue={v.takeProfitPct} hint={exitHint} errors={state.errors?.takeProfitPct} />
+        <FormField name="stopLossPct" label={t("stopLoss")} inputMode="decimal" defaultValue={v.stopLossPct} hint={exitHint} errors={state.errors?.stopLossPct} />
         <FormField name="maxOpenOrders" label={t("maxOpenOrders")} inputMode="numeric" defaultValue={v.maxOpenOrders} hint={t("optional")} errors={state.errors?.maxOpenOrders} />
         <FormField name="maxPosition" label={t("maxPosition")} inputMode="decimal" defaultValue={v.maxPosition} hint={t("maxPositionHint")} errors={state.errors?.maxPosition} />
       </div>

@@ -47,6 +47,11 @@ export async function liveRows(strategyId: string, legs: OrderLeg[], exceptEvent
   return exceptEventId ? rows.filter((r) => r.eventId !== exceptEventId) : rows;
 }
 
+/** A perpetual's take-profit or stop-loss kept by the venue: a conditional order closing the whole position. */
+export function isCloseTrigger(row: OrderRow): boolean {
+  return row.reduceOnly && row.triggerPrice !== null && row.type === "market" && (row.leg === "tp" || row.leg === "sl");
+}
+
 export function isFinal(status: string): boolean {
   return (FINAL_STATUSES as string[]).includes(status);
 }
@@ -245,7 +250,8 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
     order = await (async () => {
       // The switches are read again at the last moment: one turned off while an event fanned out stops the
       // order before it leaves.
-      const off = (await tradeBlock(row.userId, row.accountId, row.side)) ?? (await opts.recheck?.());
+      // A perpetual's reduceOnly order only shrinks the position: an exit, whichever its side.
+      const off = (await tradeBlock(row.userId, row.accountId, row.reduceOnly ? "sell" : row.side)) ?? (await opts.recheck?.());
       if (off) throw new SwitchedOff(off);
       return client.createOrder({
         symbol: row.symbol,
@@ -256,7 +262,11 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
         stopPrice: row.type === "stop_limit" ? (row.triggerPrice ?? undefined) : undefined,
         clientOrderId: row.clientOrderId,
         referencePrice: opts.referencePrice,
-        ...(row.reduceOnly ? { reduceOnly: true } : {}),
+        ...(isCloseTrigger(row)
+          ? { closeTrigger: { kind: row.leg === "sl" ? ("stop_loss" as const) : ("take_profit" as const), price: row.triggerPrice! } }
+          : row.reduceOnly
+            ? { reduceOnly: true }
+            : {}),
       });
     })();
   } catch (error) {
@@ -439,7 +449,7 @@ export async function cancelRow(row: OrderRow, client: ExchangeClient | null): P
   let answer: ExchangeOrder | null;
   try {
     answer = current.exchangeOrderId
-      ? await client.cancelOrder(current.exchangeOrderId!, current.symbol)
+      ? await client.cancelOrder(current.exchangeOrderId!, current.symbol, isCloseTrigger(current) ? { trigger: true } : undefined)
       : await client.findOrderByClientId(current.clientOrderId, current.symbol);
   } catch (error) {
     if (!(error instanceof ExchangeError && error.code === "order_not_found")) return { done: false, reason: errorCode(error) };

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { exchangeAccounts, orders, strategies, strategyPositions, type ExchangeAccount, type OrderRow } from "@/db/schema";
@@ -81,7 +81,8 @@ async function positionsToProtect(accountId: string) {
       and(
         eq(strategies.accountId, accountId),
         or(
-          gt(strategyPositions.amount, "0"),
+          // A perpetual short is held too (negative).
+          ne(strategyPositions.amount, "0"),
           ne(strategyPositions.protection, "none"),
           sql`exists (select 1 from ${orders} o where o.strategy_id = ${strategies.id} and o.leg in ('tp', 'sl') and o.status in ('sending', 'unknown', 'retry', 'open', 'partially_filled'))`,
         ),

@@ -8,11 +8,12 @@ import { deterministicClientOrderId, ExchangeError, type ExchangeClient } from "
 import { insertPerpWithinCaps } from "./caps";
 import { RetryLater, WaitFor } from "./errors";
 import { ensureLeverage } from "./leverage";
-import { lifecycleTiming, resolveRow, sendRow, type SendResult } from "./lifecycle";
+import { lifecycleTiming, liveRows, resolveRow, sendRow, type SendResult } from "./lifecycle";
+import { log } from "@/lib/logger";
 import { planPerp, sizePerpLeg, type PerpLeg, type TargetPosition } from "./perp-plan";
 import type { SkipReason } from "./plan";
 import { positionOf } from "./positions";
-import { BUSY, withStrategyLease } from "./protection";
+import { BUSY, cancelRows, protect, withStrategyLease } from "./protection";
 
 type Outcome = "sent" | "skipped" | "failed";
 
@@ -58,6 +59,10 @@ export async function executePerp(ctx: PerpContext): Promise<Outcome> {
       let sent: SendResult | null = null;
       if (!row) {
         if (Date.now() > ctx.deadline.getTime()) return ctx.skip("expired", ids.length ? { done: ids.join(",") } : undefined);
+        // The position is about to change: its take-profit and stop-loss go first (confirmed), and are
+        // placed again for the new position once the signal is done (a reversal never meets old ones).
+        const pending = await cancelRows(await liveRows(strategy.id, ["tp", "sl"]), client);
+        if (pending) throw new WaitFor(`exit_waits_for_cancel:${pending}`);
         const placed = await place(leg);
         if ("skipped" in placed) return placed.skipped;
         ({ row, sent } = placed);
@@ -83,6 +88,10 @@ export async function executePerp(ctx: PerpContext): Promise<Outcome> {
     return "sent";
   });
   if (result === BUSY) throw new WaitFor("position_busy");
+  if (result === "sent" && (strategy.takeProfitPct || strategy.stopLossPct)) {
+    // Protection follows the position at once; the order monitor makes it right if this fails.
+    await protect(strategy.id, client).catch((error: unknown) => log({ strategyId: strategy.id }).warn({ err: error }, "protection left to the monitor"));
+  }
   return result;
 
   /** The outcome to stop at, or null when the leg is placed and the next may go. */

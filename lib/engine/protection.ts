@@ -9,6 +9,8 @@ import { ocoLegIds } from "@/lib/exchanges/venues/oco-ids";
 import { cancelRow, liveRows, sendOco, sendRow, type SendResult } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
 import { positionOf } from "./positions";
+import { isPerpSymbol } from "./perp-book";
+import { ensurePerpProtection } from "./perp-protection";
 import { notifyProtection } from "@/lib/notifications/engine-events";
 
 /**
@@ -151,6 +153,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const db = await getDb();
   const [strategy] = await db.select().from(strategies).where(eq(strategies.id, strategyId));
   if (!strategy) return { state: "none", note: null };
+  if (isPerpSymbol(strategy.symbol)) return ensurePerpProtection(strategy, client, { record: (state) => record(strategy.id, state), price: () => priceOf(client, strategy.symbol, prices) });
   let live = await liveRows(strategy.id, ["tp", "sl"]);
   let position = await positionOf(strategy.id);
   const market = await client.market(strategy.symbol);

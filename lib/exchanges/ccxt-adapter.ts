@@ -195,7 +195,15 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
           Number(request.amount),
           request.type === "limit" && request.price ? Number(request.price) : undefined,
           // A limit with ccxt's unified stopLossPrice is Binance spot's STOP_LOSS_LIMIT.
-          request.stopPrice
+          request.closeTrigger
+            ? {
+                clientOrderId: request.clientOrderId,
+                [request.closeTrigger.kind === "stop_loss" ? "stopLossPrice" : "takeProfitPrice"]: Number(request.closeTrigger.price),
+                // The whole position on its side; GTE_GTC: the venue expires it once the position is closed.
+                closePosition: true,
+                timeInForce: "GTE_GTC",
+              }
+            : request.stopPrice
             ? { clientOrderId: request.clientOrderId, stopLossPrice: Number(request.stopPrice) }
             : { clientOrderId: request.clientOrderId, ...(cost ? { cost } : {}), ...(request.reduceOnly ? { reduceOnly: true } : {}), ...perp?.orderParams(request.symbol) },
         ),
@@ -210,8 +218,14 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         return placed;
       }
     },
-    async cancelOrder(id: string, symbol: string) {
+    async cancelOrder(id: string, symbol: string, opts?: { trigger?: boolean }) {
       await ensureMarkets();
+      if (opts?.trigger && profile.cancelTrigger) {
+        // Never a plain cancel by this id: the venue numbers conditional orders apart from plain ones.
+        const cancelTrigger = profile.cancelTrigger;
+        await call(() => cancelTrigger(ex, id, symbol));
+        return { ...toOrder({ id, symbol } as CcxtOrder), status: "canceled" as const };
+      }
       let canceled: CcxtOrder;
       try {
         canceled = await call(() => ex.cancelOrder(id, symbol));
@@ -268,6 +282,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
         throw error;
       }
     },
+    ...(profile.closeTriggers ? { closeTriggers: true } : {}),
     ...(sendOco || placeOco
       ? {
           // Stops alone (no take-profit) rest natively only where a stop-loss-limit is one plain order.

@@ -87,6 +87,11 @@ export interface CreateOrderRequest {
   stopPrice?: string;
   /** Perpetuals: the order may only shrink the position (every exit). */
   reduceOnly?: boolean;
+  /**
+   * Perpetuals: a conditional market order that closes the whole position on its side when the price
+   * crosses `price` (Binance USDT-M STOP_MARKET / TAKE_PROFIT_MARKET with closePosition), kept by the venue.
+   */
+  closeTrigger?: { kind: "stop_loss" | "take_profit"; price: string };
 }
 
 /**
@@ -148,7 +153,8 @@ export interface ExchangeClient {
   /** The latest `limit` candles of `symbol`, oldest first (ccxt's fetchOHLCV; the paper market's own price path on paper). */
   ohlcv(symbol: string, timeframe: CandleTimeframe, limit?: number): Promise<Candle[]>;
   createOrder(request: CreateOrderRequest): Promise<ExchangeOrder>;
-  cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>;
+  /** `trigger`: the order is a conditional (algo) one, which the venue keeps and cancels apart. */
+  cancelOrder(id: string, symbol: string, opts?: { trigger?: boolean }): Promise<ExchangeOrder>;
   cancelAllOrders(symbol: string): Promise<number>;
   openOrders(symbol?: string): Promise<ExchangeOrder[]>;
   orderHistory(opts: { symbol: string; limit?: number }): Promise<ExchangeOrder[]>;
@@ -163,6 +169,8 @@ export interface ExchangeClient {
   setMarginMode?(symbol: string, mode: "isolated" | "cross"): Promise<void>;
   /** Perpetuals: funding payments since `since` (ms), newest last; `symbols`: those the account trades (Bitget answers per symbol only). */
   fundingHistory?(opts: { symbol?: string; symbols?: string[]; since?: number }): Promise<FundingLine[]>;
+  /** True where the venue keeps conditional closePosition orders for perpetuals (`CreateOrderRequest.closeTrigger`; Binance USDT-M). */
+  readonly closeTriggers?: boolean;
   /** True where the venue keeps stop-loss-limit sells itself (`CreateOrderRequest.stopPrice`; Binance spot). */
   readonly nativeStops?: boolean;
   /** Present where the venue has native OCO sells (Binance spot). */

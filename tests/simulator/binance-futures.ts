@@ -4,8 +4,10 @@ import Decimal from "decimal.js";
  * Binance USDT-M futures (`/fapi/*`) for the Binance simulator: perpetual markets, one-way positions
  * (`positionSide` BOTH), market and limit orders with `reduceOnly`, leverage and margin type per symbol,
  * position risk, balance, user trades and funding income — the calls ccxt's binance class makes for a
- * swap client. Market orders fill at once at the symbol's price; limit orders rest. Signatures are
- * checked by the simulator before a private route is reached.
+ * swap client. Market orders fill at once at the symbol's price; limit orders rest. Conditional orders
+ * (`/fapi/v1/algoOrder`: STOP_MARKET, TAKE_PROFIT_MARKET, closePosition, GTE_GTC) wait for `setPrice` to
+ * cross them, then become a market order (`actualOrderId`); GTE_GTC ones expire when the position closes.
+ * Signatures are checked by the simulator before a private route is reached.
  */
 
 export interface FuturesMarket {
@@ -59,6 +61,25 @@ export interface FuturesOrder {
   updateTime: number;
 }
 
+/** A conditional order of the Algo Service (`/fapi/v1/algoOrder`): it waits, reserving nothing, until its trigger is crossed. */
+export interface AlgoOrder {
+  algoId: number;
+  clientAlgoId: string;
+  symbol: string;
+  side: "BUY" | "SELL";
+  orderType: "STOP_MARKET" | "TAKE_PROFIT_MARKET";
+  triggerPrice: Decimal;
+  quantity: Decimal | null;
+  closePosition: boolean;
+  reduceOnly: boolean;
+  timeInForce: string;
+  algoStatus: "NEW" | "CANCELED" | "FINISHED" | "EXPIRED";
+  actualOrderId: number | null;
+  createTime: number;
+  updateTime: number;
+  triggerTime: number;
+}
+
 interface FuturesTrade {
   id: number;
   orderId: number;
@@ -83,6 +104,7 @@ export interface FuturesAccount {
   wallet: Decimal;
   positions: Map<string, Position>;
   orders: FuturesOrder[];
+  algos: AlgoOrder[];
   trades: FuturesTrade[];
   income: Income[];
 }
@@ -103,14 +125,59 @@ export class BinanceFuturesDesk {
     this.accounts.clear();
   }
 
+  /** The price moves; conditional orders it crosses fire (a test moving the price is the venue's price path). */
   setPrice(symbol: string, price: string) {
-    this.prices.set(symbol, new Decimal(price));
+    const p = new Decimal(price);
+    this.prices.set(symbol, p);
+    for (const [apiKey, a] of this.accounts) {
+      for (const algo of a.algos) {
+        if (algo.symbol !== symbol || algo.algoStatus !== "NEW") continue;
+        const up = (algo.orderType === "STOP_MARKET") === (algo.side === "BUY");
+        if (up ? p.gte(algo.triggerPrice) : p.lte(algo.triggerPrice)) this.trigger(apiKey, a, algo);
+      }
+    }
+  }
+
+  /**
+   * A conditional order fires: a market order goes to the matching engine (its id is the algo order's
+   * `actualOrderId`). A closePosition order closes what is held on its side; with nothing there it ends.
+   */
+  private trigger(apiKey: string, a: FuturesAccount, algo: AlgoOrder) {
+    const p = this.position(apiKey, algo.symbol);
+    const now = Date.now();
+    algo.triggerTime = now;
+    algo.updateTime = now;
+    const closing = algo.side === "SELL" ? p.amount.gt(0) : p.amount.lt(0);
+    const qty = algo.closePosition ? (closing ? p.amount.abs() : new Decimal(0)) : Decimal.min(algo.quantity ?? 0, algo.reduceOnly ? (closing ? p.amount.abs() : 0) : Infinity);
+    if (qty.lte(0)) {
+      algo.algoStatus = "EXPIRED";
+      return;
+    }
+    const order: FuturesOrder = {
+      orderId: this.nextId++,
+      clientOrderId: `autoclose-${algo.algoId}`,
+      symbol: algo.symbol,
+      side: algo.side,
+      type: "MARKET",
+      price: new Decimal(0),
+      origQty: qty,
+      executedQty: new Decimal(0),
+      cumQuote: new Decimal(0),
+      reduceOnly: true,
+      status: "NEW",
+      time: now,
+      updateTime: now,
+    };
+    algo.actualOrderId = order.orderId;
+    algo.algoStatus = "FINISHED";
+    a.orders.push(order);
+    this.fill(a, p, order, this.prices.get(algo.symbol)!);
   }
 
   account(apiKey: string): FuturesAccount {
     let a = this.accounts.get(apiKey);
     if (!a) {
-      a = { wallet: new Decimal(10_000), positions: new Map(), orders: [], trades: [], income: [] };
+      a = { wallet: new Decimal(10_000), positions: new Map(), orders: [], algos: [], trades: [], income: [] };
       this.accounts.set(apiKey, a);
     }
     return a;
@@ -181,6 +248,23 @@ export class BinanceFuturesDesk {
         o.status = "CANCELED";
         o.updateTime = Date.now();
         return this.orderJson(o);
+      }
+      case "POST /fapi/v1/algoOrder":
+        return this.algoJson(this.newAlgo(apiKey, a, params));
+      case "GET /fapi/v1/algoOrder":
+        return this.algoJson(this.findAlgo(a, params));
+      case "DELETE /fapi/v1/algoOrder": {
+        const algo = this.findAlgo(a, params);
+        if (algo.algoStatus !== "NEW") throw new FuturesError(400, -2011, "Unknown order sent.");
+        algo.algoStatus = "CANCELED";
+        algo.updateTime = Date.now();
+        return { algoId: algo.algoId, clientAlgoId: algo.clientAlgoId, code: "200", msg: "success" };
+      }
+      case "GET /fapi/v1/openAlgoOrders":
+        return a.algos.filter((o) => o.algoStatus === "NEW" && (!symbol || o.symbol === symbol)).map((o) => this.algoJson(o));
+      case "DELETE /fapi/v1/algoOpenOrders": {
+        for (const o of a.algos) if (o.symbol === symbol && o.algoStatus === "NEW") o.algoStatus = "CANCELED";
+        return { code: 200, msg: "The operation of cancel all open order is done." };
       }
       case "GET /fapi/v1/openOrders":
         return a.orders.filter((o) => o.status === "NEW" && (!symbol || o.symbol === symbol)).map((o) => this.orderJson(o));
@@ -285,6 +369,98 @@ export class BinanceFuturesDesk {
     return order;
   }
 
+  private newAlgo(apiKey: string, a: FuturesAccount, params: URLSearchParams): AlgoOrder {
+    const m = this.market(params.get("symbol"));
+    if (params.get("algoType") !== "CONDITIONAL") throw new FuturesError(400, -1116, "Invalid algoType.");
+    const side = params.get("side");
+    const type = params.get("type");
+    if (side !== "BUY" && side !== "SELL") throw new FuturesError(400, -1117, "Invalid side.");
+    if (type !== "STOP_MARKET" && type !== "TAKE_PROFIT_MARKET") throw new FuturesError(400, -1116, "Invalid orderType.");
+    const trigger = new Decimal(params.get("triggerPrice") ?? "0");
+    if (trigger.lte(0) || !trigger.div(m.tickSize).isInteger()) throw new FuturesError(400, -1111, "Precision is over the maximum defined for this asset.");
+    const closePosition = params.get("closePosition") === "true";
+    const quantity = params.get("quantity");
+    if (closePosition && quantity) throw new FuturesError(400, -4137, "Quantity must be zero with closePosition equals true.");
+    if (closePosition && params.get("reduceOnly") === "true") throw new FuturesError(400, -1106, "Parameter 'reduceonly' sent when not required.");
+    if (!closePosition && !quantity) throw new FuturesError(400, -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
+    const timeInForce = params.get("timeInForce") ?? "GTC";
+    const p = this.position(apiKey, m.symbol);
+    if (timeInForce === "GTE_GTC" && p.amount.isZero()) throw new FuturesError(400, -4509, "TIF GTE can only be used with open positions or open orders.");
+    const price = this.prices.get(m.symbol)!;
+    const up = (type === "STOP_MARKET") === (side === "BUY");
+    if (up ? price.gte(trigger) : price.lte(trigger)) throw new FuturesError(400, -2021, "Order would immediately trigger.");
+    const clientAlgoId = params.get("clientAlgoId") ?? `sim${this.nextId}`;
+    if (a.algos.some((o) => o.clientAlgoId === clientAlgoId && o.algoStatus === "NEW")) throw new FuturesError(400, -4116, "ClientOrderId is duplicated.");
+    const now = Date.now();
+    const algo: AlgoOrder = {
+      algoId: this.nextId++,
+      clientAlgoId,
+      symbol: m.symbol,
+      side,
+      orderType: type,
+      triggerPrice: trigger,
+      quantity: quantity ? new Decimal(quantity) : null,
+      closePosition,
+      reduceOnly: params.get("reduceOnly") === "true",
+      timeInForce,
+      algoStatus: "NEW",
+      actualOrderId: null,
+      createTime: now,
+      updateTime: now,
+      triggerTime: 0,
+    };
+    a.algos.push(algo);
+    return algo;
+  }
+
+  private findAlgo(a: FuturesAccount, params: URLSearchParams) {
+    const id = params.get("algoId");
+    const clientId = params.get("clientAlgoId");
+    // Several algo orders may share a client id once the earlier ones ended: the latest answers.
+    const found = a.algos.findLast((o) => (id ? String(o.algoId) === id : o.clientAlgoId === clientId));
+    if (!found || (params.get("symbol") && found.symbol !== params.get("symbol"))) throw new FuturesError(400, -2013, "Order does not exist.");
+    return found;
+  }
+
+  private algoJson(o: AlgoOrder) {
+    const actual = o.actualOrderId ? this.accountsOrder(o.actualOrderId) : undefined;
+    return {
+      algoId: o.algoId,
+      clientAlgoId: o.clientAlgoId,
+      algoType: "CONDITIONAL",
+      orderType: o.orderType,
+      symbol: o.symbol,
+      side: o.side,
+      positionSide: "BOTH",
+      timeInForce: o.timeInForce,
+      quantity: o.quantity?.toFixed() ?? "0",
+      algoStatus: o.algoStatus,
+      actualOrderId: o.actualOrderId ? String(o.actualOrderId) : "",
+      actualPrice: actual && actual.executedQty.gt(0) ? actual.cumQuote.div(actual.executedQty).toFixed() : "0",
+      triggerPrice: o.triggerPrice.toFixed(),
+      price: "0",
+      icebergQuantity: null,
+      selfTradePreventionMode: "EXPIRE_MAKER",
+      workingType: "CONTRACT_PRICE",
+      priceMatch: "NONE",
+      closePosition: o.closePosition,
+      priceProtect: false,
+      reduceOnly: o.reduceOnly,
+      createTime: o.createTime,
+      updateTime: o.updateTime,
+      triggerTime: o.triggerTime,
+      goodTillDate: 0,
+    };
+  }
+
+  private accountsOrder(orderId: number) {
+    for (const a of this.accounts.values()) {
+      const o = a.orders.find((x) => x.orderId === orderId);
+      if (o) return o;
+    }
+    return undefined;
+  }
+
   private fill(a: FuturesAccount, p: Position, order: FuturesOrder, price: Decimal) {
     const signed = order.side === "BUY" ? order.origQty : order.origQty.neg();
     let realized = new Decimal(0);
@@ -306,6 +482,15 @@ export class BinanceFuturesDesk {
     const commission = quote.mul(TAKER);
     a.wallet = a.wallet.add(realized).sub(commission);
     p.updateTime = Date.now();
+    if (p.amount.isZero()) {
+      // GTE_GTC conditional orders end with the position (Binance's system-led cancellation: EXPIRED).
+      for (const algo of a.algos) {
+        if (algo.symbol === order.symbol && algo.algoStatus === "NEW" && algo.timeInForce === "GTE_GTC") {
+          algo.algoStatus = "EXPIRED";
+          algo.updateTime = Date.now();
+        }
+      }
+    }
     order.executedQty = order.origQty;
     order.cumQuote = quote;
     order.status = "FILLED";
@@ -349,7 +534,7 @@ export class BinanceFuturesDesk {
           { filterType: "MARKET_LOT_SIZE", minQty: m.minQty, maxQty: "1000000", stepSize: m.stepSize },
           { filterType: "MIN_NOTIONAL", notional: m.minNotional },
         ],
-        orderTypes: ["LIMIT", "MARKET"],
+        orderTypes: ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"],
         timeInForce: ["GTC", "IOC", "FOK"],
       })),
     };

@@ -149,7 +149,7 @@ export interface WeightOptions {
 export type Fault =
   // `apiKey`: only that account's requests (one account's venue trouble, not the whole IP's).
   | { kind: "status"; status: 429 | 418 | 500 | 502 | 503; retryAfter?: number; count?: number; path?: string; method?: string; apiKey?: string }
-  | { kind: "timeout-after-accept"; count?: number; holdMs?: number };
+  | { kind: "timeout-after-accept"; count?: number; holdMs?: number; path?: string };
 
 class BinanceError extends Error {
   constructor(
@@ -514,7 +514,7 @@ export class BinanceSimulator {
     const index = this.faults.findIndex((f) =>
       f.kind === "status"
         ? (!f.path || f.path === path) && (!f.method || f.method === method) && (!f.apiKey || f.apiKey === apiKey)
-        : path === "/api/v3/order",
+        : path === (f.path ?? "/api/v3/order"),
     );
     const fault = this.faults[index];
     if (!fault) return undefined;

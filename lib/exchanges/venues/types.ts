@@ -32,6 +32,8 @@ export interface VenueProfile {
   cancelTrigger?(ex: Exchange, id: string, symbol: string): Promise<void>;
   /** Cancels a symbol's open trigger orders; answers how many. */
   cancelAllTriggers?(ex: Exchange, symbol: string): Promise<number>;
+  /** The venue keeps conditional closePosition orders for perpetuals (`CreateOrderRequest.closeTrigger`). */
+  closeTriggers?: boolean;
   keyPermissions(ex: ImplicitApi, marketType: MarketType): Promise<KeyPermissions>;
 }
 

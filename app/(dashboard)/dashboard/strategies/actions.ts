@@ -34,6 +34,8 @@ import {
   tradingSwitchSchema,
 } from "@/lib/validations/strategies";
 
+const VENUE_NAMES: Record<string, string> = { bybit: "Bybit", okx: "OKX", bitget: "Bitget", paper: "Paper" };
+
 const fieldError = (field: string, message: string): ActionState => ({ errors: { [field]: [message] } });
 
 export const createStrategyAction = validatedActionWithUser("trading.manage", strategySchema, async (data, { user, t }) => {
@@ -42,8 +44,11 @@ export const createStrategyAction = validatedActionWithUser("trading.manage", st
   if (!signal) return fieldError("signalId", t("validation.signalRequired"));
   const account = await getAccountForTrading(user.id, data.accountId);
   if (!account) return fieldError("accountId", t("validation.accountInvalid"));
-  // Take-profit and stop-loss orders are spot sells; perpetual exits come from signals (reduceOnly).
-  if (!account.spot && (data.takeProfitPct || data.stopLossPct)) return fieldError(data.takeProfitPct ? "takeProfitPct" : "stopLossPct", t("validation.perpProtectionUnsupported"));
+  // Perpetual take-profit and stop-loss rest on the venue as conditional orders closing the position:
+  // Binance USDT-M only so far; elsewhere perpetual exits come from signals (reduceOnly).
+  if (!account.spot && account.exchange !== "binance" && (data.takeProfitPct || data.stopLossPct)) {
+    return fieldError(data.takeProfitPct ? "takeProfitPct" : "stopLossPct", t("validation.perpProtectionUnsupported", { venue: VENUE_NAMES[account.exchange] ?? account.exchange }));
+  }
   const client = await clientForAccount(account);
   try {
     await client.market(data.symbol);

@@ -37,7 +37,7 @@ export default async function NewStrategyPage() {
   const legacy = new Set(schemes.filter((s) => s.signingScheme === "legacy").map((s) => s.id));
   const origin = appOrigin();
   const formAccounts: StrategyFormAccount[] = await Promise.all(
-    accounts.map(async (a) => ({ id: a.id, label: a.label, symbols: await symbolsOf(user.id, a.id), perpetual: a.exchange !== "paper" && !a.spot })),
+    accounts.map(async (a) => ({ id: a.id, label: a.label, symbols: await symbolsOf(user.id, a.id), perpetual: a.exchange !== "paper" && !a.spot, perpProtection: a.exchange === "binance" })),
   );
   const back = (
     <Button asChild variant="ghost" size="sm" className="mb-2 -ml-2 text-muted-foreground">
