@@ -4,6 +4,7 @@ import { and, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { strategiesForEvent, type PlanRow } from "@/db/queries/strategies";
 import { signalEvents, signals, strategyExecutions, type SignalEvent } from "@/db/schema";
+import { withCacheMemo } from "@/lib/cache";
 import { getQueue } from "@/lib/queue";
 import { ExchangeError } from "@/lib/exchanges";
 import { LeaseLostError, RetryLater } from "./errors";
@@ -166,7 +167,8 @@ async function processEventAt(eventId: string, token: string): Promise<{ result:
     const guard = async () => {
       if (!(await leaseSignal(event.signalId, token))) throw new LeaseLostError();
     };
-    await fanOut(event, behind.size > 0 ? rows.filter((r) => !behind.has(r.strategy.id)) : rows, guard);
+    // One memo of the shared cache per event: its strategies read a ticker or market list once.
+    await withCacheMemo(() => fanOut(event, behind.size > 0 ? rows.filter((r) => !behind.has(r.strategy.id)) : rows, guard));
     // The strategies behind an earlier event take this one once they are through it (the earlier
     // event finishing runs its followers at once; this job's return is the backstop).
     if (behind.size > 0) throw new RetryLater("behind_earlier_event", BEHIND_MS);

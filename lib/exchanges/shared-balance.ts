@@ -71,26 +71,33 @@ function apply(lines: BalanceLine[], effect: Effect): BalanceLine[] {
 export function withSharedBalance(client: ExchangeClient, scope: string): ExchangeClient {
   const genKey = `balance-gen:${scope}`;
   const cache = () => getSharedCache();
-  // The shared reads this client has used and that may still be kept: our orders apply to each of them.
-  const reads = new Map<string, number>();
+  // The shared reads this client has used and may still keep, by signal event: the entry's key and this
+  // process's copy of it. A fan-out reads the shared entry once per account and event; our orders are
+  // applied to the copy and written over the entry (no re-read of the key or the entry).
+  const reads = new Map<string, { until: number; key: string; kept: Kept }>();
   const currentKey = async (sharedFor: string) => `balance:${scope}:${sharedFor}:${(await cache().get<string>(genKey).catch(() => null)) ?? "0"}`;
-  const invalidate = () => cache().set(genKey, randomUUID(), 10 * 60_000).catch(() => undefined);
+  const invalidate = () => {
+    reads.clear();
+    return cache().set(genKey, randomUUID(), 10 * 60_000).catch(() => undefined);
+  };
 
   async function afterOrder(request: CreateOrderRequest, order: ExchangeOrder) {
-    for (const [sharedFor, until] of reads) if (until < Date.now()) reads.delete(sharedFor);
+    for (const [sharedFor, read] of reads) if (read.until < Date.now()) reads.delete(sharedFor);
     if (reads.size === 0) return;
     if (client.marketType !== "spot") return invalidate();
     const market = await client.market(request.symbol).catch(() => null);
     const effect = market && effectOf(request, order, market.base, market.quote);
     if (!effect) return invalidate();
-    for (const sharedFor of reads.keys()) {
-      const key = await currentKey(sharedFor);
-      const kept = await cache().get<Kept>(key).catch(() => null);
-      if (!kept) continue;
-      const left = balanceCacheTiming.ttlMs - (Date.now() - kept.readAt);
-      if (left <= 0) continue;
+    for (const [sharedFor, read] of reads) {
+      const left = balanceCacheTiming.ttlMs - (Date.now() - read.kept.readAt);
+      if (left <= 0) {
+        reads.delete(sharedFor);
+        continue;
+      }
+      const kept = { lines: apply(read.kept.lines, effect), readAt: read.kept.readAt };
+      read.kept = kept;
       const written = await cache()
-        .set(key, { lines: apply(kept.lines, effect), readAt: kept.readAt }, left)
+        .set(read.key, kept, left)
         .then(() => true, () => false);
       if (!written) return invalidate();
     }
@@ -109,8 +116,11 @@ export function withSharedBalance(client: ExchangeClient, scope: string): Exchan
     async balance(opts) {
       if (!opts?.sharedFor) return client.balance();
       await pending;
-      reads.set(opts.sharedFor, Date.now() + balanceCacheTiming.ttlMs);
-      const kept = await cachedValue<Kept>(await currentKey(opts.sharedFor), balanceCacheTiming.ttlMs, async () => ({ lines: await client.balance(), readAt: Date.now() }));
+      const mine = reads.get(opts.sharedFor);
+      if (mine && Date.now() - mine.kept.readAt < balanceCacheTiming.ttlMs) return mine.kept.lines;
+      const key = await currentKey(opts.sharedFor);
+      const kept = await cachedValue<Kept>(key, balanceCacheTiming.ttlMs, async () => ({ lines: await client.balance(), readAt: Date.now() }), { memo: false });
+      reads.set(opts.sharedFor, { until: kept.readAt + balanceCacheTiming.ttlMs, key, kept });
       return kept.lines;
     },
     async createOrder(request) {
