@@ -4,10 +4,10 @@ import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { Loader2 } from "lucide-react";
 import { runRebalancerAction } from "@/app/(dashboard)/dashboard/rebalancer/actions";
-import { ConfirmForm } from "@/components/common/confirm-form";
 import type { ActionState } from "@/lib/actions/validated-action";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
+import { RunNow } from "./run-now";
 
 /** "Dry run" plans and places nothing; "Run now" places market orders, behind a confirmation. */
 export function RunButtons({ accountId, dryRunOn }: { accountId: string; dryRunOn: boolean }) {
@@ -31,17 +31,7 @@ export function RunButtons({ accountId, dryRunOn }: { accountId: string; dryRunO
       {dryRunOn ? (
         <p className="max-w-xs pt-1.5 text-xs text-muted-foreground">{t("runNowDryRunOn")}</p>
       ) : (
-        <ConfirmForm
-          action={runRebalancerAction}
-          fields={{ accountId, mode: "live" }}
-          trigger={t("runNow")}
-          title={t("runNowTitle")}
-          body={t("runNowBody")}
-          confirmLabel={t("runNowConfirm")}
-          triggerVariant="default"
-          testId="rebalancer-run-now"
-          className="items-start"
-        />
+        <RunNow accountId={accountId} />
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { exchangeAccounts, orders, rebalanceRunOrders, rebalanceRuns, rebalancers, strategies, strategyPositions, type OrderRow, type RebalanceRun, type Rebalancer } from "../schema";
+import type { DbTx } from "./notifications";
 import type { OrderIntent } from "./orders";
 
 export type RebalancerSettings = Pick<Rebalancer, "quote" | "targets" | "intervalHours" | "driftPct" | "minTradeQuote" | "dryRun" | "enabled">;
@@ -87,6 +88,27 @@ export async function getRun(runId: string): Promise<RebalanceRun | undefined> {
 export async function updateRun(runId: string, values: Partial<Pick<RebalanceRun, "status" | "reason" | "valuation" | "plannedTrades" | "finishedAt">>) {
   const db = await getDb();
   await db.update(rebalanceRuns).set(values).where(eq(rebalanceRuns.id, runId));
+}
+
+/**
+ * Marks a running run finished, once, and in the same transaction lets the caller write what follows
+ * from it (its notification). Answers the finished run, or undefined when it was no longer running.
+ */
+export async function finishRun(
+  runId: string,
+  values: Pick<RebalanceRun, "status" | "reason">,
+  then: (tx: DbTx, run: RebalanceRun) => Promise<void>,
+): Promise<RebalanceRun | undefined> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [run] = await tx
+      .update(rebalanceRuns)
+      .set({ ...values, finishedAt: new Date() })
+      .where(and(eq(rebalanceRuns.id, runId), eq(rebalanceRuns.status, "running")))
+      .returning();
+    if (run) await then(tx, run);
+    return run;
+  });
 }
 
 /**

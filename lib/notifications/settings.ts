@@ -15,6 +15,7 @@ export const EVENT_TYPES: NotificationEventType[] = [
   "position.mismatch",
   "security.alert",
   "daily.summary",
+  "rebalance.run",
 ];
 
 export const CHANNELS: NotificationChannel[] = ["email", "telegram", "inapp"];
@@ -36,6 +37,7 @@ export const DEFAULT_MATRIX: Record<NotificationEventType, Row> = {
   "position.mismatch": all,
   "security.alert": all,
   "daily.summary": { email: true, telegram: false, inapp: false },
+  "rebalance.run": { email: true, telegram: false, inapp: true },
 };
 
 /** Security emails are sent by lib/auth itself and cannot be turned off. */

@@ -20,7 +20,8 @@ export type NotificationEventType =
   | "key.failing"
   | "position.mismatch"
   | "security.alert"
-  | "daily.summary";
+  | "daily.summary"
+  | "rebalance.run";
 
 export interface RenderedMessage {
   subject: string;

@@ -1,12 +1,13 @@
 import "server-only";
 import Decimal from "decimal.js";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
-import { claimRebalanceLease, getRun, legOrder, releaseRebalanceLease, runOrderRows, startRun, strategyHoldings, unfinishedRun, updateRun } from "@/db/queries/rebalancer";
+import { claimRebalanceLease, finishRun, getRun, legOrder, releaseRebalanceLease, runOrderRows, startRun, strategyHoldings, unfinishedRun, updateRun } from "@/db/queries/rebalancer";
 import type { ExchangeAccount, OrderRow, PlannedTrade, RebalanceRun, RebalanceRunStatus, RebalanceTrigger, Rebalancer } from "@/db/schema";
 import { isFinal, resolveRow, sendRow, settle } from "@/lib/engine/lifecycle";
 import { tradeBlock } from "@/lib/engine/may-trade";
 import { checkOrder, clientForAccount, deterministicClientOrderId, ExchangeError, floorToStep, type ExchangeClient } from "@/lib/exchanges";
 import { log } from "@/lib/logger";
+import { emitSafely } from "@/lib/notifications";
 import { planRebalance, valuate, type PlanMarket } from "./plan";
 
 export const rebalanceTiming = {
@@ -47,8 +48,28 @@ export async function currentValuation(settings: Rebalancer, client: ExchangeCli
 
 const feeRateOf = (account: ExchangeAccount) => account.paperFeeRate ?? "0.001";
 
-async function finish(run: RebalanceRun, status: RebalanceRunStatus, reason?: string): Promise<RunOutcome> {
-  await updateRun(run.id, { status, reason: reason ?? null, finishedAt: new Date() });
+/** Ends the run and, in the same transaction, tells its owner (a `rebalance.run` notification, once per run). */
+async function finish(run: RebalanceRun, account: ExchangeAccount, status: RebalanceRunStatus, reason?: string): Promise<RunOutcome> {
+  const placed = run.dryRun ? 0 : (await runOrderRows(run.id)).length;
+  const trades = run.plannedTrades ?? [];
+  await finishRun(run.id, { status, reason: reason ?? null }, (tx, finished) =>
+    emitSafely(tx, {
+      userId: finished.userId,
+      type: "rebalance.run",
+      dedupeKey: `rebalance.run:${finished.id}`,
+      payload: {
+        runId: finished.id,
+        accountId: account.id,
+        account: account.label,
+        status,
+        reason: reason ?? null,
+        dry: finished.dryRun,
+        planned: trades.filter((t) => !t.skip).length,
+        placed,
+        skipped: trades.filter((t) => t.skip).length,
+      },
+    }),
+  );
   return { runId: run.id, status, reason };
 }
 
@@ -115,18 +136,18 @@ export async function executeRun(run: RebalanceRun, settings: Rebalancer, accoun
   if (run.status !== "running") return { runId: run.id, status: run.status, reason: run.reason ?? undefined };
   if (!run.dryRun) {
     const blocked = await tradeBlock(run.userId, run.accountId, "buy");
-    if (blocked) return finish(run, "skipped", blocked);
+    if (blocked) return finish(run, account, "skipped", blocked);
   }
   if (!run.plannedTrades) {
     const plan = planRebalance({ quote: settings.quote, targets: settings.targets, minTradeQuote: settings.minTradeQuote, feeRate: feeRateOf(account), ...(await readPortfolio(settings, client)) });
     await updateRun(run.id, { valuation: plan.valuation, plannedTrades: plan.trades });
     run = { ...run, valuation: plan.valuation, plannedTrades: plan.trades };
-    if (run.dryRun) return finish(run, "done");
+    if (run.dryRun) return finish(run, account, "done");
   }
   const trades = run.plannedTrades!.filter((t) => !t.skip);
   for (const sell of trades.filter((t) => t.side === "sell")) {
     const sent = await placeLeg(run, sell, sell.amount, client);
-    if (sent.status === "switched_off") return finish(run, "skipped", sent.reason);
+    if (sent.status === "switched_off") return finish(run, account, "skipped", sent.reason);
     await hooks.afterLeg?.(sell.leg);
   }
   if (!(await sideSettled(run, "sell", client))) return { runId: run.id, status: "running", reason: "sells_pending" };
@@ -141,16 +162,17 @@ export async function executeRun(run: RebalanceRun, settings: Rebalancer, accoun
       continue;
     }
     const sent = await placeLeg(run, buy, amount, client);
-    if (sent.status === "switched_off") return finish(run, "skipped", sent.reason);
+    if (sent.status === "switched_off") return finish(run, account, "skipped", sent.reason);
     await hooks.afterLeg?.(buy.leg);
   }
   if (tooSmall.length) {
     const plannedTrades = run.plannedTrades!.map((t) => (tooSmall.includes(t.leg) ? { ...t, skip: "below_min_notional" as const } : t));
     await updateRun(run.id, { plannedTrades });
+    run = { ...run, plannedTrades };
   }
   if (!(await sideSettled(run, "buy", client))) return { runId: run.id, status: "running", reason: "buys_pending" };
   const refused = (await runOrderRows(run.id)).find((r) => r.status === "rejected");
-  return finish(run, "done", refused ? `refused:${refused.error?.code ?? "unknown"}` : undefined);
+  return finish(run, account, "done", refused ? `refused:${refused.error?.code ?? "unknown"}` : undefined);
 }
 
 /**
@@ -173,14 +195,14 @@ export async function rebalanceAccount(
       ? { run: existing }
       : await startRun({ userId: settings.userId, accountId: settings.accountId, trigger: opts.trigger, dryRun: opts.dryRun ?? settings.dryRun });
     if (!existing) ranAt = run.startedAt;
-    if (!account.active) return finish(run, "skipped", "account_off");
+    if (!account.active) return finish(run, account, "skipped", "account_off");
     try {
       return await executeRun(run, settings, account, await clientForAccount(account), opts.hooks);
     } catch (error) {
       if (error instanceof ExchangeError && !(await getRun(run.id))?.plannedTrades) {
         // Nothing was placed: the run ends with the venue's reason, the next one starts afresh.
         log({ accountId: settings.accountId, runId: run.id }).warn({ err: error }, "rebalance could not plan");
-        return finish(run, "failed", error.code);
+        return finish(run, account, "failed", error.code);
       }
       throw error;
     }

@@ -140,6 +140,8 @@ export function buildOpenApiDocument(opts: { exampleUrl?: string } = {}): Json {
       "/api/cron/drain": cronPath("Drain the signal queue", "CronDrain"),
       "/api/cron/monitor": cronPath("Order monitor: fills, lost answers, protection and stops", "CronMonitorOrders"),
       "/api/cron/reconcile": cronPath("Position reconciliation: booked positions against the venue (reports, never trades)", "CronReconcilePositions"),
+      "/api/cron/notify": cronPath("Notification drain: deliver the outbox by email and Telegram, with retries", "CronNotify"),
+      "/api/cron/ai": cronPath("AI signal sources: run the sources that are due", "CronAiSources"),
     },
     components: {
       securitySchemes: {

@@ -30,8 +30,9 @@ test.describe.serial("rebalancer: a trader sets a target portfolio, reviews a dr
     await page.getByTestId("exchange-paper").check({ force: true });
     await page.getByTestId("add-account-submit").click();
     await page.waitForURL(/\/dashboard\/accounts\/[0-9a-f-]{36}/);
-
-    await page.goto("/dashboard/rebalancer");
+    const accountId = page.url().match(/accounts\/([0-9a-f-]{36})/)![1]!;
+    await page.getByTestId("account-rebalancer-link").click();
+    await page.waitForURL(`**/dashboard/rebalancer?account=${accountId}`);
     await expect(page.getByTestId("runs-empty")).toBeVisible();
     await page.getByTestId("target-weight-0").fill("40");
     await expect(page.getByTestId("weight-sum")).toContainText("90");

@@ -1,8 +1,8 @@
 import Decimal from "decimal.js";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getRebalancer, listRuns, saveRebalancer, type RebalancerSettings } from "@/db/queries/rebalancer";
-import { exchangeAccounts, orders, rateLimitCounters, rebalanceRuns, rebalancers, strategyPositions, users } from "@/db/schema";
+import { exchangeAccounts, notificationEvents, orders, rateLimitCounters, rebalanceRuns, rebalancers, strategyPositions, users } from "@/db/schema";
 import { clientForAccount } from "@/lib/exchanges";
 import { seedPaperBalances } from "@/lib/exchanges/paper";
 import { currentValuation, maxDrift, rebalanceAccount, rebalanceDue } from "@/lib/rebalancer";
@@ -67,6 +67,26 @@ describe("rebalancer on the Binance simulator", () => {
     expect((await driftOf(t)).lte("0.3")).toBe(true);
     const rows = await testDb.db.select().from(orders).where(eq(orders.accountId, t.accountId));
     expect(rows.every((r) => r.source === "rebalance")).toBe(true);
+  });
+
+  it("each finished run, live or dry, tells its owner once", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    const settings = await setUp(t);
+    const runEvents = () =>
+      testDb.db.select().from(notificationEvents).where(and(eq(notificationEvents.userId, t.userId), eq(notificationEvents.type, "rebalance.run")));
+    await rebalanceAccount(settings, { trigger: "manual", dryRun: true });
+    const [dry] = await runEvents();
+    expect(dry!.payload).toMatchObject({ status: "done", dry: true, planned: 2, placed: 0, skipped: 0 });
+
+    const live = await rebalanceAccount(settings, { trigger: "manual" });
+    expect(live).toMatchObject({ status: "done" });
+    const events = await runEvents();
+    expect(events).toHaveLength(2);
+    const liveEvent = events.find((e) => e.dedupeKey === `rebalance.run:${live.runId}`);
+    expect(liveEvent!.payload).toMatchObject({ status: "done", dry: false, planned: 2, placed: 2, skipped: 0, reason: null });
+    // The finished run moved on again (the cron, a second click) tells nothing more.
+    await rebalanceAccount(settings, { trigger: "manual", dryRun: true });
+    expect((await runEvents()).filter((e) => e.payload.dry === false)).toHaveLength(1);
   });
 
   it("a run resumed after a crash places no order twice", async () => {

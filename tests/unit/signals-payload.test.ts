@@ -292,6 +292,7 @@ describe("OpenAPI document", () => {
     expect(doc.paths["/api/health"]!.get).toBeDefined();
     expect(doc.paths["/api/cron/drain"]!.post!.responses).toHaveProperty("401");
     expect(doc.paths["/api/cron/monitor"]!.post).toBeDefined();
+    for (const cron of ["/api/cron/notify", "/api/cron/ai"]) expect(doc.paths[cron]!.get!.responses).toHaveProperty("401");
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 });

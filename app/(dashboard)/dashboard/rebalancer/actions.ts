@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getRebalancer, saveRebalancer } from "@/db/queries/rebalancer";
 import { tradingAccount } from "@/lib/accounts";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
+import { requireRecentAuth } from "@/lib/auth/step-up";
 import { AppError } from "@/lib/errors";
 import { rebalanceAccount, type RunOutcome } from "@/lib/rebalancer";
 import { rebalancerFormSchema } from "@/lib/rebalancer/validation";
@@ -28,7 +29,8 @@ export const saveRebalancerAction = validatedActionWithUser("trading.manage", fo
   }
   const data = parsed.data;
   // Known assets: each one a market against the quote on this account's venue.
-  const { client } = await tradingAccount(user.id, data.accountId);
+  const { account, client } = await tradingAccount(user.id, data.accountId);
+  if (!account.spot && account.exchange !== "paper") return { ok: false, message: t("rebalancer.perpNotSupported"), values };
   for (const { asset } of data.targets) {
     if (asset === data.quote) continue;
     const market = await client.market(`${asset}/${data.quote}`).catch(() => null);
@@ -69,6 +71,8 @@ export const runRebalancerAction = validatedActionWithUser("trading.manage", run
   if (!settings) throw new AppError("not_found", "Account not found");
   const dry = data.mode === "dry";
   if (!dry && settings.dryRun) return { ok: false, message: t("rebalancer.runNowDryRunOn") };
+  // A live run places real orders: the same recent-password step-up as a manual order.
+  if (!dry) await requireRecentAuth(user.id);
   const outcome = await rebalanceAccount(settings, { trigger: "manual", dryRun: dry });
   revalidatePath(PATH);
   return outcomeMessage(outcome, dry, t);

@@ -34,11 +34,14 @@ const DEFAULTS: SettingsValues = {
   enabled: false,
 };
 
+// The rebalancer trades spot balances: a perpetuals-only account has none to rebalance.
+const rebalanceable = (a: { spot: boolean; exchange: string }) => a.spot || a.exchange === "paper";
+
 export default async function RebalancerPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const user = await requirePageUser("dashboard.view", "/dashboard/rebalancer");
   const t = await getTranslations("rebalancer");
   const format = await getFormatter();
-  const accounts = (await listAccounts(user.id)).filter((a) => a.spot || a.exchange === "paper");
+  const accounts = await listAccounts(user.id);
   if (!accounts.length) {
     return (
       <>
@@ -52,7 +55,30 @@ export default async function RebalancerPage({ searchParams }: { searchParams: P
     );
   }
   const wanted = (await searchParams).account;
-  const account = accounts.find((a) => a.id === wanted) ?? accounts[0]!;
+  const account = accounts.find((a) => a.id === wanted) ?? accounts.find(rebalanceable) ?? accounts[0]!;
+  const nav = (
+    <nav aria-label={t("account")} className="mb-6 flex flex-wrap gap-2" data-testid="rebalancer-accounts">
+      {accounts.map((a) => (
+        <Button key={a.id} asChild size="sm" variant={a.id === account.id ? "default" : "outline"} className="max-w-full">
+          <Link href={`/dashboard/rebalancer?account=${a.id}`} aria-current={a.id === account.id ? "page" : undefined}>
+            <span className="truncate">{a.label}</span>
+            {rebalanceable(a) ? null : <span className="shrink-0 text-xs opacity-70">· {t("perpOnly")}</span>}
+          </Link>
+        </Button>
+      ))}
+    </nav>
+  );
+  if (!rebalanceable(account)) {
+    return (
+      <>
+        <PageHeader title={t("title")} subtitle={t("subtitle")} />
+        {nav}
+        <div data-testid="rebalancer-perp-only">
+          <EmptyState icon={Scale} title={t("perpNotSupportedTitle")} description={t("perpNotSupported")} />
+        </div>
+      </>
+    );
+  }
   const [settings, runs] = await Promise.all([getRebalancer({ userId: user.id, accountId: account.id }), listRuns({ userId: user.id, accountId: account.id })]);
   const initial: SettingsValues = settings
     ? {
@@ -71,15 +97,7 @@ export default async function RebalancerPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle")} />
-      <nav aria-label={t("account")} className="mb-6 flex flex-wrap gap-2" data-testid="rebalancer-accounts">
-        {accounts.map((a) => (
-          <Button key={a.id} asChild size="sm" variant={a.id === account.id ? "default" : "outline"} className="max-w-full">
-            <Link href={`/dashboard/rebalancer?account=${a.id}`} aria-current={a.id === account.id ? "page" : undefined}>
-              <span className="truncate">{a.label}</span>
-            </Link>
-          </Button>
-        ))}
-      </nav>
+      {nav}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card className="min-w-0">

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { AlertTriangle, ArrowLeft, CheckCircle2, Trash2, XCircle } from "lucide-react";
+import { AlertTriangle, ArrowLeft, CheckCircle2, Scale, Trash2, XCircle } from "lucide-react";
 import { cancelAllAction, cancelOrderAction, deleteAccountAction } from "../actions";
 import { ConnectionTest } from "@/components/accounts/connection-test";
 import { LazyPriceChart } from "@/components/charts/price-chart-lazy";
@@ -80,6 +80,12 @@ export default async function AccountPage({
       <PageHeader title={account.label} subtitle={[venue, account.keyHint ? `••••${account.keyHint}` : null].filter(Boolean).join(" · ")}>
         <div className="flex items-center gap-2">
           {account.sandbox ? <Badge variant="warning">{t("accounts.sandboxBadge")}</Badge> : null}
+          <Button asChild variant="outline" size="sm">
+            <Link href={`/dashboard/rebalancer?account=${account.id}`} data-testid="account-rebalancer-link">
+              <Scale />
+              <span className="sr-only sm:not-sr-only">{t("rebalancer.openFromAccount")}</span>
+            </Link>
+          </Button>
           <ConfirmForm
             action={deleteAccountAction}
             fields={{ accountId: account.id }}
