@@ -10,6 +10,9 @@ import { Pager } from "@/components/ui/pager";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import { Badge } from "@/components/ui/badge";
+import { AiReasoningNote } from "@/components/ai/reasoning-note";
+import { aiReasoningForOrders } from "@/db/queries/ai-sources";
+import { requireUser } from "@/lib/auth/session";
 import { formatOrderFees } from "./fees";
 import { OrderStatusBadge } from "./order-status-badge";
 import { SkipReason } from "./skip-reason";
@@ -88,6 +91,8 @@ export async function OrderHistory({
   );
   const onlySkips = views && filters.view === "skips";
   const isSkip = (row: OrderListRow | ActivityRow): row is SkipListRow => "kind" in row && row.kind === "skip";
+  const orderIds = rows.flatMap((r) => (isSkip(r) ? [] : [r.id]));
+  const aiWhy = orderIds.length ? await aiReasoningForOrders({ userId: (await requireUser()).id, orderIds }) : new Map();
 
   return (
     <div className="grid gap-3 [&>*]:min-w-0" id="history">
@@ -226,6 +231,7 @@ export async function OrderHistory({
                   <TableCell className="font-medium">
                     {o.symbol}
                     <span className="ml-1 text-xs text-muted-foreground">{t(`type.${o.type}` as "type.market")}</span>
+                    <AiReasoningNote why={aiWhy.get(o.id)} />
                   </TableCell>
                   <TableCell className={cn("font-medium", o.side === "buy" ? "text-emerald-600" : "text-rose-600")}>{t(`side.${o.side}` as "side.buy")}</TableCell>
                   <TableCell className="whitespace-nowrap text-right tabular-nums">

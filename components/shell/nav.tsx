@@ -7,6 +7,7 @@ import {
   Activity,
   ArrowLeft,
   BarChart3,
+  Bot,
   LayoutDashboard,
   ListOrdered,
   Settings,
@@ -22,7 +23,7 @@ import {
 } from "lucide-react";
 import { cn } from "@/lib/utils";
 
-type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "rebalancer" | "settings" | "admin" | "users" | "signals" | "audit" | "system" | "platform" | "backToDashboard";
+type NavKey = "overview" | "strategies" | "accounts" | "orders" | "statistics" | "rebalancer" | "settings" | "admin" | "users" | "signals" | "ai" | "audit" | "system" | "platform" | "backToDashboard";
 type NavItem = { key: NavKey; href: string; icon: LucideIcon; exact?: boolean };
 
 export type ShellSection = "dashboard" | "admin";
@@ -47,6 +48,7 @@ const SECTIONS: Record<ShellSection, { heading: "trading" | "administration"; it
       { key: "overview", href: "/admin", icon: Shield, exact: true },
       { key: "users", href: "/admin/users", icon: Users },
       { key: "signals", href: "/admin/signals", icon: Radio },
+      { key: "ai", href: "/admin/ai", icon: Bot },
       { key: "audit", href: "/admin/audit", icon: ScrollText },
       { key: "system", href: "/admin/system", icon: Activity },
       { key: "platform", href: "/admin/settings", icon: SlidersHorizontal },

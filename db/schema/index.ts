@@ -15,3 +15,4 @@ export * from "./notifications";
 export * from "./telegram";
 export * from "./operations";
 export * from "./rebalancer";
+export * from "./ai-sources";

@@ -21,6 +21,7 @@ export function startInProcessCron() {
         await trackJob("monitor", "in_process", () => monitorOrders({ budgetMs: 4_000 }));
         await import("@/lib/statistics/equity").then(({ snapshotEquity }) => trackJob("equity", "in_process", () => snapshotEquity({ budgetMs: 2_000 })));
         await import("@/lib/rebalancer").then(({ rebalanceDue }) => trackJob("rebalance", "in_process", () => rebalanceDue({ budgetMs: 3_000 })));
+        await import("@/lib/ai-sources").then(({ startDueAiSources }) => trackJob("ai", "in_process", startDueAiSources));
         // Notifications go out after the signals' work, never inside a signal's lease.
         await import("@/lib/notifications/drain").then(({ drainNotifications }) => trackJob("notify", "in_process", () => drainNotifications({ budgetMs: 3_000 })));
       })

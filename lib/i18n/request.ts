@@ -2,6 +2,7 @@ import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import en from "@/messages/en.json";
 import enRebalancer from "@/messages/en.rebalancer.json";
+import enAi from "@/messages/en.ai.json";
 import enSystem from "@/messages/en.system.json";
 import en2fa from "@/messages/en.2fa.json";
 import enDevice from "@/messages/en.device.json";
@@ -15,6 +16,7 @@ import enNotifications from "@/messages/en.notifications.json";
 import enTelegram from "@/messages/en.telegram.json";
 import ru from "@/messages/ru.json";
 import ruRebalancer from "@/messages/ru.rebalancer.json";
+import ruAi from "@/messages/ru.ai.json";
 import ruSystem from "@/messages/ru.system.json";
 import ru2fa from "@/messages/ru.2fa.json";
 import ruDevice from "@/messages/ru.device.json";
@@ -28,6 +30,7 @@ import ruNotifications from "@/messages/ru.notifications.json";
 import ruTelegram from "@/messages/ru.telegram.json";
 import uk from "@/messages/uk.json";
 import ukRebalancer from "@/messages/uk.rebalancer.json";
+import ukAi from "@/messages/uk.ai.json";
 import ukSystem from "@/messages/uk.system.json";
 import uk2fa from "@/messages/uk.2fa.json";
 import ukDevice from "@/messages/uk.device.json";
@@ -42,9 +45,9 @@ import ukTelegram from "@/messages/uk.telegram.json";
 import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from "./config";
 
 const MESSAGES = {
-  en: { ...en, ...enSystem, ...enEmail, ...en2fa, ...enDevice, ...enOverview, ...enReconcile, ...enCharts, ...enStatistics, ...enPerpetuals, ...enTelegram, ...enNotifications, ...enRebalancer },
-  ru: { ...ru, ...ruSystem, ...ruEmail, ...ru2fa, ...ruDevice, ...ruOverview, ...ruReconcile, ...ruCharts, ...ruStatistics, ...ruPerpetuals, ...ruTelegram, ...ruNotifications, ...ruRebalancer },
-  uk: { ...uk, ...ukSystem, ...ukEmail, ...uk2fa, ...ukDevice, ...ukOverview, ...ukReconcile, ...ukCharts, ...ukStatistics, ...ukPerpetuals, ...ukTelegram, ...ukNotifications, ...ukRebalancer },
+  en: { ...en, ...enSystem, ...enEmail, ...en2fa, ...enDevice, ...enOverview, ...enReconcile, ...enCharts, ...enStatistics, ...enPerpetuals, ...enTelegram, ...enNotifications, ...enRebalancer, ...enAi },
+  ru: { ...ru, ...ruSystem, ...ruEmail, ...ru2fa, ...ruDevice, ...ruOverview, ...ruReconcile, ...ruCharts, ...ruStatistics, ...ruPerpetuals, ...ruTelegram, ...ruNotifications, ...ruRebalancer, ...ruAi },
+  uk: { ...uk, ...ukSystem, ...ukEmail, ...uk2fa, ...ukDevice, ...ukOverview, ...ukReconcile, ...ukCharts, ...ukStatistics, ...ukPerpetuals, ...ukTelegram, ...ukNotifications, ...ukRebalancer, ...ukAi },
 } as const;
 
 export async function resolveLocale(): Promise<Locale> {
