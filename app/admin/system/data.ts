@@ -7,8 +7,8 @@ import { metrics } from "@/lib/metrics";
 import { upstashRedis } from "@/lib/upstash";
 import packageJson from "@/package.json";
 
-/** The jobs the schedule runs (cron routes, and the in-process tick's equity snapshot), in page order. */
-export const KNOWN_JOBS = ["drain", "monitor", "reconcile", "equity"] as const;
+/** The jobs the schedule runs (cron routes, and the in-process tick's equity snapshot and rebalancer), in page order. */
+export const KNOWN_JOBS = ["drain", "monitor", "reconcile", "equity", "rebalance", "ai", "notify"] as const;
 
 export type Probe = { state: "up" | "down" | "off"; ms: number | null; error?: string };
 
