@@ -188,7 +188,9 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       ));
     if (!price) return skip("no_price");
     const [balances, position, resting] = await Promise.all([
-      client.balance({ sharedFor: event.id }),
+      // Entries share one read per account across the signal's fan-out; an exit reads afresh, so coins
+      // another server's order took in the meantime never make a sell fail as insufficient funds.
+      client.balance(action === "buy" ? { sharedFor: event.id } : undefined),
       positionOf(strategy.id),
       action === "buy" ? Promise.resolve([]) : liveRows(strategy.id, ["sell", "close"], event.id),
     ]);

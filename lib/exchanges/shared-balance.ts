@@ -134,9 +134,9 @@ export function withSharedBalance(client: ExchangeClient, scope: string): Exchan
       after(() => afterOrder(request, order));
       return order;
     },
-    async cancelOrder(id, symbol) {
+    async cancelOrder(id, symbol, opts) {
       try {
-        return await client.cancelOrder(id, symbol);
+        return await client.cancelOrder(id, symbol, opts);
       } finally {
         after(invalidate);
       }

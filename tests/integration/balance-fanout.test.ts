@@ -70,4 +70,22 @@ describe("balance reads in a fan-out", () => {
     const [first] = await testDb.db.select().from(strategyExecutions).where(and(eq(strategyExecutions.strategyId, strategyIds[0]!), eq(strategyExecutions.eventId, String(answer.body.eventId))));
     expect(first?.outcome).toBe("sent");
   });
+
+  it("an exit reads the balance afresh for each strategy: another server's order since never makes a sell fail", async () => {
+    const queue = await getQueue();
+    const before = sim.requests.filter((r) => r.path === "/api/v3/account").length;
+    await ingestSignal({
+      name: "fanout",
+      rawBody: JSON.stringify({ secret, symbol: "BTC/USDT", action: "close", price: "60000", id: "fan-close" }),
+      contentType: "application/json",
+      headers: {},
+      ip: "127.0.0.1",
+      enqueue: async (eventId) => {
+        await queue.enqueue("signals", { eventId });
+      },
+    });
+    await drainSignals({ budgetMs: 30_000 });
+    // The ten strategies holding coins each read before selling (the ten without a position stop earlier).
+    expect(sim.requests.filter((r) => r.path === "/api/v3/account").length - before).toBeGreaterThanOrEqual(10);
+  });
 });
