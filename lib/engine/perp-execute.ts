@@ -59,9 +59,13 @@ export async function executePerp(ctx: PerpContext): Promise<Outcome> {
       let sent: SendResult | null = null;
       if (!row) {
         if (Date.now() > ctx.deadline.getTime()) return ctx.skip("expired", ids.length ? { done: ids.join(",") } : undefined);
-        // The position is about to change: its take-profit and stop-loss go first (confirmed), and are
-        // placed again for the new position once the signal is done (a reversal never meets old ones).
-        const pending = await cancelRows(await liveRows(strategy.id, ["tp", "sl"]), client);
+        // The position is about to be closed or turned: its take-profit and stop-loss go first (confirmed),
+        // and are placed again for the new position once the signal is done (a reversal never meets old
+        // ones). An add on the same side keeps them: they close the whole position, the added part too, so
+        // a resting add never leaves the position without a stop; the monitor moves their levels after.
+        const held = new Decimal(position.amount);
+        const adds = !leg.reduceOnly && ((leg.side === "buy" && held.gt(0)) || (leg.side === "sell" && held.lt(0)));
+        const pending = adds ? null : await cancelRows(await liveRows(strategy.id, ["tp", "sl"]), client);
         if (pending) throw new WaitFor(`exit_waits_for_cancel:${pending}`);
         const placed = await place(leg);
         if ("skipped" in placed) return placed.skipped;

@@ -1,3 +1,4 @@
+import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { fills, orders, signals, strategyPositions } from "@/db/schema";
@@ -213,4 +214,24 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     sim.futures.setPrice("BTCUSDT", "50000");
     expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe("0.053");
   });
+
+  it("an add on the same side keeps the stop and take-profit on the venue while the add waits", async () => {
+    await setTradingEnabled(userId, true, true);
+    const held = await position();
+    const entry = new Decimal(held.costBasis).div(held.amount).toDecimalPlaces(1).toFixed();
+    sim.futures.setPrice("BTCUSDT", entry);
+    await monitorOrders({ budgetMs: 10_000 });
+    const pair = waiting();
+    expect(pair).toHaveLength(2);
+    // The venue refuses new orders for a while: the add waits, and the position keeps its protection.
+    sim.injectFault({ kind: "status", status: 503, path: "/fapi/v1/order", method: "POST", apiKey: API_KEY, count: 10_000 });
+    try {
+      await post({ action: "buy", position: "long", price: entry, id: "pp-add" });
+      expect(waiting()).toEqual(pair);
+      expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe(held.amount);
+    } finally {
+      sim.clearFaults();
+    }
+  });
 });
+
