@@ -108,4 +108,14 @@ describe("a perpetual strategy's take-profit and stop-loss", () => {
     expect(state.errors?.takeProfitPct?.[0]).toContain("Bybit");
     expect(await testDb.db.select().from(strategies).where(eq(strategies.accountId, bybitId))).toEqual([]);
   });
+
+  it("is only for a strategy alone on its symbol: the venue's orders close the account's whole position", async () => {
+    // The first test left a protected strategy on BTC/USDT:USDT of this account.
+    const second = await createStrategyAction({}, form({ ...fields(binanceId), name: "Second perp" }));
+    expect(second.errors?.takeProfitPct?.[0]).toMatch(/whole position/);
+    const unprotectedToo = await createStrategyAction({}, form({ ...fields(binanceId), name: "Third perp", takeProfitPct: "", stopLossPct: "" }));
+    expect(unprotectedToo.errors?.symbol?.[0]).toMatch(/whole position/);
+    expect(await testDb.db.select().from(strategies).where(eq(strategies.accountId, binanceId))).toHaveLength(1);
+  });
 });
+

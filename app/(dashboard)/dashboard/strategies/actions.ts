@@ -16,7 +16,7 @@ import {
   setTradingEnabled,
   updateStrategy,
 } from "@/db/queries/strategies";
-import { signals } from "@/db/schema";
+import { signals, strategies } from "@/db/schema";
 import { validatedActionWithUser, type ActionState } from "@/lib/actions/validated-action";
 import { requireRecentAuth } from "@/lib/auth/step-up";
 import { cancelOpenOrders } from "@/lib/engine/kill";
@@ -48,6 +48,18 @@ export const createStrategyAction = validatedActionWithUser("trading.manage", st
   // Binance USDT-M only so far; elsewhere perpetual exits come from signals (reduceOnly).
   if (!account.spot && account.exchange !== "binance" && (data.takeProfitPct || data.stopLossPct)) {
     return fieldError(data.takeProfitPct ? "takeProfitPct" : "stopLossPct", t("validation.perpProtectionUnsupported", { venue: VENUE_NAMES[account.exchange] ?? account.exchange }));
+  }
+  // Those conditional orders close the venue's whole position on the symbol, which is the account's, not
+  // the strategy's: a perpetual take-profit or stop-loss is only for a strategy alone on its symbol.
+  if (!account.spot) {
+    const others = await db
+      .select({ takeProfitPct: strategies.takeProfitPct, stopLossPct: strategies.stopLossPct })
+      .from(strategies)
+      .where(and(eq(strategies.userId, user.id), eq(strategies.accountId, account.id), eq(strategies.symbol, data.symbol)));
+    const protectedNow = others.some((o) => o.takeProfitPct || o.stopLossPct);
+    if (others.length > 0 && (data.takeProfitPct || data.stopLossPct || protectedNow)) {
+      return fieldError(data.takeProfitPct || data.stopLossPct ? (data.takeProfitPct ? "takeProfitPct" : "stopLossPct") : "symbol", t("validation.perpProtectionShared"));
+    }
   }
   const client = await clientForAccount(account);
   try {
