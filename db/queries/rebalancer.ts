@@ -91,6 +91,22 @@ export async function updateRun(runId: string, values: Partial<Pick<RebalanceRun
 }
 
 /**
+ * Stores a run's plan only if it has none yet, and answers the plan the run keeps: a second worker that
+ * resumed the run (its lease ran out) never replaces the legs the first one numbered its orders by.
+ */
+export async function setRunPlanOnce(runId: string, values: Pick<RebalanceRun, "valuation" | "plannedTrades">): Promise<Pick<RebalanceRun, "valuation" | "plannedTrades">> {
+  const db = await getDb();
+  const [stored] = await db
+    .update(rebalanceRuns)
+    .set(values)
+    .where(and(eq(rebalanceRuns.id, runId), isNull(rebalanceRuns.plannedTrades)))
+    .returning({ valuation: rebalanceRuns.valuation, plannedTrades: rebalanceRuns.plannedTrades });
+  if (stored) return stored;
+  const [kept] = await db.select({ valuation: rebalanceRuns.valuation, plannedTrades: rebalanceRuns.plannedTrades }).from(rebalanceRuns).where(eq(rebalanceRuns.id, runId));
+  return kept ?? values;
+}
+
+/**
  * Marks a running run finished, once, and in the same transaction lets the caller write what follows
  * from it (its notification). Answers the finished run, or undefined when it was no longer running.
  */

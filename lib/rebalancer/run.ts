@@ -1,7 +1,7 @@
 import "server-only";
 import Decimal from "decimal.js";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
-import { claimRebalanceLease, finishRun, getRun, legOrder, releaseRebalanceLease, runOrderRows, startRun, strategyHoldings, unfinishedRun, updateRun } from "@/db/queries/rebalancer";
+import { claimRebalanceLease, finishRun, getRun, legOrder, releaseRebalanceLease, runOrderRows, setRunPlanOnce, startRun, strategyHoldings, unfinishedRun, updateRun } from "@/db/queries/rebalancer";
 import type { ExchangeAccount, OrderRow, PlannedTrade, RebalanceRun, RebalanceRunStatus, RebalanceTrigger, Rebalancer } from "@/db/schema";
 import { isFinal, resolveRow, sendRow, settle } from "@/lib/engine/lifecycle";
 import { tradeBlock } from "@/lib/engine/may-trade";
@@ -140,8 +140,7 @@ export async function executeRun(run: RebalanceRun, settings: Rebalancer, accoun
   }
   if (!run.plannedTrades) {
     const plan = planRebalance({ quote: settings.quote, targets: settings.targets, minTradeQuote: settings.minTradeQuote, feeRate: feeRateOf(account), ...(await readPortfolio(settings, client)) });
-    await updateRun(run.id, { valuation: plan.valuation, plannedTrades: plan.trades });
-    run = { ...run, valuation: plan.valuation, plannedTrades: plan.trades };
+    run = { ...run, ...(await setRunPlanOnce(run.id, { valuation: plan.valuation, plannedTrades: plan.trades })) };
     if (run.dryRun) return finish(run, account, "done");
   }
   const trades = run.plannedTrades!.filter((t) => !t.skip);

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getRebalancer, listRuns, saveRebalancer, type RebalancerSettings } from "@/db/queries/rebalancer";
+import { getRebalancer, listRuns, saveRebalancer, setRunPlanOnce, startRun, updateRun, type RebalancerSettings } from "@/db/queries/rebalancer";
 import { exchangeAccounts, notificationEvents, orders, rateLimitCounters, rebalanceRuns, rebalancers, strategyPositions, users } from "@/db/schema";
 import { clientForAccount } from "@/lib/exchanges";
 import { seedPaperBalances } from "@/lib/exchanges/paper";
@@ -173,4 +173,18 @@ describe("rebalancer on a paper account", () => {
     expect(run!.orders).toMatchObject([{ side: "buy", symbol: "BTC/USDT", status: "filled" }]);
     expect((await driftOf(owner)).lte("1.5")).toBe(true);
   });
+
+  it("a run's plan is stored once: a worker resuming it keeps the legs the first numbered its orders by", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    await setUp(t);
+    const { run } = await startRun({ userId: t.userId, accountId: t.accountId, trigger: "manual", dryRun: false });
+    const first = [{ leg: 0, side: "sell" as const, asset: "BTC", symbol: "BTC/USDT", amount: "0.02", value: "1200" }];
+    const second = [{ leg: 0, side: "sell" as const, asset: "ETH", symbol: "ETH/USDT", amount: "0.3", value: "900" }];
+    const kept = await setRunPlanOnce(run.id, { valuation: null, plannedTrades: first as never });
+    expect(kept.plannedTrades).toEqual(first);
+    const again = await setRunPlanOnce(run.id, { valuation: null, plannedTrades: second as never });
+    expect(again.plannedTrades).toEqual(first);
+    await updateRun(run.id, { status: "failed", finishedAt: new Date() });
+  });
 });
+
