@@ -57,10 +57,10 @@ export async function insertNotificationEvent(
   );
   const named: SQL[] = [];
   if (event.names && "accountId" in event.names) {
-    named.push(sql`'account', (select a.label from exchange_accounts a where a.id = ${event.names.accountId ?? null}::uuid)`);
+    named.push(sql`'account', (select a.label from exchange_accounts a where a.id = ${event.names.accountId ?? null}::uuid and a.user_id = ${event.userId}::uuid)`);
   }
   if (event.names && "strategyId" in event.names) {
-    named.push(sql`'strategy', (select st.name from strategies st where st.id = ${event.names.strategyId ?? null}::uuid)`);
+    named.push(sql`'strategy', (select st.name from strategies st where st.id = ${event.names.strategyId ?? null}::uuid and st.user_id = ${event.userId}::uuid)`);
   }
   const payload = named.length > 0 ? sql`${clean(event.payload)}::jsonb || jsonb_build_object(${sql.join(named, sql`, `)})` : sql`${clean(event.payload)}::jsonb`;
   const result = await tx.execute(sql`
