@@ -4,7 +4,6 @@ import { getDb } from "../client";
 import { notificationDeliveries, notificationEvents, notificationItems, notificationSettings, users, type NotificationDeliveryRow } from "../schema";
 
 type Channel = "email" | "telegram";
-type NotificationSettingsRow = typeof notificationSettings.$inferSelect;
 
 /** (user, channel) pairs whose oldest ungrouped item is at least `before`. */
 export async function dueGroups({ before, limit }: { before: Date; limit: number }) {
@@ -25,9 +24,7 @@ export async function dueGroups({ before, limit }: { before: Date; limit: number
 export async function createGroup(opts: {
   userId: string;
   channel: Channel;
-  nextAttemptAt: (items: Array<{ type: string }>, settings: NotificationSettingsRow | null) => Date;
-  /** The user's settings; the caller reads them once per user for all of its groups. */
-  settings: () => Promise<NotificationSettingsRow | null>;
+  nextAttemptAt: (items: Array<{ type: string }>, settings: typeof notificationSettings.$inferSelect | null) => Date;
 }): Promise<string | null> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -40,14 +37,14 @@ export async function createGroup(opts: {
       .limit(200)
       .for("update", { of: notificationItems, skipLocked: true });
     if (items.length === 0) return null;
-    const settings = await opts.settings();
+    const [settings] = await tx.select().from(notificationSettings).where(eq(notificationSettings.userId, opts.userId));
     const [delivery] = await tx
       .insert(notificationDeliveries)
       .values({
         userId: opts.userId,
         channel: opts.channel,
         groupKey: items[0]!.eventId,
-        nextAttemptAt: opts.nextAttemptAt(items, settings),
+        nextAttemptAt: opts.nextAttemptAt(items, settings ?? null),
       })
       .onConflictDoNothing({ target: [notificationDeliveries.groupKey, notificationDeliveries.channel] })
       .returning({ id: notificationDeliveries.id });

@@ -1,11 +1,12 @@
 import "server-only";
-import { and, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { getDb } from "../client";
 import {
   exchangeAccounts,
   fills,
   notificationEvents,
+  notificationItems,
   notificationSettings,
   positionMismatches,
   type NotificationMatrix,
@@ -15,82 +16,24 @@ import {
 /** The database or the transaction of the change that emits. */
 export type DbTx = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-type ChannelName = "email" | "telegram" | "inapp";
-
-/** How one channel is chosen: the user's setting for the event type, else `fallback`; `locked` is always on. */
-export interface ChannelRule {
-  channel: ChannelName;
-  fallback: boolean;
-  locked: boolean;
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as T[];
-}
-
-/** Postgres text and jsonb cannot hold NUL: a stray one must not make the statement (and its transaction) fail. */
-function clean(payload: NotificationPayload): string {
-  return JSON.stringify(payload, (_k, v: unknown) => (typeof v === "string" ? v.replaceAll("\u0000", "") : v));
-}
-
 /**
- * Writes one event (once per dedupe key) and an item for each external channel it should reach, in ONE
- * statement: the user's settings choose the channels (`rules`), `names` puts the account's label and the
- * strategy's name into the payload from their tables, and nothing is written when no channel would show
- * it. The rows come from the user's own row and every value is bound, so only a duplicate stops it (ON
- * CONFLICT): no savepoint is needed around it. Answers the event id, or null when nothing was written.
+ * Writes one event (once per dedupe key) and an item for each external channel it should reach.
+ * Answers the event id, or null when this change was already recorded.
  */
 export async function insertNotificationEvent(
   tx: DbTx,
-  event: {
-    userId: string;
-    type: string;
-    dedupeKey: string;
-    payload: NotificationPayload;
-    rules: ChannelRule[];
-    names?: { accountId?: string | null; strategyId?: string | null };
-  },
+  event: { userId: string; type: string; dedupeKey: string; payload: NotificationPayload; inapp: boolean; channels: Array<"email" | "telegram"> },
 ): Promise<string | null> {
-  const rules = sql.join(
-    event.rules.map((r) => sql`(${r.channel}::text, ${r.fallback}::boolean, ${r.locked}::boolean)`),
-    sql`, `,
-  );
-  const named: SQL[] = [];
-  if (event.names && "accountId" in event.names) {
-    named.push(sql`'account', (select a.label from exchange_accounts a where a.id = ${event.names.accountId ?? null}::uuid and a.user_id = ${event.userId}::uuid)`);
+  const [row] = await tx
+    .insert(notificationEvents)
+    .values({ userId: event.userId, type: event.type, dedupeKey: event.dedupeKey, payload: event.payload, inapp: event.inapp })
+    .onConflictDoNothing({ target: notificationEvents.dedupeKey })
+    .returning({ id: notificationEvents.id });
+  if (!row) return null;
+  if (event.channels.length > 0) {
+    await tx.insert(notificationItems).values(event.channels.map((channel) => ({ eventId: row.id, channel, userId: event.userId })));
   }
-  if (event.names && "strategyId" in event.names) {
-    named.push(sql`'strategy', (select st.name from strategies st where st.id = ${event.names.strategyId ?? null}::uuid and st.user_id = ${event.userId}::uuid)`);
-  }
-  const payload = named.length > 0 ? sql`${clean(event.payload)}::jsonb || jsonb_build_object(${sql.join(named, sql`, `)})` : sql`${clean(event.payload)}::jsonb`;
-  const result = await tx.execute(sql`
-    with cell as (
-      select s.matrix -> ${event.type}::text as m from notification_settings s where s.user_id = ${event.userId}::uuid
-    ),
-    chosen as (
-      select r.channel,
-        r.locked or coalesce(
-          case when jsonb_typeof((select m from cell) -> r.channel) = 'boolean' then ((select m from cell) ->> r.channel)::boolean end,
-          r.fallback
-        ) as enabled
-      from (values ${rules}) as r(channel, fallback, locked)
-    ),
-    ev as (
-      insert into notification_events (user_id, type, payload, dedupe_key, inapp)
-      select u.id, ${event.type}::text, ${payload}, ${event.dedupeKey}::text,
-        coalesce((select c.enabled from chosen c where c.channel = 'inapp'), false)
-      from users u
-      where u.id = ${event.userId}::uuid and exists (select 1 from chosen c where c.enabled)
-      on conflict (dedupe_key) do nothing
-      returning id
-    ),
-    items as (
-      insert into notification_items (event_id, channel, user_id)
-      select ev.id, c.channel, ${event.userId}::uuid from ev, chosen c where c.enabled and c.channel <> 'inapp'
-    )
-    select id from ev
-  `);
-  return rowsOf<{ id: string }>(result)[0]?.id ?? null;
+  return row.id;
 }
 
 export async function getNotificationSettings(tx: DbTx | null, userId: string) {

@@ -1,7 +1,6 @@
 import "server-only";
 import { log } from "@/lib/logger";
 import { claimDeliveries, createGroup, deliveryContext, dueGroups, settleDelivery } from "@/db/queries/notification-deliveries";
-import { getNotificationSettings } from "@/db/queries/notifications";
 import type { NotificationDeliveryRow } from "@/db/schema";
 import { appOrigin, env } from "@/lib/env";
 import { telegramSender } from "@/lib/telegram/sender";
@@ -46,20 +45,12 @@ async function deliver(claimed: NotificationDeliveryRow, senders: Senders, now: 
   }
 }
 
-/**
- * Closes every (user, channel) group whose oldest event is at least `windowMs` old into a delivery. A
- * user's settings (quiet hours) are read once per pass, for all of their channels.
- */
+/** Closes every (user, channel) group whose oldest event is at least `windowMs` old into a delivery. */
 export async function groupDueEvents({ now, windowMs, deadline = Infinity }: { now: Date; windowMs: number; deadline?: number }) {
-  const settingsOf = new Map<string, ReturnType<typeof getNotificationSettings>>();
   for (const group of await dueGroups({ before: new Date(now.getTime() - windowMs), limit: 200 })) {
     if (Date.now() > deadline) break;
     await createGroup({
       ...group,
-      settings: () => {
-        if (!settingsOf.has(group.userId)) settingsOf.set(group.userId, getNotificationSettings(null, group.userId));
-        return settingsOf.get(group.userId)!;
-      },
       nextAttemptAt: (items, settings) => (items.some((i) => i.type === "security.alert") ? now : (quietUntil(settings, now) ?? now)),
     });
   }

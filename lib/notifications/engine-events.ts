@@ -44,18 +44,16 @@ export async function notifyKeyFailing(account: { id: string; userId: string; la
 /** Reconciliation's open findings of an account: each finding notified once. */
 export async function notifyMismatches(accountId: string, accountLabel: string) {
   const db = await getDb();
-  await db
-    .transaction(async (tx) => {
-      for (const m of await openMismatchesOf(tx, accountId)) {
-        await emitSafely(tx, {
-          userId: m.userId,
-          type: "position.mismatch",
-          dedupeKey: `position.mismatch:${m.id}`,
-          payload: { account: accountLabel, symbol: m.asset, kind: m.kind, difference: m.difference },
-        });
-      }
-    })
-    .catch(() => undefined);
+  await db.transaction(async (tx) => {
+    for (const m of await openMismatchesOf(tx, accountId)) {
+      await emitSafely(tx, {
+        userId: m.userId,
+        type: "position.mismatch",
+        dedupeKey: `position.mismatch:${m.id}`,
+        payload: { account: accountLabel, symbol: m.asset, kind: m.kind, difference: m.difference },
+      });
+    }
+  });
 }
 
 const TRANSIENT_NOTES = ["removing:", "stop_waits_for_cancel:", "tp_replacing:"];

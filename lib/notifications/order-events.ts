@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { DbTx } from "@/db/queries/notifications";
-import { strategies, type OrderRow } from "@/db/schema";
+import { exchangeAccounts, strategies, type OrderRow } from "@/db/schema";
 import { ExchangeError, type ExchangeErrorCode } from "@/lib/exchanges";
 import { emitSafely } from "./emit";
 import { keyFailure } from "./engine-events";
@@ -33,36 +33,33 @@ function eventOf(row: OrderRow): { type: NotificationEventType; key: string } | 
 export async function notifyOrderStored(tx: DbTx, row: OrderRow): Promise<void> {
   const event = eventOf(row);
   if (!event) return;
-  // The account's label and the strategy's name are read by the event's own statement.
-  await emitSafely(
-    tx,
-    {
-      userId: row.userId,
-      type: event.type,
-      dedupeKey: `order.${event.key}:${row.id}`,
-      payload: {
-        orderId: row.id,
-        symbol: row.symbol,
-        side: row.side,
-        amount: row.status === "filled" ? row.filled : row.amount,
-        price: row.average ?? row.price ?? null,
-        reason: row.error?.code ?? null,
-      },
+  const [account] = await tx.select({ label: exchangeAccounts.label }).from(exchangeAccounts).where(eq(exchangeAccounts.id, row.accountId));
+  const [strategy] = row.strategyId
+    ? await tx.select({ name: strategies.name }).from(strategies).where(eq(strategies.id, row.strategyId))
+    : [];
+  await emitSafely(tx, {
+    userId: row.userId,
+    type: event.type,
+    dedupeKey: `order.${event.key}:${row.id}`,
+    payload: {
+      orderId: row.id,
+      symbol: row.symbol,
+      side: row.side,
+      amount: row.status === "filled" ? row.filled : row.amount,
+      price: row.average ?? row.price ?? null,
+      account: account?.label ?? null,
+      strategy: strategy?.name ?? null,
+      reason: row.error?.code ?? null,
     },
-    { accountId: row.accountId, strategyId: row.strategyId },
-  );
+  });
   const keyReason = row.status === "rejected" && row.error ? keyFailure(new ExchangeError(row.error.code as ExchangeErrorCode, row.error.message)) : null;
   if (keyReason) {
-    await emitSafely(
-      tx,
-      {
-        userId: row.userId,
-        type: "key.failing",
-        dedupeKey: `key.failing:${row.accountId}:${keyReason}:${new Date().toISOString().slice(0, 13)}`,
-        payload: { accountId: row.accountId, reason: keyReason },
-      },
-      { accountId: row.accountId },
-    );
+    await emitSafely(tx, {
+      userId: row.userId,
+      type: "key.failing",
+      dedupeKey: `key.failing:${row.accountId}:${keyReason}:${new Date().toISOString().slice(0, 13)}`,
+      payload: { account: account?.label ?? null, accountId: row.accountId, reason: keyReason },
+    });
   }
 }
 

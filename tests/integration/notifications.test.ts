@@ -14,6 +14,10 @@ import { utcDay } from "@/lib/overview";
 import { realizedPnlByQuote } from "@/lib/statistics/pnl";
 import Decimal from "decimal.js";
 import { startEmailCapture, type EmailCapture } from "../helpers/email-capture";
+import { startTelegramCapture } from "../helpers/telegram-capture";
+import { resetEnvForTests } from "@/lib/env";
+import { telegramSender } from "@/lib/telegram/sender";
+import { telegramLinks } from "@/db/schema";
 import { useTestDatabase } from "../helpers/test-db";
 import { tradingFixture } from "../helpers/trading";
 import { BinanceSimulator } from "../simulator/binance-simulator";
@@ -272,4 +276,34 @@ describe("notifications", () => {
     expect(summaries[0]!.payload).toMatchObject({ currency: "USDT" });
     expect(new Decimal((summaries[0]!.payload as { pnl: string }).pnl).eq(today[0]!.amount)).toBe(true);
   });
+
+  it("an order fill produces exactly one email and one Telegram message to the linked chat", async () => {
+    const TOKEN = "123456:notify-telegram-token";
+    const telegram = await startTelegramCapture({ token: TOKEN });
+    Object.assign(process.env, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "SignalBridgeTestBot", TELEGRAM_API_BASE: telegram.url });
+    resetEnvForTests();
+    try {
+      const t = await makeTrader();
+      await testDb.db.insert(telegramLinks).values({ userId: t.userId, chatId: "4242", username: "trader" });
+      const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "fill-tg" });
+      for (let i = 0; i < 10; i++) {
+        await drainSignals({ budgetMs: 3_000 });
+        const [row] = await testDb.db.select({ status: signalEvents.status }).from(signalEvents).where(eq(signalEvents.id, buy));
+        if (row?.status !== "queued") break;
+      }
+      const [user] = await testDb.db.query.users.findMany({ where: (u, { eq: is }) => is(u.id, t.userId) });
+      const real = { now: later(), windowMs: WINDOW, senders: { telegram: telegramSender }, budgetMs: 5_000 };
+      await drainNotifications(real);
+      await drainNotifications(real);
+      expect(mailsTo(user!.email)).toHaveLength(1);
+      const messages = telegram.of("sendMessage").filter((c) => String(c.body.chat_id) === "4242");
+      expect(messages).toHaveLength(1);
+      expect(String(messages[0]!.body.text)).toContain("BTC/USDT");
+    } finally {
+      for (const key of ["TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_USERNAME", "TELEGRAM_API_BASE"]) delete process.env[key];
+      resetEnvForTests();
+      await telegram.stop();
+    }
+  });
 });
+
