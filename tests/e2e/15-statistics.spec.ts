@@ -98,9 +98,9 @@ test.describe.serial("statistics: from the portfolio down to a strategy's trades
     await expect(page.getByTestId("history-row")).toHaveCount(4);
   });
 
-  test("screenshots in English and Russian, on a desktop and a phone", async ({ baseURL }) => {
+  test("screenshots in English, Ukrainian and Russian, on a desktop and a phone", async ({ baseURL }) => {
     const page = trader.page;
-    for (const locale of ["en", "ru"] as const) {
+    for (const locale of ["en", "uk", "ru"] as const) {
       await trader.context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: baseURL! }]);
       for (const [device, width, height] of [["desktop", 1280, 900], ["phone", 390, 844]] as const) {
         await page.setViewportSize({ width, height });
