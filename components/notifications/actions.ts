@@ -5,6 +5,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { listInAppNotifications, markNotificationsRead, saveNotificationSettings } from "@/db/queries/notifications";
 import type { ActionState } from "@/lib/actions/validated-action";
+import { AppError } from "@/lib/errors";
 import { requireUser } from "@/lib/auth/session";
 import { eventLine, notificationTranslator } from "@/lib/notifications/render";
 import { matrixFromForm, notificationSettingsSchema } from "@/lib/notifications/validation";
@@ -42,9 +43,23 @@ export interface BellItem {
   at: string;
 }
 
+/**
+ * The bell polls from every page: a user signed out or demoted since the page loaded gets an empty bell
+ * (the next page load takes them where they belong), never a server error.
+ */
+async function bellUser() {
+  try {
+    return await requireUser("dashboard.view");
+  } catch (error) {
+    if (error instanceof AppError) return null;
+    throw error;
+  }
+}
+
 /** The bell's list: the signed-in user's latest in-app events, already worded in their language. */
 export async function loadBellAction(): Promise<{ unread: number; items: BellItem[] }> {
-  const user = await requireUser("dashboard.view");
+  const user = await bellUser();
+  if (!user) return { unread: 0, items: [] };
   const [{ rows, unread }, locale] = await Promise.all([listInAppNotifications({ userId: user.id, limit: 15 }), getLocale()]);
   const { t } = notificationTranslator(locale);
   return {
@@ -56,7 +71,8 @@ export async function loadBellAction(): Promise<{ unread: number; items: BellIte
 const markSchema = z.object({ ids: z.array(z.uuid()).max(100).optional() });
 
 export async function markReadAction(input: { ids?: string[] }): Promise<{ ok: boolean }> {
-  const user = await requireUser("dashboard.view");
+  const user = await bellUser();
+  if (!user) return { ok: false };
   const parsed = markSchema.safeParse(input);
   if (!parsed.success) return { ok: false };
   await markNotificationsRead({ userId: user.id, ids: parsed.data.ids });

@@ -42,7 +42,10 @@ test.describe.serial("foundation: registration, roles, admin", () => {
   test("the admin promotes the user to trader and they reach the dashboard", async () => {
     const users = new AdminUsersPage(admin.page);
     await users.open();
-    const captured = admin.page.waitForRequest((r: Request) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
+    // The role form's own action: the notification bell polls through a server action too.
+    const captured = admin.page.waitForRequest(
+      (r: Request) => r.method() === "POST" && Boolean(r.headers()["next-action"]) && /role/.test(r.postData() ?? ""),
+    );
     await users.setRole(bob.email, "Trader");
     const request = await captured;
     promoteBobRequest = { url: request.url(), headers: await request.allHeaders(), body: request.postDataBuffer() ?? Buffer.alloc(0) };

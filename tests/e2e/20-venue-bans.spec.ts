@@ -39,6 +39,8 @@ test.describe.serial("a venue's ban of our address shows on the admin overview",
     await page.getByLabel("API key").fill(API_KEY);
     await page.getByLabel("API secret").fill(API_SECRET);
     await page.getByTestId("add-account-submit").click();
+    // The form answers once the venue has refused (the ban is booked before that answer).
+    await expect(page.getByTestId("form-message")).toBeVisible();
     await expect(page.getByTestId("account-added")).toHaveCount(0);
 
     await admin.page.goto("/admin");
