@@ -20,6 +20,10 @@ import { users } from "./users";
 
 export type SigningScheme = "legacy" | "v1";
 
+/** What a strategy runs: `signal` follows a signal (every strategy before bot kinds); `dca` and `grid` are bots. */
+export const BOT_KINDS = ["signal", "dca", "grid"] as const;
+export type BotKind = (typeof BOT_KINDS)[number];
+
 /** The signal catalogue: named webhooks that signal sources post to. */
 export const signals = pgTable("signals", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -137,6 +141,9 @@ export const strategies = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
+    kind: text("kind").$type<BotKind>().notNull().default("signal"),
+    // The kind's own settings, as its schema in lib/bots parsed them; null for `signal`.
+    botSettings: jsonb("bot_settings").$type<Record<string, unknown>>(),
     signalId: uuid("signal_id")
       .notNull()
       .references(() => signals.id, { onDelete: "cascade" }),
