@@ -30,7 +30,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
     *127.0.0.1*|*localhost*) ;;
     *) echo "Refusing to run end-to-end tests against a non-local database." >&2; exit 1 ;;
   esac
-  DATABASE_URL="$(node scripts/pg-db.mjs recreate "$DATABASE_URL" signalbridge_e2e)"
+  DATABASE_URL="$(node scripts/pg-db.mjs recreate "$DATABASE_URL" "${E2E_DB_NAME:-signalbridge_e2e}")"
   export DATABASE_URL
   npx tsx scripts/migrate.ts
 else

@@ -16,6 +16,7 @@ function databaseQueue(): Queue {
     enqueue: async (...args) => (await on()).enqueue(...args),
     claim: async (...args) => (await on()).claim(...args),
     ack: async (...args) => (await on()).ack(...args),
+    extend: async (...args) => (await on()).extend(...args),
     release: async (...args) => (await on()).release(...args),
     size: async (...args) => (await on()).size(...args),
   };

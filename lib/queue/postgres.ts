@@ -68,6 +68,25 @@ export function createPostgresQueue(db: Database): Queue {
       return deleted.length > 0;
     },
 
+    async extend(queue, job, leaseMs) {
+      const ms = checkMs("leaseMs", leaseMs, 1);
+      if (!isRowId(job.id)) return false;
+      const updated = await db
+        .update(queueJobs)
+        .set({ leaseUntil: sql`now() + ${msInterval(ms)}` })
+        // A lapsed lease is lost even before another worker claims it (as in the Redis driver).
+        .where(
+          and(
+            eq(queueJobs.id, Number(job.id)),
+            eq(queueJobs.queue, queue),
+            eq(queueJobs.leaseToken, job.leaseToken),
+            sql`${queueJobs.leaseUntil} >= now()`,
+          ),
+        )
+        .returning({ id: queueJobs.id });
+      return updated.length > 0;
+    },
+
     async release(queue, job, opts) {
       const delayMs = checkMs("delayMs", opts?.delayMs);
       if (!isRowId(job.id)) return false;

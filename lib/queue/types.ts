@@ -21,6 +21,11 @@ export interface Queue {
   claim(queue: string, opts: { leaseMs: number; limit?: number }): Promise<QueueJob[]>;
   /** Removes a finished job; false when the lease token is no longer current (re-claimed or released). */
   ack(queue: string, job: QueueJob): Promise<boolean>;
+  /**
+   * Extends a held lease to `leaseMs` from now (a worker's heartbeat, so leases can be short and a crashed
+   * worker's jobs come back within seconds); false when the lease token is no longer current.
+   */
+  extend(queue: string, job: QueueJob, leaseMs: number): Promise<boolean>;
   /** Gives the job back for a later attempt; false when the lease token is no longer current. */
   release(queue: string, job: QueueJob, opts?: { delayMs?: number }): Promise<boolean>;
   size(queue: string): Promise<QueueSize>;

@@ -60,6 +60,14 @@ for i = 1, 3 do redis.call('ZREM', KEYS[i], ARGV[1]) end
 for i = 4, 6 do redis.call('HDEL', KEYS[i], ARGV[1]) end
 return 1`;
 
+// Only a job still in `leased` under this token: one whose lapsed lease a claim already moved back to
+// `ready` keeps its old token there until it is claimed again, and must not be extended.
+const EXTEND = `${NOW}
+if redis.call('HGET', KEYS[6], ARGV[1]) ~= ARGV[2] then return 0 end
+if not redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
+return 1`;
+
 const RELEASE = `${NOW}
 if redis.call('HGET', KEYS[6], ARGV[1]) ~= ARGV[2] then return 0 end
 for i = 1, 3 do redis.call('ZREM', KEYS[i], ARGV[1]) end
@@ -115,6 +123,12 @@ export function createUpstashQueue(redis: Redis): Queue {
 
     async ack(queue, job) {
       const done = await redis.eval<[string, string], number>(ACK, keys(queue).all, [job.id, job.leaseToken]);
+      return Number(done) === 1;
+    },
+
+    async extend(queue, job, leaseMs) {
+      const ms = checkMs("leaseMs", leaseMs, 1);
+      const done = await redis.eval<[string, string, number], number>(EXTEND, keys(queue).all, [job.id, job.leaseToken, ms]);
       return Number(done) === 1;
     },
 

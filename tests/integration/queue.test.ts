@@ -103,6 +103,39 @@ function queueContract(make: () => Queue) {
     expect(await queue.size(name)).toEqual({ ready: 0, leased: 0 });
   });
 
+  it("extends a held lease (a worker's heartbeat), and never one that was lost or re-claimed", async () => {
+    const { queue, name } = fresh();
+    await queue.enqueue(name, { n: 1 });
+    const [job] = await queue.claim(name, { leaseMs: 300 });
+    await sleep(150);
+    expect(await queue.extend(name, job!, 600)).toBe(true);
+    // Past the first lease, within the extended one: nobody else gets it.
+    await sleep(300);
+    expect(await queue.claim(name, { leaseMs: 60_000 })).toEqual([]);
+    expect(await queue.size(name)).toEqual({ ready: 0, leased: 1 });
+    // Lapsed: another worker claims it, and the first worker's heartbeat no longer holds anything.
+    await sleep(450);
+    const [again] = await queue.claim(name, { leaseMs: 60_000 });
+    expect(again).toMatchObject({ id: job!.id, attempts: 2 });
+    expect(await queue.extend(name, job!, 60_000)).toBe(false);
+    expect(await queue.ack(name, again!)).toBe(true);
+    expect(await queue.extend(name, again!, 60_000)).toBe(false);
+  });
+
+  it("does not extend a lapsed lease, even one no other worker has claimed yet", async () => {
+    const { queue, name } = fresh();
+    await queue.enqueue(name, { n: 1 });
+    await queue.enqueue(name, { n: 2 });
+    const [first, second] = await queue.claim(name, { leaseMs: 200, limit: 2 });
+    await sleep(350);
+    // This claim takes one job; the other lapsed one is back in ready, not held by anyone.
+    const [taken] = await queue.claim(name, { leaseMs: 60_000 });
+    const left = taken!.id === first!.id ? second! : first!;
+    expect(await queue.extend(name, left, 60_000)).toBe(false);
+    const [next] = await queue.claim(name, { leaseMs: 60_000 });
+    expect(next!.id).toBe(left.id);
+  });
+
   it("releases a job for a later retry, with or without a delay", async () => {
     const { queue, name } = fresh();
     await queue.enqueue(name, { n: 1 });
