@@ -39,7 +39,7 @@ export const rebalancerFormSchema = z
       .transform(parseTargets)
       .pipe(
         z
-          .array(z.object({ asset: z.string().regex(ASSET, "asset"), weight: z.string().regex(DECIMAL, "weight").refine((w) => new Decimal(w).lte(100), "weight") }))
+          .array(z.object({ asset: z.string().regex(ASSET, "asset"), weight: z.string().regex(DECIMAL, { message: "weight", abort: true }).refine((w) => new Decimal(w).lte(100), "weight") }))
           .min(2, "targets")
           .max(20, "targets"),
       )
