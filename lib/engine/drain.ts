@@ -12,8 +12,10 @@ import { executeForStrategy, recordExecution } from "./execute";
 import { log } from "@/lib/logger";
 
 export const SIGNAL_QUEUE = "signals";
-const JOB_LEASE_MS = 120_000;
-const SIGNAL_LEASE_MS = 90_000;
+// Short leases renewed by a heartbeat while a drain works: a drain that dies (kill -9, a lost
+// function instance) hands its jobs and signals back within seconds, not minutes. An order row the
+// dead drain was sending stays its own until the lifecycle's abandoned-send time (never sent twice).
+export const drainTiming = { jobLeaseMs: 10_000, signalLeaseMs: 10_000, heartbeatMs: 3_000 };
 const ACCOUNT_CONCURRENCY = 4;
 const MAX_ATTEMPTS = 8;
 
@@ -29,7 +31,7 @@ async function leaseSignal(signalId: string, token: string): Promise<boolean> {
   const db = await getDb();
   const rows = await db
     .update(signals)
-    .set({ drainToken: token, drainLeaseUntil: sql`now() + ${`${SIGNAL_LEASE_MS} milliseconds`}::interval` })
+    .set({ drainToken: token, drainLeaseUntil: sql`now() + ${`${drainTiming.signalLeaseMs} milliseconds`}::interval` })
     .where(
       and(
         eq(signals.id, signalId),
@@ -45,7 +47,7 @@ async function leaseSignalOf(eventId: string, token: string): Promise<string | n
   const db = await getDb();
   const rows = await db
     .update(signals)
-    .set({ drainToken: token, drainLeaseUntil: sql`now() + ${`${SIGNAL_LEASE_MS} milliseconds`}::interval` })
+    .set({ drainToken: token, drainLeaseUntil: sql`now() + ${`${drainTiming.signalLeaseMs} milliseconds`}::interval` })
     .where(
       and(
         sql`${signals.id} = (select ${signalEvents.signalId} from ${signalEvents} where ${signalEvents.id} = ${eventId} and ${signalEvents.status} = 'queued')`,
@@ -155,6 +157,9 @@ async function processEventAt(eventId: string, token: string): Promise<{ result:
     const [first] = await db.select({ status: signalEvents.status }).from(signalEvents).where(eq(signalEvents.id, eventId));
     return { result: !first || first.status !== "queued" ? "done" : "wait" };
   }
+  // Renewed while this event runs; a renewal that fails (the lease lapsed and another drain took the
+  // signal) is caught by the guard before the next strategy.
+  const heartbeat = setInterval(() => void leaseSignal(signalId, token).catch(() => false), drainTiming.heartbeatMs);
   try {
     // Read under the lease: another drain may have finished it meanwhile.
     const [event] = await db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
@@ -175,6 +180,7 @@ async function processEventAt(eventId: string, token: string): Promise<{ result:
     await db.update(signalEvents).set({ status: "done", processedAt: new Date() }).where(eq(signalEvents.id, event.id));
     return { result: "done", signalId, seq: event.seq };
   } finally {
+    clearInterval(heartbeat);
     await releaseSignal(signalId, token);
   }
 }
@@ -255,45 +261,61 @@ export async function drainSignals({ budgetMs = 25_000 }: { budgetMs?: number } 
   let processed = 0;
   await requeueStaleEvents().catch((error: unknown) => log().warn({ err: error }, "requeue of stale events failed"));
   while (Date.now() < deadline) {
-    const jobs = await queue.claim(SIGNAL_QUEUE, { leaseMs: JOB_LEASE_MS, limit: 5 });
+    const jobs = await queue.claim(SIGNAL_QUEUE, { leaseMs: drainTiming.jobLeaseMs, limit: 5 });
     if (jobs.length === 0) break;
-    for (const job of jobs) {
-      const eventId = String(job.payload.eventId ?? "");
-      if (job.attempts > MAX_ATTEMPTS && eventId) {
-        // A poison event is parked as failed for a person to look at, not retried for ever.
-        const db = await getDb();
-        await db.update(signalEvents).set({ status: "failed", processedAt: new Date() }).where(eq(signalEvents.id, eventId));
-        await queue.ack(SIGNAL_QUEUE, job);
-        continue;
+    // Every job of the batch not finished yet keeps its lease while the others run.
+    const held = new Set(jobs);
+    const heartbeat = setInterval(() => {
+      for (const job of held) {
+        void queue.extend(SIGNAL_QUEUE, job, drainTiming.jobLeaseMs).then(
+          (kept) => (kept ? undefined : held.delete(job)),
+          () => undefined,
+        );
       }
-      let result: EventResult = "done";
-      let delayMs = WAIT_MS;
-      let at: { signalId?: string; seq?: number } = {};
-      try {
-        ({ result, ...at } = eventId ? await processEventAt(eventId, token) : { result: "done" as const });
-      } catch (error) {
-        if (error instanceof LeaseLostError || error instanceof RetryLater) {
-          result = "wait";
-          if (error instanceof RetryLater && error.delayMs) delayMs = error.delayMs;
-        } else {
-          log({ eventId }).error({ err: error }, "signal event failed");
-          result = "retry";
+    }, drainTiming.heartbeatMs);
+    try {
+      for (const job of jobs) {
+        const eventId = String(job.payload.eventId ?? "");
+        if (job.attempts > MAX_ATTEMPTS && eventId) {
+          // A poison event is parked as failed for a person to look at, not retried for ever.
+          const db = await getDb();
+          await db.update(signalEvents).set({ status: "failed", processedAt: new Date() }).where(eq(signalEvents.id, eventId));
+          await queue.ack(SIGNAL_QUEUE, job);
+          held.delete(job);
+          continue;
         }
+        let result: EventResult = "done";
+        let delayMs = WAIT_MS;
+        let at: { signalId?: string; seq?: number } = {};
+        try {
+          ({ result, ...at } = eventId ? await processEventAt(eventId, token) : { result: "done" as const });
+        } catch (error) {
+          if (error instanceof LeaseLostError || error instanceof RetryLater) {
+            result = "wait";
+            if (error instanceof RetryLater && error.delayMs) delayMs = error.delayMs;
+          } else {
+            log({ eventId }).error({ err: error }, "signal event failed");
+            result = "retry";
+          }
+        }
+        if (result === "done") {
+          await queue.ack(SIGNAL_QUEUE, job);
+          processed += 1;
+          if (at.signalId && at.seq !== undefined) processed += await runFollowingEvents({ signalId: at.signalId, seq: at.seq }, token, deadline).catch(() => 0);
+        } else if (result === "wait") {
+          // Waiting is not failing: a fresh job (attempts from zero) replaces this one, later the longer it waits.
+          const waits = Number(job.payload.waits ?? 0) + 1;
+          const delay = waitDelayMs(waits, delayMs);
+          await queue.enqueue(SIGNAL_QUEUE, { eventId, waits }, { delayMs: delay });
+          await queue.ack(SIGNAL_QUEUE, job);
+          if (waits === 1 || waits % 10 === 0 || delay >= 5_000) await stampWaiting(eventId);
+        } else {
+          await queue.release(SIGNAL_QUEUE, job, { delayMs: 500 });
+        }
+        held.delete(job);
       }
-      if (result === "done") {
-        await queue.ack(SIGNAL_QUEUE, job);
-        processed += 1;
-        if (at.signalId && at.seq !== undefined) processed += await runFollowingEvents({ signalId: at.signalId, seq: at.seq }, token, deadline).catch(() => 0);
-      } else if (result === "wait") {
-        // Waiting is not failing: a fresh job (attempts from zero) replaces this one, later the longer it waits.
-        const waits = Number(job.payload.waits ?? 0) + 1;
-        const delay = waitDelayMs(waits, delayMs);
-        await queue.enqueue(SIGNAL_QUEUE, { eventId, waits }, { delayMs: delay });
-        await queue.ack(SIGNAL_QUEUE, job);
-        if (waits === 1 || waits % 10 === 0 || delay >= 5_000) await stampWaiting(eventId);
-      } else {
-        await queue.release(SIGNAL_QUEUE, job, { delayMs: 500 });
-      }
+    } finally {
+      clearInterval(heartbeat);
     }
   }
   return { processed };

@@ -222,4 +222,37 @@ describe.skipIf(!process.env.DATABASE_URL)("two app processes on one PostgreSQL 
     const placed = groups.flatMap((g) => g.traders).reduce((n, t) => n + sim.account(t.apiKey).orders.length, 0);
     expect(placed, detail).toBeLessThan(32);
   }, 60_000);
+
+  it("a process killed mid-fan-out: the other takes over within seconds (short leases), no strategy gets two orders", async () => {
+    for (const w of workers) w.send({ cmd: "budget", limit: 100_000, windowMs: 60_000 });
+    await Promise.all(workers.map((w) => w.next("budget")));
+    await testDb.db.delete(rateLimitCounters);
+    const [{ traders }] = await fannedOut(1, 24);
+    // 150 ms a request: the fan-out takes seconds, so the kill lands in the middle of it.
+    sim.setLatency(150);
+    const eventId = await fx.post(traders[0]!, { action: "buy", symbol: "BTC/USDT", price: "60000" });
+    const [doomed, survivor] = workers;
+    doomed!.send({ cmd: "drain", drainers: 1 });
+    await doomed!.next("draining");
+    const placed = () => traders.filter((t) => sim.account(t.apiKey).orders.length > 0).length;
+    const startedBy = Date.now() + 30_000;
+    while (placed() < 3 && Date.now() < startedBy) await sleep(20);
+    doomed!.kill();
+    const killedAt = Date.now();
+    const rowsAtKill = await testDb.db.select({ strategyId: orders.strategyId }).from(orders).where(eq(orders.eventId, eventId));
+    const started = new Set(rowsAtKill.map((r) => r.strategyId));
+    expect(started.size, "the kill came mid-fan-out").toBeLessThan(traders.length);
+
+    survivor!.send({ cmd: "drain", drainers: 1 });
+    await survivor!.next("draining");
+    // Every strategy the dead process had not started is executed within 15 s of the kill.
+    const rest = traders.filter((t) => !started.has(t.strategyId));
+    const until = killedAt + 15_000;
+    while (rest.some((t) => sim.account(t.apiKey).orders.length === 0) && Date.now() < until) await sleep(100);
+    const tookMs = Date.now() - killedAt;
+    await survivor!.stop();
+    sim.setLatency(0);
+    expect(rest.filter((t) => sim.account(t.apiKey).orders.length === 0).map((t) => t.strategyId), `after ${tookMs} ms`).toEqual([]);
+    for (const t of traders) expect(sim.account(t.apiKey).orders.length, `exchange orders of ${t.strategyId}`).toBeLessThanOrEqual(1);
+  }, 90_000);
 });
