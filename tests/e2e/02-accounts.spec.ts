@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const SIMULATOR = process.env.E2E_SIMULATOR_URL ?? "http://127.0.0.1:3101";
 const API_KEY = `e2e-key-${Date.now().toString(36)}-WXYZ`;
@@ -164,7 +164,7 @@ test.describe.serial("exchange accounts: keys, balances, orders", () => {
   test("a paper account starts with 1,000 USDT and trades at the public price", async () => {
     const page = trader.page;
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await expect(page.getByLabel("Starting balance")).toHaveValue("1000");
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toContainText("Paper account created");

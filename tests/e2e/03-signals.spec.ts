@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const SIGNAL = `trend-${Date.now().toString(36)}`;
 
@@ -118,7 +118,7 @@ test.describe.serial("signals to orders: catalogue, strategy, test signal, kill 
   test("a trader builds a strategy on a paper account, sends a test signal and sees the fill and P&L", async () => {
     const page = trader.page;
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toBeVisible();
 

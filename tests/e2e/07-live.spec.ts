@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const SIGNAL = `live-${Date.now().toString(36)}`;
 
@@ -47,7 +47,7 @@ test.describe.serial("live pages: orders and skipped signals appear without a re
 
     const page = trader.page;
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toBeVisible();
     await page.goto("/dashboard/strategies/new");

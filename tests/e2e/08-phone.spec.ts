@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const PHONE = { width: 390, height: 844 };
 const SIGNAL = `phone-${Date.now().toString(36)}`;
@@ -64,7 +64,7 @@ test.describe.serial("a phone: every main page fits 390 px, long names wrap, tab
     const page = trader.page;
     await page.setViewportSize(PHONE);
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByLabel("Label").fill(LABEL);
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toBeVisible();

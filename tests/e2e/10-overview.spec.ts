@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const SIGNAL = `overview-${Date.now().toString(36)}`;
 const STRATEGY = "Overview BTC";
@@ -38,7 +38,7 @@ test.describe.serial("the overview: open positions, latest executions, today's P
     await expect(page.getByTestId("positions")).toHaveCount(0);
 
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toBeVisible();
     await page.goto("/dashboard");

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const SIMULATOR = process.env.E2E_SIMULATOR_URL ?? "http://127.0.0.1:3101";
 const SIGNAL = `chart-${Date.now().toString(36)}`;
@@ -53,7 +53,7 @@ test.describe.serial("price chart: candles with the strategy's executions", () =
     const page = trader.page;
     // A paper account: its candles are the paper market's own price path (here: the simulator's ticker as it moves).
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toBeVisible();
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const SIGNAL = `stats-${Date.now().toString(36)}`;
 const STRATEGY = "Stats BTC";
@@ -40,7 +40,7 @@ test.describe.serial("statistics: from the portfolio down to a strategy's trades
     await expect(page.getByTestId("filter-notice")).toContainText("period, account");
 
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByTestId("add-account-submit").click();
     await page.waitForURL(/\/dashboard\/accounts\/[0-9a-f-]{36}/);
     await page.goto("/dashboard/strategies/new");

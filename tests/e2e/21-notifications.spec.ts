@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 const SIGNAL = `notify-${Date.now().toString(36)}`;
 
@@ -31,7 +31,11 @@ test.describe.serial("notifications: settings and the bell", () => {
     await expect(page.getByTestId("cell-security.alert-email")).toBeDisabled();
     await expect(page.getByTestId("cell-security.alert-email")).toBeChecked();
     await fillEmail.uncheck();
-    await page.getByLabel("From").fill("23:00");
+    // Quiet hours are typed as 24-hour HH:MM whatever the browser's locale (no AM/PM picker); "2300" reads as 23:00.
+    await expect(page.getByLabel("From")).toHaveAttribute("type", "text");
+    await page.getByLabel("From").fill("2300");
+    await page.getByLabel("From").blur();
+    await expect(page.getByLabel("From")).toHaveValue("23:00");
     await page.getByTestId("notification-settings-save").click();
     // Half a quiet window is refused with a field error, and what was chosen stays.
     await expect(page.getByTestId("form-message")).toContainText("Check the highlighted fields");
@@ -50,7 +54,7 @@ test.describe.serial("notifications: settings and the bell", () => {
     await admin.page.getByTestId("create-signal").click();
     const secret = (await admin.page.getByTestId("signal-secret").textContent()) ?? "";
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByTestId("add-account-submit").click();
     await expect(page.getByTestId("account-added")).toBeVisible();
     await page.goto("/dashboard/strategies/new");
@@ -79,6 +83,9 @@ test.describe.serial("notifications: settings and the bell", () => {
         await page.goto("/dashboard/settings/notifications");
         await expect(page.locator("html")).toHaveAttribute("lang", locale);
         await fitsTheScreen(page);
+        // 24-hour in every language: a text field, not the browser's locale-drawn time picker.
+        await expect(page.locator("#field-quietStart")).toHaveAttribute("type", "text");
+        await expect(page.locator("#field-quietStart")).toHaveValue("23:00");
         // The "no bot configured" steps (long env names, the webhook URL) wrap inside the card.
         const card = page.getByTestId("telegram-connect");
         if (await page.getByTestId("telegram-not-configured").count()) {

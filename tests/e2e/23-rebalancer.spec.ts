@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
 
 async function fitsTheScreen(page: Page) {
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
@@ -27,7 +27,7 @@ test.describe.serial("rebalancer: a trader sets a target portfolio, reviews a dr
   test("targets are checked, a dry run plans without placing, Run now places after a confirmation", async () => {
     const page = trader.page;
     await page.goto("/dashboard/accounts/new");
-    await page.getByTestId("exchange-paper").check({ force: true });
+    await chooseExchange(page, "paper");
     await page.getByTestId("add-account-submit").click();
     await page.waitForURL(/\/dashboard\/accounts\/[0-9a-f-]{36}/);
     const accountId = page.url().match(/accounts\/([0-9a-f-]{36})/)![1]!;

@@ -167,3 +167,15 @@ export async function editSessionToken(context: BrowserContext, edit: (claims: R
   const value = await encode({ token: edit(claims as Record<string, unknown>), secret: E2E_AUTH_SECRET, salt: SESSION_COOKIE });
   await context.addCookies([{ ...cookie, value }]);
 }
+
+/**
+ * Picks an exchange on the add-account form by clicking its visible tile (the radio inside is sr-only;
+ * checking it directly can meet it mid-render and fail as "not visible").
+ */
+export async function chooseExchange(page: Page, id: "binance" | "bybit" | "okx" | "bitget" | "paper") {
+  const radio = page.getByTestId(`exchange-${id}`);
+  await expect(async () => {
+    await page.locator("label", { has: radio }).click();
+    await expect(radio).toBeChecked({ timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+}
