@@ -227,7 +227,7 @@ describe.skipIf(!process.env.DATABASE_URL)("two app processes on one PostgreSQL 
     for (const w of workers) w.send({ cmd: "budget", limit: 100_000, windowMs: 60_000 });
     await Promise.all(workers.map((w) => w.next("budget")));
     await testDb.db.delete(rateLimitCounters);
-    const [{ traders }] = await fannedOut(1, 24);
+    const { traders } = (await fannedOut(1, 24))[0]!;
     // 150 ms a request: the fan-out takes seconds, so the kill lands in the middle of it.
     sim.setLatency(150);
     const eventId = await fx.post(traders[0]!, { action: "buy", symbol: "BTC/USDT", price: "60000" });
