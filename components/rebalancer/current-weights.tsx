@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { tradingAccount } from "@/lib/accounts";
 import { currentValuation, maxDrift } from "@/lib/rebalancer";
-import { WeightsChart } from "./weights-chart";
+import { LazyWeightsChart } from "./lazy-weights-chart";
 
 /** Reads the account now (one balance and one tickers call) and draws its weights against the targets. */
 export async function CurrentWeights({ userId, settings }: { userId: string; settings: Rebalancer }) {
@@ -52,7 +52,7 @@ export async function CurrentWeights({ userId, settings }: { userId: string; set
       table={table}
       data-testid="current-weights"
     >
-      <WeightsChart rows={valuation.holdings} labels={{ current: t("currentWeight"), target: t("targetWeight") }} />
+      <LazyWeightsChart rows={valuation.holdings} labels={{ current: t("currentWeight"), target: t("targetWeight") }} />
     </ChartCard>
   );
 }

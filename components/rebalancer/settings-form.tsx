@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { Loader2, Plus, X } from "lucide-react";
 import { saveRebalancerAction } from "@/app/(dashboard)/dashboard/rebalancer/actions";
 import type { ActionState } from "@/lib/actions/validated-action";
-import { weightSum } from "@/lib/rebalancer/validation";
+import { weightSum } from "./weight-sum";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";

@@ -4,10 +4,9 @@ import type { PublicUser } from "@/db/queries/users";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { ROLES } from "@/lib/auth/roles";
-import { NotificationBell } from "@/components/notifications/notification-bell";
+import { LazyNotificationBell, LazyUserMenu } from "./lazy-header";
 import { MobileNav } from "./mobile-nav";
 import { SideNav, type ShellSection } from "./nav";
-import { UserMenu } from "./user-menu";
 
 export async function AppShell({
   user,
@@ -43,9 +42,9 @@ export async function AppShell({
           </Link>
           <div className="ml-auto flex items-center gap-2 sm:gap-3">
             {headerExtra}
-            <NotificationBell />
+            <LazyNotificationBell />
             <LanguageSwitcher />
-            <UserMenu name={user.name} email={user.email} role={user.role} />
+            <LazyUserMenu name={user.name} email={user.email} role={user.role} />
           </div>
         </header>
         <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 lg:px-8 lg:py-8">{children}</main>

@@ -3,8 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { SectionEmpty } from "@/components/overview/section";
 import type { StatisticsReport } from "@/lib/statistics/report";
 import { ChartCard } from "./chart-card";
-import { DailyPnlChart } from "./daily-pnl-chart";
-import { EquityChart } from "./equity-chart";
+import { LazyDailyPnlChart, LazyEquityChart } from "./lazy-charts";
 import { formatDecimal, formatSigned } from "./format";
 
 const small = "w-full text-xs tabular-nums [&_td]:py-1 [&_th]:py-1 [&_th]:text-left [&_th]:font-medium [&_th]:text-muted-foreground";
@@ -56,7 +55,7 @@ export async function StatisticsCharts({ report, hourly }: { report: StatisticsR
           </table>
         }
       >
-        {curve.length > 0 ? <EquityChart points={curve} locale={locale} label={t("col.equity")} hourly={hourly} /> : <SectionEmpty title={t("equityEmptyTitle")} body={t("equityEmptyBody")} />}
+        {curve.length > 0 ? <LazyEquityChart points={curve} locale={locale} label={t("col.equity")} hourly={hourly} /> : <SectionEmpty title={t("equityEmptyTitle")} body={t("equityEmptyBody")} />}
         {curve.length === 1 ? (
           <p className="mt-2 text-xs text-muted-foreground" data-testid="equity-one-reading" aria-hidden="true">
             {t("equityOneReading", { equity: formatDecimal(locale, curve[0]!.equity), at: when.format(new Date(curve[0]!.at)) })}
@@ -92,7 +91,7 @@ export async function StatisticsCharts({ report, hourly }: { report: StatisticsR
           </table>
         }
       >
-        {active.length ? <DailyPnlChart days={report.daily} locale={locale} label={t("col.realized")} /> : <SectionEmpty title={t("dailyEmptyTitle")} body={t("dailyEmptyBody")} />}
+        {active.length ? <LazyDailyPnlChart days={report.daily} locale={locale} label={t("col.realized")} /> : <SectionEmpty title={t("dailyEmptyTitle")} body={t("dailyEmptyBody")} />}
       </ChartCard>
     </div>
   );

@@ -1,66 +1,94 @@
 "use client";
 
 import * as React from "react";
-import { Dialog as Primitive } from "radix-ui";
-import { X } from "lucide-react";
+import dynamic from "next/dynamic";
+import { Slot } from "radix-ui";
+import type { Dialog as RadixDialog } from "radix-ui";
 import { cn } from "@/lib/utils";
 
-export const Dialog = Primitive.Root;
-export const DialogTrigger = Primitive.Trigger;
-export const DialogClose = Primitive.Close;
+// Radix's dialog (focus trap, scroll lock, dismissable layer, portal) is ~20 kB gzip that a page needs only
+// once a dialog opens. The root, trigger and close here are plain React; the content loads on first open.
+export interface DialogState {
+  open: boolean;
+  setOpen: (open: boolean) => void;
+  triggerRef: React.RefObject<HTMLElement | null>;
+}
+export type DialogContentProps = React.ComponentProps<typeof RadixDialog.Content> & { closeLabel?: string };
 
-function Overlay({ className, ...props }: React.ComponentProps<typeof Primitive.Overlay>) {
-  return <Primitive.Overlay className={cn("fixed inset-0 z-50 bg-black/50 backdrop-blur-[1px]", className)} {...props} />;
+const State = React.createContext<DialogState | null>(null);
+/** Radix's parts (Title, Description), given by the loaded content to what renders inside it. */
+const Parts = React.createContext<typeof RadixDialog | null>(null);
+export const DialogParts = Parts.Provider;
+
+function useDialog(part: string) {
+  const state = React.useContext(State);
+  if (!state) throw new Error(`<${part}> must be inside <Dialog>`);
+  return state;
 }
 
-export function DialogContent({
-  className,
-  children,
-  closeLabel = "Close",
-  ...props
-}: React.ComponentProps<typeof Primitive.Content> & { closeLabel?: string }) {
+function useParts(part: string) {
+  const parts = React.useContext(Parts);
+  if (!parts) throw new Error(`<${part}> must be inside <DialogContent>`);
+  return parts;
+}
+
+export function Dialog({ open = false, onOpenChange, children }: { open?: boolean; onOpenChange?: (open: boolean) => void; children?: React.ReactNode }) {
+  const triggerRef = React.useRef<HTMLElement | null>(null);
+  const state = React.useMemo(() => ({ open, setOpen: (next: boolean) => onOpenChange?.(next), triggerRef }), [open, onOpenChange]);
+  return <State.Provider value={state}>{children}</State.Provider>;
+}
+
+export function DialogTrigger({ asChild, onClick, ...props }: React.ComponentProps<"button"> & { asChild?: boolean }) {
+  const { open, setOpen, triggerRef } = useDialog("DialogTrigger");
+  const Comp = asChild ? Slot.Root : "button";
   return (
-    <Primitive.Portal>
-      <Overlay />
-      <Primitive.Content
-        className={cn(
-          "fixed left-1/2 top-1/2 z-50 grid w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 gap-4 rounded-xl border bg-background p-6 shadow-xl",
-          className,
-        )}
-        {...props}
-      >
-        {children}
-        <Primitive.Close className="absolute right-4 top-4 rounded-sm opacity-70 transition-opacity hover:opacity-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-ring">
-          <X className="size-4" />
-          <span className="sr-only">{closeLabel}</span>
-        </Primitive.Close>
-      </Primitive.Content>
-    </Primitive.Portal>
+    <Comp
+      type="button"
+      aria-haspopup="dialog"
+      aria-expanded={open}
+      data-state={open ? "open" : "closed"}
+      {...props}
+      ref={triggerRef as React.Ref<HTMLButtonElement>}
+      onClick={(event: React.MouseEvent<HTMLButtonElement>) => {
+        onClick?.(event);
+        if (!event.defaultPrevented) setOpen(!open);
+      }}
+    />
   );
+}
+
+export function DialogClose({ asChild, onClick, ...props }: React.ComponentProps<"button"> & { asChild?: boolean }) {
+  const state = useDialog("DialogClose");
+  const Comp = asChild ? Slot.Root : "button";
+  return (
+    <Comp
+      type="button"
+      {...props}
+      onClick={(event: React.MouseEvent<HTMLButtonElement>) => {
+        onClick?.(event);
+        if (!event.defaultPrevented) state.setOpen(false);
+      }}
+    />
+  );
+}
+
+const Loaded = dynamic(() => import("./dialog-parts").then((m) => m.LoadedDialog), { ssr: false });
+
+function LazyContent({ kind, ...props }: DialogContentProps & { kind: "dialog" | "sheet" }) {
+  const state = useDialog("DialogContent");
+  // Mounted from the first opening on, so Radix runs its own closing (focus back, scroll unlocked).
+  const [opened, setOpened] = React.useState(state.open);
+  if (state.open && !opened) setOpened(true);
+  return opened ? <Loaded state={state} kind={kind} {...props} /> : null;
+}
+
+export function DialogContent(props: DialogContentProps) {
+  return <LazyContent kind="dialog" {...props} />;
 }
 
 /** A panel sliding from the left: the phone navigation. */
-export function SheetContent({
-  className,
-  children,
-  closeLabel = "Close",
-  ...props
-}: React.ComponentProps<typeof Primitive.Content> & { closeLabel?: string }) {
-  return (
-    <Primitive.Portal>
-      <Overlay />
-      <Primitive.Content
-        className={cn("fixed inset-y-0 left-0 z-50 flex h-full w-72 max-w-[85vw] flex-col border-r bg-sidebar shadow-xl", className)}
-        {...props}
-      >
-        {children}
-        <Primitive.Close className="absolute right-3 top-4 rounded-md p-1.5 text-sidebar-foreground/70 transition-colors hover:bg-white/10 hover:text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-white/40">
-          <X className="size-4" />
-          <span className="sr-only">{closeLabel}</span>
-        </Primitive.Close>
-      </Primitive.Content>
-    </Primitive.Portal>
-  );
+export function SheetContent(props: DialogContentProps) {
+  return <LazyContent kind="sheet" {...props} />;
 }
 
 export function DialogHeader({ className, ...props }: React.ComponentProps<"div">) {
@@ -71,10 +99,12 @@ export function DialogFooter({ className, ...props }: React.ComponentProps<"div"
   return <div className={cn("flex flex-col-reverse gap-2 sm:flex-row sm:justify-end", className)} {...props} />;
 }
 
-export function DialogTitle({ className, ...props }: React.ComponentProps<typeof Primitive.Title>) {
-  return <Primitive.Title className={cn("text-lg font-semibold", className)} {...props} />;
+export function DialogTitle({ className, ...props }: React.ComponentProps<typeof RadixDialog.Title>) {
+  const { Title } = useParts("DialogTitle");
+  return <Title className={cn("text-lg font-semibold", className)} {...props} />;
 }
 
-export function DialogDescription({ className, ...props }: React.ComponentProps<typeof Primitive.Description>) {
-  return <Primitive.Description className={cn("text-sm text-muted-foreground", className)} {...props} />;
+export function DialogDescription({ className, ...props }: React.ComponentProps<typeof RadixDialog.Description>) {
+  const { Description } = useParts("DialogDescription");
+  return <Description className={cn("text-sm text-muted-foreground", className)} {...props} />;
 }

@@ -107,6 +107,9 @@ test.describe.serial("statistics: from the portfolio down to a strategy's trades
         await page.goto("/dashboard/statistics?period=7d");
         await expect(page.locator("html")).toHaveAttribute("lang", locale);
         await expect(page.getByTestId("breakdown-strategy")).toBeVisible();
+        // The charts load after the page (recharts is not in the first load): the picture waits for them.
+        await expect(page.getByTestId("chart-placeholder")).toHaveCount(0);
+        await expect(page.getByTestId("daily-chart").locator("svg.recharts-surface")).toBeVisible();
         await fitsTheScreen(page);
         await page.screenshot({ path: `screenshots/statistics-${device}-${locale}.png`, fullPage: true });
       }

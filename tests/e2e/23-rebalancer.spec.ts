@@ -71,6 +71,8 @@ test.describe.serial("rebalancer: a trader sets a target portfolio, reviews a dr
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto("/dashboard/rebalancer");
       await expect(page.getByTestId("current-weights")).toBeVisible();
+      // The weights chart loads after the page: the picture waits for it.
+      await expect(page.getByTestId("current-weights").locator("svg.recharts-surface")).toBeVisible();
       await fitsTheScreen(page);
       await page.screenshot({ path: `screenshots/rebalancer-${locale}.png`, fullPage: true });
     });
