@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: types, unit and integration (Vitest), then the production build driven by Playwright.
+# Every test: types, lint, unit and integration (Vitest), then the production build driven by Playwright.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,12 @@ fi
 
 step "typecheck"
 npx tsc --noEmit
+
+step "lint"
+npx eslint .
+
+step "compose file (validated without an engine)"
+bash scripts/check-compose.sh
 
 step "unit and integration tests"
 npx vitest run

@@ -1,5 +1,5 @@
 import Decimal from "decimal.js";
-import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getNow, getTranslations } from "next-intl/server";
 import { Loader2 } from "lucide-react";
 import { cardBalance, type BalanceSnapshot } from "@/lib/accounts";
 
@@ -24,7 +24,7 @@ export async function BalanceSummary({ snapshot, pending = false, stale = false 
       </div>
     );
   }
-  const now = new Date(Math.max(Date.now(), snapshot.takenAt.getTime()));
+  const now = new Date(Math.max((await getNow()).getTime(), snapshot.takenAt.getTime()));
   return (
     <div className="grid gap-0.5" data-testid="card-balance" data-state={state} data-quote-total={snapshot.quoteTotal} data-asset={snapshot.quoteAsset}>
       <div className="flex flex-wrap items-baseline gap-x-2">

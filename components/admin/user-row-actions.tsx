@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { useStepUpAction } from "@/components/auth/reauth-dialog";
 import { useTranslations } from "next-intl";
 import { Loader2 } from "lucide-react";
@@ -35,8 +35,10 @@ export function RoleForm({ userId, name, role }: { userId: string; name: string;
   const t = useTranslations();
   // A role change needs a recent password: the dialog asks for it and applies the change again.
   const [state, action, pending, reauthDialog] = useStepUpAction(changeRoleAction);
-  const [value, setValue] = useState(String(role));
-  useEffect(() => setValue(String(role)), [role]);
+  // A pick belongs to the role it was made against: once the saved role changes, the select shows the new one.
+  const [pick, setPick] = useState<{ role: number; value: string } | null>(null);
+  const value = pick?.role === role ? pick.value : String(role);
+  const setValue = (next: string) => setPick({ role, value: next });
   return (
     <>
       {reauthDialog}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { CandlestickChart, RefreshCw } from "lucide-react";
 import { CandlestickSeries, createChart, createSeriesMarkers, type IChartApi, type SeriesMarker, type UTCTimestamp } from "lightweight-charts";
@@ -8,7 +8,8 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 import { CHART_TIMEFRAMES, pricePrecision, snapToCandles, TIMEFRAME_SECONDS, type ChartPayload, type ChartTimeframe } from "./chart-types";
 
-type State = { status: "idle" | "loading" } | { status: "error"; message: string } | { status: "ready"; data: ChartPayload };
+type Loaded = { status: "error"; message: string } | { status: "ready"; data: ChartPayload };
+type State = { status: "idle" | "loading" } | Loaded;
 
 const UP = "#059669";
 const DOWN = "#dc2626";
@@ -42,8 +43,12 @@ export function PriceChart({ strategyId, accountId, symbol, initialTimeframe = "
   const canvas = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(false);
   const [timeframe, setTimeframe] = useState<ChartTimeframe>(initialTimeframe);
-  const [state, setState] = useState<State>({ status: "idle" });
   const [attempt, setAttempt] = useState(0);
+  // The answer is kept with the request it answers: a newer request shows as loading until its own answer comes.
+  const [loaded, setLoaded] = useState<{ request: string; result: Loaded } | null>(null);
+  const query = new URLSearchParams({ timeframe, ...(strategyId ? { strategy: strategyId } : {}), ...(accountId ? { account: accountId } : {}), ...(symbol ? { symbol } : {}) }).toString();
+  const request = `${query}#${attempt}`;
+  const state: State = !visible ? { status: "idle" } : loaded?.request === request ? loaded.result : { status: "loading" };
 
   useEffect(() => {
     const el = root.current;
@@ -61,26 +66,21 @@ export function PriceChart({ strategyId, accountId, symbol, initialTimeframe = "
   useEffect(() => {
     if (!visible) return;
     const controller = new AbortController();
-    const params = new URLSearchParams({ timeframe });
-    if (strategyId) params.set("strategy", strategyId);
-    if (accountId) params.set("account", accountId);
-    if (symbol) params.set("symbol", symbol);
-    setState({ status: "loading" });
-    fetch(`/api/charts/candles?${params}`, { signal: controller.signal, cache: "no-store" })
+    fetch(`/api/charts/candles?${query}`, { signal: controller.signal, cache: "no-store" })
       .then(async (response) => {
         const body = (await response.json().catch(() => null)) as (ChartPayload & { error?: { message: string } }) | null;
         if (!response.ok || !body || body.error) throw new Error(body?.error?.message ?? t("unavailable"));
-        setState({ status: "ready", data: body });
+        setLoaded({ request, result: { status: "ready", data: body } });
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ status: "error", message: error instanceof Error ? error.message : t("unavailable") });
+        setLoaded({ request, result: { status: "error", message: error instanceof Error ? error.message : t("unavailable") } });
       });
     return () => controller.abort();
-  }, [visible, timeframe, strategyId, accountId, symbol, attempt, t]);
+  }, [visible, query, request, t]);
 
   const data = state.status === "ready" ? state.data : null;
-  const candles = data && !data.unavailable ? data.candles : [];
+  const candles = useMemo(() => (data && !data.unavailable ? data.candles : []), [data]);
 
   useEffect(() => {
     const el = canvas.current;

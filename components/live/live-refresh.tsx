@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { cn } from "@/lib/utils";
@@ -10,6 +10,11 @@ type LiveState = "live" | "paused" | "reconnecting";
 const INTERVAL_MS = 4_000;
 const MAX_BACKOFF_MS = 60_000;
 
+function onVisibilityChange(notify: () => void) {
+  document.addEventListener("visibilitychange", notify);
+  return () => document.removeEventListener("visibilitychange", notify);
+}
+
 /**
  * Keeps a server-rendered page current: polls the trader's change version while the tab is visible
  * (paused when hidden, backing off after errors) and refreshes the server components when it moves.
@@ -17,7 +22,10 @@ const MAX_BACKOFF_MS = 60_000;
 export function LiveRefresh({ version: rendered, intervalMs = INTERVAL_MS }: { version: string | null; intervalMs?: number }) {
   const t = useTranslations("live");
   const router = useRouter();
-  const [state, setState] = useState<LiveState>("live");
+  const [polled, setState] = useState<LiveState>("live");
+  // A hidden tab is paused whatever the last poll said (the server renders a visible one).
+  const hidden = useSyncExternalStore(onVisibilityChange, () => document.hidden, () => false);
+  const state: LiveState = hidden ? "paused" : polled;
   const [, startTransition] = useTransition();
   // What the page shows: the version it was rendered at, then the newest one seen by a poll.
   const shown = useRef(rendered);
@@ -78,8 +86,7 @@ export function LiveRefresh({ version: rendered, intervalMs = INTERVAL_MS }: { v
     };
 
     document.addEventListener("visibilitychange", onVisibility);
-    if (document.hidden) setState("paused");
-    else void poll();
+    if (!document.hidden) void poll();
     return () => {
       stopped = true;
       clearTimeout(timer);

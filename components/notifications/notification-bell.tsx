@@ -25,14 +25,17 @@ export function NotificationBell() {
   const [failed, setFailed] = useState(false);
   const [marking, startMarking] = useTransition();
 
-  const load = useCallback(async () => {
-    try {
-      setData(await loadBellAction());
-      setFailed(false);
-    } catch {
-      setFailed(true);
-    }
-  }, []);
+  const load = useCallback(
+    () =>
+      loadBellAction().then(
+        (next) => {
+          setData(next);
+          setFailed(false);
+        },
+        () => setFailed(true),
+      ),
+    [],
+  );
 
   useEffect(() => {
     void load();

@@ -59,7 +59,7 @@ export function metaFrom(request: Request | undefined): RequestInfo {
 }
 
 /** Emails "was this you?" for a waiting device, at most 3 times per 15 minutes per device. */
-async function notifyDevice(userId: string, device: LoginDevice, meta: RequestInfo) {
+async function notifyDevice(userId: string, device: LoginDevice) {
   try {
     const limiter = await getRateLimiter();
     const hit = await limiter.hit(`auth:device-email:${device.id}`, { limit: 3, windowMs: 15 * 60_000 });
@@ -129,7 +129,7 @@ export async function authorizeCredentials(raw: unknown, meta: RequestInfo) {
   }
   const emailVerified = Boolean(user.emailVerifiedAt);
   // An unverified account's first device is trusted by the verification link instead.
-  if (device.status === "pending" && emailVerified) await notifyDevice(user.id, device, meta);
+  if (device.status === "pending" && emailVerified) await notifyDevice(user.id, device);
 
   await attempt.succeed();
   await recordLogin(user.id);

@@ -50,7 +50,7 @@ function openSecret(userId: string, secretEnc: string, keyVersion: number): stri
 }
 
 /** Checks a TOTP or recovery code of an enrolled user and uses it up; answers which kind it was. */
-async function useCode(userId: string, factor: { secretEnc: string; keyVersion: number }, code: string) {
+async function redeemCode(userId: string, factor: { secretEnc: string; keyVersion: number }, code: string) {
   if (normalizeTotpCode(code)) {
     const secret = openSecret(userId, factor.secretEnc, factor.keyVersion);
     return secret && (await acceptTotpCode(userId, secret, code)) ? ("totp" as const) : null;
@@ -72,7 +72,7 @@ export async function checkSecondFactor(input: { userId: string; code: string | 
   if (!code) return "required";
   const own = input.attempt ? null : await beginAttempt(userId, meta, "2fa");
   if (!input.attempt && !own) return "locked";
-  const used = await useCode(userId, factor, code);
+  const used = await redeemCode(userId, factor, code);
   if (used === "recovery") {
     const remaining = await countUnusedRecoveryCodes(userId);
     await writeAudit({ action: "2fa.recovery_code_used", actorId: userId, userId, detail: { remaining }, ...meta });
@@ -202,7 +202,7 @@ async function withCurrentCode<T>(userId: string, proof: Proof, context: string,
   if (!attempt) return { ok: false, reason: "locked" };
   const passwordOk = await verifyPassword(await findPasswordHash(userId), proof.password);
   const code = proof.code.trim();
-  const via = passwordOk && code ? await useCode(userId, factor, code) : null;
+  const via = passwordOk && code ? await redeemCode(userId, factor, code) : null;
   if (!via) {
     await writeAudit({ action: "2fa.failure", actorId: userId, userId, detail: { context, ...(passwordOk ? {} : { password: "wrong" }) }, ...meta });
     await attempt.fail();

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { rateLimitCounters, sharedCache, strategyPositions } from "@/db/schema";
 import { isDust, valuedPositions } from "@/lib/overview";
 import { BinanceSimulator } from "../simulator/binance-simulator";
