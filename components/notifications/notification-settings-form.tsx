@@ -6,7 +6,7 @@ import { AlertCircle, CheckCircle2, Loader2, Lock } from "lucide-react";
 import { saveNotificationSettingsAction } from "@/components/notifications/actions";
 import type { ActionState } from "@/lib/actions/validated-action";
 import { typeKey } from "@/lib/notifications/type-key";
-import { cellName } from "@/lib/notifications/validation";
+import { cellName, normalizeTime } from "@/lib/notifications/validation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -17,6 +17,9 @@ import { NativeSelect } from "@/components/ui/native-select";
 type Channel = "email" | "telegram" | "inapp";
 const CHANNELS: Channel[] = ["email", "telegram", "inapp"];
 const CHANNEL_LABEL = { email: "channelEmail", telegram: "channelTelegram", inapp: "channelInapp" } as const;
+// Not <input type="time">: browsers draw that in the browser's locale (12-hour with AM/PM for many), not
+// the page's language. A text field takes 24-hour HH:MM everywhere; the schema checks it.
+const TIME_INPUT = { type: "text", inputMode: "numeric", pattern: "([01][0-9]|2[0-3]):[0-5][0-9]", maxLength: 5, autoComplete: "off" } as const;
 
 export function NotificationSettingsForm({
   types,
@@ -114,18 +117,22 @@ export function NotificationSettingsForm({
         <CardContent className="grid gap-4 sm:grid-cols-3">
           <FormField
             name="quietStart"
-            type="time"
+            {...TIME_INPUT}
+            placeholder={t("settings.timePlaceholder")}
             label={t("settings.quietStart")}
             value={quiet.quietStart}
             onChange={(e) => setQuiet((q) => ({ ...q, quietStart: e.target.value }))}
+            onBlur={(e) => setQuiet((q) => ({ ...q, quietStart: normalizeTime(e.target.value) }))}
             errors={state.errors?.quietStart}
           />
           <FormField
             name="quietEnd"
-            type="time"
+            {...TIME_INPUT}
+            placeholder={t("settings.timePlaceholder")}
             label={t("settings.quietEnd")}
             value={quiet.quietEnd}
             onChange={(e) => setQuiet((q) => ({ ...q, quietEnd: e.target.value }))}
+            onBlur={(e) => setQuiet((q) => ({ ...q, quietEnd: normalizeTime(e.target.value) }))}
             errors={state.errors?.quietEnd}
           />
           <div className="grid gap-2">

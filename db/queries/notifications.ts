@@ -118,9 +118,8 @@ export async function usersWithFillsBetween({ from, to }: { from: Date; to: Date
  * Realised P&L per account and symbol in [from, to), with the account's user and label: the fill
  * ledger's stored FIFO figures, the same source as the overview and the Statistics page.
  */
-export async function realizedPnlBetween({ from, to }: { from: Date; to: Date }) {
-  const db = await getDb();
-  return db
+export async function realizedPnlBetween(tx: DbTx, { from, to }: { from: Date; to: Date }) {
+  return tx
     .select({
       userId: fills.userId,
       accountId: fills.accountId,

@@ -45,33 +45,53 @@ export interface MismatchValues {
   strategyIds: string[];
 }
 
+type Tx = Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["transaction"]>[0]>[0];
+
+/** Runs in the transaction that saved a reconciliation's findings (the notification outbox writes there). */
+export type ComparisonsSavedHook = (tx: Tx, saved: { open: number; resolved: number }) => Promise<void>;
+
 /**
- * Records what one reconciliation saw: a difference opens a finding or updates the open one in place
- * (first seen stays), an agreement resolves the open one. Assets not passed are left as they are.
+ * Records what one reconciliation saw, in one transaction: a difference opens a finding or updates the
+ * open one in place (first seen stays), an agreement resolves the open one. Assets not passed are left
+ * as they are.
  */
-export async function saveComparisons({ userId, accountId, comparisons }: { userId: string; accountId: string; comparisons: MismatchValues[] }) {
+export async function saveComparisons({
+  userId,
+  accountId,
+  comparisons,
+  onSaved,
+}: {
+  userId: string;
+  accountId: string;
+  comparisons: MismatchValues[];
+  onSaved?: ComparisonsSavedHook;
+}) {
   const db = await getDb();
-  let opened = 0;
-  let resolved = 0;
-  for (const c of comparisons) {
-    const key = and(eq(positionMismatches.accountId, accountId), eq(positionMismatches.market, c.market), eq(positionMismatches.asset, c.asset), isNull(positionMismatches.resolvedAt));
-    if (!c.kind) {
-      const done = await db.update(positionMismatches).set({ resolvedAt: sql`now()`, held: c.held, booked: c.booked, difference: c.difference }).where(key).returning({ id: positionMismatches.id });
-      resolved += done.length;
-      continue;
+  return db.transaction(async (tx) => {
+    let opened = 0;
+    let resolved = 0;
+    for (const c of comparisons) {
+      const key = and(eq(positionMismatches.accountId, accountId), eq(positionMismatches.market, c.market), eq(positionMismatches.asset, c.asset), isNull(positionMismatches.resolvedAt));
+      if (!c.kind) {
+        const done = await tx.update(positionMismatches).set({ resolvedAt: sql`now()`, held: c.held, booked: c.booked, difference: c.difference }).where(key).returning({ id: positionMismatches.id });
+        resolved += done.length;
+        continue;
+      }
+      const figures = { kind: c.kind, booked: c.booked, held: c.held, difference: c.difference, tolerance: c.tolerance, strategyIds: c.strategyIds };
+      await tx
+        .insert(positionMismatches)
+        .values({ userId, accountId, market: c.market, asset: c.asset, ...figures })
+        .onConflictDoUpdate({
+          target: [positionMismatches.accountId, positionMismatches.market, positionMismatches.asset],
+          targetWhere: sql`${positionMismatches.resolvedAt} is null`,
+          set: { ...figures, lastSeenAt: sql`now()` },
+        });
+      opened += 1;
     }
-    const figures = { kind: c.kind, booked: c.booked, held: c.held, difference: c.difference, tolerance: c.tolerance, strategyIds: c.strategyIds };
-    await db
-      .insert(positionMismatches)
-      .values({ userId, accountId, market: c.market, asset: c.asset, ...figures })
-      .onConflictDoUpdate({
-        target: [positionMismatches.accountId, positionMismatches.market, positionMismatches.asset],
-        targetWhere: sql`${positionMismatches.resolvedAt} is null`,
-        set: { ...figures, lastSeenAt: sql`now()` },
-      });
-    opened += 1;
-  }
-  return { open: opened, resolved };
+    const saved = { open: opened, resolved };
+    if (onSaved) await onSaved(tx, saved);
+    return saved;
+  });
 }
 
 /** The open findings' keys of one account (they are compared again even when nothing is booked now). */

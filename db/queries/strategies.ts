@@ -85,14 +85,22 @@ export async function insertStrategy(values: typeof strategies.$inferInsert) {
   return row!;
 }
 
-export async function updateStrategy(userId: string, strategyId: string, values: Partial<typeof strategies.$inferInsert>) {
+type Tx = Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["transaction"]>[0]>[0];
+
+/** Runs in the transaction of a switch's change (the notification outbox writes there). */
+export type SwitchedHook<T = void> = (tx: Tx, changed: T) => Promise<void>;
+
+export async function updateStrategy(userId: string, strategyId: string, values: Partial<typeof strategies.$inferInsert>, onUpdated?: SwitchedHook<Strategy>) {
   const db = await getDb();
-  const [row] = await db
-    .update(strategies)
-    .set({ ...values, updatedAt: new Date() })
-    .where(and(eq(strategies.userId, userId), eq(strategies.id, strategyId)))
-    .returning();
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(strategies)
+      .set({ ...values, updatedAt: new Date() })
+      .where(and(eq(strategies.userId, userId), eq(strategies.id, strategyId)))
+      .returning();
+    if (row && onUpdated) await onUpdated(tx, row);
+    return row;
+  });
 }
 
 export async function deleteStrategy(userId: string, strategyId: string) {
@@ -160,17 +168,23 @@ export async function getSymbolSwitch(userId: string, symbol: string) {
 }
 
 /** Off with `keepsExits` pauses entries only; off without it stops everything. */
-export async function setSymbolSwitch(userId: string, symbol: string, enabled: boolean, keepsExits = true) {
+export async function setSymbolSwitch(userId: string, symbol: string, enabled: boolean, keepsExits = true, onSwitched?: SwitchedHook) {
   const db = await getDb();
-  await db
-    .insert(symbolSwitches)
-    .values({ userId, symbol, enabled, keepsExits })
-    .onConflictDoUpdate({ target: [symbolSwitches.userId, symbolSwitches.symbol], set: { enabled, keepsExits, updatedAt: new Date() } });
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(symbolSwitches)
+      .values({ userId, symbol, enabled, keepsExits })
+      .onConflictDoUpdate({ target: [symbolSwitches.userId, symbolSwitches.symbol], set: { enabled, keepsExits, updatedAt: new Date() } });
+    if (onSwitched) await onSwitched(tx);
+  });
 }
 
-export async function setTradingEnabled(userId: string, enabled: boolean, keepsExits = true) {
+export async function setTradingEnabled(userId: string, enabled: boolean, keepsExits = true, onSwitched?: SwitchedHook) {
   const db = await getDb();
-  await db.update(users).set({ tradingEnabled: enabled, tradingKeepsExits: keepsExits, updatedAt: new Date() }).where(eq(users.id, userId));
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ tradingEnabled: enabled, tradingKeepsExits: keepsExits, updatedAt: new Date() }).where(eq(users.id, userId));
+    if (onSwitched) await onSwitched(tx);
+  });
 }
 
 export async function getTradingState(userId: string) {

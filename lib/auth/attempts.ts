@@ -1,4 +1,5 @@
 import "server-only";
+import { getDb } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { releaseLoginAttempt, reserveLoginAttempt, settleLoginSuccess } from "@/db/queries/login-attempts";
 import { findUserById } from "@/db/queries/users";
@@ -18,11 +19,18 @@ export interface Attempt {
   release(): Promise<void>;
 }
 
-async function notifyLockout(userId: string, until: Date | null) {
-  // The bell and Telegram (through the outbox); the email below stays, and cannot be turned off.
-  await import("@/lib/notifications/engine-events").then(({ notifySecurity }) =>
-    notifySecurity({ userId, reason: "lockout", changeId: `${userId}:${until?.toISOString() ?? Date.now()}` }),
-  );
+/**
+ * The lock this attempt set stands (the attempt was wrong): its audit entry and its security event
+ * (the bell and Telegram, through the outbox) are written in one transaction; the email below stays,
+ * and cannot be turned off.
+ */
+async function recordLockout(userId: string, until: Date | null, detail: Record<string, unknown>, meta: Meta) {
+  const { notifySecurity } = await import("@/lib/notifications/engine-events");
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await notifySecurity(tx, { userId, reason: "lockout", changeId: `${userId}:${until?.toISOString() ?? Date.now()}` });
+    await writeAudit({ action: "login.lockout", userId, detail, ...meta }, tx);
+  });
   try {
     const user = await findUserById(userId);
     const { sendLockoutEmail } = await import("./lockout-email");
@@ -51,8 +59,7 @@ export async function beginAttempt(userId: string, meta: Meta, factor: "password
       if (!reservation.lockedNow) return;
       metrics().lockouts.inc();
       const detail = { until: reservation.lockedUntil?.toISOString(), ...(factor === "2fa" ? { factor } : {}) };
-      await writeAudit({ action: "login.lockout", userId, detail, ...meta });
-      await notifyLockout(userId, reservation.lockedUntil);
+      await recordLockout(userId, reservation.lockedUntil, detail, meta);
     }),
     succeed: once(() => settleLoginSuccess(userId, reservation)),
     release: once(() => releaseLoginAttempt(userId, reservation, LOGIN_LOCKOUT_THRESHOLD)),

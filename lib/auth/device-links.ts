@@ -40,27 +40,33 @@ export async function sendDeviceConfirmation(input: { userId: string; deviceId: 
     .limit(1);
   if (!row) return;
   const pair = randomUUID();
-  const link = async (answer: DeviceAnswerKind) => {
-    const token = await issueToken({
-      userId: input.userId,
-      kind: TOKEN_KINDS.newDevice,
-      ttlMinutes: DEVICE_LINK_TTL_MINUTES,
-      meta: { deviceId: input.deviceId, answer, pair },
-    });
-    const url = new URL("/confirm-device", appOrigin());
-    url.searchParams.set("token", token);
-    url.searchParams.set("answer", answer);
-    return url.toString();
-  };
-  const [yesLink, noLink] = [await link("yes"), await link("no")];
-  // The bell and Telegram (through the outbox); the email below stays, and cannot be turned off.
-  await import("@/lib/notifications/engine-events").then(({ notifySecurity }) => notifySecurity({ userId: input.userId, reason: "new_device", changeId: pair }));
-  await writeAudit({
-    action: "device.pending",
-    actorId: input.userId,
-    userId: input.userId,
-    detail: { device: input.deviceId, reason: input.reason, country: row.country, browser: row.browser, os: row.os },
-    ip: row.ip,
+  const { notifySecurity } = await import("@/lib/notifications/engine-events");
+  // The links, the audit entry and the security event (the bell and Telegram, through the outbox) are
+  // written in one transaction; the email below stays, and cannot be turned off.
+  const [yesLink, noLink] = await db.transaction(async (tx) => {
+    const link = async (answer: DeviceAnswerKind) => {
+      const token = await issueToken(
+        { userId: input.userId, kind: TOKEN_KINDS.newDevice, ttlMinutes: DEVICE_LINK_TTL_MINUTES, meta: { deviceId: input.deviceId, answer, pair } },
+        tx,
+      );
+      const url = new URL("/confirm-device", appOrigin());
+      url.searchParams.set("token", token);
+      url.searchParams.set("answer", answer);
+      return url.toString();
+    };
+    const links = [await link("yes"), await link("no")] as const;
+    await notifySecurity(tx, { userId: input.userId, reason: "new_device", changeId: pair });
+    await writeAudit(
+      {
+        action: "device.pending",
+        actorId: input.userId,
+        userId: input.userId,
+        detail: { device: input.deviceId, reason: input.reason, country: row.country, browser: row.browser, os: row.os },
+        ip: row.ip,
+      },
+      tx,
+    );
+    return links;
   });
   try {
     await sendEmail({

@@ -13,7 +13,7 @@ import { errorCode, isTransient, lifecycleTiming, liveRows, resolveRow, sendRow,
 import { executePerp } from "./perp-execute";
 import { gate, sizeOrder, switchGate, type SignalAction, type SkipReason } from "./plan";
 import { positionOf } from "./positions";
-import { notifyOrderSkipped } from "@/lib/notifications/order-events";
+import { notifyExecutionFailed, notifyOrderSkipped } from "@/lib/notifications/order-events";
 import { BUSY, cancelRows, protect, withStrategyLease } from "./protection";
 import { log } from "@/lib/logger";
 
@@ -50,6 +50,7 @@ export async function recordExecution(values: {
         set: { outcome: values.outcome, reason: values.reason ?? null, detail: values.detail ?? null, orderId: values.orderId ?? null },
       });
     if (values.outcome === "skipped") await notifyOrderSkipped(tx, values);
+    if (values.outcome === "failed" && !values.orderId) await notifyExecutionFailed(tx, values);
   });
 }
 

@@ -68,6 +68,18 @@ function build() {
         });
       },
     }),
+    notificationWriteFailures: new Counter({
+      name: `${PREFIX}notification_write_failures_total`,
+      help: "Notification events that could not be written to the outbox (the change they describe went ahead), by event type.",
+      labelNames: ["type"],
+      registers,
+    }),
+    notificationDeliveryFailures: new Counter({
+      name: `${PREFIX}notification_delivery_failures_total`,
+      help: "Failed notification delivery attempts, by channel and whether the delivery was given up (dead).",
+      labelNames: ["channel", "dead"],
+      registers,
+    }),
     loginFailures: new Counter({ name: `${PREFIX}login_failures_total`, help: "Refused sign-ins by reason.", labelNames: ["reason"], registers }),
     lockouts: new Counter({ name: `${PREFIX}login_lockouts_total`, help: "Accounts locked after too many wrong attempts.", registers }),
   };

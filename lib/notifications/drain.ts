@@ -1,5 +1,6 @@
 import "server-only";
 import { log } from "@/lib/logger";
+import { metrics } from "@/lib/metrics/registry";
 import { claimDeliveries, createGroup, deliveryContext, dueGroups, settleDelivery } from "@/db/queries/notification-deliveries";
 import type { NotificationDeliveryRow } from "@/db/schema";
 import { appOrigin, env } from "@/lib/env";
@@ -39,6 +40,7 @@ async function deliver(claimed: NotificationDeliveryRow, senders: Senders, now: 
     const permanent = error instanceof PermanentSendError;
     const dead = permanent || claimed.attempts >= maxAttempts;
     const code = permanent ? error.code : ((error as { code?: unknown }).code?.toString() ?? (error as Error).name ?? "error");
+    metrics().notificationDeliveryFailures.inc({ channel: claimed.channel, dead: String(dead) });
     log({ channel: claimed.channel, deliveryId: claimed.id, attempt: claimed.attempts, dead }).warn({ err: error }, "notification delivery failed");
     const at = now();
     return settleDelivery(claimed, { status: dead ? "dead" : "failed", error: code.slice(0, 100), nextAttemptAt: new Date(at.getTime() + backoffMs(claimed.attempts)), at });

@@ -1,5 +1,6 @@
 import "server-only";
 import { log } from "@/lib/logger";
+import { metrics } from "@/lib/metrics/registry";
 import { getNotificationSettings, insertNotificationEvent, type DbTx } from "@/db/queries/notifications";
 import { channelEnabled } from "./settings";
 import type { NotificationEventInput } from "./types";
@@ -21,15 +22,25 @@ export async function emit(tx: DbTx, event: NotificationEventInput): Promise<str
 }
 
 /**
- * `emit` inside a savepoint: a failure to record the notification is logged and never undoes (or
- * fails) the change it describes.
+ * `emit` inside a savepoint: a failure to record the notification is logged and counted, and never
+ * undoes (or fails) the change it describes. `event` may be a function that reads what the event
+ * needs (names, labels): it runs inside the savepoint too, so a failed read is contained like a failed
+ * write; answering null emits nothing.
  */
-export async function emitSafely(tx: DbTx, event: NotificationEventInput): Promise<void> {
+export async function emitSafely(
+  tx: DbTx,
+  event: NotificationEventInput | ((savepoint: DbTx) => Promise<NotificationEventInput | null>),
+): Promise<void> {
+  let type = typeof event === "function" ? "unknown" : event.type;
   try {
     await tx.transaction(async (savepoint) => {
-      await emit(savepoint, event);
+      const input = typeof event === "function" ? await event(savepoint) : event;
+      if (!input) return;
+      type = input.type;
+      await emit(savepoint, input);
     });
   } catch (error) {
-    log({ type: event.type }).warn({ err: error }, "notification not recorded");
+    metrics().notificationWriteFailures.inc({ type });
+    log({ type }).warn({ err: error }, "notification not recorded");
   }
 }

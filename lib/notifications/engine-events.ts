@@ -8,7 +8,10 @@ import { ExchangeError } from "@/lib/exchanges";
 import { emitSafely } from "./emit";
 import type { NotificationEventInput } from "./types";
 
-/** Emits in a transaction of its own: for changes written elsewhere; the dedupe key keeps it to once. */
+/**
+ * Emits in a transaction of its own: only for what no write of ours causes (a venue refusing a key while
+ * the monitor reads); the dedupe key keeps it to once.
+ */
 async function emitAlone(event: NotificationEventInput) {
   try {
     const db = await getDb();
@@ -41,19 +44,16 @@ export async function notifyKeyFailing(account: { id: string; userId: string; la
   });
 }
 
-/** Reconciliation's open findings of an account: each finding notified once. */
-export async function notifyMismatches(accountId: string, accountLabel: string) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
-    for (const m of await openMismatchesOf(tx, accountId)) {
-      await emitSafely(tx, {
-        userId: m.userId,
-        type: "position.mismatch",
-        dedupeKey: `position.mismatch:${m.id}`,
-        payload: { account: accountLabel, symbol: m.asset, kind: m.kind, difference: m.difference },
-      });
-    }
-  });
+/** Reconciliation's open findings of an account, in the transaction that saved them: each finding notified once. */
+export async function notifyMismatches(tx: DbTx, accountId: string, accountLabel: string) {
+  for (const m of await openMismatchesOf(tx, accountId)) {
+    await emitSafely(tx, {
+      userId: m.userId,
+      type: "position.mismatch",
+      dedupeKey: `position.mismatch:${m.id}`,
+      payload: { account: accountLabel, symbol: m.asset, kind: m.kind, difference: m.difference },
+    });
+  }
 }
 
 const TRANSIENT_NOTES = ["removing:", "stop_waits_for_cancel:", "tp_replacing:"];
@@ -75,15 +75,15 @@ export async function notifyProtection(
   });
 }
 
-/** A strategy (or every strategy on a symbol, or all of them) switched off by the user, a kill switch or an error. */
-export async function notifyStrategyStopped(input: {
-  userId: string;
-  scope: "strategy" | "symbol" | "all";
-  strategy: string;
-  reason: "user" | "kill_switch" | "error";
-  changeId: string;
-}) {
-  await emitAlone({
+/**
+ * A strategy (or every strategy on a symbol, or all of them) switched off by the user, a kill switch or
+ * an error: in the transaction that switched it off.
+ */
+export async function notifyStrategyStopped(
+  tx: DbTx,
+  input: { userId: string; scope: "strategy" | "symbol" | "all"; strategy: string; reason: "user" | "kill_switch" | "error"; changeId: string },
+) {
+  await emitSafely(tx, {
     userId: input.userId,
     type: "strategy.stopped",
     dedupeKey: `strategy.stopped:${input.changeId}`,
@@ -91,9 +91,9 @@ export async function notifyStrategyStopped(input: {
   });
 }
 
-/** A security alert in the bell and on Telegram; its email is sent by lib/auth as before. */
-export async function notifySecurity(input: { userId: string; reason: "new_device" | "lockout"; changeId: string }) {
-  await emitAlone({ userId: input.userId, type: "security.alert", dedupeKey: `security.alert:${input.reason}:${input.changeId}`, payload: { reason: input.reason } });
+/** A security alert in the bell and on Telegram, in the transaction that records it; its email is sent by lib/auth as before. */
+export async function notifySecurity(tx: DbTx, input: { userId: string; reason: "new_device" | "lockout"; changeId: string }) {
+  await emitSafely(tx, { userId: input.userId, type: "security.alert", dedupeKey: `security.alert:${input.reason}:${input.changeId}`, payload: { reason: input.reason } });
 }
 
 const globalForSummary = globalThis as unknown as { __sbDailySummary?: string };
@@ -108,17 +108,18 @@ export async function emitDailySummaries(now = new Date()) {
   if (globalForSummary.__sbDailySummary === label) return 0;
   const range = { from: new Date(day.getTime() - 86_400_000), to: day };
   for (const userId of await usersWithFillsBetween(range)) await bookLedgerPnl({ userId });
-  const rows = await realizedPnlBetween(range);
-  const byAccount = new Map<string, { userId: string; accountId: string; account: string; currency: string; pnl: Decimal }>();
-  for (const r of rows) {
-    const currency = r.symbol.split("/")[1]?.split(":")[0] ?? "";
-    const key = `${r.accountId}:${currency}`;
-    const entry = byAccount.get(key) ?? { userId: r.userId, accountId: r.accountId, account: r.account, currency, pnl: new Decimal(0) };
-    entry.pnl = entry.pnl.add(r.pnl ?? "0");
-    byAccount.set(key, entry);
-  }
   const db = await getDb();
-  await db.transaction(async (tx) => {
+  // The figures are read in the transaction that writes the summaries: one snapshot for all of them.
+  const size = await db.transaction(async (tx) => {
+    const rows = await realizedPnlBetween(tx, range);
+    const byAccount = new Map<string, { userId: string; accountId: string; account: string; currency: string; pnl: Decimal }>();
+    for (const r of rows) {
+      const currency = r.symbol.split("/")[1]?.split(":")[0] ?? "";
+      const key = `${r.accountId}:${currency}`;
+      const entry = byAccount.get(key) ?? { userId: r.userId, accountId: r.accountId, account: r.account, currency, pnl: new Decimal(0) };
+      entry.pnl = entry.pnl.add(r.pnl ?? "0");
+      byAccount.set(key, entry);
+    }
     for (const e of byAccount.values()) {
       await emitSafely(tx, {
         userId: e.userId,
@@ -127,7 +128,8 @@ export async function emitDailySummaries(now = new Date()) {
         payload: { account: e.account, currency: e.currency, pnl: e.pnl.toFixed(), day: label },
       });
     }
+    return byAccount.size;
   });
   globalForSummary.__sbDailySummary = label;
-  return byAccount.size;
+  return size;
 }

@@ -33,24 +33,29 @@ function eventOf(row: OrderRow): { type: NotificationEventType; key: string } | 
 export async function notifyOrderStored(tx: DbTx, row: OrderRow): Promise<void> {
   const event = eventOf(row);
   if (!event) return;
-  const [account] = await tx.select({ label: exchangeAccounts.label }).from(exchangeAccounts).where(eq(exchangeAccounts.id, row.accountId));
-  const [strategy] = row.strategyId
-    ? await tx.select({ name: strategies.name }).from(strategies).where(eq(strategies.id, row.strategyId))
-    : [];
-  await emitSafely(tx, {
-    userId: row.userId,
-    type: event.type,
-    dedupeKey: `order.${event.key}:${row.id}`,
-    payload: {
-      orderId: row.id,
-      symbol: row.symbol,
-      side: row.side,
-      amount: row.status === "filled" ? row.filled : row.amount,
-      price: row.average ?? row.price ?? null,
-      account: account?.label ?? null,
-      strategy: strategy?.name ?? null,
-      reason: row.error?.code ?? null,
-    },
+  // The names are read inside the event's savepoint: a failed read is contained like a failed write.
+  let account: string | null = null;
+  await emitSafely(tx, async (savepoint) => {
+    const [acc] = await savepoint.select({ label: exchangeAccounts.label }).from(exchangeAccounts).where(eq(exchangeAccounts.id, row.accountId));
+    const [strategy] = row.strategyId
+      ? await savepoint.select({ name: strategies.name }).from(strategies).where(eq(strategies.id, row.strategyId))
+      : [];
+    account = acc?.label ?? null;
+    return {
+      userId: row.userId,
+      type: event.type,
+      dedupeKey: `order.${event.key}:${row.id}`,
+      payload: {
+        orderId: row.id,
+        symbol: row.symbol,
+        side: row.side,
+        amount: row.status === "filled" ? row.filled : row.amount,
+        price: row.average ?? row.price ?? null,
+        account,
+        strategy: strategy?.name ?? null,
+        reason: row.error?.code ?? null,
+      },
+    };
   });
   const keyReason = row.status === "rejected" && row.error ? keyFailure(new ExchangeError(row.error.code as ExchangeErrorCode, row.error.message)) : null;
   if (keyReason) {
@@ -58,22 +63,42 @@ export async function notifyOrderStored(tx: DbTx, row: OrderRow): Promise<void> 
       userId: row.userId,
       type: "key.failing",
       dedupeKey: `key.failing:${row.accountId}:${keyReason}:${new Date().toISOString().slice(0, 13)}`,
-      payload: { account: account?.label ?? null, accountId: row.accountId, reason: keyReason },
+      payload: { account, accountId: row.accountId, reason: keyReason },
     });
   }
 }
 
 /** A skipped signal leg (the engine's decision, with its reason), once per strategy, event and leg. */
 export async function notifyOrderSkipped(tx: DbTx, values: { strategyId: string; eventId: string; leg: string; reason?: string | null }) {
-  const [strategy] = await tx
-    .select({ userId: strategies.userId, name: strategies.name, symbol: strategies.symbol })
-    .from(strategies)
-    .where(eq(strategies.id, values.strategyId));
-  if (!strategy) return;
-  await emitSafely(tx, {
-    userId: strategy.userId,
-    type: "order.skipped",
-    dedupeKey: `order.skipped:${values.strategyId}:${values.eventId}:${values.leg}`,
-    payload: { strategy: strategy.name, symbol: strategy.symbol, leg: values.leg, reason: values.reason ?? null },
+  await emitSafely(tx, async (savepoint) => {
+    const [strategy] = await savepoint
+      .select({ userId: strategies.userId, name: strategies.name, symbol: strategies.symbol })
+      .from(strategies)
+      .where(eq(strategies.id, values.strategyId));
+    if (!strategy) return null;
+    return {
+      userId: strategy.userId,
+      type: "order.skipped",
+      dedupeKey: `order.skipped:${values.strategyId}:${values.eventId}:${values.leg}`,
+      payload: { strategy: strategy.name, symbol: strategy.symbol, leg: values.leg, reason: values.reason ?? null },
+    };
+  });
+}
+
+/**
+ * A signal leg the engine gave up on for an error before any order was written (a key the venue refuses,
+ * a key that cannot be read): the strategy did not act on the signal and will not retry it. A refused
+ * order already tells of itself (order.rejected), so this is only for failures without one.
+ */
+export async function notifyExecutionFailed(tx: DbTx, values: { strategyId: string; eventId: string; leg: string; reason?: string | null }) {
+  await emitSafely(tx, async (savepoint) => {
+    const [strategy] = await savepoint.select({ userId: strategies.userId, name: strategies.name }).from(strategies).where(eq(strategies.id, values.strategyId));
+    if (!strategy) return null;
+    return {
+      userId: strategy.userId,
+      type: "strategy.stopped",
+      dedupeKey: `strategy.stopped:error:${values.strategyId}:${values.eventId}:${values.leg}`,
+      payload: { scope: "strategy", strategy: strategy.name, reason: "error", error: values.reason ?? "unknown" },
+    };
   });
 }

@@ -22,7 +22,7 @@ const TEXT_LIMIT = 4_096;
 
 
 // Every argument a line may use, so a payload without one still renders.
-const BLANK = { scope: "strategy", side: "", amount: "", symbol: "", price: "—", account: "—", strategy: "—", reason: "—", pnl: "0", currency: "", status: "done", dry: "false", planned: "0", placed: "0", skipped: "0" };
+const BLANK = { scope: "strategy", side: "", amount: "", symbol: "", price: "—", account: "—", strategy: "—", reason: "—", error: "—", pnl: "0", currency: "", status: "done", dry: "false", planned: "0", placed: "0", skipped: "0" };
 
 function values(t: ReturnType<typeof notificationTranslator>["t"], payload: NotificationPayload) {
   const out: Record<string, string> = { ...BLANK };

@@ -23,6 +23,17 @@ export const notificationSettingsSchema = z
 
 export type NotificationSettingsInput = z.infer<typeof notificationSettingsSchema>;
 
+/**
+ * What a person typed into a 24-hour time field, as HH:MM when it reads as one ("7:00", "700", "23.30");
+ * anything else is left as typed for the schema to refuse.
+ */
+export function normalizeTime(raw: string): string {
+  const m = /^\s*(\d{1,2})[:.\s]?(\d{2})\s*$/.exec(raw);
+  if (!m) return raw.trim();
+  const value = `${m[1]!.padStart(2, "0")}:${m[2]}`;
+  return HHMM.test(value) ? value : raw.trim();
+}
+
 /** The checkbox name of one matrix cell. */
 export const cellName = (type: string, channel: string) => `m:${type}:${channel}`;
 

@@ -102,8 +102,14 @@ export async function reconcileAccount(account: ExchangeAccount, opts: { client?
     return { outcome: "venue_error", code };
   }
   try {
-    const saved = await saveComparisons({ userId: account.userId, accountId: account.id, comparisons: result.comparisons });
-    if (saved.open > 0) await notifyMismatches(account.id, account.label);
+    const saved = await saveComparisons({
+      userId: account.userId,
+      accountId: account.id,
+      comparisons: result.comparisons,
+      onSaved: async (tx, { open }) => {
+        if (open > 0) await notifyMismatches(tx, account.id, account.label);
+      },
+    });
     await finishReconciliation({ accountId: account.id, againInMs: reconcileTiming.everyMs });
     return { outcome: "reconciled", ...saved, unsettled: result.unsettled };
   } catch (error) {

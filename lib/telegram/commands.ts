@@ -4,6 +4,7 @@ import { writeAudit } from "@/db/queries/audit";
 import { getTradingState, setTradingEnabled } from "@/db/queries/strategies";
 import { deleteTelegramLink, findUserByChat, linkChatWithCode } from "@/db/queries/telegram";
 import { can, type Permission } from "@/lib/auth/roles";
+import { notifyStrategyStopped } from "@/lib/notifications/engine-events";
 import { hashLinkCode } from "./codes";
 import { botLocale, botTranslator, type BotTranslator } from "./i18n";
 import { statusText } from "./status";
@@ -87,8 +88,10 @@ async function onPauseConfirm(ctx: Context) {
   const { t, user } = ok;
   const state = await getTradingState(user.userId);
   if (!state.enabled) return answer(ctx, state.keepsExits ? t("alreadyPaused") : t("alreadyStopped"));
-  await setTradingEnabled(user.userId, false, true);
-  await writeAudit({ action: "switch.trading_off", userId: user.userId, actorId: user.userId, detail: { mode: "pause", via: "telegram" }, ...BOT_META });
+  await setTradingEnabled(user.userId, false, true, async (tx) => {
+    await writeAudit({ action: "switch.trading_off", userId: user.userId, actorId: user.userId, detail: { mode: "pause", via: "telegram" }, ...BOT_META }, tx);
+    await notifyStrategyStopped(tx, { userId: user.userId, scope: "all", strategy: "", reason: "kill_switch", changeId: `${user.userId}:all:${Date.now()}` });
+  });
   await answer(ctx, t("paused"));
 }
 

@@ -21,6 +21,8 @@ const { authorizeCredentials } = await import("@/lib/auth/credentials");
 const { hashPassword } = await import("@/lib/auth/password");
 const { createUser } = await import("@/lib/users");
 const { resetEnvForTests } = await import("@/lib/env");
+const { drainNotifications, emit, emitSafely } = await import("@/lib/notifications");
+const { getDb } = await import("@/db/client");
 
 const testDb = useTestDatabase();
 const sim = new BinanceSimulator();
@@ -170,5 +172,30 @@ describe("a scripted run", () => {
     for (const line of lines) for (const secret of planted) expect(line).not.toContain(secret);
     expect(lines.some((line) => line.includes("[redacted]"))).toBe(true);
     await testDb.db.delete(orders);
+  });
+});
+
+describe("notification failures", () => {
+  it("counts an event that could not be written to the outbox and a delivery attempt that failed", async () => {
+    const skipping = { channel: "telegram" as const, configured: () => false, send: async () => ({ status: "skipped" as const, reason: "off" }) };
+    const drain = (senders: NonNullable<Parameters<typeof drainNotifications>[0]>["senders"]) =>
+      drainNotifications({ now: () => new Date(Date.now() + 60_000), windowMs: 1_000, budgetMs: 5_000, senders });
+    // What the run above left in the outbox is settled first (not configured: skipped).
+    await drain({ email: { ...skipping, channel: "email" }, telegram: skipping });
+    const before = await scrape();
+    const trader = await t.makeTrader();
+    const db = await getDb();
+    await db.transaction(async (tx) => {
+      // Refused by the outbox (no such user): the change around it goes on, the failure is counted.
+      await emitSafely(tx, { userId: "00000000-0000-4000-8000-00000000dead", type: "key.failing", dedupeKey: `obs-write-${trader.userId}`, payload: {} });
+      await emit(tx, { userId: trader.userId, type: "order.filled", dedupeKey: `obs-fill-${trader.userId}`, payload: { symbol: "BTC/USDT" } });
+    });
+    const refusing = { channel: "email" as const, configured: () => true, send: async () => Promise.reject(Object.assign(new Error("mail server down"), { code: "503" })) };
+    await drain({ email: refusing, telegram: skipping });
+
+    const after = await scrape();
+    const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
+    expect(delta("signalbridge_notification_write_failures_total", { type: "key.failing" })).toBe(1);
+    expect(delta("signalbridge_notification_delivery_failures_total", { channel: "email", dead: "false" })).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { POST } from "@/app/api/telegram/webhook/route";
-import { auditLog, users } from "@/db/schema";
+import { auditLog, notificationEvents, users } from "@/db/schema";
 import { drainSignals } from "@/lib/engine";
 import { resetEnvForTests } from "@/lib/env";
 import { createLinkCode } from "@/lib/telegram";
@@ -66,6 +66,9 @@ describe("/pause through the bot", () => {
     expect(await tradingOf(t.userId)).toEqual({ enabled: false, keepsExits: true });
     const audit = await testDb.db.select().from(auditLog).where(and(eq(auditLog.userId, t.userId), eq(auditLog.action, "switch.trading_off")));
     expect(audit.map((a) => a.detail)).toEqual([{ mode: "pause", via: "telegram" }]);
+    // Like the web's switch, the pause tells the trader's other channels (written with the switch).
+    const stopped = await testDb.db.select().from(notificationEvents).where(and(eq(notificationEvents.userId, t.userId), eq(notificationEvents.type, "strategy.stopped")));
+    expect(stopped.map((e) => e.payload)).toEqual([{ scope: "all", strategy: "", reason: "kill_switch" }]);
 
     const after = await post(t, { action: "buy", symbol: "BTC/USDT", price: "50000", id: "tg-after" });
     await drainSignals({ budgetMs: 10_000 });

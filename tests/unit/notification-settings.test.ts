@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { channelEnabled, effectiveMatrix, quietUntil } from "@/lib/notifications/settings";
-import { matrixFromForm, notificationSettingsSchema } from "@/lib/notifications/validation";
+import { matrixFromForm, normalizeTime, notificationSettingsSchema } from "@/lib/notifications/validation";
 
 describe("notification settings", () => {
   it("falls back to the defaults and keeps security email on whatever is stored", () => {
@@ -31,5 +31,13 @@ describe("notification settings", () => {
     const matrix = matrixFromForm(form);
     expect(matrix["order.filled"]).toEqual({ email: false, telegram: false, inapp: true });
     expect(matrix["security.alert"]!.email).toBe(true);
+  });
+
+  it("a typed quiet-hours time reads as 24-hour HH:MM in every language; what is not a time is left for the schema", () => {
+    expect(["7:00", "700", "0700", "23.30", " 23:30 ", "2330"].map(normalizeTime)).toEqual(["07:00", "07:00", "07:00", "23:30", "23:30", "23:30"]);
+    for (const bad of ["24:00", "7:60", "7pm", "11:00 PM", ""]) {
+      const typed = normalizeTime(bad);
+      expect(notificationSettingsSchema.safeParse({ quietStart: typed, quietEnd: typed, timeZone: "UTC" }).success).toBe(bad === "");
+    }
   });
 });

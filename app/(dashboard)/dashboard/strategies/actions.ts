@@ -116,9 +116,11 @@ export const toggleStrategyAction = validatedActionWithUser("trading.manage", to
   const current = await getUserStrategy(user.id, data.strategyId);
   if (!current) throw new AppError("not_found", "Strategy not found");
   await stepUpIfLeavingStop(user.id, current, keepsExits);
-  const updated = await updateStrategy(user.id, data.strategyId, { enabled: data.enabled, keepsExits });
+  // Switched off: the event is written in the transaction of the change.
+  const updated = await updateStrategy(user.id, data.strategyId, { enabled: data.enabled, keepsExits }, data.enabled
+    ? undefined
+    : (tx, row) => notifyStrategyStopped(tx, { userId: user.id, scope: "strategy", strategy: row.name, reason: "user", changeId: `${row.id}:${row.updatedAt.toISOString()}` }));
   if (!updated) throw new AppError("not_found", "Strategy not found");
-  if (!data.enabled) await notifyStrategyStopped({ userId: user.id, scope: "strategy", strategy: updated.name, reason: "user", changeId: `${updated.id}:${updated.updatedAt.toISOString()}` });
   let message = t(data.enabled ? "strategies.turnedOn" : keepsExits ? "strategies.turnedOffPaused" : "strategies.turnedOff", { name: updated.name });
   if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id, { strategyId: updated.id }));
   revalidatePath("/dashboard/strategies");
@@ -135,10 +137,11 @@ export const deleteStrategyAction = validatedActionWithUser("trading.manage", st
 export const symbolSwitchAction = validatedActionWithUser("trading.manage", symbolSwitchSchema, async (data, { user, t }) => {
   const keepsExits = data.enabled || data.mode === "pause";
   await stepUpIfLeavingStop(user.id, await getSymbolSwitch(user.id, data.symbol), keepsExits);
-  await setSymbolSwitch(user.id, data.symbol, data.enabled, keepsExits);
+  await setSymbolSwitch(user.id, data.symbol, data.enabled, keepsExits, data.enabled
+    ? undefined
+    : (tx) => notifyStrategyStopped(tx, { userId: user.id, scope: "symbol", strategy: data.symbol, reason: "kill_switch", changeId: `${user.id}:${data.symbol}:${Date.now()}` }));
   const meta = await requestMeta();
   await writeAudit({ action: data.enabled ? "switch.symbol_on" : "switch.symbol_off", userId: user.id, actorId: user.id, detail: { symbol: data.symbol, mode: data.enabled ? "on" : data.mode }, ...meta });
-  if (!data.enabled) await notifyStrategyStopped({ userId: user.id, scope: "symbol", strategy: data.symbol, reason: "kill_switch", changeId: `${user.id}:${data.symbol}:${Date.now()}` });
   let message = t(data.enabled ? "strategies.symbolOn" : keepsExits ? "strategies.symbolPausedDone" : "strategies.symbolOff", { symbol: data.symbol });
   if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id, { symbol: data.symbol }));
   revalidatePath("/dashboard/strategies");
@@ -148,10 +151,11 @@ export const symbolSwitchAction = validatedActionWithUser("trading.manage", symb
 export const tradingSwitchAction = validatedActionWithUser("trading.manage", tradingSwitchSchema, async (data, { user, t }) => {
   const keepsExits = data.enabled || data.mode === "pause";
   await stepUpIfLeavingStop(user.id, await getTradingState(user.id), keepsExits);
-  await setTradingEnabled(user.id, data.enabled, keepsExits);
+  await setTradingEnabled(user.id, data.enabled, keepsExits, data.enabled
+    ? undefined
+    : (tx) => notifyStrategyStopped(tx, { userId: user.id, scope: "all", strategy: "", reason: "kill_switch", changeId: `${user.id}:all:${Date.now()}` }));
   const meta = await requestMeta();
   await writeAudit({ action: data.enabled ? "switch.trading_on" : "switch.trading_off", userId: user.id, actorId: user.id, detail: { mode: data.enabled ? "on" : data.mode }, ...meta });
-  if (!data.enabled) await notifyStrategyStopped({ userId: user.id, scope: "all", strategy: "", reason: "kill_switch", changeId: `${user.id}:all:${Date.now()}` });
   let message = t(data.enabled ? "strategies.tradingOn" : keepsExits ? "strategies.tradingPaused" : "strategies.tradingOff");
   if (!keepsExits) message += await stopMessage(t, await cancelOpenOrders(user.id));
   revalidatePath("/dashboard", "layout");
