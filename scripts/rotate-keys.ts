@@ -1,6 +1,6 @@
 /**
- * `npm run keys:rotate`: re-encrypts every stored exchange key, TOTP secret and signal signing key under
- * the current master key.
+ * `npm run keys:rotate`: re-encrypts every stored exchange key, TOTP secret, signal signing key and AI
+ * source API key under the current master key.
  * Set the new key in ENCRYPTION_KEY, raise ENCRYPTION_KEY_VERSION, keep the old one in
  * ENCRYPTION_KEYS_PREVIOUS ("1:old-key"), run this, then remove the old key.
  */
@@ -8,6 +8,7 @@ import { openDatabase } from "../db/client";
 import { keyringFrom } from "../lib/crypto/secrets";
 import { reencryptAllKeys, reencryptTotpSecrets } from "../lib/crypto/rotate";
 import { resealSignalKeys } from "../lib/signals/key-seal";
+import { resealAiSourceKeys } from "../lib/ai-sources/key-seal";
 import { ensureLocalSecrets } from "../lib/env/local-secrets.mjs";
 import { parseEnv } from "../lib/env";
 
@@ -27,6 +28,12 @@ try {
   console.log(`Re-sealed ${signalKeys.rotated} signal signing key(s) under key version ${keyring.current}.`);
   if (signalKeys.failed.length) {
     console.error(`${signalKeys.failed.length} signal key(s) could not be decrypted with the configured keys (signal ids): ${signalKeys.failed.join(", ")}`);
+    process.exitCode = 1;
+  }
+  const aiKeys = await resealAiSourceKeys(handle.db, keyring);
+  console.log(`Re-sealed ${aiKeys.rotated} AI source API key(s) under key version ${keyring.current}.`);
+  if (aiKeys.failed.length) {
+    console.error(`${aiKeys.failed.length} AI source key(s) could not be decrypted with the configured keys (source ids): ${aiKeys.failed.join(", ")}`);
     process.exitCode = 1;
   }
   const totp = await reencryptTotpSecrets(handle.db, keyring);

@@ -2,7 +2,7 @@
 
 import { useActionState, useState, useTransition } from "react";
 import { useTranslations } from "next-intl";
-import { AlertCircle, Loader2 } from "lucide-react";
+import { AlertCircle, Info, Loader2 } from "lucide-react";
 import { createStrategyAction } from "@/app/(dashboard)/dashboard/strategies/actions";
 import type { ActionState } from "@/lib/actions/validated-action";
 import { Alert } from "@/components/ui/alert";
@@ -21,6 +21,8 @@ export interface StrategyFormAccount {
   perpetual?: boolean;
   /** Its venue keeps a perpetual's take-profit and stop-loss (Binance USDT-M). */
   perpProtection?: boolean;
+  /** A paper account (simulated fills, no real money). */
+  paper?: boolean;
 }
 
 export interface StrategyFormSignal {
@@ -30,20 +32,29 @@ export interface StrategyFormSignal {
   template: string;
   url: string;
   legacy?: boolean;
+  /** Fed by an AI source: its events are a model's BUY and SELL answers. */
+  ai?: boolean;
 }
 
 function Errors({ errors }: { errors?: string[] }) {
   return errors?.length ? <p className="text-xs font-medium text-destructive">{errors.join(" ")}</p> : null;
 }
 
-export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAccount[]; signals: StrategyFormSignal[] }) {
+/**
+ * `suggestPaper`: the trader has no strategy on an AI signal yet, so the first one is suggested on a
+ * paper account (preselected while they have not picked an account themselves).
+ */
+export function StrategyForm({ accounts, signals, suggestPaper = false }: { accounts: StrategyFormAccount[]; signals: StrategyFormSignal[]; suggestPaper?: boolean }) {
   const t = useTranslations("strategies");
   const [state, action, actionPending] = useActionState<ActionState, FormData>(createStrategyAction, {});
   const [submitting, startTransition] = useTransition();
   const pending = actionPending || submitting;
   const v = state.values ?? {};
-  const [accountId, setAccountId] = useState(v.accountId ?? accounts[0]?.id ?? "");
+  const paperAccount = accounts.find((a) => a.paper);
+  const suggestsPaper = (id: string) => suggestPaper && Boolean(signals.find((s) => s.id === id)?.ai);
   const [signalId, setSignalId] = useState(v.signalId ?? signals[0]?.id ?? "");
+  const [accountId, setAccountId] = useState(v.accountId ?? (suggestsPaper(signalId) && paperAccount ? paperAccount.id : accounts[0]?.id) ?? "");
+  const [accountPicked, setAccountPicked] = useState(Boolean(v.accountId));
   const [sizingMode, setSizingMode] = useState(v.sizingMode ?? "quote");
   const [orderType, setOrderType] = useState(v.orderType ?? "market");
   const account = accounts.find((a) => a.id === accountId);
@@ -74,7 +85,15 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="grid gap-2">
           <Label htmlFor="strategy-signal">{t("signal")}</Label>
-          <NativeSelect id="strategy-signal" name="signalId" value={signalId} onChange={(e) => setSignalId(e.target.value)}>
+          <NativeSelect
+            id="strategy-signal"
+            name="signalId"
+            value={signalId}
+            onChange={(e) => {
+              setSignalId(e.target.value);
+              if (!accountPicked && paperAccount && suggestsPaper(e.target.value)) setAccountId(paperAccount.id);
+            }}
+          >
             {signals.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
@@ -86,7 +105,15 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
         </div>
         <div className="grid gap-2">
           <Label htmlFor="strategy-account">{t("account")}</Label>
-          <NativeSelect id="strategy-account" name="accountId" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+          <NativeSelect
+            id="strategy-account"
+            name="accountId"
+            value={accountId}
+            onChange={(e) => {
+              setAccountId(e.target.value);
+              setAccountPicked(true);
+            }}
+          >
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.label}
@@ -96,6 +123,12 @@ export function StrategyForm({ accounts, signals }: { accounts: StrategyFormAcco
           <Errors errors={state.errors?.accountId} />
         </div>
       </div>
+      {suggestsPaper(signalId) ? (
+        <Alert variant="info" data-testid="paper-suggestion">
+          <Info />
+          <span>{paperAccount ? (account?.paper ? t("aiPaperChosen") : t("aiPaperSuggested", { account: paperAccount.label })) : t("aiPaperNone")}</span>
+        </Alert>
+      ) : null}
       <div className="grid gap-2">
         <FormField name="symbol" label={t("symbol")} list="strategy-symbols" defaultValue={v.symbol ?? "BTC/USDT"} hint={t("symbolHint")} errors={state.errors?.symbol} autoComplete="off" />
         <datalist id="strategy-symbols">

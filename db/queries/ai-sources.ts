@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { aiRuns, aiSources, orders, signals, type AiRun, type AiSource, type NewAiSource } from "../schema";
+import { aiRuns, aiSources, orders, signals, strategies, type AiRun, type AiSource, type NewAiSource } from "../schema";
 
 /** Every column a page may see: never the sealed key. */
 const publicColumns = {
@@ -210,4 +210,16 @@ export async function aiReasoningForOrders({ userId, orderIds }: { userId: strin
     .innerJoin(aiSources, eq(aiSources.id, aiRuns.sourceId))
     .where(and(eq(orders.userId, userId), inArray(orders.id, orderIds)));
   return new Map(rows.filter((r) => r.reasoning).map((r) => [r.orderId, { reasoning: r.reasoning!, confidence: r.confidence, source: r.source }]));
+}
+
+/**
+ * The signals an AI source feeds, and whether the user already has a strategy on one of them: the
+ * strategy form suggests a paper account for the first (issue "paper by default").
+ */
+export async function aiSignalsForUser(userId: string): Promise<{ signalIds: string[]; followed: boolean }> {
+  const db = await getDb();
+  const rows = await db
+    .selectDistinct({ signalId: aiSources.signalId, followed: sql<boolean>`exists (select 1 from ${strategies} s where s.user_id = ${userId} and s.signal_id = ${aiSources}.signal_id)` })
+    .from(aiSources);
+  return { signalIds: rows.map((r) => r.signalId), followed: rows.some((r) => r.followed) };
 }

@@ -26,7 +26,7 @@ export async function writeAudit(entry: AuditInput, executor?: Writer) {
   });
 }
 
-export const AUDIT_GROUPS = ["login", "password", "email", "device", "2fa", "role", "user", "account", "strategy", "switch", "signal", "settings"] as const;
+export const AUDIT_GROUPS = ["login", "password", "email", "device", "2fa", "role", "user", "account", "strategy", "switch", "signal", "ai_source", "settings"] as const;
 
 /** The actions a group stands for: its own prefix, and for "role" every change of someone's role. */
 const GROUP_ACTIONS: Partial<Record<(typeof AUDIT_GROUPS)[number], string[]>> = {
@@ -34,7 +34,8 @@ const GROUP_ACTIONS: Partial<Record<(typeof AUDIT_GROUPS)[number], string[]>> = 
 };
 
 function groupFilter(group: string) {
-  const patterns = GROUP_ACTIONS[group as (typeof AUDIT_GROUPS)[number]] ?? [`${group}.%`];
+  // "_" is a LIKE wildcard: "ai_source.%" must not match another prefix.
+  const patterns = GROUP_ACTIONS[group as (typeof AUDIT_GROUPS)[number]] ?? [`${group.replaceAll("_", "\\_")}.%`];
   return or(...patterns.map((p) => like(auditLog.action, p)));
 }
 

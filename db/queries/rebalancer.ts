@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { exchangeAccounts, orders, rebalanceRunOrders, rebalanceRuns, rebalancers, strategies, strategyPositions, type OrderRow, type RebalanceRun, type Rebalancer } from "../schema";
@@ -25,23 +26,54 @@ export async function saveRebalancer({ userId, accountId, settings }: { userId: 
   return true;
 }
 
-/** Takes the account's lease when free; one rebalancing worker per account at a time. */
-export async function claimRebalanceLease({ accountId, leaseMs }: { accountId: string; leaseMs: number }) {
+/**
+ * Takes the account's lease when free (or lapsed): one rebalancing worker per account at a time. Answers
+ * the claim's token, which alone renews and releases it, or null when another worker holds the lease.
+ */
+export async function claimRebalanceLease({ accountId, leaseMs }: { accountId: string; leaseMs: number }): Promise<string | null> {
+  const db = await getDb();
+  const token = randomUUID();
+  const rows = await db
+    .update(rebalancers)
+    .set({ leaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval`, leaseToken: token })
+    .where(and(eq(rebalancers.accountId, accountId), or(isNull(rebalancers.leaseUntil), lt(rebalancers.leaseUntil, sql`now()`))))
+    .returning({ accountId: rebalancers.accountId });
+  return rows.length > 0 ? token : null;
+}
+
+/**
+ * Extends the lease while the run works; false when another worker claimed it meanwhile (this one's ran
+ * out), and the caller then stops. A lapsed lease nobody claimed is still this worker's.
+ */
+export async function renewRebalanceLease({ accountId, token, leaseMs }: { accountId: string; token: string; leaseMs: number }): Promise<boolean> {
   const db = await getDb();
   const rows = await db
     .update(rebalancers)
     .set({ leaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-    .where(and(eq(rebalancers.accountId, accountId), or(isNull(rebalancers.leaseUntil), lt(rebalancers.leaseUntil, sql`now()`))))
+    .where(and(eq(rebalancers.accountId, accountId), eq(rebalancers.leaseToken, token)))
     .returning({ accountId: rebalancers.accountId });
   return rows.length > 0;
 }
 
-export async function releaseRebalanceLease({ accountId, ranAt, driftCheckedAt }: { accountId: string; ranAt?: Date; driftCheckedAt?: Date }) {
+/**
+ * Frees the lease only while it is still the token's: a worker whose lease ran out never frees the one a
+ * second worker holds now. When the run started or the drift was read is written either way. Answers
+ * whether the lease is free afterwards.
+ */
+export async function releaseRebalanceLease({ accountId, token, ranAt, driftCheckedAt }: { accountId: string; token: string; ranAt?: Date; driftCheckedAt?: Date }): Promise<boolean> {
   const db = await getDb();
-  await db
+  const own = sql`${rebalancers.leaseToken} is not distinct from ${token}`;
+  const rows = await db
     .update(rebalancers)
-    .set({ leaseUntil: null, ...(ranAt ? { lastRunAt: ranAt } : {}), ...(driftCheckedAt ? { driftCheckedAt } : {}) })
-    .where(eq(rebalancers.accountId, accountId));
+    .set({
+      leaseUntil: sql`case when ${own} then null else ${rebalancers.leaseUntil} end`,
+      leaseToken: sql`case when ${own} then null else ${rebalancers.leaseToken} end`,
+      ...(ranAt ? { lastRunAt: ranAt } : {}),
+      ...(driftCheckedAt ? { driftCheckedAt } : {}),
+    })
+    .where(and(eq(rebalancers.accountId, accountId), ranAt || driftCheckedAt ? undefined : own))
+    .returning({ released: sql<boolean>`${rebalancers.leaseToken} is null` });
+  return rows[0]?.released ?? false;
 }
 
 /** Settings of every account whose rebalancer is on and free, the one run longest ago first. */
@@ -187,12 +219,22 @@ export async function listRuns({ userId, accountId, limit = 20 }: { userId: stri
   return runs.map((run) => ({ ...run, orders: legs.filter((l) => l.runId === run.id) }));
 }
 
-/** Base amounts the account's strategies hold, per symbol: the rebalancer leaves them to their strategies. */
+/**
+ * Base amounts the account's strategies hold, per symbol: the rebalancer leaves them to their strategies.
+ * What the book holds (the position) moved by the fills the venue already reported and the book has not
+ * booked yet (a fill waits for its fee to be read): a bought coin is on the venue before it is booked, a
+ * sold one gone from it.
+ */
 export async function strategyHoldings(accountId: string): Promise<{ symbol: string; amount: string }[]> {
   const db = await getDb();
+  const unbooked = sql<string>`coalesce((
+    select sum(case when o.side = 'buy' then o.filled - o.applied_filled else o.applied_filled - o.filled end)
+    from ${orders} o where o.strategy_id = ${strategies}.id and o.filled > o.applied_filled
+  ), 0)`;
+  const amount = sql<string>`greatest(coalesce(${strategyPositions.amount}, 0) + ${unbooked}, 0)`;
   return db
-    .select({ symbol: strategies.symbol, amount: strategyPositions.amount })
-    .from(strategyPositions)
-    .innerJoin(strategies, eq(strategies.id, strategyPositions.strategyId))
-    .where(and(eq(strategies.accountId, accountId), sql`${strategyPositions.amount} > 0`));
+    .select({ symbol: strategies.symbol, amount: sql<string>`(${amount})::text` })
+    .from(strategies)
+    .leftJoin(strategyPositions, eq(strategyPositions.strategyId, strategies.id))
+    .where(and(eq(strategies.accountId, accountId), sql`${amount} > 0`));
 }

@@ -27,6 +27,8 @@ export const rebalancers = pgTable("rebalancers", {
   dryRun: boolean("dry_run").notNull().default(true),
   enabled: boolean("enabled").notNull().default(false),
   leaseUntil: timestamp("lease_until", { withTimezone: true }),
+  // Who holds the lease: a worker renews and releases it only while the token is still its own.
+  leaseToken: text("lease_token"),
   lastRunAt: timestamp("last_run_at", { withTimezone: true }),
   // The drift check values the account; at most every few minutes.
   driftCheckedAt: timestamp("drift_checked_at", { withTimezone: true }),

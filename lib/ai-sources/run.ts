@@ -13,7 +13,7 @@ import {
   type AiRunValues,
 } from "@/db/queries/ai-sources";
 import { signals, type AiRunOutcome, type AiSource } from "@/db/schema";
-import { appKeyring, decryptSecret } from "@/lib/crypto";
+import { appKeyring } from "@/lib/crypto";
 import { liveClient } from "@/lib/exchanges";
 import type { CcxtExchangeId } from "@/lib/exchanges/ccxt-adapter";
 import { paperCandles } from "@/lib/exchanges/paper-candles";
@@ -22,6 +22,7 @@ import { log } from "@/lib/logger";
 import { computeSignature, ingestSignal } from "@/lib/signals";
 import { signingKeyOf } from "@/lib/signals/signing-key";
 import { computeIndicators } from "./indicators";
+import { openAiKey } from "./key-seal";
 import { askModel } from "./model";
 import { renderPrompt } from "./prompt";
 
@@ -31,9 +32,7 @@ const LEASE_MS = 15 * 60_000;
 /** Answers worth asking again in the same slot: nothing was decided. */
 const RETRYABLE: ReadonlySet<AiRunOutcome> = new Set(["timeout", "rate_limited", "failed", "no_candles"]);
 
-export const AI_KEY_PURPOSE = "ai_api_key";
-/** The sealed key binds its source row, so a copied ciphertext does not open on another source. */
-export const aiKeyContext = (sourceId: string) => ({ userId: "ai-source", purpose: AI_KEY_PURPOSE, accountId: sourceId });
+export { AI_KEY_PURPOSE, aiKeyContext } from "./key-seal";
 
 export interface AiRunDeps {
   now?: Date;
@@ -117,7 +116,7 @@ export async function runAiSource(sourceId: string, opts: AiRunDeps & { slot?: s
   const summary: AiRunSummary = { sourceId, slot, results: [] };
   let complete = true;
   try {
-    const apiKey = source.apiKeyEnc && source.keyVersion ? decryptSecret(source.apiKeyEnc, source.keyVersion, aiKeyContext(source.id), appKeyring()) : "";
+    const apiKey = openAiKey(source, appKeyring());
     for (const symbol of source.symbols) {
       if (opts.deadline !== undefined && Date.now() > opts.deadline) {
         complete = false;

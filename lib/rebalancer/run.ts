@@ -1,7 +1,20 @@
 import "server-only";
 import Decimal from "decimal.js";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
-import { claimRebalanceLease, finishRun, getRun, legOrder, releaseRebalanceLease, runOrderRows, setRunPlanOnce, startRun, strategyHoldings, unfinishedRun, updateRun } from "@/db/queries/rebalancer";
+import {
+  claimRebalanceLease,
+  finishRun,
+  getRun,
+  legOrder,
+  releaseRebalanceLease,
+  renewRebalanceLease,
+  runOrderRows,
+  setRunPlanOnce,
+  startRun,
+  strategyHoldings,
+  unfinishedRun,
+  updateRun,
+} from "@/db/queries/rebalancer";
 import type { ExchangeAccount, OrderRow, PlannedTrade, RebalanceRun, RebalanceRunStatus, RebalanceTrigger, Rebalancer } from "@/db/schema";
 import { isFinal, resolveRow, sendRow, settle } from "@/lib/engine/lifecycle";
 import { tradeBlock } from "@/lib/engine/may-trade";
@@ -28,7 +41,7 @@ export async function readPortfolio(settings: Rebalancer, client: ExchangeClient
   const assets = settings.targets.map((t) => t.asset).filter((a) => a !== settings.quote);
   const balances = await client.balance();
   const holdings: Record<string, string> = Object.fromEntries(balances.map((b) => [b.asset, b.free]));
-  // Coins the account's strategies booked are theirs to sell: not part of the portfolio.
+  // Coins the account's strategies hold (booked, or filled and not booked yet) are theirs to sell: not part of the portfolio.
   for (const { symbol, amount } of await strategyHoldings(settings.accountId)) {
     const asset = symbol.split("/")[0]!;
     if (symbol.includes(":") || !(asset in holdings)) continue;
@@ -131,20 +144,37 @@ async function buyAmounts(run: RebalanceRun, buys: PlannedTrade[], client: Excha
   return amounts;
 }
 
-/** Runs (or resumes) a run: plans it once, then sells, waits for them to settle, then buys. */
-export async function executeRun(run: RebalanceRun, settings: Rebalancer, account: ExchangeAccount, client: ExchangeClient, hooks: RunHooks = {}): Promise<RunOutcome> {
+/** Answers false once another worker took the account's lease: the run then stops where it is. */
+type KeepLease = () => Promise<boolean>;
+
+const leaseLost = (run: RebalanceRun): RunOutcome => ({ runId: run.id, status: "busy", reason: "lease_lost" });
+
+/**
+ * Runs (or resumes) a run: plans it once, then sells, waits for them to settle, then buys. The lease is
+ * renewed before the plan and before each leg, so a long run keeps it; one whose lease was taken stops.
+ */
+export async function executeRun(
+  run: RebalanceRun,
+  settings: Rebalancer,
+  account: ExchangeAccount,
+  client: ExchangeClient,
+  hooks: RunHooks = {},
+  keepLease: KeepLease = async () => true,
+): Promise<RunOutcome> {
   if (run.status !== "running") return { runId: run.id, status: run.status, reason: run.reason ?? undefined };
   if (!run.dryRun) {
     const blocked = await tradeBlock(run.userId, run.accountId, "buy");
     if (blocked) return finish(run, account, "skipped", blocked);
   }
   if (!run.plannedTrades) {
+    if (!(await keepLease())) return leaseLost(run);
     const plan = planRebalance({ quote: settings.quote, targets: settings.targets, minTradeQuote: settings.minTradeQuote, feeRate: feeRateOf(account), ...(await readPortfolio(settings, client)) });
     run = { ...run, ...(await setRunPlanOnce(run.id, { valuation: plan.valuation, plannedTrades: plan.trades })) };
     if (run.dryRun) return finish(run, account, "done");
   }
   const trades = run.plannedTrades!.filter((t) => !t.skip);
   for (const sell of trades.filter((t) => t.side === "sell")) {
+    if (!(await keepLease())) return leaseLost(run);
     const sent = await placeLeg(run, sell, sell.amount, client);
     if (sent.status === "switched_off") return finish(run, account, "skipped", sent.reason);
     await hooks.afterLeg?.(sell.leg);
@@ -160,6 +190,7 @@ export async function executeRun(run: RebalanceRun, settings: Rebalancer, accoun
       tooSmall.push(buy.leg);
       continue;
     }
+    if (!(await keepLease())) return leaseLost(run);
     const sent = await placeLeg(run, buy, amount, client);
     if (sent.status === "switched_off") return finish(run, account, "skipped", sent.reason);
     await hooks.afterLeg?.(buy.leg);
@@ -182,7 +213,9 @@ export async function rebalanceAccount(
   settings: Rebalancer,
   opts: { trigger: RebalanceTrigger; dryRun?: boolean; hooks?: RunHooks },
 ): Promise<RunOutcome> {
-  if (!(await claimRebalanceLease({ accountId: settings.accountId, leaseMs: rebalanceTiming.leaseMs }))) return { runId: null, status: "busy" };
+  const token = await claimRebalanceLease({ accountId: settings.accountId, leaseMs: rebalanceTiming.leaseMs });
+  if (!token) return { runId: null, status: "busy" };
+  const keepLease = () => renewRebalanceLease({ accountId: settings.accountId, token, leaseMs: rebalanceTiming.leaseMs });
   let ranAt: Date | undefined;
   try {
     const account = await getAccountForTrading(settings.userId, settings.accountId);
@@ -196,7 +229,7 @@ export async function rebalanceAccount(
     if (!existing) ranAt = run.startedAt;
     if (!account.active) return finish(run, account, "skipped", "account_off");
     try {
-      return await executeRun(run, settings, account, await clientForAccount(account), opts.hooks);
+      return await executeRun(run, settings, account, await clientForAccount(account), opts.hooks, keepLease);
     } catch (error) {
       if (error instanceof ExchangeError && !(await getRun(run.id))?.plannedTrades) {
         // Nothing was placed: the run ends with the venue's reason, the next one starts afresh.
@@ -206,6 +239,6 @@ export async function rebalanceAccount(
       throw error;
     }
   } finally {
-    await releaseRebalanceLease({ accountId: settings.accountId, ranAt });
+    await releaseRebalanceLease({ accountId: settings.accountId, token, ranAt });
   }
 }

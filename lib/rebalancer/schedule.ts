@@ -21,14 +21,15 @@ export function nextRunAt(settings: Pick<Rebalancer, "intervalHours" | "lastRunA
 
 /** Values the account and answers whether an asset drifted past the threshold (the lease is held meanwhile). */
 async function drifted(settings: Rebalancer): Promise<boolean> {
-  if (!(await claimRebalanceLease({ accountId: settings.accountId, leaseMs: rebalanceTiming.leaseMs }))) return false;
+  const token = await claimRebalanceLease({ accountId: settings.accountId, leaseMs: rebalanceTiming.leaseMs });
+  if (!token) return false;
   try {
     const account = await getAccountForTrading(settings.userId, settings.accountId);
     if (!account?.active) return false;
     const valuation = await currentValuation(settings, await clientForAccount(account));
     return new Decimal(valuation.total).gt(0) && new Decimal(maxDrift(valuation)).gt(settings.driftPct!);
   } finally {
-    await releaseRebalanceLease({ accountId: settings.accountId, driftCheckedAt: new Date() });
+    await releaseRebalanceLease({ accountId: settings.accountId, token, driftCheckedAt: new Date() });
   }
 }
 

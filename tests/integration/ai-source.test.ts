@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
-import { aiReasoningForOrders, getAiSourceView, listAiSources, recentAiRuns, reasoningForEvents } from "@/db/queries/ai-sources";
-import { aiRuns, aiSources, exchangeAccounts, orders, signalEvents, signals, users } from "@/db/schema";
+import { aiReasoningForOrders, aiSignalsForUser, getAiSourceView, listAiSources, recentAiRuns, reasoningForEvents } from "@/db/queries/ai-sources";
+import { aiRuns, aiSources, exchangeAccounts, orders, signalEvents, signals, strategies, users } from "@/db/schema";
 import { runAiSource, runDueAiSources, sealAiKey, DEFAULT_PROMPT_TEMPLATE } from "@/lib/ai-sources";
 import { recordPaperTicks } from "@/lib/exchanges/paper-candles";
 import { newSignalCredentials } from "@/lib/signals/signing-key";
@@ -192,5 +192,25 @@ describe("AI signal source against a fake OpenAI-compatible server", () => {
     expect(await eventsOf(signalId)).toHaveLength(1);
     const runs = await testDb.db.select().from(aiRuns).where(eq(aiRuns.sourceId, id));
     expect(runs.map((r) => r.outcome).sort()).toEqual(["no_candles", "signal"]);
+  });
+});
+
+describe("paper by default: the strategy form's view of AI signals", () => {
+  it("names the signals AI sources feed, and whether the trader already follows one with a strategy", async () => {
+    const { signalId } = await makeSource();
+    const [plain] = await testDb.db.insert(signals).values({ name: `plain-${randomUUID().slice(0, 8)}`, ...newSignalCredentials().columns }).returning();
+    const [user] = await testDb.db.insert(users).values({ name: "Pia", email: `pia-${randomUUID().slice(0, 8)}@example.com`, passwordHash: "x" }).returning();
+    const [account] = await testDb.db.insert(exchangeAccounts).values({ userId: user!.id, exchange: "paper", label: "Paper" }).returning();
+    const strategy = (signal: string) => ({ userId: user!.id, name: `s-${signal.slice(0, 6)}`, signalId: signal, accountId: account!.id, symbol: "BTC/USDT", sizingValue: "10" });
+
+    const first = await aiSignalsForUser(user!.id);
+    expect(first.signalIds).toContain(signalId);
+    expect(first.signalIds).not.toContain(plain!.id);
+    expect(first.followed).toBe(false);
+    // A strategy on a webhook signal is not one on an AI signal.
+    await testDb.db.insert(strategies).values(strategy(plain!.id));
+    expect((await aiSignalsForUser(user!.id)).followed).toBe(false);
+    await testDb.db.insert(strategies).values(strategy(signalId));
+    expect((await aiSignalsForUser(user!.id)).followed).toBe(true);
   });
 });

@@ -15,4 +15,10 @@ describe("the audit trail's groups", () => {
     const users = await searchAudit({ group: "user" });
     expect(users.rows.map((r) => r.action).sort()).toEqual(["user.approve", "user.decline", "user.promote.admin_email", "user.role_change"]);
   });
+
+  it("'ai_source' finds the AI sources' actions, its underscore taken literally", async () => {
+    for (const action of ["ai_source.created", "ai_source.run", "aiXsource.created"]) await writeAudit({ action });
+    const { rows } = await searchAudit({ group: "ai_source" });
+    expect(rows.map((r) => r.action).sort()).toEqual(["ai_source.created", "ai_source.run"]);
+  });
 });

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getRebalancer, listRuns, saveRebalancer, setRunPlanOnce, startRun, updateRun, type RebalancerSettings } from "@/db/queries/rebalancer";
+import { claimRebalanceLease, getRebalancer, listRuns, releaseRebalanceLease, saveRebalancer, setRunPlanOnce, startRun, updateRun, type RebalancerSettings } from "@/db/queries/rebalancer";
 import { exchangeAccounts, notificationEvents, orders, rateLimitCounters, rebalanceRuns, rebalancers, strategyPositions, users } from "@/db/schema";
 import { clientForAccount } from "@/lib/exchanges";
 import { seedPaperBalances } from "@/lib/exchanges/paper";
@@ -121,6 +121,59 @@ describe("rebalancer on the Binance simulator", () => {
     expect(await testDb.db.select().from(rebalanceRuns).where(eq(rebalanceRuns.accountId, t.accountId))).toHaveLength(2);
   });
 
+  it("a worker whose lease ran out stops before its next leg and never frees the lease a second worker took", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    const settings = await setUp(t);
+    const lapse = () => testDb.db.update(rebalancers).set({ leaseUntil: new Date(Date.now() - 1000) }).where(eq(rebalancers.accountId, t.accountId));
+    const lease = async () => (await testDb.db.select({ until: rebalancers.leaseUntil, token: rebalancers.leaseToken }).from(rebalancers).where(eq(rebalancers.accountId, t.accountId)))[0]!;
+    let workerB: string | null = null;
+    // Worker A stalls after its sell for longer than its lease; worker B claims the lapsed lease meanwhile.
+    const a = await rebalanceAccount(settings, {
+      trigger: "manual",
+      hooks: {
+        afterLeg: async () => {
+          await lapse();
+          workerB = await claimRebalanceLease({ accountId: t.accountId, leaseMs: 60_000 });
+        },
+      },
+    });
+    expect(workerB).toBeTruthy();
+    expect(a).toMatchObject({ status: "busy", reason: "lease_lost" });
+    expect(simOrders(t).map((o) => o.side)).toEqual(["SELL"]);
+    // A's release (in its finally) left B's lease alone: still B's, still running, so a third caller waits.
+    expect(await lease()).toMatchObject({ token: workerB });
+    expect((await lease()).until!.getTime()).toBeGreaterThan(Date.now());
+    expect(await rebalanceAccount(settings, { trigger: "manual" })).toMatchObject({ runId: null, status: "busy" });
+    // A stale release by token does nothing either; B's own does.
+    expect(await releaseRebalanceLease({ accountId: t.accountId, token: "a-stale-token" })).toBe(false);
+    expect(await lease()).toMatchObject({ token: workerB });
+    expect(await releaseRebalanceLease({ accountId: t.accountId, token: workerB! })).toBe(true);
+    expect(await lease()).toEqual({ until: null, token: null });
+    // The run is moved on to the end by the next worker, its sell not placed twice.
+    expect(await rebalanceAccount(settings, { trigger: "manual" })).toMatchObject({ runId: a.runId, status: "done" });
+    expect(simOrders(t).map((o) => o.side)).toEqual(["SELL", "BUY"]);
+  });
+
+  it("a long run renews its lease before each leg, so it is not taken from it while it works", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    const settings = await setUp(t);
+    const until: number[] = [];
+    const outcome = await rebalanceAccount(settings, {
+      trigger: "manual",
+      hooks: {
+        afterLeg: async () => {
+          const [row] = await testDb.db.select({ until: rebalancers.leaseUntil }).from(rebalancers).where(eq(rebalancers.accountId, t.accountId));
+          until.push(row!.until!.getTime());
+          // Most of the lease spent on this leg: the renewal before the next one gives it back in full.
+          await testDb.db.update(rebalancers).set({ leaseUntil: new Date(Date.now() + 1000) }).where(eq(rebalancers.accountId, t.accountId));
+        },
+      },
+    });
+    expect(outcome).toMatchObject({ status: "done" });
+    expect(until).toHaveLength(2);
+    expect(until[1]! - Date.now()).toBeGreaterThan(60_000);
+  });
+
   it("leaves the coins the account's strategies booked out of the portfolio", async () => {
     const t = await makeTrader({}, HOLDINGS);
     await testDb.db.insert(strategyPositions).values({ strategyId: t.strategyId, amount: "0.05" });
@@ -128,6 +181,21 @@ describe("rebalancer on the Binance simulator", () => {
     const [run] = await listRuns(t);
     expect(run!.valuation!.holdings.find((h) => h.asset === "BTC")).toMatchObject({ amount: "0.05" });
     expect(run!.valuation!.total).toBe("7000");
+  });
+
+  it("counts a strategy's fill the venue reported but the book has not booked yet as the strategy's, not the portfolio's", async () => {
+    const t = await makeTrader({}, HOLDINGS);
+    await testDb.db.insert(strategyPositions).values({ strategyId: t.strategyId, amount: "0.05" });
+    // A strategy buy of 0.02 BTC filled (its coins are in the balance), its fee not read yet: not booked.
+    const base = { userId: t.userId, accountId: t.accountId, strategyId: t.strategyId, symbol: "BTC/USDT", type: "market" as const, source: "signal" as const };
+    await testDb.db.insert(orders).values({ ...base, clientOrderId: "unbooked-buy", side: "buy", amount: "0.02", status: "filled", filled: "0.02", average: "60000", cost: "1200" });
+    // A strategy sell of 0.01 BTC, half of it booked: the other 0.005 already left the balance.
+    await testDb.db.insert(orders).values({ ...base, clientOrderId: "half-booked-sell", side: "sell", amount: "0.01", status: "filled", filled: "0.01", appliedFilled: "0.005", average: "60000", cost: "600" });
+    await rebalanceAccount(await setUp(t), { trigger: "manual", dryRun: true });
+    const [run] = await listRuns(t);
+    // 0.1 on the venue less the strategy's 0.05 booked, 0.02 bought and 0.005 sold, not booked yet.
+    expect(run!.valuation!.holdings.find((h) => h.asset === "BTC")).toMatchObject({ amount: "0.035" });
+    expect(run!.valuation!.total).toBe("6100");
   });
 
   it("the user's switch pauses it: the run is skipped with the reason and nothing is placed", async () => {

@@ -15,15 +15,21 @@ function sources(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-// Every action name written to the audit log: the group-prefixed string literals of the files that call
-// writeAudit (ternaries included, which a grep for `action: "` misses).
+// Every action name written to the audit log, in the files that call writeAudit: the group-prefixed
+// string literals, and every literal of an `action:` expression whatever its prefix (ternaries included,
+// which a grep for `action: "` misses), so an action of a new group cannot slip by unlabelled.
 const literal = new RegExp(`"((?:${AUDIT_GROUPS.join("|")})\\.[a-z0-9_.]+)"`, "g");
+const actionExpression = /\baction:([^,\n]+)/g;
+const actionName = /"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"/g;
 const written = [
   ...new Set(
     [...sources("lib"), ...sources("app")]
       .map((file) => readFileSync(file, "utf8"))
       .filter((source) => source.includes("writeAudit("))
-      .flatMap((source) => [...source.matchAll(literal)].map((m) => m[1]!)),
+      .flatMap((source) => [
+        ...[...source.matchAll(literal)].map((m) => m[1]!),
+        ...[...source.matchAll(actionExpression)].flatMap((m) => [...m[1]!.matchAll(actionName)].map((n) => n[1]!)),
+      ]),
   ),
 ].sort();
 
@@ -33,7 +39,13 @@ function label(messages: unknown, action: string): unknown {
 
 describe("audit log actions", () => {
   it("are read from the code that writes them", () => {
-    expect(written).toEqual(expect.arrayContaining(["user.approve", "user.decline", "user.promote.admin_email", "login.reauth", "switch.trading_off"]));
+    expect(written).toEqual(expect.arrayContaining(["user.approve", "user.decline", "user.promote.admin_email", "login.reauth", "switch.trading_off", "ai_source.enabled", "ai_source.disabled"]));
+  });
+
+  it.each(written)("%s belongs to an event group the admin can filter by, named in every language", (action) => {
+    const group = AUDIT_GROUPS.find((g) => action.startsWith(`${g}.`));
+    expect(group).toBeDefined();
+    for (const messages of [en, ru, uk]) expect(typeof (messages.audit.groups as Record<string, unknown>)[group!]).toBe("string");
   });
 
   it.each(written)("%s has a badge colour and a label in English, Russian and Ukrainian", (action) => {

@@ -6,6 +6,7 @@ import { StrategyForm, type StrategyFormAccount } from "@/components/strategies/
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { aiSignalsForUser } from "@/db/queries/ai-sources";
 import { getAccountForTrading, listAccounts } from "@/db/queries/exchange-accounts";
 import { listSignals } from "@/db/queries/signals";
 import { listEnabledSignals } from "@/db/queries/strategies";
@@ -33,11 +34,12 @@ async function symbolsOf(userId: string, accountId: string) {
 export default async function NewStrategyPage() {
   const user = await requirePageUser("trading.manage", "/dashboard/strategies/new");
   const t = await getTranslations("strategies");
-  const [accounts, signals, schemes] = await Promise.all([listAccounts(user.id), listEnabledSignals(), listSignals()]);
+  const [accounts, signals, schemes, ai] = await Promise.all([listAccounts(user.id), listEnabledSignals(), listSignals(), aiSignalsForUser(user.id)]);
+  const aiSignals = new Set(ai.signalIds);
   const legacy = new Set(schemes.filter((s) => s.signingScheme === "legacy").map((s) => s.id));
   const origin = appOrigin();
   const formAccounts: StrategyFormAccount[] = await Promise.all(
-    accounts.map(async (a) => ({ id: a.id, label: a.label, symbols: await symbolsOf(user.id, a.id), perpetual: a.exchange !== "paper" && !a.spot, perpProtection: a.exchange === "binance" })),
+    accounts.map(async (a) => ({ id: a.id, label: a.label, symbols: await symbolsOf(user.id, a.id), perpetual: a.exchange !== "paper" && !a.spot, perpProtection: a.exchange === "binance", paper: a.exchange === "paper" })),
   );
   const back = (
     <Button asChild variant="ghost" size="sm" className="mb-2 -ml-2 text-muted-foreground">
@@ -71,7 +73,8 @@ export default async function NewStrategyPage() {
         <CardContent className="pt-6">
           <StrategyForm
             accounts={formAccounts}
-            signals={signals.map((s) => ({ ...s, template: tradingViewTemplate(s.name), url: webhookUrl(origin, s.name), legacy: legacy.has(s.id) }))}
+            signals={signals.map((s) => ({ ...s, template: tradingViewTemplate(s.name), url: webhookUrl(origin, s.name), legacy: legacy.has(s.id), ai: aiSignals.has(s.id) }))}
+            suggestPaper={!ai.followed}
           />
         </CardContent>
       </Card>

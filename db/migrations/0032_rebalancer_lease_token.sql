@@ -1,0 +1,1 @@
+ALTER TABLE "rebalancers" ADD COLUMN "lease_token" text;
