@@ -27,21 +27,6 @@ const BEHIND_MS = 1_000;
 
 export { LeaseLostError } from "./errors";
 
-async function leaseSignal(signalId: string, token: string): Promise<boolean> {
-  const db = await getDb();
-  const rows = await db
-    .update(signals)
-    .set({ drainToken: token, drainLeaseUntil: sql`now() + ${`${drainTiming.signalLeaseMs} milliseconds`}::interval` })
-    .where(
-      and(
-        eq(signals.id, signalId),
-        sql`(${signals.drainLeaseUntil} is null or ${signals.drainLeaseUntil} < now() or ${signals.drainToken} = ${token})`,
-      ),
-    )
-    .returning({ id: signals.id });
-  return rows.length > 0;
-}
-
 /** Leases the signal of a queued event (one statement); null when the event is not queued or the signal is leased to another drain. */
 async function leaseSignalOf(eventId: string, token: string): Promise<string | null> {
   const db = await getDb();
@@ -56,6 +41,20 @@ async function leaseSignalOf(eventId: string, token: string): Promise<string | n
     )
     .returning({ id: signals.id });
   return rows[0]?.id ?? null;
+}
+
+/**
+ * Renews this drain's own lease on a signal while it is still in force; false when it lapsed or another
+ * drain holds it (never re-takes a lapsed lease: a drain that stalled past it must learn it lost it).
+ */
+async function renewSignal(signalId: string, token: string): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(signals)
+    .set({ drainLeaseUntil: sql`now() + ${`${drainTiming.signalLeaseMs} milliseconds`}::interval` })
+    .where(and(eq(signals.id, signalId), eq(signals.drainToken, token), sql`${signals.drainLeaseUntil} >= now()`))
+    .returning({ id: signals.id });
+  return rows.length > 0;
 }
 
 async function releaseSignal(signalId: string, token: string) {
@@ -159,7 +158,13 @@ async function processEventAt(eventId: string, token: string): Promise<{ result:
   }
   // Renewed while this event runs; a renewal that fails (the lease lapsed and another drain took the
   // signal) is caught by the guard before the next strategy.
-  const heartbeat = setInterval(() => void leaseSignal(signalId, token).catch(() => false), drainTiming.heartbeatMs);
+  // One beat at a time (a slow database does not pile them up), and the last one awaited before release.
+  let beat: Promise<unknown> | null = null;
+  const heartbeat = setInterval(() => {
+    beat ??= renewSignal(signalId, token)
+      .catch(() => false)
+      .finally(() => (beat = null));
+  }, drainTiming.heartbeatMs);
   try {
     // Read under the lease: another drain may have finished it meanwhile.
     const [event] = await db.select().from(signalEvents).where(eq(signalEvents.id, eventId));
@@ -170,7 +175,7 @@ async function processEventAt(eventId: string, token: string): Promise<{ result:
     const behind = earlier.behind(rows);
     if (behind.size === rows.length && rows.length > 0) return { result: "wait" };
     const guard = async () => {
-      if (!(await leaseSignal(event.signalId, token))) throw new LeaseLostError();
+      if (!(await renewSignal(event.signalId, token))) throw new LeaseLostError();
     };
     // One memo of the shared cache per event: its strategies read a ticker or market list once.
     await withCacheMemo(() => fanOut(event, behind.size > 0 ? rows.filter((r) => !behind.has(r.strategy.id)) : rows, guard));
@@ -181,6 +186,7 @@ async function processEventAt(eventId: string, token: string): Promise<{ result:
     return { result: "done", signalId, seq: event.seq };
   } finally {
     clearInterval(heartbeat);
+    await beat;
     await releaseSignal(signalId, token);
   }
 }

@@ -244,7 +244,14 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
     await recordExchangeResult(row.id, { status: "expired", error: { code: "not_placed", message: "not placed before the signal expired" } });
     return { status: "expired" };
   }
-  await opts.guard?.();
+  try {
+    await opts.guard?.();
+  } catch (error) {
+    // Not sent: another worker took over. The row is handed on as proven not placed, so whoever holds the
+    // work next sends it at once instead of waiting out the abandoned-send time as if it might be in flight.
+    await handBack(row);
+    throw error;
+  }
   let order: ExchangeOrder;
   try {
     order = await (async () => {
@@ -299,6 +306,18 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
   }
   await settle(row, order, client);
   return { status: "placed", order };
+}
+
+/**
+ * A row this worker claimed (`sending`) and then did not send: `retry`, unless another worker has claimed
+ * it since (a later claim stamps a later `updated_at`; the database keeps microseconds, the row milliseconds).
+ */
+async function handBack(row: OrderRow) {
+  const db = await getDb();
+  await db
+    .update(orders)
+    .set({ status: "retry", error: { code: "lease_lost", message: "not sent: another worker took over" }, updatedAt: new Date() })
+    .where(and(eq(orders.id, row.id), eq(orders.status, "sending"), lt(orders.updatedAt, new Date(row.updatedAt.getTime() + 1))));
 }
 
 /**

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { queueJobs, rateLimitCounters, signalEvents, signals } from "@/db/schema";
+import { orders, queueJobs, rateLimitCounters, signalEvents, signals } from "@/db/schema";
 import { drainSignals } from "@/lib/engine";
-import { drainTiming } from "@/lib/engine/drain";
+import { drainTiming, LeaseLostError } from "@/lib/engine/drain";
+import { resolveRow, sendRow } from "@/lib/engine/lifecycle";
+import { deterministicClientOrderId } from "@/lib/exchanges";
+import { createCcxtClient } from "@/lib/exchanges/ccxt-adapter";
 import { getQueue } from "@/lib/queue";
 import { BinanceSimulator } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
@@ -93,6 +96,88 @@ describe("drain leases with a heartbeat", () => {
     }
   });
 
+  it("a worker that loses its lease after writing an order row hands the row on as not placed: the next one sends it at once", async () => {
+    const trader = await makeTrader();
+    const eventId = await post(trader, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "hb-4" });
+    const clientOrderId = deterministicClientOrderId(eventId, trader.strategyId, "buy");
+    // The row as the executor writes it before the call; then the guard finds the signal taken over.
+    const [row] = await testDb.db
+      .insert(orders)
+      .values({
+        userId: trader.userId,
+        accountId: trader.accountId,
+        source: "signal",
+        strategyId: trader.strategyId,
+        eventId,
+        leg: "buy",
+        clientOrderId,
+        symbol: "BTC/USDT",
+        side: "buy",
+        type: "market",
+        amount: "0.01",
+        status: "sending",
+        sendBy: new Date(Date.now() + 300_000),
+      })
+      .returning();
+    const client = await createCcxtClient({
+      exchange: "binance",
+      marketType: "spot",
+      sandbox: false,
+      credentials: { apiKey: trader.apiKey, secret: sim.account(trader.apiKey).secret },
+      apiOverride: sim.url,
+      timeoutMs: 5_000,
+    });
+    await expect(sendRow(row!, client, { guard: async () => Promise.reject(new LeaseLostError()) })).rejects.toBeInstanceOf(LeaseLostError);
+    const [handed] = await testDb.db.select().from(orders).where(eq(orders.id, row!.id));
+    // Known not sent: `retry`, not `sending` (which would look in flight for the abandoned-send minute).
+    expect(handed?.status).toBe("retry");
+    expect(sim.account(trader.apiKey).orders).toHaveLength(0);
+
+    const result = await resolveRow(handed!, client);
+    expect(result.status).toBe("placed");
+    expect(sim.account(trader.apiKey).orders).toHaveLength(1);
+    expect(sim.account(trader.apiKey).orders[0]?.clientOrderId).toBe(clientOrderId);
+    await drainSignals({ budgetMs: 3_000 });
+  });
+
+  it("a hand-back never touches a row another worker has claimed since", async () => {
+    const trader = await makeTrader();
+    const eventId = await post(trader, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "hb-5" });
+    const [row] = await testDb.db
+      .insert(orders)
+      .values({
+        userId: trader.userId,
+        accountId: trader.accountId,
+        source: "signal",
+        strategyId: trader.strategyId,
+        eventId,
+        leg: "buy",
+        clientOrderId: deterministicClientOrderId(eventId, trader.strategyId, "buy"),
+        symbol: "BTC/USDT",
+        side: "buy",
+        type: "market",
+        amount: "0.01",
+        status: "sending",
+        updatedAt: new Date(Date.now() - 120_000),
+      })
+      .returning();
+    // Another worker claimed the abandoned row meanwhile (a later claim, a later updated_at).
+    await testDb.db.update(orders).set({ updatedAt: new Date() }).where(eq(orders.id, row!.id));
+    const client = await createCcxtClient({
+      exchange: "binance",
+      marketType: "spot",
+      sandbox: false,
+      credentials: { apiKey: trader.apiKey, secret: sim.account(trader.apiKey).secret },
+      apiOverride: sim.url,
+      timeoutMs: 5_000,
+    });
+    await expect(sendRow(row!, client, { guard: async () => Promise.reject(new LeaseLostError()) })).rejects.toBeInstanceOf(LeaseLostError);
+    const [after] = await testDb.db.select().from(orders).where(eq(orders.id, row!.id));
+    expect(after?.status).toBe("sending");
+    await testDb.db.update(orders).set({ status: "canceled" }).where(eq(orders.id, row!.id));
+    await drainSignals({ budgetMs: 3_000 });
+  });
+
   it("a drain that died hands its job and signal back once the short lease runs out", async () => {
     const trader = await makeTrader();
     const eventId = await post(trader, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "hb-3" });
@@ -108,8 +193,11 @@ describe("drain leases with a heartbeat", () => {
 
     await sleep(drainTiming.jobLeaseMs + 100);
     const { processed } = await drainSignals({ budgetMs: 5_000 });
-    expect(processed).toBe(1);
+    expect(processed).toBeGreaterThanOrEqual(1);
+    const [event] = await testDb.db.select({ status: signalEvents.status }).from(signalEvents).where(eq(signalEvents.id, eventId));
+    expect(event?.status).toBe("done");
     expect((await ordersOf(trader.strategyId)).filter((r) => r.leg === "buy")).toHaveLength(1);
+    expect(sim.account(trader.apiKey).orders).toHaveLength(1);
     expect(await testDb.db.select().from(queueJobs).where(eq(queueJobs.leaseToken, job!.leaseToken))).toHaveLength(0);
   });
 });
