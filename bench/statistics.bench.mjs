@@ -1,6 +1,7 @@
 // The Statistics page's queries with 50,000 fills in the ledger: target under 1 s (median of a few runs).
 // The work is in TypeScript behind `server-only`, so it runs under tsx with the react-server condition.
-// BENCH_DATABASE_URL=postgres://… measures on PostgreSQL (a scratch database beside it); PGlite otherwise.
+// BENCH_DATABASE_URL (or DATABASE_URL)=postgres://… measures on PostgreSQL (a scratch database beside it),
+// where the target applies; PGlite otherwise, for information.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
