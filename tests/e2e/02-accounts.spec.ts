@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange, checkTile } from "./support";
 
 const SIMULATOR = process.env.E2E_SIMULATOR_URL ?? "http://127.0.0.1:3101";
 const API_KEY = `e2e-key-${Date.now().toString(36)}-WXYZ`;
@@ -13,8 +13,8 @@ async function simulator(path: string, body: unknown) {
 async function placeOrder(page: Page, o: { symbol?: string; side?: "buy" | "sell"; type?: "market" | "limit"; amount: string; price?: string }) {
   const form = page.getByTestId("order-form");
   await form.getByTestId("order-symbol").fill(o.symbol ?? "BTC/USDT");
-  await form.getByTestId(`side-${o.side ?? "buy"}`).check({ force: true });
-  await form.getByTestId(`type-${o.type ?? "market"}`).check({ force: true });
+  await checkTile(form.getByTestId(`side-${o.side ?? "buy"}`));
+  await checkTile(form.getByTestId(`type-${o.type ?? "market"}`));
   if (o.price) await form.getByLabel(/limit price/i).fill(o.price);
   await form.getByTestId("order-amount").fill(o.amount);
   await form.getByTestId("order-submit").click();

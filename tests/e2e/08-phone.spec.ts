@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { firstAdmin, newTrader, type Person, chooseExchange } from "./support";
+import { firstAdmin, newTrader, type Person, chooseExchange, checkTile } from "./support";
 
 const PHONE = { width: 390, height: 844 };
 const SIGNAL = `phone-${Date.now().toString(36)}`;
@@ -102,7 +102,7 @@ test.describe.serial("a phone: every main page fits 390 px, long names wrap, tab
     await expect(form.getByTestId("order-live-error")).toHaveText("Above the market's maximum amount of 9000000.");
 
     const resting = await page.getByTestId("open-order").count(); // the strategy's take-profit, if its buy filled
-    await form.getByTestId("type-limit").check({ force: true });
+    await checkTile(form.getByTestId("type-limit"));
     await form.getByLabel(/limit price/i).fill("1000");
     await form.getByTestId("order-amount").fill("0.01");
     await form.getByTestId("order-submit").click();

@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 export const PASSWORD = "correct-horse-battery";
 
@@ -169,13 +169,17 @@ export async function editSessionToken(context: BrowserContext, edit: (claims: R
 }
 
 /**
- * Picks an exchange on the add-account form by clicking its visible tile (the radio inside is sr-only;
- * checking it directly can meet it mid-render and fail as "not visible").
+ * Checks a radio drawn as a tile (the input itself is sr-only: checking it directly can meet it mid-render
+ * and fail as "not visible") by clicking its label until the radio is checked.
  */
-export async function chooseExchange(page: Page, id: "binance" | "bybit" | "okx" | "bitget" | "paper") {
-  const radio = page.getByTestId(`exchange-${id}`);
+export async function checkTile(radio: Locator) {
   await expect(async () => {
-    await page.locator("label", { has: radio }).click();
+    await radio.locator("xpath=ancestor::label[1]").click();
     await expect(radio).toBeChecked({ timeout: 1_000 });
   }).toPass({ timeout: 10_000 });
+}
+
+/** Picks an exchange on the add-account form. */
+export async function chooseExchange(page: Page, id: "binance" | "bybit" | "okx" | "bitget" | "paper") {
+  await checkTile(page.getByTestId(`exchange-${id}`));
 }
