@@ -1,7 +1,7 @@
-// The fault storm at full size: 500 signals (STORM_EVENTS) over 50 strategies through 429s, 418s, 5xx,
-// lost answers and partitions. The normal suite runs 100; the target is all 500 posted within the storm's
-// 50 s (STORM_LIMIT_MS; the suite allows a loaded machine 95 s) and every book, protection and order
-// exact afterwards (the test says which part missed).
+// The fault storm: 500 signals (STORM_EVENTS) over 50 strategies through 429s, 418s, 5xx, lost answers
+// and partitions, as the normal suite runs it. The target is all 500 posted within a minute
+// (STORM_LIMIT_MS; the suite allows a loaded machine 180 s) and every book, protection and order exact
+// afterwards (the test says which part missed).
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 
@@ -12,7 +12,7 @@ try {
   execFileSync("npx", ["vitest", "run", "tests/integration/crash-and-storm.test.ts", "-t", "storm"], {
     cwd: root,
     stdio: "inherit",
-    env: { STORM_LIMIT_MS: "50000", ...process.env, STORM_EVENTS: events },
+    env: { STORM_LIMIT_MS: "60000", ...process.env, STORM_EVENTS: events },
   });
   console.log(`fault storm with ${events} signals: passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 } catch {

@@ -11,6 +11,26 @@ export type CappedInsert =
   | { ok: false; reason: SkipReason; detail: Record<string, string> };
 
 /**
+ * A cap refusing an intent whose own row is already written (a stalled duplicate run of the same
+ * execution, whose first run's order now counts against the cap) is no refusal: the caller finds that
+ * row and records what it became, never `skipped` over an order that was sent.
+ */
+async function refuse(
+  tx: Pick<Awaited<ReturnType<typeof getDb>>, "select">,
+  values: typeof orders.$inferInsert,
+  refusal: Extract<CappedInsert, { ok: false }>,
+): Promise<CappedInsert> {
+  if (values.strategyId && values.eventId && values.leg) {
+    const [own] = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.strategyId, values.strategyId), eq(orders.eventId, values.eventId), eq(orders.leg, values.leg)));
+    if (own) return { ok: true, row: undefined };
+  }
+  return refusal;
+}
+
+/**
  * Writes a strategy's entry row only while its caps allow it (exits have none: they only ever reduce).
  * `max_open_orders` counts live entries; the strategy's exits and protective orders never count. The check and the insert share one
  * transaction holding the strategy's position row, so intents of one strategy pass here one at a time,
@@ -37,7 +57,7 @@ export async function insertWithinCaps(
         .from(orders)
         .where(and(eq(orders.strategyId, strategy.id), eq(orders.leg, "buy"), inArray(orders.status, OPEN_STATUSES)));
       if ((open?.n ?? 0) >= strategy.maxOpenOrders) {
-        return { ok: false, reason: "max_open_orders", detail: { max: String(strategy.maxOpenOrders) } };
+        return refuse(tx, values, { ok: false, reason: "max_open_orders", detail: { max: String(strategy.maxOpenOrders) } });
       }
     }
 
@@ -57,7 +77,7 @@ export async function insertWithinCaps(
         );
       const after = new Decimal(position?.amount ?? 0).add(pending?.amount ?? 0).add(values.amount);
       if (after.gt(strategy.maxPosition)) {
-        return { ok: false, reason: "max_position", detail: { max: strategy.maxPosition, after: after.toFixed() } };
+        return refuse(tx, values, { ok: false, reason: "max_position", detail: { max: strategy.maxPosition, after: after.toFixed() } });
       }
     }
 
@@ -92,7 +112,7 @@ export async function insertPerpWithinCaps(
         .from(orders)
         .where(and(eq(orders.strategyId, strategy.id), eq(orders.reduceOnly, false), inArray(orders.leg, ["buy", "sell"]), inArray(orders.status, OPEN_STATUSES)));
       if ((open?.n ?? 0) >= strategy.maxOpenOrders) {
-        return { ok: false, reason: "max_open_orders", detail: { max: String(strategy.maxOpenOrders) } };
+        return refuse(tx, values, { ok: false, reason: "max_open_orders", detail: { max: String(strategy.maxOpenOrders) } });
       }
     }
 
@@ -114,7 +134,7 @@ export async function insertPerpWithinCaps(
       const held = Decimal.max(new Decimal(position?.amount ?? 0).mul(values.side === "buy" ? 1 : -1), 0);
       const after = held.add(new Decimal(pending?.amount ?? 0).add(values.amount).mul(contractSize));
       if (after.gt(strategy.maxPosition)) {
-        return { ok: false, reason: "max_position", detail: { max: strategy.maxPosition, after: after.toFixed() } };
+        return refuse(tx, values, { ok: false, reason: "max_position", detail: { max: strategy.maxPosition, after: after.toFixed() } });
       }
     }
 

@@ -155,6 +155,12 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
     if (action === "buy") {
       // A quick skip before any exchange call; insertWithinCaps checks again, atomically, with the insert.
       if (strategy.maxOpenOrders !== null && (await liveRows(strategy.id, ["buy"])).length >= strategy.maxOpenOrders) {
+        // Unless the live order is this intent's own, written by a run of it since the read above.
+        const [own] = await db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, orderLeg)));
+        if (own) return resume(own);
         return skip("max_open_orders", { max: String(strategy.maxOpenOrders) });
       }
       const outcome = await place();
@@ -188,16 +194,20 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
         },
       ));
     if (!price) return skip("no_price");
+    // An entry of a fixed size (quote or base units) reads no balance: the venue refuses what the account
+    // cannot pay (the order row says so), and a signal fanned out to many accounts costs one order's
+    // request weight each, not a balance read's twenty. Percent sizing reads it, shared by the signal's
+    // fan-out on one account; an exit reads afresh, so coins another server's order took in the meantime
+    // never make a sell fail as insufficient funds.
+    const entry = action === "buy";
     const [balances, position, resting] = await Promise.all([
-      // Entries share one read per account across the signal's fan-out; an exit reads afresh, so coins
-      // another server's order took in the meantime never make a sell fail as insufficient funds.
-      client.balance(action === "buy" ? { sharedFor: event.id } : undefined),
-      positionOf(strategy.id),
-      action === "buy" ? Promise.resolve([]) : liveRows(strategy.id, ["sell", "close"], event.id),
+      entry && strategy.sizingMode !== "percent" ? Promise.resolve(null) : client.balance(entry ? { sharedFor: event.id } : undefined),
+      entry ? Promise.resolve({ amount: "0" }) : positionOf(strategy.id),
+      entry ? Promise.resolve([]) : liveRows(strategy.id, ["sell", "close"], event.id),
     ]);
     // What the strategy's other sells still resting will sell is spoken for: a sell never commits coins twice.
     const committed = resting.reduce((sum, r) => sum.add(Decimal.max(0, new Decimal(r.amount).sub(r.filled))), new Decimal(0));
-    const free = (asset: string) => balances.find((b) => b.asset === asset)?.free ?? "0";
+    const free = (asset: string) => balances?.find((b) => b.asset === asset)?.free ?? "0";
     const sized = sizeOrder({
       action: orderLeg,
       sizingMode: strategy.sizingMode,
@@ -206,7 +216,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       limitOffsetPct: strategy.limitOffsetPct,
       price,
       market,
-      freeQuote: free(market.quote),
+      freeQuote: balances ? free(market.quote) : null,
       freeBase: free(market.base),
       positionAmount: Decimal.max(0, new Decimal(position.amount).sub(committed)).toFixed(),
     });

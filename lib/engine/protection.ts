@@ -38,11 +38,17 @@ export const BUSY = Symbol("busy");
 export async function withStrategyLease<T>(strategyId: string, fn: () => Promise<T>): Promise<T | typeof BUSY> {
   const db = await getDb();
   const token = randomUUID();
-  await db.insert(strategyPositions).values({ strategyId }).onConflictDoNothing();
+  const until = sql`now() + ${`${LEASE_MS} milliseconds`}::interval`;
+  // One statement: the position row is created holding the lease, or the lease is taken if it is free;
+  // a lease in force leaves the row as it is and answers no row.
   const [held] = await db
-    .update(strategyPositions)
-    .set({ busyToken: token, busyUntil: sql`now() + ${`${LEASE_MS} milliseconds`}::interval` })
-    .where(and(eq(strategyPositions.strategyId, strategyId), sql`(${strategyPositions.busyUntil} is null or ${strategyPositions.busyUntil} < now())`))
+    .insert(strategyPositions)
+    .values({ strategyId, busyToken: token, busyUntil: until })
+    .onConflictDoUpdate({
+      target: strategyPositions.strategyId,
+      set: { busyToken: token, busyUntil: until },
+      setWhere: sql`(${strategyPositions.busyUntil} is null or ${strategyPositions.busyUntil} < now())`,
+    })
     .returning({ id: strategyPositions.strategyId });
   if (!held) return BUSY;
   try {
@@ -78,7 +84,12 @@ function waitReason(sent: SendResult): string {
   return sent.status === "unknown" ? "network" : sent.status;
 }
 
-async function record(strategyId: string, result: ProtectionState): Promise<ProtectionState> {
+/**
+ * Stores the state the trader sees. `seen` is the state this pass read at its start, under the strategy's
+ * lease: a pass that changes nothing writes nothing (the monitor passes over every protected position).
+ */
+async function record(strategyId: string, result: ProtectionState, seen?: { protection: string; protectionNote: string | null }): Promise<ProtectionState> {
+  if (seen && seen.protection === result.state && seen.protectionNote === result.note) return result;
   const db = await getDb();
   await db.transaction(async (tx) => {
     // The state before, read under the row's lock: a position that just lost its stop is notified once.
@@ -156,6 +167,8 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   if (isPerpSymbol(strategy.symbol)) return ensurePerpProtection(strategy, client, { record: (state) => record(strategy.id, state), price: () => priceOf(client, strategy.symbol, prices) });
   let live = await liveRows(strategy.id, ["tp", "sl"]);
   let position = await positionOf(strategy.id);
+  const seen = { protection: position.protection, protectionNote: position.protectionNote };
+  const done = (result: ProtectionState) => record(strategy.id, result, seen);
   const market = await client.market(strategy.symbol);
   const wanted = Boolean(strategy.takeProfitPct || strategy.stopLossPct);
   const held = () => floorToStep(Decimal.max(0, position.amount), market.amountStep);
@@ -167,12 +180,12 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const avg = average();
   if (!wanted || !avg || !sellable(held(), avg)) {
     const pending = await cancelRows(live.filter((r) => !(r.leg === "sl" && r.type === "market")), client);
-    return record(strategy.id, { state: "none", note: pending ? `removing:${pending}` : null });
+    return done({ state: "none", note: pending ? `removing:${pending}` : null });
   }
   // A switch that stops everything leaves the position unprotected (and says which); one that only
   // pauses entries keeps protection working.
   const off = await strategyBlock(strategy.id, "exit");
-  if (off) return record(strategy.id, { state: "unprotected", note: off });
+  if (off) return done({ state: "unprotected", note: off });
 
   // A level no longer configured: its resting order goes (a native pair goes whole). A native stop-loss
   // resting alone goes once there is a take-profit: both then rest as one pair, or both apart as ours.
@@ -185,7 +198,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const partners = live.filter((r) => r.listClientOrderId && unwanted.some((u) => u.listClientOrderId === r.listClientOrderId));
   if (unwanted.length > 0) {
     const pending = await cancelRows([...new Set([...unwanted, ...partners])], client);
-    if (pending) return record(strategy.id, { state: "unprotected", note: `removing:${pending}` });
+    if (pending) return done({ state: "unprotected", note: `removing:${pending}` });
     live = await liveRows(strategy.id, ["tp", "sl"]);
   }
 
@@ -210,7 +223,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const stuck = nativeStopOf();
   if (stuck && price && stuck.price && new Decimal(price).lt(stuck.price)) {
     const pending = await cancelRows(live.filter((r) => sameOrder(r, stuck)), client);
-    if (pending) return record(strategy.id, { state: "unprotected", note: `stop_waits_for_cancel:${pending}` });
+    if (pending) return done({ state: "unprotected", note: `stop_waits_for_cancel:${pending}` });
     await refresh();
   }
 
@@ -221,7 +234,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const staleLevel = stale && stale.triggerPrice && levels().trigger && !new Decimal(stale.triggerPrice).eq(levels().trigger!);
   if (stale && (staleLevel || !new Decimal(stale.amount).sub(stale.filled).eq(held()))) {
     const pending = await cancelRows(live.filter((r) => sameOrder(r, stale)), client);
-    if (pending) return record(strategy.id, { state: "unprotected", note: `tp_replacing:${pending}` });
+    if (pending) return done({ state: "unprotected", note: `tp_replacing:${pending}` });
     await refresh();
   }
 
@@ -258,10 +271,10 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
   const armed = live.find((r) => r.leg === "sl" && r.type === "stop" && r.status === "open");
   if (armed) {
     const fired = await fireStop(strategy, armed, live, client, market, price);
-    if (fired.crossed) return record(strategy.id, { state: "unprotected", note: fired.note ?? "stop_fired" });
+    if (fired.crossed) return done({ state: "unprotected", note: fired.note ?? "stop_fired" });
   }
   // A stop in flight (fired, answer pending) is the exit: nothing else is placed meanwhile.
-  if (live.some((r) => r.leg === "sl" && r.type === "market")) return record(strategy.id, { state: "protected", note: "stop_selling" });
+  if (live.some((r) => r.leg === "sl" && r.type === "market")) return done({ state: "protected", note: "stop_selling" });
 
   // The take-profit: one order for the whole position, once no entry is still filling. Where the venue
   // has native OCO sells and the price sits between the two levels, take-profit and stop-loss go to the
@@ -318,7 +331,7 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
     }
   }
   const unprotected = notes.filter((n) => n !== "tp_waits_for_entry" && n !== "tp_waits_for_exit");
-  return record(strategy.id, { state: unprotected.length > 0 ? "unprotected" : "protected", note: notes.join("; ") || null });
+  return done({ state: unprotected.length > 0 ? "unprotected" : "protected", note: notes.join("; ") || null });
 }
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbTx } from "@/db/queries/notifications";
 import { exchangeAccounts, strategies, type OrderRow } from "@/db/schema";
 import { ExchangeError, type ExchangeErrorCode } from "@/lib/exchanges";
@@ -36,11 +36,16 @@ export async function notifyOrderStored(tx: DbTx, row: OrderRow): Promise<void> 
   // The names are read inside the event's savepoint: a failed read is contained like a failed write.
   let account: string | null = null;
   await emitSafely(tx, async (savepoint) => {
-    const [acc] = await savepoint.select({ label: exchangeAccounts.label }).from(exchangeAccounts).where(eq(exchangeAccounts.id, row.accountId));
-    const [strategy] = row.strategyId
-      ? await savepoint.select({ name: strategies.name }).from(strategies).where(eq(strategies.id, row.strategyId))
-      : [];
-    account = acc?.label ?? null;
+    // Both names in one statement (the strategy's by a subquery: a manual order has none).
+    const [names] = await savepoint
+      .select({
+        label: exchangeAccounts.label,
+        strategy: row.strategyId ? sql<string | null>`(select ${strategies.name} from ${strategies} where ${strategies.id} = ${row.strategyId})` : sql<null>`null`,
+      })
+      .from(exchangeAccounts)
+      .where(eq(exchangeAccounts.id, row.accountId));
+    const strategy = names?.strategy ? { name: names.strategy } : undefined;
+    account = names?.label ?? null;
     return {
       userId: row.userId,
       type: event.type,

@@ -5,6 +5,7 @@ import { listBalanceSnapshots } from "@/db/queries/balance-snapshots";
 import { createUser } from "@/lib/users";
 import { addExchangeAccount, BALANCE_MAX_AGE_MS, cardBalance, testAccountConnection, type ConnectionCheck } from "@/lib/accounts";
 import { resetEnvForTests } from "@/lib/env";
+import { reserveTiming } from "@/lib/exchanges/budget";
 import { getRateLimiter, type RateLimiter } from "@/lib/ratelimit";
 import { BinanceSimulator } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
@@ -12,6 +13,7 @@ import { useTestDatabase } from "../helpers/test-db";
 // Every exchange request must be paid for from the shared per-venue budget: the limiter is wrapped to count
 // the venue budget's allowed hits, and no request may reach the simulator beyond what was paid for.
 const budget = { calls: 0, requests: 0 };
+const shareBefore = reserveTiming.share;
 
 async function countBudgetHits() {
   const holder = globalThis as { __sbRateLimiter?: Promise<RateLimiter> };
@@ -46,6 +48,8 @@ beforeAll(async () => {
   delete process.env.UPSTASH_REDIS_REST_URL;
   delete process.env.UPSTASH_REDIS_REST_TOKEN;
   resetEnvForTests();
+  // One store hit per request: no weight taken ahead of need (which pays for several requests at once).
+  reserveTiming.share = 0;
   await countBudgetHits();
   const push = sim.requests.push.bind(sim.requests);
   sim.requests.push = (...items) => {
@@ -56,6 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  reserveTiming.share = shareBefore;
   delete process.env.OUTBOUND_IPS;
   resetEnvForTests();
   await sim.stop();

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signals, strategyExecutions } from "@/db/schema";
+import { notificationEvents, signals, strategies, strategyExecutions } from "@/db/schema";
 import { insertStrategy } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
 import { drainSignals } from "@/lib/engine";
@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 describe("balance reads in a fan-out", () => {
-  it("twenty strategies of one account read its balance once; each order is taken off the shared read", async () => {
+  it("twenty fixed-size entries of one account read no balance: the venue refuses what the account cannot pay, and the trader is told", async () => {
     const queue = await getQueue();
     const before = sim.requests.filter((r) => r.path === "/api/v3/account").length;
     const answer = await ingestSignal({
@@ -59,14 +59,15 @@ describe("balance reads in a fan-out", () => {
       },
     });
     await drainSignals({ budgetMs: 30_000 });
-    expect(sim.requests.filter((r) => r.path === "/api/v3/account").length - before).toBe(1);
+    expect(sim.requests.filter((r) => r.path === "/api/v3/account").length - before).toBe(0);
     const executions = await testDb.db.select().from(strategyExecutions).where(eq(strategyExecutions.eventId, String(answer.body.eventId)));
     expect(executions).toHaveLength(20);
-    // 1,050 USDT pays for ten 100 USDT buys: the eleventh sees 50 left in the shared read and is skipped
-    // here, not refused by the venue.
+    // 1,050 USDT pays for ten 100 USDT buys: the venue refuses the other ten, each recorded with its reason.
     expect(executions.filter((e) => e.outcome === "sent")).toHaveLength(10);
-    expect(executions.filter((e) => e.outcome === "skipped").map((e) => e.reason)).toEqual(Array(10).fill("insufficient_balance"));
+    expect(executions.filter((e) => e.outcome !== "sent").map((e) => `${e.outcome}:${e.reason}`)).toEqual(Array(10).fill("failed:insufficient_funds"));
     expect(sim.account(API_KEY).orders).toHaveLength(10);
+    const rejected = await testDb.db.select().from(notificationEvents).where(eq(notificationEvents.type, "order.rejected"));
+    expect(rejected).toHaveLength(10);
     const [first] = await testDb.db.select().from(strategyExecutions).where(and(eq(strategyExecutions.strategyId, strategyIds[0]!), eq(strategyExecutions.eventId, String(answer.body.eventId))));
     expect(first?.outcome).toBe("sent");
   });
@@ -87,5 +88,35 @@ describe("balance reads in a fan-out", () => {
     await drainSignals({ budgetMs: 30_000 });
     // The ten strategies holding coins each read before selling (the ten without a position stop earlier).
     expect(sim.requests.filter((r) => r.path === "/api/v3/account").length - before).toBeGreaterThanOrEqual(10);
+  });
+
+  it("twenty percent-sized entries of one account read its balance once; each order is taken off the shared read", async () => {
+    for (const id of strategyIds) await testDb.db.update(strategies).set({ sizingMode: "percent", sizingValue: "4" }).where(eq(strategies.id, id));
+    const queue = await getQueue();
+    const before = sim.requests.filter((r) => r.path === "/api/v3/account").length;
+    const answer = await ingestSignal({
+      name: "fanout",
+      rawBody: JSON.stringify({ secret, symbol: "BTC/USDT", action: "buy", price: "60000", id: "fan-percent" }),
+      contentType: "application/json",
+      headers: {},
+      ip: "127.0.0.1",
+      enqueue: async (eventId) => {
+        await queue.enqueue("signals", { eventId });
+      },
+    });
+    await drainSignals({ budgetMs: 30_000 });
+    expect(sim.requests.filter((r) => r.path === "/api/v3/account").length - before).toBe(1);
+    const executions = await testDb.db.select().from(strategyExecutions).where(eq(strategyExecutions.eventId, String(answer.body.eventId)));
+    expect(executions.map((e) => e.outcome)).toEqual(Array(20).fill("sent"));
+    // Each 4 % of what the shared read had left after the orders before it (taken off the read), not
+    // 4 % of the same stale figure twenty times.
+    const costs = sim
+      .account(API_KEY)
+      .orders.filter((o) => o.side === "BUY")
+      .slice(-20)
+      .map((o) => o.cummulativeQuoteQty.toNumber());
+    expect(costs).toHaveLength(20);
+    expect(costs.every((c, i) => i === 0 || c <= costs[i - 1]!), JSON.stringify(costs)).toBe(true);
+    expect(costs[19]!, JSON.stringify(costs)).toBeLessThan(costs[0]! * 0.6);
   });
 });

@@ -331,7 +331,8 @@ for (const driver of ["postgres", "upstash"] as const) {
     const dust = await post({ action: "buy", symbol: "BTC/USDT", price: "60000", id: `skips-1-${driver}` });
     await drainSignals({ budgetMs: 15_000 });
     expect(await reasonFor(a, dust.body.eventId)).toBe("below_minimum");
-    expect(await reasonFor(b, dust.body.eventId)).toBe("insufficient_balance");
+    // A fixed-size entry reads no balance: the venue refuses what the account cannot pay, and says so.
+    expect(await reasonFor(b, dust.body.eventId)).toBe("insufficient_funds");
     expect(await reasonFor(c, dust.body.eventId)).toBe("action_not_followed");
 
     await updateStrategy(a.userId, a.strategyId, { sizingValue: "600", maxOpenOrders: 1, orderType: "limit", limitOffsetPct: "10" });

@@ -311,7 +311,8 @@ describe("kill switches that do what a trader means", () => {
 
 describe("transient is not final", () => {
   it("a 5xx on the balance read waits and the trade goes through when the exchange recovers", async () => {
-    const t = await makeTrader();
+    // Sized in percent of the balance, so the entry reads it (a fixed size reads none).
+    const t = await makeTrader({ sizingMode: "percent", sizingValue: "1" });
     sim.injectFault({ kind: "status", status: 503, path: "/api/v3/account" });
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "balance-503" });
     await drainSignals({ budgetMs: 5_000 });
@@ -353,7 +354,10 @@ describe("transient is not final", () => {
   it("a spent shared budget waits; a signal past its max lag is skipped as expired", async () => {
     const t = await makeTrader();
     const { getRateLimiter } = await import("@/lib/ratelimit");
+    const { dropBudgetReserves } = await import("@/lib/exchanges/budget");
+    // The block comes from elsewhere (another process's 429): this process holds no weight taken ahead.
     await (await getRateLimiter()).block("exchange:binance:default", 60_000);
+    dropBudgetReserves();
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "budget-1" });
     await drainSignals({ budgetMs: 5_000 });
     expect(await executionOf(t.strategyId, buy)).toMatchObject({ outcome: "waiting", reason: "rate_limited" });
@@ -362,6 +366,7 @@ describe("transient is not final", () => {
     expect(await executionOf(t.strategyId, buy)).toMatchObject({ outcome: "sent" });
 
     await (await getRateLimiter()).block("exchange:binance:default", 60_000);
+    dropBudgetReserves();
     const late = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "budget-2", max_lag: 1 });
     await drainSignals({ budgetMs: 5_000 });
     await sleep(1_100);

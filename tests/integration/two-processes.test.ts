@@ -5,7 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orders, rateLimitCounters, signalEvents, strategyExecutions } from "@/db/schema";
+import { orders, rateLimitCounters, signalEvents, strategyExecutions, type Strategy } from "@/db/schema";
 import { getQueue } from "@/lib/queue";
 import { BinanceSimulator, requestWeight } from "../simulator/binance-simulator";
 import { useTestDatabase } from "../helpers/test-db";
@@ -136,12 +136,12 @@ describe.skipIf(!process.env.DATABASE_URL)("two app processes on one PostgreSQL 
   });
 
   /** Signals each followed by `per` strategies, each on an exchange account of its own. */
-  async function fannedOut(signals: number, per: number) {
+  async function fannedOut(signals: number, per: number, sizing: Partial<Strategy> = { sizingMode: "quote", sizingValue: "20" }) {
     const groups: { signal: SignalRef; traders: Trader[] }[] = [];
     for (let s = 0; s < signals; s++) {
       const signal = await fx.makeSignal();
       const traders: Trader[] = [];
-      for (let i = 0; i < per; i++) traders.push(await fx.makeTrader({ sizingMode: "quote", sizingValue: "20" }, { USDT: "10000" }, signal));
+      for (let i = 0; i < per; i++) traders.push(await fx.makeTrader(sizing, { USDT: "10000" }, signal));
       groups.push({ signal, traders });
     }
     return groups;
@@ -193,7 +193,8 @@ describe.skipIf(!process.env.DATABASE_URL)("two app processes on one PostgreSQL 
     for (const w of workers) w.send({ cmd: "budget", limit: LIMIT, windowMs: 60_000 });
     await Promise.all(workers.map((w) => w.next("budget")));
     // Enough signals that every drainer of both processes claims some (a drain claims up to 5 jobs).
-    const groups = await fannedOut(16, 2);
+    // Sized in percent of the balance, so each strategy reads it (a fixed size reads none).
+    const groups = await fannedOut(16, 2, { sizingMode: "percent", sizingValue: "0.2" });
     await testDb.db.delete(rateLimitCounters);
     for (const p of proxies) p.reset();
     // 32 strategies, each reading its balance (weight 20) and sending an order (1): about 670 weight, more
