@@ -56,7 +56,7 @@ export function perpLevels(input: { held: string; costBasis: string; takeProfitP
 }
 
 /**
- * Protection of a USDT-perpetual position, kept by the venue: a stop-loss and a take-profit as conditional
+ * Protection of a USDT-perpetual position, kept by the venue where it can (else watched by the monitor): a stop-loss and a take-profit as conditional
  * market orders that close the whole position on its side (Binance USDT-M STOP_MARKET / TAKE_PROFIT_MARKET
  * with closePosition, GTE_GTC), so they fire with our servers down. Long: take-profit above, stop-loss
  * below; short: mirrored. Each is replaced (cancel confirmed first) when the position's size or average
@@ -79,7 +79,10 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
   const off = await strategyBlock(strategy.id, "exit");
   if (off) return deps.record({ state: "unprotected", note: off });
   if (closing) return deps.record({ state: "protected", note: "stop_selling" });
-  if (!client.closeTriggers) return deps.record({ state: "unprotected", note: "tp_refused:invalid_order" });
+  // Where the venue keeps no conditional close for us (OKX, Bybit and Bitget here, for now), the levels
+  // are watched: every pass of the order monitor compares the price with them and closes the position at
+  // market (reduce-only) once one is crossed. It depends on our servers running, and the page says so.
+  const watched = !client.closeTriggers;
 
   const levels = perpLevels({ held: position.amount, costBasis: position.costBasis, takeProfitPct: strategy.takeProfitPct, stopLossPct: strategy.stopLossPct, priceStep: market.priceStep });
   const long = levels.exitSide === "sell";
@@ -110,6 +113,11 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
     // Already crossed (a stop under a long's price, a take-profit over it): the venue would refuse the
     // conditional order as firing at once, so the position is closed now.
     const crossed = price !== null && (leg === "sl" ? (long ? new Decimal(price).lte(trigger) : new Decimal(price).gte(trigger)) : long ? new Decimal(price).gte(trigger) : new Decimal(price).lte(trigger));
+    if (watched && !crossed) {
+      // No price this pass is no watch: the trader is told, and the next pass looks again.
+      if (price === null) notes.push(`${prefix(leg)}_retrying:no_price`);
+      continue;
+    }
     const [row] = await db
       .insert(orders)
       .values({
@@ -132,7 +140,11 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
     if (!row) continue;
     const sent = await sendRow(row, client, { referencePrice: price ?? undefined });
     if (sent.status === "placed") {
-      if (crossed) return deps.record({ state: "unprotected", note: "stop_fired" });
+      if (crossed) {
+        // Closed and booked at once (a market close usually is): nothing is left to protect.
+        if (new Decimal((await positionOf(strategy.id)).amount).isZero()) return deps.record({ state: "none", note: null });
+        return deps.record({ state: "unprotected", note: leg === "sl" ? "stop_fired" : "tp_fired" });
+      }
       continue;
     }
     if (sent.status === "refused") notes.push(`${prefix(leg)}_refused:${sent.error.code}`);
@@ -140,5 +152,6 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
     if (crossed) break;
   }
   const unprotected = notes.filter((n) => n !== "tp_waits_for_entry");
+  if (watched && unprotected.length === 0) notes.push("watched");
   return deps.record({ state: unprotected.length > 0 ? "unprotected" : "protected", note: notes.join("; ") || null });
 }

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fundingPayments, orders, signals, strategyExecutions, strategyPositions } from "@/db/schema";
+import { fundingPayments, orders, signals, strategies, strategyExecutions, strategyPositions } from "@/db/schema";
 import { insertStrategy } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
 import { drainSignals, monitorOrders } from "@/lib/engine";
@@ -196,6 +196,33 @@ export function perpVenueSuite(venue: PerpVenue, testDb: ReturnType<typeof useTe
       const booked = await testDb.db.select().from(fundingPayments).where(eq(fundingPayments.strategyId, strategyId));
       expect(booked.map((b) => [b.symbol, b.amount])).toEqual([["BTC/USDT:USDT", "-1.25"]]);
       expect((await position()).realizedPnl).toBe(new Decimal(before).sub("1.25").toFixed());
+    });
+
+    it("a take-profit and a stop-loss the venue does not keep for us are watched: closed at market, reduce-only, once a level is crossed", async () => {
+      await testDb.db.update(strategies).set({ takeProfitPct: "5", stopLossPct: "2" }).where(eq(strategies.id, strategyId));
+      try {
+        venue.desk.setPrice(venue.btc, "60000");
+        await post({ action: "buy", position: "long", price: "60000", id: "p-6" });
+        const opened = deskOrders().length;
+        await monitorOrders({ budgetMs: 10_000 });
+        expect(await position()).toMatchObject({ protection: "protected", protectionNote: "watched" });
+        // Nothing rests at the venue, and a price between the levels closes nothing.
+        venue.desk.setPrice(venue.btc, "59500");
+        await monitorOrders({ budgetMs: 10_000 });
+        expect(deskOrders()).toHaveLength(opened);
+        // The stop-loss (2 % under the average entry) is crossed: one reduce-only close at market.
+        venue.desk.setPrice(venue.btc, "58000");
+        await monitorOrders({ budgetMs: 10_000 });
+        expect(deskOrders()).toHaveLength(opened + 1);
+        expect(deskOrders().map((o) => [o.side, o.reduceOnly, o.status]).at(-1)).toEqual(["sell", true, "filled"]);
+        expect(contracts()).toBe("0");
+        expect((await position()).amount).toBe("0");
+        await monitorOrders({ budgetMs: 10_000 });
+        expect(deskOrders()).toHaveLength(opened + 1);
+        expect((await position()).protection).toBe("none");
+      } finally {
+        await testDb.db.update(strategies).set({ takeProfitPct: null, stopLossPct: null }).where(eq(strategies.id, strategyId));
+      }
     });
   });
 }
