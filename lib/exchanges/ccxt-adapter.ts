@@ -199,9 +199,10 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
             ? {
                 clientOrderId: request.clientOrderId,
                 [request.closeTrigger.kind === "stop_loss" ? "stopLossPrice" : "takeProfitPrice"]: Number(request.closeTrigger.price),
-                // The whole position on its side; GTE_GTC: the venue expires it once the position is closed.
-                closePosition: true,
-                timeInForce: "GTE_GTC",
+                ...(profile.closeTriggerParams
+                  ? { ...profile.closeTriggerParams(request.closeTrigger), ...perp?.orderParams(request.symbol) }
+                  : // The whole position on its side; GTE_GTC: the venue expires it once the position is closed.
+                    { closePosition: true, timeInForce: "GTE_GTC" }),
               }
             : request.stopPrice
             ? { clientOrderId: request.clientOrderId, stopLossPrice: Number(request.stopPrice) }

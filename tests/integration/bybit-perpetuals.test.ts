@@ -21,6 +21,7 @@ perpVenueSuite(
     orderPath: "POST /v5/order/create",
     fundingPath: "GET /v5/execution/list",
     loseNextAnswer: () => sim.injectFault({ kind: "timeout-after-accept", holdMs: 2_000 }),
+    nativeTriggers: true,
   },
   testDb,
 );

@@ -35,6 +35,8 @@ export interface PerpVenue {
   fundingPath: string;
   /** The venue accepts the next order but its answer never arrives. */
   loseNextAnswer(): void;
+  /** The venue keeps the position's take-profit and stop-loss as conditional orders (else they are watched). */
+  nativeTriggers?: boolean;
 }
 
 /**
@@ -198,7 +200,43 @@ export function perpVenueSuite(venue: PerpVenue, testDb: ReturnType<typeof useTe
       expect((await position()).realizedPnl).toBe(new Decimal(before).sub("1.25").toFixed());
     });
 
-    it("a take-profit and a stop-loss the venue does not keep for us are watched: closed at market, reduce-only, once a level is crossed", async () => {
+    it.runIf(venue.nativeTriggers)("a take-profit and a stop-loss rest at the venue as reduce-only conditional orders and fire with our servers down", async () => {
+      await testDb.db.update(strategies).set({ takeProfitPct: "5", stopLossPct: "2" }).where(eq(strategies.id, strategyId));
+      try {
+        venue.desk.setPrice(venue.btc, "60000");
+        await post({ action: "buy", position: "long", price: "60000", id: "p-6n" });
+        await monitorOrders({ budgetMs: 10_000 });
+        expect(await position()).toMatchObject({ protection: "protected", protectionNote: null });
+        const resting = deskOrders().filter((o) => o.trigger && o.status === "open");
+        expect(resting.map((o) => [o.side, o.reduceOnly, o.trigger!.direction, o.qty.toFixed()]).sort()).toEqual([
+          ["sell", true, "fall", contracts()],
+          ["sell", true, "rise", contracts()],
+        ]);
+        // Our rows are those orders, under their client ids, at the levels from the average entry.
+        const rows = (await testDb.db.select().from(orders).where(eq(orders.strategyId, strategyId))).filter((r) => r.status === "open" && (r.leg === "tp" || r.leg === "sl"));
+        expect(rows.map((r) => r.clientOrderId).sort()).toEqual(resting.map((o) => o.clientId).sort());
+        const average = new Decimal((await position()).costBasis).div((await position()).amount);
+        const stop = resting.find((o) => o.trigger!.direction === "fall")!;
+        expect(stop.trigger!.price.toNumber()).toBeCloseTo(average.mul("0.98").toNumber(), 0);
+        // A pass with nothing changed places nothing more.
+        await monitorOrders({ budgetMs: 10_000 });
+        expect(deskOrders().filter((o) => o.trigger && o.status === "open")).toHaveLength(2);
+        // The price falls through the stop: the venue closes the position by itself.
+        venue.desk.setPrice(venue.btc, "58000");
+        expect(contracts()).toBe("0");
+        expect(stop.status).toBe("filled");
+        // The next passes book the close and take the take-profit away.
+        await monitorOrders({ budgetMs: 10_000 });
+        await monitorOrders({ budgetMs: 10_000 });
+        expect((await position()).amount).toBe("0");
+        expect(deskOrders().filter((o) => o.status === "open")).toEqual([]);
+        expect((await position()).protection).toBe("none");
+      } finally {
+        await testDb.db.update(strategies).set({ takeProfitPct: null, stopLossPct: null }).where(eq(strategies.id, strategyId));
+      }
+    });
+
+    it.skipIf(venue.nativeTriggers)("a take-profit and a stop-loss the venue does not keep for us are watched: closed at market, reduce-only, once a level is crossed", async () => {
       await testDb.db.update(strategies).set({ takeProfitPct: "5", stopLossPct: "2" }).where(eq(strategies.id, strategyId));
       try {
         venue.desk.setPrice(venue.btc, "60000");

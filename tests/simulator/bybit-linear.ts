@@ -57,7 +57,7 @@ function orderInfo(desk: PerpDesk, o: PerpOrder) {
     side: o.side === "buy" ? "Buy" : "Sell",
     isLeverage: "",
     positionIdx: 0,
-    orderStatus: STATUS[o.status],
+    orderStatus: o.trigger && !o.trigger.fired && o.status === "open" ? "Untriggered" : o.trigger?.fired && o.status === "canceled" ? "Deactivated" : STATUS[o.status],
     cancelType: "UNKNOWN",
     rejectReason: "EC_NoError",
     avgPrice: avg ? s(avg) : "",
@@ -68,8 +68,9 @@ function orderInfo(desk: PerpDesk, o: PerpOrder) {
     cumExecFee: s(o.fee),
     timeInForce: o.type === "market" ? "IOC" : "GTC",
     orderType: o.type === "market" ? "Market" : "Limit",
-    stopOrderType: "",
-    triggerPrice: "",
+    stopOrderType: o.trigger ? "Stop" : "",
+    triggerPrice: o.trigger ? s(o.trigger.price) : "",
+    triggerDirection: o.trigger ? (o.trigger.direction === "rise" ? 1 : 2) : 0,
     takeProfit: "",
     stopLoss: "",
     reduceOnly: o.reduceOnly,
@@ -197,6 +198,15 @@ export function bybitLinearRoute(desk: PerpDesk, key: string, p: Record<string, 
           price: p.price === undefined ? undefined : String(p.price),
           clientId: orderLinkId,
           reduceOnly: p.reduceOnly === true || p.reduceOnly === "true",
+          // A conditional order: `triggerPrice` with `triggerDirection` 1 (rises to) or 2 (falls to).
+          ...(p.triggerPrice !== undefined
+            ? (() => {
+                const direction = Number(p.triggerDirection) === 1 ? "rise" : Number(p.triggerDirection) === 2 ? "fall" : null;
+                if (!direction) throw new BybitLinearRefusal(10001, "params error: triggerDirection invalid");
+                if (type !== "market") throw new BybitLinearRefusal(10001, "params error: only conditional market orders here");
+                return { trigger: { price: String(p.triggerPrice), direction } as const };
+              })()
+            : {}),
         });
         return { orderId: o.id, orderLinkId: o.clientId };
       }
@@ -205,7 +215,10 @@ export function bybitLinearRoute(desk: PerpDesk, key: string, p: Record<string, 
         return { orderId: o.id, orderLinkId: o.clientId };
       }
       case "POST /v5/order/cancel-all": {
-        const open = desk.orders(apiKey, { market: p.symbol as string | undefined, open: true });
+        // `orderFilter: StopOrder`: the conditional orders only; `Order`: the plain ones; neither: all.
+        const open = desk
+          .orders(apiKey, { market: p.symbol as string | undefined, open: true })
+          .filter((o) => (p.orderFilter === "StopOrder" ? o.trigger !== null : p.orderFilter === "Order" ? o.trigger === null : true));
         for (const o of open) desk.cancel(apiKey, o.market, { id: o.id });
         return { list: open.map((o) => ({ orderId: o.id, orderLinkId: o.clientId })), success: "1" };
       }

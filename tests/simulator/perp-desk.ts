@@ -58,6 +58,11 @@ export interface PerpOrder {
   reduceOnly: boolean;
   marginMode: "isolated" | "cross";
   leverage: number;
+  /**
+   * A conditional order (a venue's stop-loss / take-profit): it waits, reserving nothing, until the last
+   * price rises to or falls to `price`, then executes as a market order. `fired` once that happened.
+   */
+  trigger: { price: Decimal; direction: "rise" | "fall"; fired: boolean } | null;
   status: "open" | "filled" | "canceled";
   createdAt: number;
   updatedAt: number;
@@ -111,6 +116,8 @@ export interface PlaceRequest {
   reduceOnly: boolean;
   /** OKX sends the margin mode with each order (`tdMode`); the others use the symbol's setting. */
   marginMode?: "isolated" | "cross";
+  /** A conditional market order (type "market"), fired when the last price crosses it this way. */
+  trigger?: { price: string; direction: "rise" | "fall" };
 }
 
 const isOpen = (o: PerpOrder) => o.status === "open";
@@ -216,11 +223,14 @@ export class PerpDesk {
     if (r.marginMode && r.marginMode !== settings.marginMode) this.setMarginMode(key, m.id, r.marginMode);
     const held = this.position(key, m.id).contracts;
     const sign = r.side === "buy" ? 1 : -1;
-    if (r.reduceOnly && (held.mul(sign).gte(0) || qty.gt(held.abs()))) throw new PerpRefusal("reduce_only", "Reduce-only order would open or increase a position");
+    const trigger = r.trigger ? { price: new Decimal(r.trigger.price), direction: r.trigger.direction, fired: false } : null;
+    if (trigger && (trigger.price.lte(0) || !trigger.price.mod(m.tickSize).isZero())) throw new PerpRefusal("bad_price", `Trigger price must be a multiple of ${m.tickSize}`);
+    // A conditional reduce-only order is checked against the position when it fires, not now.
+    if (r.reduceOnly && !trigger && (held.mul(sign).gte(0) || qty.gt(held.abs()))) throw new PerpRefusal("reduce_only", "Reduce-only order would open or increase a position");
     const opening = r.reduceOnly ? new Decimal(0) : Decimal.max(qty.sub(held.mul(sign).lt(0) ? held.abs() : 0), 0);
     const last = this.prices.get(m.id)!;
     const need = opening.mul(m.contractSize).mul(r.type === "limit" ? price : last).div(settings.leverage);
-    if (need.gt(this.available(key))) throw new PerpRefusal("insufficient", "Insufficient margin");
+    if (!trigger && need.gt(this.available(key))) throw new PerpRefusal("insufficient", "Insufficient margin");
     const now = Date.now();
     const order: PerpOrder = {
       id: this.newId(),
@@ -237,11 +247,20 @@ export class PerpDesk {
       reduceOnly: r.reduceOnly,
       marginMode: settings.marginMode,
       leverage: settings.leverage,
+      trigger,
       status: "open",
       createdAt: now,
       updatedAt: now,
     };
     acc.orders.push(order);
+    if (trigger) {
+      // Already crossed: the venue refuses a conditional order that would fire at once.
+      if (trigger.direction === "rise" ? last.gte(trigger.price) : last.lte(trigger.price)) {
+        acc.orders.pop();
+        throw new PerpRefusal("bad_price", "The trigger price would fire at once");
+      }
+      return order;
+    }
     const marketable = r.type === "market" || (r.side === "buy" ? last.lte(price) : last.gte(price));
     if (marketable) this.fill(key, order, last, false);
     return order;
@@ -253,10 +272,32 @@ export class PerpDesk {
     this.prices.set(market, p);
     for (const [key, acc] of this.accounts) {
       for (const o of acc.orders) {
-        if (o.market !== market || !isOpen(o) || o.type !== "limit") continue;
+        if (o.market !== market || !isOpen(o)) continue;
+        if (o.trigger && !o.trigger.fired) {
+          if (o.trigger.direction === "rise" ? p.gte(o.trigger.price) : p.lte(o.trigger.price)) this.fire(key, o, p);
+          continue;
+        }
+        if (o.type !== "limit") continue;
         if (o.side === "buy" ? p.lte(o.price) : p.gte(o.price)) this.fill(key, o, o.price, true);
       }
     }
+  }
+
+  /**
+   * A conditional order whose trigger the price crossed: a market order now, for no more than the
+   * position it reduces; canceled when there is nothing left on the other side to reduce.
+   */
+  private fire(key: string, order: PerpOrder, price: Decimal) {
+    order.trigger!.fired = true;
+    const held = this.position(key, order.market).contracts;
+    const sign = order.side === "buy" ? 1 : -1;
+    if (order.reduceOnly && held.mul(sign).gte(0)) {
+      order.status = "canceled";
+      order.updatedAt = Date.now();
+      return;
+    }
+    if (order.reduceOnly) order.qty = Decimal.min(order.qty, held.abs());
+    this.fill(key, order, price, false);
   }
 
   private fill(key: string, order: PerpOrder, price: Decimal, maker: boolean) {

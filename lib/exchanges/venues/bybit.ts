@@ -66,7 +66,21 @@ export function bybitProfile(marketType: MarketType): VenueProfile {
             return Array.isArray(canceled) ? canceled.length : 0;
           },
         }
-      : {}),
+      : {
+          // Linear perpetuals: the position's take-profit and stop-loss as reduce-only conditional market
+          // orders (ccxt's stopLossPrice / takeProfitPrice set triggerPrice and its direction), kept by
+          // Bybit under our orderLinkId, so they fire with our servers down. When the position is gone
+          // before one fires, Bybit deactivates it; the engine cancels what is left.
+          closeTriggers: true,
+          closeTriggerParams: () => ({ reduceOnly: true }),
+          cancelTrigger: async (ex: Exchange, id: string, symbol: string) => {
+            await ex.cancelOrder(id, symbol);
+          },
+          cancelAllTriggers: async (ex: Exchange, symbol: string) => {
+            const canceled = await ex.cancelAllOrders(symbol, { trigger: true });
+            return Array.isArray(canceled) ? canceled.length : 0;
+          },
+        }),
     keyPermissions: PERMISSION_READERS.bybit,
   };
 }

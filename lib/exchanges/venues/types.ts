@@ -34,6 +34,11 @@ export interface VenueProfile {
   cancelAllTriggers?(ex: Exchange, symbol: string): Promise<number>;
   /** The venue keeps conditional closePosition orders for perpetuals (`CreateOrderRequest.closeTrigger`). */
   closeTriggers?: boolean;
+  /**
+   * ccxt's parameters for such a conditional close (besides the client order id), where they are not
+   * Binance USDT-M's (`closePosition` with GTE_GTC): e.g. Bybit's reduce-only conditional market order.
+   */
+  closeTriggerParams?(trigger: NonNullable<CreateOrderRequest["closeTrigger"]>): Record<string, unknown>;
   keyPermissions(ex: ImplicitApi, marketType: MarketType): Promise<KeyPermissions>;
 }
 
