@@ -109,20 +109,33 @@ export async function dueAiSources(now: Date): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Takes the source's lease when free: one run of a source at a time. */
-export async function claimAiLease(id: string, leaseMs: number, now = new Date()): Promise<boolean> {
+/**
+ * Takes the source's lease when free: one run of a source at a time. Answers the lease (its end, which
+ * is also its holder's token: the release below matches it) or null when another run holds it.
+ */
+export async function claimAiLease(id: string, leaseMs: number, now = new Date()): Promise<Date | null> {
+  const db = await getDb();
+  const until = new Date(now.getTime() + leaseMs);
+  const rows = await db
+    .update(aiSources)
+    .set({ leaseUntil: until })
+    .where(and(eq(aiSources.id, id), or(isNull(aiSources.leaseUntil), lt(aiSources.leaseUntil, now))))
+    .returning({ id: aiSources.id });
+  return rows.length > 0 ? until : null;
+}
+
+/**
+ * Ends a run: only while its lease is still the one it took (a run that outlived its lease, taken over
+ * since, neither frees the other run's lease nor writes over when it ran). Answers whether it did.
+ */
+export async function releaseAiLease(id: string, ranAt: Date | null, lease: Date): Promise<boolean> {
   const db = await getDb();
   const rows = await db
     .update(aiSources)
-    .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
-    .where(and(eq(aiSources.id, id), or(isNull(aiSources.leaseUntil), lt(aiSources.leaseUntil, now))))
+    .set({ leaseUntil: null, lastRunAt: ranAt })
+    .where(and(eq(aiSources.id, id), eq(aiSources.leaseUntil, lease)))
     .returning({ id: aiSources.id });
   return rows.length > 0;
-}
-
-export async function releaseAiLease(id: string, ranAt: Date | null): Promise<void> {
-  const db = await getDb();
-  await db.update(aiSources).set({ leaseUntil: null, lastRunAt: ranAt }).where(eq(aiSources.id, id));
 }
 
 export function startOfUtcDay(now: Date): Date {

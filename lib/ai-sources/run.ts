@@ -109,7 +109,8 @@ async function deliver(source: AiSource, input: { symbol: string; slot: string; 
 /** Runs one source for one slot: each symbol is asked once; caps, floor and failures are recorded per symbol. */
 export async function runAiSource(sourceId: string, opts: AiRunDeps & { slot?: string } = {}): Promise<AiRunSummary | null> {
   const now = opts.now ?? new Date();
-  if (!(await claimAiLease(sourceId, LEASE_MS, now))) return null;
+  const lease = await claimAiLease(sourceId, LEASE_MS, now);
+  if (!lease) return null;
   const source = await getAiSourceForRun(sourceId);
   if (!source) return null;
   const slot = opts.slot ?? scheduledSlot(source.everyMinutes, now);
@@ -133,7 +134,7 @@ export async function runAiSource(sourceId: string, opts: AiRunDeps & { slot?: s
     }
   } finally {
     // An unfinished run stays due, so the next tick asks the symbols left (the answered ones are skipped).
-    await releaseAiLease(sourceId, complete ? now : source.lastRunAt);
+    await releaseAiLease(sourceId, complete ? now : source.lastRunAt, lease);
   }
   return summary;
 }

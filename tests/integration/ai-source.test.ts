@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
-import { aiReasoningForOrders, aiSignalsForUser, getAiSourceView, listAiSources, recentAiRuns, reasoningForEvents } from "@/db/queries/ai-sources";
+import { aiReasoningForOrders, aiSignalsForUser, claimAiLease, getAiSourceView, listAiSources, recentAiRuns, reasoningForEvents, releaseAiLease } from "@/db/queries/ai-sources";
 import { aiRuns, aiSources, exchangeAccounts, orders, signalEvents, signals, strategies, users } from "@/db/schema";
 import { runAiSource, runDueAiSources, sealAiKey, DEFAULT_PROMPT_TEMPLATE } from "@/lib/ai-sources";
 import { recordPaperTicks } from "@/lib/exchanges/paper-candles";
@@ -175,6 +175,26 @@ describe("AI signal source against a fake OpenAI-compatible server", () => {
     const mine = await aiReasoningForOrders({ userId: owner!.id, orderIds: [order!.id] });
     expect(mine.get(order!.id)).toMatchObject({ reasoning: "Trend up, volume rising.", confidence: "0.9" });
     expect((await aiReasoningForOrders({ userId: other!.id, orderIds: [order!.id] })).size).toBe(0);
+  });
+
+  it("a run that outlived its lease neither frees the lease another run took since nor writes when it ran", async () => {
+    const { id } = await makeSource({ enabled: false });
+    const t0 = new Date(Date.now() - 10 * 60_000);
+    const first = await claimAiLease(id, 1_000, t0);
+    expect(first).not.toBeNull();
+    expect(await claimAiLease(id, 1_000, new Date(t0.getTime() + 500))).toBeNull();
+    // The first run stalls past its lease; another takes the source.
+    const second = await claimAiLease(id, 60_000, new Date(t0.getTime() + 2_000));
+    expect(second).not.toBeNull();
+    expect(await releaseAiLease(id, t0, first!)).toBe(false);
+    const [held] = await testDb.db.select().from(aiSources).where(eq(aiSources.id, id));
+    expect(held?.leaseUntil?.getTime()).toBe(second!.getTime());
+    expect(held?.lastRunAt).toBeNull();
+    // Its holder releases it.
+    const ranAt = new Date(t0.getTime() + 3_000);
+    expect(await releaseAiLease(id, ranAt, second!)).toBe(true);
+    const [released] = await testDb.db.select().from(aiSources).where(eq(aiSources.id, id));
+    expect(released).toMatchObject({ leaseUntil: null, lastRunAt: ranAt });
   });
 
   it("runs due sources on their schedule, and a run cut short by the deadline stays due", async () => {
