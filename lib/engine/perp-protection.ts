@@ -79,7 +79,7 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
   const off = await strategyBlock(strategy.id, "exit");
   if (off) return deps.record({ state: "unprotected", note: off });
   if (closing) return deps.record({ state: "protected", note: "stop_selling" });
-  // Where the venue keeps no conditional close for us (OKX, Bybit and Bitget here, for now), the levels
+  // Where the venue keeps no conditional close for us (a venue profile without `closeTriggers`), the levels
   // are watched: every pass of the order monitor compares the price with them and closes the position at
   // market (reduce-only) once one is crossed. It depends on our servers running, and the page says so.
   const watched = !client.closeTriggers;

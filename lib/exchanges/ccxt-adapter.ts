@@ -200,7 +200,7 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<Exchan
                 clientOrderId: request.clientOrderId,
                 [request.closeTrigger.kind === "stop_loss" ? "stopLossPrice" : "takeProfitPrice"]: Number(request.closeTrigger.price),
                 ...(profile.closeTriggerParams
-                  ? { ...profile.closeTriggerParams(request.closeTrigger), ...perp?.orderParams(request.symbol) }
+                  ? { ...profile.closeTriggerParams(request.closeTrigger, request.clientOrderId), ...perp?.orderParams(request.symbol) }
                   : // The whole position on its side; GTE_GTC: the venue expires it once the position is closed.
                     { closePosition: true, timeInForce: "GTE_GTC" }),
               }

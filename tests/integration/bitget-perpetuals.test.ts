@@ -21,6 +21,7 @@ perpVenueSuite(
     orderPath: "POST /api/v2/mix/order/place-order",
     fundingPath: "GET /api/v2/mix/account/bill",
     loseNextAnswer: () => sim.injectFault({ kind: "timeout-after-accept", holdMs: 2_000 }),
+    nativeTriggers: true,
   },
   testDb,
 );

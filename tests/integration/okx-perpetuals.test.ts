@@ -2,7 +2,8 @@ import { OkxSimulator } from "../simulator/okx-simulator";
 import { useTestDatabase } from "../helpers/test-db";
 import { perpVenueSuite } from "./perp-venue-suite";
 
-// OKX SWAP: `tdMode` isolated on each order, net position mode, `clOrdId`, leverage by set-leverage.
+// OKX SWAP: `tdMode` isolated on each order, net position mode, `clOrdId`, leverage by set-leverage;
+// take-profit and stop-loss as conditional algo orders under `algoClOrdId`.
 const testDb = useTestDatabase();
 const sim = new OkxSimulator();
 
@@ -21,6 +22,7 @@ perpVenueSuite(
     orderPath: "POST /api/v5/trade/batch-orders",
     fundingPath: "GET /api/v5/account/bills-archive",
     loseNextAnswer: () => sim.injectFault({ kind: "timeout-after-accept", holdMs: 2_000 }),
+    nativeTriggers: true,
   },
   testDb,
 );

@@ -5,7 +5,10 @@ import { PerpDesk, PerpRefusal, type PerpOrder, type PerpRefusalKind } from "./p
  * Bitget v2 USDT perpetuals (`productType=USDT-FUTURES`, `/api/v2/mix/*`) for the Bitget simulator, on
  * the shared perpetual desk: one-way mode, orders under `clientOid` with `reduceOnly` YES/NO and the
  * order's own `marginMode` (isolated / crossed), margin mode and leverage per symbol, positions, and
- * funding in the contract bill (`businessType=contract_settle_fee`, read per symbol).
+ * funding in the contract bill (`businessType=contract_settle_fee`, read per symbol). Plan orders
+ * (`normal_plan`, market, `place-plan-order`) are the desk's conditional orders: listed apart from plain
+ * orders under their own id, `live` until fired, then `executed` with the id of the order they placed
+ * (`executeOrderId`), which is a plain order of its own under a system client id.
  */
 
 export const BITGET_MIX = [
@@ -46,13 +49,75 @@ export function bitgetMixDesk() {
 
 const mode = (m: "isolated" | "cross") => (m === "cross" ? "crossed" : "isolated");
 
+// A plan is numbered apart from the order it places once fired (that order keeps the desk's id).
+const PLAN_IDS = 1_000_000_000_000_000_000n;
+const planId = (o: PerpOrder) => String(BigInt(o.id) + PLAN_IDS);
+/** What the plain order endpoints see: plain orders, and the orders fired plans placed. */
+const isOrder = (o: PerpOrder) => o.trigger === null || (o.trigger.fired && o.status === "filled");
+/** The order a fired plan placed carries a client id of Bitget's, not the plan's. */
+const orderClientOid = (o: PerpOrder) => (o.trigger ? o.id : o.clientId);
+const triggerTypes = new WeakMap<PerpOrder, string>();
+
+function findOrder(desk: PerpDesk, apiKey: string, market: string, p: Record<string, unknown>) {
+  const found = p.orderId
+    ? desk.find(apiKey, market, { id: String(p.orderId) })
+    : desk
+        .account(apiKey)
+        .orders.filter((o) => o.market === market && Boolean(p.clientOid) && orderClientOid(o) === p.clientOid)
+        .at(-1);
+  return found && isOrder(found) ? found : undefined;
+}
+
+function planStatus(o: PerpOrder) {
+  if (!o.trigger!.fired) return o.status === "open" ? "live" : "cancelled";
+  // Fired with nothing left on the other side to reduce: the reduce-only order was not placed.
+  return o.status === "filled" ? "executed" : "fail_trigger";
+}
+
+function planInfo(o: PerpOrder) {
+  const executed = o.trigger!.fired && o.status === "filled";
+  return {
+    planType: "normal_plan",
+    symbol: o.market,
+    size: s(o.qty),
+    orderId: planId(o),
+    executeOrderId: executed ? o.id : "",
+    clientOid: o.clientId,
+    planStatus: planStatus(o),
+    price: "",
+    executePrice: "",
+    priceAvg: executed ? s(o.value.div(o.filled)) : "",
+    baseVolume: s(o.filled),
+    callbackRatio: "",
+    triggerPrice: s(o.trigger!.price),
+    triggerType: triggerTypes.get(o) ?? "mark_price",
+    side: o.side,
+    posSide: "net",
+    marginCoin: "USDT",
+    marginMode: mode(o.marginMode),
+    enterPointSource: "API",
+    tradeSide: o.side === "buy" ? "buy_single" : "sell_single",
+    posMode: "one_way_mode",
+    orderType: o.type,
+    reduceOnly: o.reduceOnly ? "YES" : "NO",
+    stopSurplusTriggerPrice: "",
+    stopSurplusExecutePrice: "",
+    stopSurplusTriggerType: "",
+    stopLossTriggerPrice: "",
+    stopLossExecutePrice: "",
+    stopLossTriggerType: "",
+    cTime: String(o.createdAt),
+    uTime: String(o.updatedAt),
+  };
+}
+
 function detail(desk: PerpDesk, o: PerpOrder) {
   const avg = o.filled.gt(0) ? o.value.div(o.filled) : null;
   return {
     symbol: o.market,
     size: s(o.qty),
     orderId: o.id,
-    clientOid: o.clientId,
+    clientOid: orderClientOid(o),
     baseVolume: s(o.filled),
     priceAvg: avg ? s(avg) : "",
     fee: s(o.fee.neg()),
@@ -71,7 +136,7 @@ function detail(desk: PerpDesk, o: PerpOrder) {
     enterPointSource: "API",
     tradeSide: o.side === "buy" ? "buy_single" : "sell_single",
     posMode: "one_way_mode",
-    orderSource: o.type === "market" ? "market" : "normal",
+    orderSource: o.trigger ? "plan_market" : o.type === "market" ? "market" : "normal",
     cancelReason: "",
     cTime: String(o.createdAt),
     uTime: String(o.updatedAt),
@@ -216,19 +281,80 @@ export function bitgetMixRoute(desk: PerpDesk, key: string, p: Record<string, un
         return { orderId: o.id, clientOid: o.clientId };
       }
       case "POST /api/v2/mix/order/cancel-order": {
-        const o = desk.cancel(apiKey, desk.market(p.symbol).id, { id: p.orderId as string | undefined, clientId: p.clientOid as string | undefined });
-        return { orderId: o.id, clientOid: o.clientId };
+        const market = desk.market(p.symbol).id;
+        const found = findOrder(desk, apiKey, market, p);
+        if (!found) throw new PerpRefusal("not_found", "Order does not exist");
+        const o = desk.cancel(apiKey, market, { id: found.id });
+        return { orderId: o.id, clientOid: orderClientOid(o) };
       }
       case "GET /api/v2/mix/order/detail": {
-        const o = desk.find(apiKey, desk.market(p.symbol).id, { id: p.orderId as string | undefined, clientId: p.clientOid as string | undefined });
+        const o = findOrder(desk, apiKey, desk.market(p.symbol).id, p);
         if (!o) throw new PerpRefusal("not_found", "Order does not exist");
         return detail(desk, o);
+      }
+      case "POST /api/v2/mix/order/place-plan-order": {
+        if (p.marginCoin !== "USDT") throw new BitgetMixRefusal("40020", "Parameter marginCoin error");
+        if (p.planType !== "normal_plan") throw new BitgetMixRefusal("40020", "Parameter planType error: only normal_plan here");
+        if (p.tradeSide !== undefined) throw new BitgetMixRefusal("40774", "The order type for unilateral position must also be the unilateral position type.");
+        const marginMode = p.marginMode === "isolated" ? "isolated" : p.marginMode === "crossed" ? "cross" : null;
+        if (!marginMode) throw new BitgetMixRefusal("40020", "Parameter marginMode error");
+        const side = p.side === "buy" || p.side === "sell" ? p.side : null;
+        if (!side || p.orderType !== "market") throw new BitgetMixRefusal("40020", "Parameter side or orderType error: only market plan orders here");
+        if (p.triggerType !== "fill_price" && p.triggerType !== "mark_price") throw new BitgetMixRefusal("40020", "Parameter triggerType error");
+        if (p.triggerPrice === undefined || !/^\d+(\.\d+)?$/.test(String(p.triggerPrice))) throw new BitgetMixRefusal("40020", "Parameter triggerPrice error");
+        const market = desk.market(p.symbol).id;
+        // The plan fires when the price reaches the trigger from where it stood when the plan was placed.
+        const direction = new Decimal(String(p.triggerPrice)).gt(desk.prices.get(market)!) ? "rise" : "fall";
+        const o = desk.place(apiKey, {
+          market,
+          side,
+          type: "market",
+          qty: String(p.size ?? "0"),
+          clientId: typeof p.clientOid === "string" ? p.clientOid : "",
+          reduceOnly: p.reduceOnly === "YES",
+          marginMode,
+          trigger: { price: String(p.triggerPrice), direction },
+        });
+        triggerTypes.set(o, p.triggerType);
+        return { orderId: planId(o), clientOid: o.clientId };
+      }
+      case "POST /api/v2/mix/order/cancel-plan-order": {
+        if (p.planType !== undefined && p.planType !== "normal_plan") return { successList: [], failureList: [] };
+        const plans = desk.account(apiKey).orders.filter((o) => o.trigger !== null && (!p.symbol || o.market === p.symbol));
+        const live = (o: PerpOrder) => o.status === "open" && !o.trigger!.fired;
+        const cancel = (o: PerpOrder) => {
+          desk.cancel(apiKey, o.market, { id: o.id });
+          return { orderId: planId(o), clientOid: o.clientId };
+        };
+        if (!Array.isArray(p.orderIdList)) return { successList: plans.filter(live).map(cancel), failureList: [] };
+        const successList: { orderId: string; clientOid: string }[] = [];
+        const failureList: { orderId: string; clientOid: string; errorMsg: string; errorCode: string }[] = [];
+        for (const wanted of p.orderIdList as { orderId?: string; clientOid?: string }[]) {
+          const o = plans.find((x) => (wanted.orderId ? planId(x) === wanted.orderId : Boolean(wanted.clientOid) && x.clientId === wanted.clientOid));
+          if (o && live(o)) successList.push(cancel(o));
+          else failureList.push({ orderId: wanted.orderId ?? "", clientOid: wanted.clientOid ?? "", errorMsg: "Plan order does not exist", errorCode: "43025" });
+        }
+        return { successList, failureList };
+      }
+      case "GET /api/v2/mix/order/orders-plan-pending":
+      case "GET /api/v2/mix/order/orders-plan-history": {
+        if (!p.planType) throw new BitgetMixRefusal("40019", "Parameter planType cannot be empty");
+        if (p.planType !== "normal_plan") return { entrustedList: null, endId: "" };
+        const pending = key.endsWith("pending");
+        const list = desk
+          .account(apiKey)
+          .orders.filter((o) => o.trigger !== null && (!p.symbol || o.market === p.symbol) && (planStatus(o) === "live") === pending)
+          .filter((o) => (!p.orderId || planId(o) === p.orderId) && (!p.clientOid || o.clientId === p.clientOid))
+          .sort((a, b) => b.createdAt - a.createdAt)
+          .slice(0, Math.min(Number(p.limit ?? 100), 100));
+        return { entrustedList: list.length ? list.map(planInfo) : null, endId: list.length ? planId(list.at(-1)!) : "" };
       }
       case "GET /api/v2/mix/order/orders-pending":
       case "GET /api/v2/mix/order/orders-history": {
         const list = desk
           .orders(apiKey, { market: p.symbol as string | undefined, open: key.endsWith("pending") })
-          .filter((o) => (!p.orderId || o.id === p.orderId) && (!p.clientOid || o.clientId === p.clientOid))
+          .filter(isOrder)
+          .filter((o) => (!p.orderId || o.id === p.orderId) && (!p.clientOid || orderClientOid(o) === p.clientOid))
           .slice(0, Math.min(Number(p.limit ?? 100), 100));
         return { entrustedList: list.length ? list.map((o) => detail(desk, o)) : null, endId: list.at(-1)?.id ?? "" };
       }

@@ -89,14 +89,151 @@ export class OkxSwapRefusal extends Error {
 }
 
 export function okxSwapDesk(newId: () => string) {
-  return new PerpDesk(
+  const desk = new PerpDesk(
     OKX_SWAPS.map((m) => ({ id: m.instId, base: m.base, contractSize: m.ctVal, lotSize: m.lotSz, minSize: m.minSz, tickSize: m.tickSz, price: OKX_SWAP_PRICES[m.instId]! })),
     newId,
   );
+  ALGO_ID_SOURCE.set(desk, newId);
+  return desk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SWAP conditional algo orders (`ordType: conditional`, one side: `tpTriggerPx` or `slTriggerPx`, order
+// price -1: market) as the desk's conditional orders. OKX numbers an algo apart from the plain order it
+// places when it fires: the algo has its `algoId` and `algoClOrdId` (the desk order's client id); once
+// fired it is `effective` and the desk order is that plain order (`ordId`, its fill and fee), carrying the
+// algo's ids and no `clOrdId` of its own. Fired with nothing left to reduce: `order_failed`, no order.
+
+interface AlgoMeta {
+  algoId: string;
+  kind: "tp" | "sl";
+  tdMode: string;
+}
+
+const ALGO_ID_SOURCE = new WeakMap<PerpDesk, () => string>();
+const ALGOS = new WeakMap<PerpOrder, AlgoMeta>();
+
+/** A plain order as OKX lists it: not an algo still waiting, nor one that fired into nothing. */
+const isPlain = (o: PerpOrder) => !o.trigger || (o.trigger.fired && o.status !== "canceled");
+
+function algoState(o: PerpOrder) {
+  if (!o.trigger!.fired) return o.status === "open" ? "live" : "canceled";
+  return o.status === "canceled" ? "order_failed" : "effective";
+}
+
+function algosOf(desk: PerpDesk, apiKey: string, instId: unknown) {
+  return desk.account(apiKey).orders.filter((o) => ALGOS.has(o) && (!instId || o.market === instId));
+}
+
+function algoInfo(desk: PerpDesk, o: PerpOrder) {
+  const meta = ALGOS.get(o)!;
+  const state = algoState(o);
+  const effective = state === "effective";
+  const trigger = s(o.trigger!.price);
+  return {
+    instType: "SWAP",
+    instId: o.market,
+    ccy: "",
+    ordId: effective ? o.id : "",
+    ordIdList: effective ? [o.id] : [],
+    algoId: meta.algoId,
+    clOrdId: "",
+    sz: s(o.qty),
+    closeFraction: "",
+    ordType: "conditional",
+    side: o.side,
+    posSide: "net",
+    tdMode: meta.tdMode,
+    tgtCcy: "",
+    state,
+    lever: String(o.leverage),
+    tpTriggerPx: meta.kind === "tp" ? trigger : "",
+    tpTriggerPxType: meta.kind === "tp" ? "last" : "",
+    tpOrdPx: meta.kind === "tp" ? "-1" : "",
+    slTriggerPx: meta.kind === "sl" ? trigger : "",
+    slTriggerPxType: meta.kind === "sl" ? "last" : "",
+    slOrdPx: meta.kind === "sl" ? "-1" : "",
+    triggerPx: "",
+    triggerPxType: "",
+    ordPx: "",
+    actualSz: effective ? s(o.filled) : "",
+    actualPx: o.trigger!.fired ? "-1" : "",
+    actualSide: o.trigger!.fired ? meta.kind : "",
+    triggerTime: o.trigger!.fired ? String(o.updatedAt) : "",
+    tag: "",
+    reduceOnly: String(o.reduceOnly),
+    quickMgnType: "",
+    last: s(desk.prices.get(o.market)!),
+    failCode: state === "order_failed" ? OKX_CODES.reduce_only[0] : "",
+    algoClOrdId: o.clientId,
+    amendPxOnTriggerType: "0",
+    cTime: String(o.createdAt),
+    uTime: String(o.updatedAt),
+  };
+}
+
+/** `POST trade/order-algo` for SWAP: a one-sided conditional market order, reduce-only where asked. */
+function placeAlgo(desk: PerpDesk, apiKey: string, p: Record<string, unknown>) {
+  const tdMode = p.tdMode === "isolated" || p.tdMode === "cross" ? p.tdMode : null;
+  if (!tdMode) throw new OkxSwapRefusal("51000", "Parameter tdMode error", true);
+  if (p.posSide !== undefined && p.posSide !== "net") throw new OkxSwapRefusal("51000", "Parameter posSide error", true);
+  if (p.ordType !== "conditional") throw new OkxSwapRefusal("51000", "Parameter ordType error (the simulator takes SWAP conditional orders only)", true);
+  if (p.side !== "buy" && p.side !== "sell") throw new OkxSwapRefusal("51000", "Parameter side error", true);
+  const algoClOrdId = typeof p.algoClOrdId === "string" ? p.algoClOrdId : "";
+  if (algoClOrdId && !/^[A-Za-z0-9]{1,32}$/.test(algoClOrdId)) throw new OkxSwapRefusal("51000", "Parameter algoClOrdId error", true);
+  if (algoClOrdId && algosOf(desk, apiKey, undefined).some((o) => o.clientId === algoClOrdId)) throw new OkxSwapRefusal("51065", "algoClOrdId already exists.", true);
+  const tp = p.tpTriggerPx !== undefined && p.tpTriggerPx !== "";
+  const sl = p.slTriggerPx !== undefined && p.slTriggerPx !== "";
+  if (tp === sl) throw new OkxSwapRefusal("51000", "Parameter tpTriggerPx or slTriggerPx error (one side only)", true);
+  if (String((tp ? p.tpOrdPx : p.slOrdPx) ?? "") !== "-1") throw new OkxSwapRefusal("51000", "Parameter ordPx error (the simulator takes market conditional orders only)", true);
+  const kind = tp ? "tp" : "sl";
+  // A sell takes profit as the price rises and stops as it falls; a buy (closing a short) the other way.
+  const direction = (kind === "tp") === (p.side === "sell") ? "rise" : "fall";
+  const order = desk.place(apiKey, {
+    market: desk.market(p.instId).id,
+    side: p.side,
+    type: "market",
+    qty: String(p.sz ?? "0"),
+    clientId: algoClOrdId,
+    reduceOnly: p.reduceOnly === true || p.reduceOnly === "true",
+    marginMode: tdMode,
+    trigger: { price: String(tp ? p.tpTriggerPx : p.slTriggerPx), direction },
+  });
+  const algoId = ALGO_ID_SOURCE.get(desk)!();
+  ALGOS.set(order, { algoId, kind, tdMode });
+  return { algoId, clOrdId: "", algoClOrdId, sCode: "0", sMsg: "", tag: "" };
+}
+
+/** `POST trade/cancel-algos`: each entry on its own, like OKX's batch answers. */
+function cancelAlgos(desk: PerpDesk, apiKey: string, entries: Record<string, unknown>[]): { data: unknown[]; partial?: boolean } {
+  const [code, msg] = OKX_CODES.finished;
+  const data = entries.map((e) => {
+    const o = algosOf(desk, apiKey, e.instId).find((a) => (e.algoId ? ALGOS.get(a)!.algoId === e.algoId : Boolean(e.algoClOrdId) && a.clientId === e.algoClOrdId));
+    if (!o || algoState(o) !== "live") return { algoId: String(e.algoId ?? ""), algoClOrdId: String(e.algoClOrdId ?? ""), sCode: code, sMsg: msg };
+    desk.cancel(apiKey, o.market, { id: o.id });
+    return { algoId: ALGOS.get(o)!.algoId, algoClOrdId: o.clientId, sCode: "0", sMsg: "" };
+  });
+  const failed = data.filter((d) => d.sCode !== "0").length;
+  if (failed === data.length) throw new OkxSwapRefusal(code, msg, true);
+  return { data, partial: failed > 0 };
+}
+
+/** `GET orders-algo-pending` (live) and `orders-algo-history` (by `state`, or one `algoId`). */
+function listAlgos(desk: PerpDesk, apiKey: string, p: Record<string, unknown>, pending: boolean) {
+  if (!p.ordType) throw new OkxSwapRefusal("50014", "Parameter ordType cannot be empty.", false);
+  if (!pending && !p.state && !p.algoId) throw new OkxSwapRefusal("50014", "Parameter state cannot be empty.", false);
+  if (!String(p.ordType).split(",").includes("conditional")) return [];
+  return algosOf(desk, apiKey, p.instId)
+    .filter((o) => (algoState(o) === "live") === pending)
+    .filter((o) => !p.state || algoState(o) === p.state)
+    .filter((o) => !p.algoId || ALGOS.get(o)!.algoId === p.algoId)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .slice(0, Math.min(Number(p.limit ?? 100), 100))
+    .map((o) => algoInfo(desk, o));
 }
 
 const OKX_SWAP_PRICES: Record<string, string> = { "BTC-USDT-SWAP": "60000", "ETH-USDT-SWAP": "3000", "DOGE-USDT-SWAP": "0.1" };
-const TRADE = ["POST trade/order", "POST trade/batch-orders", "POST trade/cancel-order"];
+const TRADE = ["POST trade/order", "POST trade/batch-orders", "POST trade/cancel-order", "POST trade/order-algo", "POST trade/cancel-algos"];
 
 function swapOrderInfo(desk: PerpDesk, o: PerpOrder) {
   const avg = o.filled.gt(0) ? o.value.div(o.filled.mul(desk.market(o.market).contractSize)) : null;
@@ -106,7 +243,8 @@ function swapOrderInfo(desk: PerpDesk, o: PerpOrder) {
     tgtCcy: "",
     ccy: "",
     ordId: o.id,
-    clOrdId: o.clientId,
+    // The order an algo placed when it fired has no client id of its own: it carries the algo's.
+    clOrdId: ALGOS.has(o) ? "" : o.clientId,
     tag: "",
     px: o.type === "limit" ? s(o.price) : "",
     sz: s(o.qty),
@@ -131,8 +269,8 @@ function swapOrderInfo(desk: PerpDesk, o: PerpOrder) {
     category: "normal",
     reduceOnly: String(o.reduceOnly),
     cancelSource: o.status === "canceled" ? "1" : "",
-    algoClOrdId: "",
-    algoId: "",
+    algoClOrdId: ALGOS.has(o) ? o.clientId : "",
+    algoId: ALGOS.get(o)?.algoId ?? "",
     uTime: String(o.updatedAt),
     cTime: String(o.createdAt),
   };
@@ -178,6 +316,17 @@ export function okxSwapRoute(desk: PerpDesk, key: string, params: unknown, apiKe
   const swapId = typeof p.instId === "string" && p.instId.endsWith("-SWAP");
   const swapType = p.instType === "SWAP";
   try {
+    if (key === "POST trade/cancel-algos" && apiKey && Array.isArray(params) && params.length > 0 && params.every((e: Record<string, unknown>) => String(e.instId).endsWith("-SWAP"))) {
+      return cancelAlgos(desk, apiKey, params as Record<string, unknown>[]);
+    }
+    // OKX reads one algo by its ids alone (`instId` optional): a SWAP one wherever the desk has it.
+    if (key === "GET trade/order-algo" && apiKey && (p.algoId || p.algoClOrdId)) {
+      const o = algosOf(desk, apiKey, swapId ? p.instId : undefined)
+        .filter((a) => (p.algoId ? ALGOS.get(a)!.algoId === p.algoId : a.clientId === p.algoClOrdId))
+        .at(-1);
+      if (o) return { data: [algoInfo(desk, o)] };
+      if (swapId) throw new OkxSwapRefusal("51603", "Order does not exist", false);
+    }
     if (key === "GET market/ticker" && swapId) {
       const last = s(desk.prices.get(desk.market(p.instId).id)!);
       return { data: [{ instType: "SWAP", instId: p.instId, last, lastSz: "1", askPx: last, askSz: "1", bidPx: last, bidSz: "1", open24h: last, high24h: last, low24h: last, volCcy24h: "0", vol24h: "0", ts: String(Date.now()), sodUtc0: last, sodUtc8: last }] };
@@ -231,12 +380,21 @@ export function okxSwapRoute(desk: PerpDesk, key: string, params: unknown, apiKe
         });
         return { data: [{ clOrdId, ordId: order.id, tag: "", ts: String(order.createdAt), sCode: "0", sMsg: "Order placed" }] };
       }
+      case "POST trade/order-algo":
+        return { data: [placeAlgo(desk, apiKey, p)] };
+      case "GET trade/orders-algo-pending":
+      case "GET trade/orders-algo-history":
+        return { data: listAlgos(desk, apiKey, p, key.endsWith("pending")) };
       case "POST trade/cancel-order": {
-        const o = desk.cancel(apiKey, desk.market(p.instId).id, { id: p.ordId as string | undefined, clientId: p.clOrdId as string | undefined });
+        // Plain orders only: an algo is canceled by cancel-algos, under its own ids.
+        const market = desk.market(p.instId).id;
+        const found = plainOrder(desk, apiKey, market, p);
+        if (!found) throw new PerpRefusal("not_found", "Order does not exist");
+        const o = desk.cancel(apiKey, market, { id: found.id });
         return { data: [{ clOrdId: o.clientId, ordId: o.id, ts: String(o.updatedAt), sCode: "0", sMsg: "" }] };
       }
       case "GET trade/order": {
-        const o = desk.find(apiKey, desk.market(p.instId).id, { id: p.ordId as string | undefined, clientId: p.clOrdId as string | undefined });
+        const o = plainOrder(desk, apiKey, desk.market(p.instId).id, p);
         if (!o) throw new OkxSwapRefusal("51603", "Order does not exist", false);
         return { data: [swapOrderInfo(desk, o)] };
       }
@@ -245,6 +403,7 @@ export function okxSwapRoute(desk: PerpDesk, key: string, params: unknown, apiKe
         return {
           data: desk
             .orders(apiKey, { market: p.instId as string | undefined, open: key.endsWith("pending") })
+            .filter(isPlain)
             .filter((o) => !p.state || (o.status === "open" ? "live" : o.status) === p.state)
             .slice(0, Math.min(Number(p.limit ?? 100), 100))
             .map((o) => swapOrderInfo(desk, o)),
@@ -256,7 +415,7 @@ export function okxSwapRoute(desk: PerpDesk, key: string, params: unknown, apiKe
             .account(apiKey)
             .fills.filter((f) => (!p.instId || f.market === p.instId) && (!p.ordId || f.orderId === p.ordId))
             .sort((a, b) => b.time - a.time)
-            .map((f) => ({ instType: "SWAP", instId: f.market, tradeId: f.id, ordId: f.orderId, clOrdId: f.clientId, billId: f.id, tag: "", fillPx: s(f.price), fillSz: s(f.qty), fillPnl: s(f.pnl), side: f.side, posSide: "net", execType: f.maker ? "M" : "T", feeCcy: "USDT", fee: s(f.fee.neg()), ts: String(f.time), fillTime: String(f.time) })),
+            .map((f) => ({ instType: "SWAP", instId: f.market, tradeId: f.id, ordId: f.orderId, clOrdId: algoBorn(desk, apiKey, f.orderId) ? "" : f.clientId, billId: f.id, tag: "", fillPx: s(f.price), fillSz: s(f.qty), fillPnl: s(f.pnl), side: f.side, posSide: "net", execType: f.maker ? "M" : "T", feeCcy: "USDT", fee: s(f.fee.neg()), ts: String(f.time), fillTime: String(f.time) })),
         };
     }
     return null;
@@ -266,6 +425,14 @@ export function okxSwapRoute(desk: PerpDesk, key: string, params: unknown, apiKe
     throw new OkxSwapRefusal(code, msg, TRADE.includes(key));
   }
 }
+
+/** A plain order by `ordId` or `clOrdId` (an algo's `algoClOrdId` is no `clOrdId`). */
+function plainOrder(desk: PerpDesk, apiKey: string, market: string, p: Record<string, unknown>) {
+  const o = desk.find(apiKey, market, { id: p.ordId as string | undefined, clientId: p.clOrdId as string | undefined });
+  return o && isPlain(o) && !(ALGOS.has(o) && !p.ordId) ? o : undefined;
+}
+
+const algoBorn = (desk: PerpDesk, apiKey: string, orderId: string) => desk.account(apiKey).orders.some((o) => o.id === orderId && ALGOS.has(o));
 
 /** The SWAP account's USDT as the trading account's balance lists it (margin counted as frozen). */
 export function okxSwapBalance(desk: PerpDesk, apiKey: string) {

@@ -44,13 +44,47 @@ export function placeBitgetPair(ex: Exchange, request: OcoRequest): Promise<Ccxt
 }
 
 /** Bitget answers a plan it does not have (any more) with 43025, which ccxt maps to InvalidOrder. */
-export async function cancelBitgetPlan(ex: Exchange, id: string, symbol: string): Promise<void> {
+async function cancelPlan(ex: Exchange, id: string, symbol: string): Promise<CcxtOrder> {
   try {
-    await ex.cancelOrder(id, symbol, { trigger: true });
+    return await ex.cancelOrder(id, symbol, { trigger: true });
   } catch (error) {
     if (mapCcxtError(error).code === "invalid_order" && String((error as Error).message).includes("43025")) throw new OrderNotFound(`bitget plan ${id} not found`);
     throw error;
   }
+}
+
+export async function cancelBitgetPlan(ex: Exchange, id: string, symbol: string): Promise<void> {
+  await cancelPlan(ex, id, symbol);
+}
+
+/**
+ * USDT perpetuals: `cancel-plan-order` answers success with the plan it could not cancel (fired, already
+ * canceled, unknown) in its `failureList`, which ccxt answers as an order without an id: not found, so the
+ * caller reads the plan's real state (a fired one's fill) by its client order id.
+ */
+export async function cancelBitgetMixPlan(ex: Exchange, id: string, symbol: string): Promise<void> {
+  const canceled = await cancelPlan(ex, id, symbol);
+  if (!canceled.id) throw new OrderNotFound(`bitget plan ${id} not found`);
+}
+
+/**
+ * A USDT-perpetual plan (a position's take-profit or stop-loss, `normal_plan`) by our client order id,
+ * which `orders-plan-pending` and `orders-plan-history` filter on. A fired plan answers the order it
+ * placed (`executeOrderId`, a plain order under an id and client id of Bitget's) under our client order
+ * id, with that order's fill and fee; one that never placed its order answers canceled, with no fill.
+ */
+export async function findBitgetMixPlan(ex: Exchange, symbol: string, clientOid: string): Promise<CcxtOrder | null> {
+  const mine = { trigger: true, clientOrderId: clientOid };
+  const waiting = await ex.fetchOpenOrders(symbol, undefined, undefined, mine);
+  const open = waiting.find((o) => o.clientOrderId === clientOid);
+  if (open) return open;
+  const finished = await ex.fetchCanceledAndClosedOrders(symbol, undefined, undefined, mine);
+  const plan = finished.find((o) => o.clientOrderId === clientOid);
+  if (!plan) return null;
+  const info = plan.info as { planStatus?: string; executeOrderId?: string };
+  if (info.planStatus !== "executed") return { ...plan, status: "canceled", filled: 0 };
+  if (!info.executeOrderId) return { ...plan, status: "open", filled: 0 };
+  return { ...(await ex.fetchOrder(info.executeOrderId, symbol)), clientOrderId: clientOid };
 }
 
 export async function cancelBitgetPlans(ex: Exchange, symbol: string): Promise<number> {

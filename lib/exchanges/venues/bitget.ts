@@ -5,7 +5,7 @@ import { PERMISSION_READERS } from "../permission-readers";
 import { floorToStep } from "../precision";
 import type { CreateOrderRequest, MarketType, OcoRequest } from "../types";
 import { ExchangeError } from "../types";
-import { cancelBitgetPlan, cancelBitgetPlans, findBitgetPlan, placeBitgetPair } from "./bitget-plan";
+import { cancelBitgetMixPlan, cancelBitgetPlan, cancelBitgetPlans, findBitgetMixPlan, findBitgetPlan, placeBitgetPair } from "./bitget-plan";
 import { ocoLegOf } from "./oco-ids";
 import type { MarketLookup, VenueProfile } from "./types";
 
@@ -64,8 +64,14 @@ export function bitgetProfile(marketType: MarketType): VenueProfile {
     // client to find out, one more private call each time — and only the market type the client trades
     // (ccxt would otherwise load spot and six futures product lists).
     options: { uta: false, fetchMarkets: { types: [marketType === "swap" ? "swap" : "spot"] } },
-    // A leg of a native pair is a plan order; any other id is a plain order.
-    findByClientId: (ex, symbol, clientOid) => (marketType === "spot" && ocoLegOf(clientOid) ? findBitgetPlan(ex, symbol, clientOid) : findBitgetOrder(ex, symbol, clientOid)),
+    // A leg of a native pair (spot) or a position's take-profit / stop-loss (perpetuals) is a plan order;
+    // any other id is a plain order. A perpetual's level already crossed when placed is closed by a plain
+    // market order under the leg's id: looked for among plain orders when no plan has it.
+    findByClientId: async (ex, symbol, clientOid) => {
+      if (!ocoLegOf(clientOid)) return findBitgetOrder(ex, symbol, clientOid);
+      if (marketType === "spot") return findBitgetPlan(ex, symbol, clientOid);
+      return (await findBitgetMixPlan(ex, symbol, clientOid)) ?? findBitgetOrder(ex, symbol, clientOid);
+    },
     orderHistory: bitgetOrderHistory,
     // Bitget's cancel-symbol-order answers the symbol only (ccxt wraps it in a list of one).
     cancelAll: async (ex, symbol, open) => {
@@ -82,7 +88,24 @@ export function bitgetProfile(marketType: MarketType): VenueProfile {
           cancelTrigger: cancelBitgetPlan,
           cancelAllTriggers: cancelBitgetPlans,
         }
-      : {}),
+      : {
+          // USDT perpetuals: the position's take-profit and stop-loss as reduce-only plan orders (ccxt's
+          // `triggerPrice` on a swap: `place-plan-order`, normal_plan), a market close once the last price
+          // reaches the level, kept by Bitget under our clientOid so they fire with our servers down (one
+          // whose position is gone is canceled by the engine). The adapter's stopLossPrice / takeProfitPrice
+          // are taken out: on a swap ccxt sends those as a position TP/SL (`place-tpsl-order`, pos_profit /
+          // pos_loss), which closes whatever the position holds and is listed apart (`planType=profit_loss`).
+          closeTriggers: true,
+          closeTriggerParams: (trigger: NonNullable<CreateOrderRequest["closeTrigger"]>) => ({
+            stopLossPrice: undefined,
+            takeProfitPrice: undefined,
+            triggerPrice: trigger.price,
+            triggerType: "fill_price",
+            reduceOnly: true,
+          }),
+          cancelTrigger: cancelBitgetMixPlan,
+          cancelAllTriggers: cancelBitgetPlans,
+        }),
     keyPermissions: PERMISSION_READERS.bitget,
   };
 }

@@ -80,9 +80,9 @@ export async function cancelOkxAlgo(ex: Exchange, id: string, symbol: string): P
   await ex.cancelOrder(id, symbol, { trigger: true });
 }
 
-/** Cancels the symbol's pending OCO algos, 20 a request. */
-export async function cancelOkxAlgos(ex: Exchange, symbol: string): Promise<number> {
-  const open = await ex.fetchOpenOrders(symbol, undefined, undefined, { ordType: "oco" });
+/** Cancels the symbol's pending algos of a type (spot OCO pairs, SWAP conditionals), 20 a request. */
+export async function cancelOkxAlgos(ex: Exchange, symbol: string, ordType: "oco" | "conditional" = "oco"): Promise<number> {
+  const open = await ex.fetchOpenOrders(symbol, undefined, undefined, { ordType });
   let canceled = 0;
   for (let i = 0; i < open.length; i += 20) {
     const ids = open.slice(i, i + 20).map((o) => String(o.id));
@@ -90,4 +90,26 @@ export async function cancelOkxAlgos(ex: Exchange, symbol: string): Promise<numb
     canceled += answer.filter((o) => o.status !== "rejected").length;
   }
   return canceled;
+}
+
+/**
+ * A SWAP position's take-profit or stop-loss: a one-sided conditional algo under our client order id as
+ * its `algoClOrdId`. Live, it is the algo (a reduce-only market order waiting); once it fired, the plain
+ * order it placed (its fill and fee); failed (nothing left to reduce) or canceled, canceled with nothing
+ * filled. Answers undefined when no algo has that id (the row may be a plain order).
+ */
+export async function findOkxCloseTrigger(ex: Exchange, symbol: string, clientOrderId: string): Promise<CcxtOrder | undefined> {
+  let algo: CcxtOrder;
+  try {
+    algo = await ex.fetchOrder(undefined as unknown as string, symbol, { trigger: true, clientOrderId });
+  } catch (error) {
+    if (mapCcxtError(error).code === "order_not_found") return undefined;
+    throw error;
+  }
+  const info = algo.info as AlgoInfo;
+  const child = info.ordIdList?.[0] || info.ordId;
+  if (info.state === "effective" && child) return { ...(await ex.fetchOrder(child, symbol)), clientOrderId };
+  // Effective but its order not named yet: still open to us, read again on the next pass.
+  const open = info.state === "live" || info.state === "effective" || info.state === "partially_effective";
+  return { ...algo, clientOrderId, type: "market", status: open ? "open" : "canceled", filled: 0, remaining: open ? algo.amount : 0, cost: 0, average: undefined, fee: undefined, fees: [] } as CcxtOrder;
 }

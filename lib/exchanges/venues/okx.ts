@@ -2,7 +2,8 @@ import type { Exchange, Order as CcxtOrder } from "ccxt";
 import { PERMISSION_READERS } from "../permission-readers";
 import type { MarketType } from "../types";
 import type { VenueProfile } from "./types";
-import { cancelOkxAlgo, cancelOkxAlgos, findOkxLeg, placeOkxOco } from "./okx-algo";
+import { cancelOkxAlgo, cancelOkxAlgos, findOkxCloseTrigger, findOkxLeg, placeOkxOco } from "./okx-algo";
+import { ocoLegOf } from "./oco-ids";
 import { fetchByClientId } from "./unified";
 
 /** OKX v5 cancels at most 20 orders a request (`/api/v5/trade/cancel-batch-orders`). */
@@ -34,16 +35,29 @@ async function okxOrderHistory(ex: Exchange, symbol: string, limit: number): Pro
 export function okxProfile(marketType: MarketType): VenueProfile {
   return {
     options: { fetchMarkets: { types: [marketType] } },
-    // A leg of a native pair is read from its algo order; any other id is a plain order.
+    // A leg of a native pair (spot) or a position's take-profit / stop-loss (SWAP) is read from its algo
+    // order; any other id, or a leg id no algo has (a close the monitor sent at market), is a plain order.
     findByClientId: async (ex, symbol, clientOrderId) => {
-      const leg = marketType === "spot" ? await findOkxLeg(ex, symbol, clientOrderId) : undefined;
+      const leg =
+        marketType === "spot" ? await findOkxLeg(ex, symbol, clientOrderId) : ocoLegOf(clientOrderId) ? await findOkxCloseTrigger(ex, symbol, clientOrderId) : undefined;
       return leg === undefined ? fetchByClientId(ex, symbol, clientOrderId) : leg;
     },
     orderHistory: okxOrderHistory,
     cancelAll: async (ex, symbol, open) => (await cancelOkxOrders(ex, symbol, open)).length,
     // OKX acknowledges a cancel with the ids only: the order is read back for what it filled.
     readCanceled: (ex, id, symbol) => ex.fetchOrder(id, symbol),
-    ...(marketType === "spot" ? { placeOco: placeOkxOco, cancelTrigger: cancelOkxAlgo, cancelAllTriggers: cancelOkxAlgos } : {}),
+    ...(marketType === "spot"
+      ? { placeOco: placeOkxOco, cancelTrigger: cancelOkxAlgo, cancelAllTriggers: cancelOkxAlgos }
+      : {
+          // SWAP: the position's take-profit and stop-loss as one-sided reduce-only conditional algo orders
+          // (ccxt's stopLossPrice / takeProfitPrice: slTriggerPx or tpTriggerPx, order price -1: market),
+          // kept by OKX under our id as `algoClOrdId`, so they fire with our servers down. One that fires
+          // with the position gone fails at OKX; the engine cancels what is left.
+          closeTriggers: true,
+          closeTriggerParams: (_trigger, clientOrderId) => ({ reduceOnly: true, algoClOrdId: clientOrderId }),
+          cancelTrigger: cancelOkxAlgo,
+          cancelAllTriggers: (ex, symbol) => cancelOkxAlgos(ex, symbol, "conditional"),
+        }),
     keyPermissions: PERMISSION_READERS.okx,
   };
 }

@@ -36,9 +36,10 @@ export interface VenueProfile {
   closeTriggers?: boolean;
   /**
    * ccxt's parameters for such a conditional close (besides the client order id), where they are not
-   * Binance USDT-M's (`closePosition` with GTE_GTC): e.g. Bybit's reduce-only conditional market order.
+   * Binance USDT-M's (`closePosition` with GTE_GTC): e.g. Bybit's reduce-only conditional market order;
+   * OKX's algo order also takes the client order id under its own name (`algoClOrdId`).
    */
-  closeTriggerParams?(trigger: NonNullable<CreateOrderRequest["closeTrigger"]>): Record<string, unknown>;
+  closeTriggerParams?(trigger: NonNullable<CreateOrderRequest["closeTrigger"]>, clientOrderId: string): Record<string, unknown>;
   keyPermissions(ex: ImplicitApi, marketType: MarketType): Promise<KeyPermissions>;
 }
 
