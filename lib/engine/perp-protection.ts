@@ -7,6 +7,7 @@ import { deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClien
 import { ocoLegIds } from "@/lib/exchanges/venues/oco-ids";
 import { cancelRow, isCloseTrigger, liveRows, sendRow, type SendResult } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
+import { ensureLeverage } from "./leverage";
 import { positionOf } from "./positions";
 
 type State = { state: "none" | "protected" | "unprotected"; note: string | null };
@@ -101,7 +102,7 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
     if (stale.length > 0) {
       const pending = await cancelAll(stale, client);
       if (pending) {
-        notes.push(`tp_replacing:${pending}`);
+        notes.push(leg === "tp" ? `tp_replacing:${pending}` : `removing:${pending}`);
         continue;
       }
     }
@@ -113,11 +114,17 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
     // Already crossed (a stop under a long's price, a take-profit over it): the venue would refuse the
     // conditional order as firing at once, so the position is closed now.
     const crossed = price !== null && (leg === "sl" ? (long ? new Decimal(price).lte(trigger) : new Decimal(price).gte(trigger)) : long ? new Decimal(price).gte(trigger) : new Decimal(price).lte(trigger));
-    if (watched && !crossed) {
-      // No price this pass is no watch: the trader is told, and the next pass looks again.
-      if (price === null) notes.push(`${prefix(leg)}_retrying:no_price`);
+    // No price this pass: nothing is watched, and nothing is placed either (a venue that takes a trigger's
+    // direction from the price when it is placed, as Bitget's plans do, would rest a stop already passed
+    // as one waiting for the price to come back). The trader is told; the next pass looks again.
+    if (price === null) {
+      notes.push(`${prefix(leg)}_retrying:no_price`);
       continue;
     }
+    if (watched && !crossed) continue;
+    // The venue's order carries the strategy's margin mode (OKX, Bitget): set on this client first, as
+    // for an entry (a client built since, in another process or after its cache time, does not know it).
+    await ensureLeverage(client, strategy.accountId, strategy);
     const [row] = await db
       .insert(orders)
       .values({

@@ -115,5 +115,10 @@ export async function clientForAccount(account: ExchangeAccount, marketType?: Ma
 }
 
 const CLIENT_TTL_MS = 10 * 60_000;
+
+/** Tests: the next call builds every client afresh (as another process, or one past the TTL, would). */
+export function forgetLiveClients() {
+  liveClients.clear();
+}
 const MAX_LIVE_CLIENTS = 1_000;
 const liveClients = new Map<string, { at: number; client: Promise<ExchangeClient> }>();

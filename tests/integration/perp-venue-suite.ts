@@ -1,5 +1,5 @@
 import Decimal from "decimal.js";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fundingPayments, orders, signals, strategies, strategyExecutions, strategyPositions } from "@/db/schema";
 import { insertStrategy } from "@/db/queries/strategies";
@@ -9,6 +9,7 @@ import { fundingTiming } from "@/lib/engine/funding";
 import { forgetLeverage } from "@/lib/engine/leverage";
 import { lifecycleTiming } from "@/lib/engine/lifecycle";
 import { resetEnvForTests } from "@/lib/env";
+import { forgetLiveClients } from "@/lib/exchanges";
 import { createCcxtClient } from "@/lib/exchanges/ccxt-adapter";
 import { getQueue, resetQueueForTests } from "@/lib/queue";
 import { generateSignalSecret, ingestSignal } from "@/lib/signals";
@@ -205,12 +206,18 @@ export function perpVenueSuite(venue: PerpVenue, testDb: ReturnType<typeof useTe
       try {
         venue.desk.setPrice(venue.btc, "60000");
         await post({ action: "buy", position: "long", price: "60000", id: "p-6n" });
+        // The monitor of another process (a client that never set the leverage) places what the entry's
+        // protection left: each order carries the strategy's isolated margin, as the position does.
+        await testDb.db.update(orders).set({ status: "canceled" }).where(and(eq(orders.strategyId, strategyId), inArray(orders.leg, ["tp", "sl"])));
+        for (const o of deskOrders()) if (o.trigger && o.status === "open") o.status = "canceled";
+        forgetLiveClients();
+        forgetLeverage();
         await monitorOrders({ budgetMs: 10_000 });
         expect(await position()).toMatchObject({ protection: "protected", protectionNote: null });
         const resting = deskOrders().filter((o) => o.trigger && o.status === "open");
-        expect(resting.map((o) => [o.side, o.reduceOnly, o.trigger!.direction, o.qty.toFixed()]).sort()).toEqual([
-          ["sell", true, "fall", contracts()],
-          ["sell", true, "rise", contracts()],
+        expect(resting.map((o) => [o.side, o.reduceOnly, o.trigger!.direction, o.qty.toFixed(), o.marginMode]).sort()).toEqual([
+          ["sell", true, "fall", contracts(), "isolated"],
+          ["sell", true, "rise", contracts(), "isolated"],
         ]);
         // Our rows are those orders, under their client ids, at the levels from the average entry.
         const rows = (await testDb.db.select().from(orders).where(eq(orders.strategyId, strategyId))).filter((r) => r.status === "open" && (r.leg === "tp" || r.leg === "sl"));

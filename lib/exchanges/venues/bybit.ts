@@ -71,11 +71,11 @@ export function bybitProfile(marketType: MarketType): VenueProfile {
           // orders (ccxt's stopLossPrice / takeProfitPrice set triggerPrice and its direction), kept by
           // Bybit under our orderLinkId, so they fire with our servers down. When the position is gone
           // before one fires, Bybit deactivates it; the engine cancels what is left.
+          // No `cancelTrigger`: a linear conditional order is canceled by its id like a plain one, and the
+          // plain cancel reads the order back (Bybit answers a cancel with the ids only), so a stop that
+          // fired while being canceled is seen filled, not taken for canceled.
           closeTriggers: true,
           closeTriggerParams: () => ({ reduceOnly: true }),
-          cancelTrigger: async (ex: Exchange, id: string, symbol: string) => {
-            await ex.cancelOrder(id, symbol);
-          },
           cancelAllTriggers: async (ex: Exchange, symbol: string) => {
             const canceled = await ex.cancelAllOrders(symbol, { trigger: true });
             return Array.isArray(canceled) ? canceled.length : 0;
