@@ -1,6 +1,5 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { and, count, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders, type OrderLeg, type OrderRow, type Strategy } from "@/db/schema";
 import { deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type Market } from "@/lib/exchanges";
@@ -9,6 +8,7 @@ import { cancelRow, isCloseTrigger, liveRows, sendRow, type SendResult } from ".
 import { strategyBlock } from "./may-trade";
 import { ensureLeverage } from "./leverage";
 import { positionOf } from "./positions";
+import { legHistory, refusedRecently } from "./refused-backoff";
 
 type State = { state: "none" | "protected" | "unprotected"; note: string | null };
 
@@ -35,10 +35,8 @@ function waitReason(sent: SendResult): string {
 }
 
 /** A leg's client order id: the pair's stem (`sb…t` / `sb…s`), numbered by the strategy's earlier rows of that leg. */
-async function legClientOrderId(strategy: Strategy, leg: "tp" | "sl") {
-  const db = await getDb();
-  const [n] = await db.select({ n: count() }).from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.leg, leg)));
-  const ids = ocoLegIds(deterministicClientOrderId(strategy.id, "protect", leg, String((n?.n ?? 0) + 1)));
+function legClientOrderId(strategy: Strategy, leg: "tp" | "sl", earlier: number) {
+  const ids = ocoLegIds(deterministicClientOrderId(strategy.id, "protect", leg, String(earlier + 1)));
   return leg === "tp" ? ids.tp : ids.sl;
 }
 
@@ -122,6 +120,16 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
       continue;
     }
     if (watched && !crossed) continue;
+    // Refused a moment ago for this very close: told, and tried again after a back-off, not every pass.
+    const history = await legHistory(strategy.id, leg);
+    const refused = refusedRecently(history, contracts, {
+      same: (r) => (crossed ? r.triggerPrice === null : r.triggerPrice !== null && new Decimal(r.triggerPrice).eq(trigger)),
+    });
+    if (refused) {
+      notes.push(`${prefix(leg)}_refused:${refused}`);
+      if (crossed) break;
+      continue;
+    }
     // The venue's order carries the strategy's margin mode (OKX, Bitget): set on this client first, as
     // for an entry (a client built since, in another process or after its cache time, does not know it).
     await ensureLeverage(client, strategy.accountId, strategy);
@@ -139,7 +147,7 @@ export async function ensurePerpProtection(strategy: Strategy, client: ExchangeC
         amount: contracts,
         reduceOnly: true,
         triggerPrice: crossed ? null : trigger,
-        clientOrderId: await legClientOrderId(strategy, leg),
+        clientOrderId: legClientOrderId(strategy, leg, history.count),
         status: "sending" as const,
       })
       .onConflictDoNothing()

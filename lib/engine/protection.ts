@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders, strategies, strategyPositions, type OrderLeg, type OrderRow, type Strategy } from "@/db/schema";
 import { checkOrder, deterministicClientOrderId, floorToStep, roundPrice, type ExchangeClient, type Market } from "@/lib/exchanges";
@@ -9,6 +9,7 @@ import { ocoLegIds } from "@/lib/exchanges/venues/oco-ids";
 import { cancelRow, liveRows, sendOco, sendRow, type SendResult } from "./lifecycle";
 import { strategyBlock } from "./may-trade";
 import { positionOf } from "./positions";
+import { legHistory, refusedRecently } from "./refused-backoff";
 import { isPerpSymbol } from "./perp-book";
 import { ensurePerpProtection } from "./perp-protection";
 import { notifyProtection } from "@/lib/notifications/engine-events";
@@ -108,10 +109,9 @@ async function record(strategyId: string, result: ProtectionState, seen?: { prot
   return result;
 }
 
-async function nextClientOrderId(strategy: Strategy, leg: OrderLeg) {
-  const db = await getDb();
-  const [n] = await db.select({ n: count() }).from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.leg, leg)));
-  return deterministicClientOrderId(strategy.id, "protect", leg, String((n?.n ?? 0) + 1));
+async function nextClientOrderId(strategy: Strategy, leg: OrderLeg, earlier?: number) {
+  const n = earlier ?? (await legHistory(strategy.id, leg)).count;
+  return deterministicClientOrderId(strategy.id, "protect", leg, String(n + 1));
 }
 
 function protectiveRow(strategy: Strategy, market: Market, leg: OrderLeg, amount: string) {
@@ -144,6 +144,10 @@ async function fireStop(strategy: Strategy, stop: OrderRow, live: OrderRow[], cl
     await db.update(orders).set({ status: "canceled", updatedAt: new Date() }).where(and(eq(orders.id, stop.id), eq(orders.status, "open")));
     return { crossed: true, note: null };
   }
+  // Refused a moment ago for this amount (the venue holds fewer coins than the books): told, and tried
+  // again after a back-off, not every pass.
+  const refused = refusedRecently(await legHistory(strategy.id, "sl"), amount, { exclude: stop.id });
+  if (refused) return { crossed: true, note: `stop_refused:${refused}` };
   const [armed] = await db
     .update(orders)
     .set({ type: "market", status: "sending", amount, updatedAt: new Date() })
@@ -316,11 +320,17 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
           if (sent.status === "refused") notes.push(`tp_refused:${sent.error.code}`);
           else if (sent.status !== "placed") notes.push(`tp_retrying:${waitReason(sent)}`);
         } else {
-          const [row] = await db
-            .insert(orders)
-            .values({ ...protectiveRow(strategy, market, "tp", check.amount), type: "limit", price: check.price, clientOrderId: await nextClientOrderId(strategy, "tp"), status: "sending" })
-            .onConflictDoNothing()
-            .returning();
+          const history = await legHistory(strategy.id, "tp");
+          const refused = refusedRecently(history, check.amount, { same: (r) => r.price !== null && new Decimal(r.price).eq(check.price!) });
+          const [row] = refused
+            ? []
+            : await db
+                .insert(orders)
+                .values({ ...protectiveRow(strategy, market, "tp", check.amount), type: "limit", price: check.price, clientOrderId: await nextClientOrderId(strategy, "tp", history.count), status: "sending" })
+                .onConflictDoNothing()
+                .returning();
+          // Refused a moment ago for this amount and price: told, and tried again after a back-off.
+          if (refused) notes.push(`tp_refused:${refused}`);
           if (row) {
             const sent = await sendRow(row, client);
             if (sent.status === "refused") notes.push(`tp_refused:${sent.error.code}`);

@@ -236,6 +236,43 @@ describe("protection is an invariant", () => {
     expect(await heldBy(t.strategyId)).toBe("0");
   });
 
+  it("a stop the venue refuses is told and tried again after a back-off, not on every pass, and sells once the venue takes it", async () => {
+    const t = await makeTrader({ stopLossPct: "5" });
+    const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "stop-refused-1" });
+    await drainUntilDone([buy]);
+    // The key lost its trade permission on the venue; the price gaps under the native stop's limit.
+    sim.account(t.apiKey).canTrade = false;
+    sim.setPrice("BTCUSDT", "56000");
+    const sells = () => sim.requests.filter((r) => r.method === "POST" && r.path === "/api/v3/order").length;
+    const refusedSells = async () => (await ordersOf(t.strategyId)).filter((o) => o.leg === "sl" && o.type === "market" && o.status === "rejected");
+    const before = sells();
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await refusedSells()).toHaveLength(1);
+    expect(sells() - before).toBe(1);
+    expect((await positionRow(t.strategyId))?.protectionNote).toMatch(/^stop_refused:/);
+    // The next passes, at once: nothing sent again, the trader still told why.
+    await monitorOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(sells() - before).toBe(1);
+    expect(await refusedSells()).toHaveLength(1);
+    expect(await positionRow(t.strategyId)).toMatchObject({ protection: "unprotected", protectionNote: expect.stringMatching(/^stop_refused:/) });
+    // Once the back-off (30 s after the first refusal) has passed, it is tried again.
+    const age = (ms: number) => testDb.db.update(orders).set({ updatedAt: new Date(Date.now() - ms) }).where(and(eq(orders.strategyId, t.strategyId), eq(orders.status, "rejected")));
+    await age(31_000);
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await refusedSells()).toHaveLength(2);
+    // The second refusal waits twice as long: 31 s is not enough, 61 s is; then the venue takes it.
+    sim.account(t.apiKey).canTrade = true;
+    await age(31_000);
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await refusedSells()).toHaveLength(2);
+    expect(await heldBy(t.strategyId)).toBe("0.00999");
+    await age(61_000);
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(await protectiveOf(t.strategyId, "sl")).toMatchObject({ type: "market", status: "filled", amount: "0.00999" });
+    expect(await heldBy(t.strategyId)).toBe("0");
+  });
+
   it("an entry that fills while trading is off is protected once trading is back on", async () => {
     const t = await makeTrader({ orderType: "limit", limitOffsetPct: "10", takeProfitPct: "5", stopLossPct: "5" });
     const buy = await post(t, { action: "buy", symbol: "BTC/USDT", price: "60000", id: "off-1" });

@@ -7,6 +7,7 @@ import { insertStrategy, setTradingEnabled } from "@/db/queries/strategies";
 import { addExchangeAccount } from "@/lib/accounts";
 import { drainSignals, monitorOrders } from "@/lib/engine";
 import { forgetLeverage } from "@/lib/engine/leverage";
+import { lifecycleTiming } from "@/lib/engine/lifecycle";
 import { resetEnvForTests } from "@/lib/env";
 import { getQueue, resetQueueForTests } from "@/lib/queue";
 import { generateSignalSecret, ingestSignal } from "@/lib/signals";
@@ -232,6 +233,40 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     } finally {
       sim.clearFaults();
     }
+  });
+
+  it("a reduce-only close the venue refuses (the position was closed there by hand) is told and not sent again every pass", async () => {
+    // The add whose answer the 503s lost is looked up, not found, and sent again first.
+    lifecycleTiming.lookupGraceMs = 100;
+    await new Promise((r) => setTimeout(r, 150));
+    await monitorOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
+    const held = await position();
+    expect(held).toMatchObject({ protection: "protected", protectionNote: null });
+    expect(new Decimal(held.amount).gt(0)).toBe(true);
+    // The trader closed the long on the venue's own site: the position is gone there and its conditional
+    // orders expired with it (GTE_GTC); our books still say long.
+    sim.futures.position(API_KEY, "BTCUSDT").amount = new Decimal(0);
+    for (const a of algos()) if (a.algoStatus === "NEW") a.algoStatus = "EXPIRED";
+    // The price falls through the stop: the close at market (reduce-only) is refused by the venue.
+    sim.futures.setPrice("BTCUSDT", "40000");
+    const closes = () => sim.requests.filter((r) => r.method === "POST" && r.path === "/fapi/v1/order").length;
+    const refused = async () => (await protective()).filter((r) => r.leg === "sl" && r.status === "rejected" && r.triggerPrice === null);
+    const before = closes();
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(closes() - before).toBe(1);
+    expect(await refused()).toHaveLength(1);
+    expect(await position()).toMatchObject({ protection: "unprotected", protectionNote: expect.stringMatching(/^stop_refused:/) });
+    await monitorOrders({ budgetMs: 10_000 });
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(closes() - before).toBe(1);
+    expect(await refused()).toHaveLength(1);
+    expect((await position()).protectionNote).toMatch(/^stop_refused:/);
+    // After the back-off it is asked again (the venue may hold the position again by then).
+    await testDb.db.update(orders).set({ updatedAt: new Date(Date.now() - 31_000) }).where(and(eq(orders.strategyId, strategyId), eq(orders.status, "rejected")));
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(closes() - before).toBe(2);
+    expect(await refused()).toHaveLength(2);
   });
 });
 
