@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
 import { bybitLinearCoin, bybitLinearDesk, BybitLinearRefusal, bybitLinearRoute } from "./bybit-linear";
+import { SpotDesk, SpotRefusal, type SpotFill, type SpotOrder, type SpotRefusalKind } from "./spot-desk";
 
 /**
  * A local stand-in for the part of Bybit's v5 REST API (unified trading account, spot) that ccxt's bybit
@@ -17,9 +18,9 @@ import { bybitLinearCoin, bybitLinearDesk, BybitLinearRefusal, bybitLinearRoute 
  * the price at creation) and are canceled as `Deactivated`; unless `orderFilter` says otherwise, the order
  * lists show them with the plain orders while cancel and cancel-all take plain orders only.
  *
- * Its matching is a small local engine (market orders fill whole at the last price, limit orders rest
- * and fill when `setPrice` crosses them), not the Binance simulator's: that one's engine is tied to
- * Binance's order shapes, and sharing it is left for when a third venue needs the same depth.
+ * Spot balances, orders and executions live on the shared spot desk (`spot-desk.ts`: market orders fill
+ * whole at the last price, limit orders rest and fill when `setPrice` crosses them), USDT perpetuals on the
+ * shared perpetual desk (`bybit-linear.ts`); this file is Bybit's protocol: signing, faults, codes, shapes.
  */
 
 export interface BybitSimMarket {
@@ -38,11 +39,12 @@ export const BYBIT_MARKETS: BybitSimMarket[] = [
 ];
 
 const DEFAULT_PRICES: Record<string, string> = { BTCUSDT: "60000", ETHUSDT: "3000" };
-const FEE_RATE = new Decimal("0.001");
+const FEE_RATE = "0.001";
 
 // Untriggered / Deactivated: a spot conditional order (`orderFilter: StopOrder`) waiting, or canceled before it fired.
 type Status = "New" | "PartiallyFilled" | "Filled" | "Cancelled" | "PartiallyFilledCanceled" | "Rejected" | "Untriggered" | "Deactivated";
 
+/** A view of a desk order in Bybit's terms (rebuilt on each read). */
 export interface BybitSimOrder {
   orderId: string;
   orderLinkId: string;
@@ -65,6 +67,7 @@ export interface BybitSimOrder {
   lastPriceOnCreated?: Decimal;
 }
 
+/** A view of a desk fill in Bybit's terms (rebuilt on each read). */
 export interface BybitSimExecution {
   execId: string;
   orderId: string;
@@ -88,9 +91,10 @@ export interface BybitSimAccount {
   readOnly: boolean;
   /** `ips`; ["*"] when the key works from anywhere. */
   ips: string[];
+  /** The spot desk's balances of the account (the same map). */
   balances: Map<string, { free: Decimal; locked: Decimal }>;
-  orders: BybitSimOrder[];
-  executions: BybitSimExecution[];
+  readonly orders: BybitSimOrder[];
+  readonly executions: BybitSimExecution[];
   /** A perpetual-trading account: its USDT is the linear desk's margin account. */
   linear?: boolean;
 }
@@ -114,13 +118,80 @@ class BybitError extends Error {
 
 const isOpen = (o: BybitSimOrder) => o.status === "New" || o.status === "PartiallyFilled";
 const isWaiting = (o: BybitSimOrder) => o.status === "Untriggered";
+const SIDE = { buy: "Buy", sell: "Sell" } as const;
+const TYPE = { market: "Market", limit: "Limit" } as const;
+
+function bybitStatus(o: SpotOrder): Status {
+  const some = o.filled.gt(0);
+  switch (o.status) {
+    case "open":
+      return some ? "PartiallyFilled" : "New";
+    case "filled":
+      return "Filled";
+    case "canceled":
+    case "expired":
+      return some ? "PartiallyFilledCanceled" : "Cancelled";
+    case "rejected":
+      return "Rejected";
+    case "waiting":
+      return "Untriggered";
+    case "deactivated":
+      return "Deactivated";
+  }
+}
+
+const bybitOrder = (o: SpotOrder): BybitSimOrder => ({
+  orderId: o.id,
+  orderLinkId: o.clientId,
+  symbol: o.market,
+  side: SIDE[o.side],
+  orderType: TYPE[o.type],
+  price: o.price,
+  qty: o.qty,
+  cumExecQty: o.filled,
+  cumExecValue: o.filledQuote,
+  fees: o.fees,
+  status: bybitStatus(o),
+  createdTime: o.createdAt,
+  updatedTime: o.updatedAt,
+  ...(o.trigger
+    ? { stopOrderType: "Stop" as const, triggerPrice: o.trigger.price, triggerDirection: o.trigger.direction === "rise" ? (1 as const) : (2 as const), lastPriceOnCreated: o.trigger.lastAtCreation }
+    : {}),
+});
+
+const bybitExecution = (f: SpotFill): BybitSimExecution => ({
+  execId: f.id,
+  orderId: f.orderId,
+  orderLinkId: f.clientId,
+  symbol: f.market,
+  side: SIDE[f.side],
+  orderType: TYPE[f.type],
+  execPrice: f.price,
+  execQty: f.qty,
+  execFee: f.fee,
+  feeCurrency: f.feeCoin,
+  isMaker: f.maker,
+  execTime: f.time,
+});
+
+/** The desk's refusals as Bybit answers them. */
+const SPOT_CODES: Record<SpotRefusalKind, [number, string]> = {
+  unknown_market: [10001, "params error: symbol invalid"],
+  duplicate_client_id: [170141, "Duplicate clientOrderId."],
+  insufficient: [170131, "Insufficient balance."],
+  not_found: [170213, "Order does not exist."],
+  finished: [170213, "Order does not exist."],
+  bad_size: [170137, "Order quantity has too many decimals."],
+  bad_price: [170134, "Order price has too many decimals."],
+  below_minimum: [170136, "Order quantity lower than the minimum."],
+  below_notional: [170140, "Order value exceeded lower limit."],
+};
 /** Unified accounts list every kind of order unless `orderFilter` narrows it. */
 const kindMatches = (o: BybitSimOrder, filter: unknown) => !filter || (filter === "StopOrder" ? o.stopOrderType === "Stop" : filter === "Order" ? !o.stopOrderType : false);
 const str = (d: Decimal) => d.toFixed();
 
 export class BybitSimulator {
   readonly markets = new Map<string, BybitSimMarket>();
-  readonly prices = new Map<string, Decimal>();
   readonly accounts = new Map<string, BybitSimAccount>();
   readonly requests: { method: string; path: string; query: string; body: string }[] = [];
   /** Leave `cumFeeDetail` out of order answers (older unified accounts), so fees come from executions. */
@@ -131,15 +202,26 @@ export class BybitSimulator {
   private nextExec = 1;
   /** USDT perpetuals (`category=linear`) of every account, on the shared perpetual desk. */
   readonly linear = bybitLinearDesk();
+  /** Spot balances, orders and executions of every account. */
+  readonly spot: SpotDesk;
 
   constructor(markets: BybitSimMarket[] = BYBIT_MARKETS) {
     for (const m of markets) this.markets.set(m.symbol, m);
+    this.spot = new SpotDesk(
+      markets.map((m) => ({ id: m.symbol, base: m.base, quote: m.quote, tickSize: m.tickSize, lotSize: m.basePrecision, minQty: m.minOrderQty, minNotional: m.minOrderAmt, price: DEFAULT_PRICES[m.symbol] ?? "0" })),
+      () => randomUUID(),
+      { takerRate: FEE_RATE, makerRate: FEE_RATE, fillId: () => `e${this.nextExec++}` },
+    );
     this.reset();
   }
 
+  /** Last prices, by symbol (the spot desk's). */
+  get prices() {
+    return this.spot.prices;
+  }
+
   reset() {
-    this.prices.clear();
-    for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
+    this.spot.reset();
     this.accounts.clear();
     this.linear?.reset();
     this.faults = [];
@@ -148,17 +230,23 @@ export class BybitSimulator {
   }
 
   addAccount(opts: { apiKey: string; secret: string; balances?: Record<string, string>; canWithdraw?: boolean; readOnly?: boolean; ips?: string[]; linear?: boolean }) {
-    const balances = new Map<string, { free: Decimal; locked: Decimal }>();
-    for (const [coin, free] of Object.entries(opts.balances ?? { USDT: "10000" })) balances.set(coin, { free: new Decimal(free), locked: new Decimal(0) });
-    this.accounts.set(opts.apiKey, {
-      apiKey: opts.apiKey,
+    const desk = this.spot;
+    const key = opts.apiKey;
+    desk.accounts.delete(key);
+    for (const [coin, free] of Object.entries(opts.balances ?? { USDT: "10000" })) desk.setBalance(key, coin, free);
+    this.accounts.set(key, {
+      apiKey: key,
       secret: opts.secret,
       canWithdraw: opts.canWithdraw ?? false,
       readOnly: opts.readOnly ?? false,
       ips: opts.ips ?? ["*"],
-      balances,
-      orders: [],
-      executions: [],
+      balances: desk.account(key).balances,
+      get orders() {
+        return desk.account(key).orders.map(bybitOrder);
+      },
+      get executions() {
+        return desk.account(key).fills.map(bybitExecution);
+      },
       linear: opts.linear,
     });
   }
@@ -169,21 +257,9 @@ export class BybitSimulator {
     return account;
   }
 
-  /** Moves the last price and fills the resting limit orders it crosses, at their limit price, as makers. */
+  /** Moves the last price and fills the resting limit orders it crosses, at their limit price, as makers; fires crossed triggers. */
   setPrice(symbol: string, price: string) {
-    const p = new Decimal(price);
-    this.prices.set(symbol, p);
-    for (const account of this.accounts.values()) {
-      for (const order of account.orders) {
-        if (order.symbol !== symbol || !isOpen(order) || order.orderType !== "Limit") continue;
-        const crosses = order.side === "Buy" ? p.lte(order.price) : p.gte(order.price);
-        if (crosses) this.fill(account, order, order.qty.sub(order.cumExecQty), order.price, true);
-      }
-      for (const order of account.orders) {
-        if (order.symbol !== symbol || !isWaiting(order)) continue;
-        if (order.triggerDirection === 1 ? p.gte(order.triggerPrice!) : p.lte(order.triggerPrice!)) this.fire(account, order);
-      }
-    }
+    this.spot.setPrice(symbol, price);
   }
 
   injectFault(fault: BybitFault) {
@@ -269,6 +345,7 @@ export class BybitSimulator {
     } catch (error) {
       if (error instanceof BybitError) return send(error.status, answer(error.retCode, error.message));
       if (error instanceof BybitLinearRefusal) return send(200, answer(error.retCode, error.message));
+      if (error instanceof SpotRefusal) return send(200, answer(...SPOT_CODES[error.kind]));
       send(500, answer(10016, String(error)));
     }
   }
@@ -450,173 +527,29 @@ export class BybitSimulator {
     return { list: [{ accountType: "UNIFIED", totalEquity: "0", totalWalletBalance: "0", totalAvailableBalance: "0", coin: all }] };
   }
 
-  private balance(acc: BybitSimAccount, coin: string) {
-    let b = acc.balances.get(coin);
-    if (!b) {
-      b = { free: new Decimal(0), locked: new Decimal(0) };
-      acc.balances.set(coin, b);
-    }
-    return b;
-  }
-
   private create(acc: BybitSimAccount, p: Record<string, unknown>) {
     this.spotOnly(p);
     if (acc.readOnly) throw new BybitError(10005, "Permission denied, please check your API key permissions.");
     const m = this.market(p.symbol);
-    const side = p.side === "Sell" ? "Sell" : p.side === "Buy" ? "Buy" : null;
-    const orderType = p.orderType === "Limit" ? "Limit" : p.orderType === "Market" ? "Market" : null;
-    if (!side || !orderType) throw new BybitError(10001, "params error: side or orderType invalid");
-    if (orderType === "Market" && p.marketUnit !== "baseCoin") throw new BybitError(170130, "Data sent for paramter 'marketUnit' is not valid (the simulator takes base-coin market orders only).");
+    const side = p.side === "Sell" ? "sell" : p.side === "Buy" ? "buy" : null;
+    const type = p.orderType === "Limit" ? "limit" : p.orderType === "Market" ? "market" : null;
+    if (!side || !type) throw new BybitError(10001, "params error: side or orderType invalid");
+    if (type === "market" && p.marketUnit !== "baseCoin") throw new BybitError(170130, "Data sent for paramter 'marketUnit' is not valid (the simulator takes base-coin market orders only).");
     const orderLinkId = typeof p.orderLinkId === "string" ? p.orderLinkId : "";
     if (orderLinkId.length > 36) throw new BybitError(10001, "params error: orderLinkId too long");
-    if (orderLinkId && acc.orders.some((o) => o.orderLinkId === orderLinkId)) throw new BybitError(170141, "Duplicate clientOrderId.");
-    const qty = new Decimal(String(p.qty));
-    if (qty.lt(m.minOrderQty)) throw new BybitError(170136, "Order quantity lower than the minimum.");
-    if (!qty.mod(m.basePrecision).isZero()) throw new BybitError(170137, "Order quantity has too many decimals.");
-    const last = this.prices.get(m.symbol)!;
-    const price = orderType === "Limit" ? new Decimal(String(p.price)) : new Decimal(0);
-    if (orderType === "Limit" && !price.mod(m.tickSize).isZero()) throw new BybitError(170134, "Order price has too many decimals.");
-    if (qty.mul(orderType === "Limit" ? price : last).lt(m.minOrderAmt)) throw new BybitError(170140, "Order value exceeded lower limit.");
     if (p.orderFilter !== undefined && p.orderFilter !== "Order" && p.orderFilter !== "StopOrder") throw new BybitError(170202, "Invalid orderFilter parameter.");
-    const conditional = p.orderFilter === "StopOrder";
-    const triggerPrice = conditional ? new Decimal(String(p.triggerPrice ?? "0")) : null;
-    if (triggerPrice && (triggerPrice.lte(0) || !triggerPrice.mod(m.tickSize).isZero())) throw new BybitError(170134, "Order price has too many decimals.");
-    // What must be free: quote for a buy (at the limit, or the last price), base for a sell.
-    const need = side === "Buy" ? qty.mul(orderType === "Limit" ? price : last) : qty;
-    const funds = this.balance(acc, side === "Buy" ? m.quote : m.base);
-    if (funds.free.lt(need)) throw new BybitError(170131, "Insufficient balance.");
-    const now = Date.now();
-    if (triggerPrice) {
-      // A conditional order reserves nothing until it fires.
-      const waiting: BybitSimOrder = {
-        orderId: randomUUID(),
-        orderLinkId,
-        symbol: m.symbol,
-        side,
-        orderType,
-        price,
-        qty,
-        cumExecQty: new Decimal(0),
-        cumExecValue: new Decimal(0),
-        fees: new Map(),
-        status: "Untriggered",
-        createdTime: now,
-        updatedTime: now,
-        stopOrderType: "Stop",
-        triggerPrice,
-        triggerDirection: triggerPrice.gt(last) ? 1 : 2,
-        lastPriceOnCreated: last,
-      };
-      acc.orders.push(waiting);
-      return { orderId: waiting.orderId, orderLinkId };
-    }
-    const order: BybitSimOrder = {
-      orderId: randomUUID(),
-      orderLinkId,
-      symbol: m.symbol,
+    // A spot conditional order (`orderFilter: StopOrder`) waits, reserving nothing, until its trigger fires.
+    const order = this.spot.place(acc.apiKey, {
+      market: m.symbol,
       side,
-      orderType,
-      price,
-      qty,
-      cumExecQty: new Decimal(0),
-      cumExecValue: new Decimal(0),
-      fees: new Map(),
-      status: "New",
-      createdTime: now,
-      updatedTime: now,
-    };
-    acc.orders.push(order);
-    if (orderType === "Market") {
-      this.fill(acc, order, qty, last, false);
-    } else {
-      funds.free = funds.free.sub(need);
-      funds.locked = funds.locked.add(need);
-      const marketable = side === "Buy" ? last.lte(price) : last.gte(price);
-      if (marketable) this.fill(acc, order, qty, last, false);
-    }
-    // Bybit acknowledges with the ids only; the order's state comes from the order endpoints.
-    return { orderId: order.orderId, orderLinkId: order.orderLinkId };
-  }
-
-  private fill(acc: BybitSimAccount, order: BybitSimOrder, qty: Decimal, price: Decimal, maker: boolean) {
-    const m = this.markets.get(order.symbol)!;
-    const value = qty.mul(price);
-    const base = this.balance(acc, m.base);
-    const quote = this.balance(acc, m.quote);
-    let fee: Decimal;
-    let feeCurrency: string;
-    if (order.side === "Buy") {
-      if (order.orderType === "Limit") {
-        const reserved = qty.mul(order.price);
-        quote.locked = quote.locked.sub(reserved);
-        quote.free = quote.free.add(reserved).sub(value);
-      } else {
-        quote.free = quote.free.sub(value);
-      }
-      fee = qty.mul(FEE_RATE);
-      feeCurrency = m.base;
-      base.free = base.free.add(qty).sub(fee);
-    } else {
-      if (order.orderType === "Limit") base.locked = base.locked.sub(qty);
-      else base.free = base.free.sub(qty);
-      fee = value.mul(FEE_RATE);
-      feeCurrency = m.quote;
-      quote.free = quote.free.add(value).sub(fee);
-    }
-    const now = Date.now();
-    order.cumExecQty = order.cumExecQty.add(qty);
-    order.cumExecValue = order.cumExecValue.add(value);
-    order.fees.set(feeCurrency, (order.fees.get(feeCurrency) ?? new Decimal(0)).add(fee));
-    order.status = order.cumExecQty.gte(order.qty) ? "Filled" : "PartiallyFilled";
-    order.updatedTime = now;
-    acc.executions.push({
-      execId: `e${this.nextExec++}`,
-      orderId: order.orderId,
-      orderLinkId: order.orderLinkId,
-      symbol: order.symbol,
-      side: order.side,
-      orderType: order.orderType,
-      execPrice: price,
-      execQty: qty,
-      execFee: fee,
-      feeCurrency,
-      isMaker: maker,
-      execTime: now,
+      type,
+      qty: String(p.qty),
+      price: type === "limit" ? String(p.price) : undefined,
+      clientId: orderLinkId,
+      trigger: p.orderFilter === "StopOrder" ? { price: String(p.triggerPrice ?? "0") } : undefined,
     });
-  }
-
-  /** A conditional order whose trigger the price crossed: placed now, or rejected when the coins are not there. */
-  private fire(acc: BybitSimAccount, order: BybitSimOrder) {
-    const m = this.markets.get(order.symbol)!;
-    const last = this.prices.get(order.symbol)!;
-    const need = order.side === "Buy" ? order.qty.mul(order.orderType === "Limit" ? order.price : last) : order.qty;
-    const funds = this.balance(acc, order.side === "Buy" ? m.quote : m.base);
-    order.updatedTime = Date.now();
-    if (funds.free.lt(need)) {
-      order.status = "Rejected";
-      return;
-    }
-    order.status = "New";
-    if (order.orderType === "Market") return this.fill(acc, order, order.qty, last, false);
-    funds.free = funds.free.sub(need);
-    funds.locked = funds.locked.add(need);
-    if (order.side === "Buy" ? last.lte(order.price) : last.gte(order.price)) this.fill(acc, order, order.qty, last, false);
-  }
-
-  private release(acc: BybitSimAccount, order: BybitSimOrder) {
-    if (isWaiting(order)) {
-      order.status = "Deactivated";
-      order.updatedTime = Date.now();
-      return;
-    }
-    const m = this.markets.get(order.symbol)!;
-    const left = order.qty.sub(order.cumExecQty);
-    const funds = this.balance(acc, order.side === "Buy" ? m.quote : m.base);
-    const amount = order.side === "Buy" ? left.mul(order.price) : left;
-    funds.locked = funds.locked.sub(amount);
-    funds.free = funds.free.add(amount);
-    order.status = order.cumExecQty.gt(0) ? "PartiallyFilledCanceled" : "Cancelled";
-    order.updatedTime = Date.now();
+    // Bybit acknowledges with the ids only; the order's state comes from the order endpoints.
+    return { orderId: order.id, orderLinkId: order.clientId };
   }
 
   private cancel(acc: BybitSimAccount, p: Record<string, unknown>) {
@@ -630,16 +563,18 @@ export class BybitSimulator {
         ((p.orderId && o.orderId === p.orderId) || (!p.orderId && p.orderLinkId && o.orderLinkId === p.orderLinkId)),
     );
     if (!order) throw new BybitError(170213, "Order does not exist.");
-    this.release(acc, order);
+    this.spot.cancel(acc.apiKey, order.symbol, { id: order.orderId });
     return { orderId: order.orderId, orderLinkId: order.orderLinkId };
   }
 
   private cancelAll(acc: BybitSimAccount, p: Record<string, unknown>) {
     this.spotOnly(p);
-    const stops = p.orderFilter === "StopOrder";
-    const open = acc.orders.filter((o) => (stops ? isWaiting(o) : isOpen(o) && !o.stopOrderType) && (!p.symbol || o.symbol === p.symbol));
-    for (const order of open) this.release(acc, order);
-    return { list: open.map((o) => ({ orderId: o.orderId, orderLinkId: o.orderLinkId })), success: "1" };
+    const symbol = typeof p.symbol === "string" && p.symbol ? p.symbol : undefined;
+    const canceled =
+      p.orderFilter === "StopOrder"
+        ? this.spot.cancelAll(acc.apiKey, symbol, { statuses: ["waiting"] })
+        : this.spot.cancelAll(acc.apiKey, symbol, { statuses: ["open"], conditional: false });
+    return { list: canceled.map((o) => ({ orderId: o.id, orderLinkId: o.clientId })), success: "1" };
   }
 
   private orderList(acc: BybitSimAccount, p: Record<string, unknown>, open: boolean) {
@@ -732,7 +667,7 @@ export class BybitSimulator {
         execValue: str(e.execQty.mul(e.execPrice)),
         execTime: String(e.execTime),
         isMaker: e.isMaker,
-        feeRate: str(FEE_RATE),
+        feeRate: FEE_RATE,
         markPrice: "",
         indexPrice: "",
         underlyingPrice: "",
