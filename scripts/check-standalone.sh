@@ -28,7 +28,8 @@ fail() {
 cleanup() {
   set +e
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
-  if [ -n "$BRIDGE_PID" ]; then kill "$BRIDGE_PID" 2>/dev/null; wait "$BRIDGE_PID" 2>/dev/null; fi
+  # The bridge runs in its own process group (npx, then tsx, then node): the whole group goes.
+  if [ -n "$BRIDGE_PID" ]; then kill -- "-$BRIDGE_PID" 2>/dev/null || kill "$BRIDGE_PID" 2>/dev/null; wait "$BRIDGE_PID" 2>/dev/null; fi
   if [ -n "$SERVER_URL" ]; then node scripts/pg-db.mjs drop "$SERVER_URL" "$SCRATCH_DB" >/dev/null 2>&1 || true; fi
   rm -rf "$WORK"
   return 0
@@ -79,7 +80,7 @@ fi
 REDIS="${REDIS_URL:-redis://127.0.0.1:6379}"
 REDIS_HOSTPORT="${REDIS#redis://}"; REDIS_HOSTPORT="${REDIS_HOSTPORT%%/*}"
 if (exec 3<>"/dev/tcp/${REDIS_HOSTPORT%%:*}/${REDIS_HOSTPORT##*:}") 2>/dev/null; then
-  npx tsx tests/helpers/upstash-bridge-cli.ts "$REDIS" 12 >"$WORK/bridge.out" 2>"$WORK/bridge.err" &
+  setsid npx tsx tests/helpers/upstash-bridge-cli.ts "$REDIS" 12 >"$WORK/bridge.out" 2>"$WORK/bridge.err" &
   BRIDGE_PID=$!
   for _ in $(seq 1 100); do [ -s "$WORK/bridge.out" ] && break; sleep 0.1; done
   [ -s "$WORK/bridge.out" ] || { cat "$WORK/bridge.err" >&2; fail "the Upstash REST bridge to $REDIS did not start"; }

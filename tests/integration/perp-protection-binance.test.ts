@@ -235,12 +235,35 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     }
   });
 
-  it("a reduce-only close the venue refuses (the position was closed there by hand) is told and not sent again every pass", async () => {
+  it("with no price this pass nothing is placed (a venue may take a trigger's direction from the price): the trader is told, the next pass places", async () => {
     // The add whose answer the 503s lost is looked up, not found, and sent again first.
     lifecycleTiming.lookupGraceMs = 100;
     await new Promise((r) => setTimeout(r, 150));
     await monitorOrders({ budgetMs: 10_000 });
     await monitorOrders({ budgetMs: 10_000 });
+    expect(await position()).toMatchObject({ protection: "protected", protectionNote: null });
+    // The pair is gone from the venue (canceled there) while the venue's price cannot be read.
+    for (const a of algos()) if (a.algoStatus === "NEW") a.algoStatus = "CANCELED";
+    sim.injectFault({ kind: "status", status: 503, path: "/fapi/v1/ticker/24hr", count: 10_000 });
+    const placed = () => sim.requests.filter((r) => r.method === "POST" && r.path === "/fapi/v1/algoOrder").length;
+    const before = placed();
+    try {
+      await monitorOrders({ budgetMs: 10_000 });
+      expect(placed()).toBe(before);
+      expect(await position()).toMatchObject({ protection: "unprotected", protectionNote: "stop_retrying:no_price; tp_retrying:no_price" });
+    } finally {
+      sim.clearFaults();
+    }
+    await monitorOrders({ budgetMs: 10_000 });
+    expect(placed() - before).toBe(2);
+    expect(waiting().map(([type, side]) => [type, side])).toEqual([
+      ["STOP_MARKET", "SELL"],
+      ["TAKE_PROFIT_MARKET", "SELL"],
+    ]);
+    expect(await position()).toMatchObject({ protection: "protected", protectionNote: null });
+  });
+
+  it("a reduce-only close the venue refuses (the position was closed there by hand) is told and not sent again every pass", async () => {
     const held = await position();
     expect(held).toMatchObject({ protection: "protected", protectionNote: null });
     expect(new Decimal(held.amount).gt(0)).toBe(true);
