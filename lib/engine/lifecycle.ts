@@ -295,8 +295,20 @@ export async function sendRow(row: OrderRow, client: ExchangeClient, opts: SendO
       await recordExchangeResult(row.id, { status: "unknown", error: { code: errorCode(error), message: "no answer" } });
       return { status: "unknown" };
     }
-    // "Duplicate order sent" means an order with our id is live: that order is ours, not a refusal.
-    const live = error.code === "invalid_order" ? await client.findOrderByClientId(row.clientOrderId, row.symbol).catch(() => null) : null;
+    // "Duplicate order sent" means an order with our id is live: that order is ours, not a refusal. A look-up
+    // that gets no answer decides nothing: the row is unknown (looked up again later), never rejected while
+    // our order may be live (a later try under a new id would then trade twice).
+    let live: ExchangeOrder | null = null;
+    if (error.code === "invalid_order") {
+      try {
+        live = await client.findOrderByClientId(row.clientOrderId, row.symbol);
+      } catch (lookupError) {
+        if (isTransient(lookupError)) {
+          await recordExchangeResult(row.id, { status: "unknown", error: { code: errorCode(lookupError), message: "refused, not looked up" } });
+          return { status: "unknown" };
+        }
+      }
+    }
     if (live) {
       await settle(row, live, client);
       return { status: "placed", order: live };

@@ -146,7 +146,7 @@ async function fireStop(strategy: Strategy, stop: OrderRow, live: OrderRow[], cl
   }
   // Refused a moment ago for this amount (the venue holds fewer coins than the books): told, and tried
   // again after a back-off, not every pass.
-  const refused = refusedRecently(await legHistory(strategy.id, "sl"), amount, { exclude: stop.id });
+  const refused = refusedRecently(await legHistory(strategy.id, "sl"), amount, { exclude: stop.id, same: (r) => r.type === "market" && !r.listClientOrderId });
   if (refused) return { crossed: true, note: `stop_refused:${refused}` };
   const [armed] = await db
     .update(orders)
@@ -321,7 +321,9 @@ async function ensureProtection(strategyId: string, client: ExchangeClient, pric
           else if (sent.status !== "placed") notes.push(`tp_retrying:${waitReason(sent)}`);
         } else {
           const history = await legHistory(strategy.id, "tp");
-          const refused = refusedRecently(history, check.amount, { same: (r) => r.price !== null && new Decimal(r.price).eq(check.price!) });
+          const refused = refusedRecently(history, check.amount, {
+            same: (r) => r.type === "limit" && !r.listClientOrderId && r.price !== null && new Decimal(r.price).eq(check.price!),
+          });
           const [row] = refused
             ? []
             : await db
