@@ -1,12 +1,27 @@
 import "server-only";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
-import { exchangeAccounts, orders, type OrderRow, type OrderStatus } from "../schema";
+import { exchangeAccounts, orders, type OrderLeg, type OrderRow, type OrderStatus } from "../schema";
 
 export type OrderIntent = Pick<
   typeof orders.$inferInsert,
   "userId" | "accountId" | "source" | "clientOrderId" | "symbol" | "side" | "type" | "amount" | "price" | "sendBy"
 >;
+
+type Reader = Pick<Awaited<ReturnType<typeof getDb>>, "select">;
+
+/**
+ * The order row a strategy's intent for one event and leg wrote, if any (at most one: unique on the three).
+ * `tx`: read inside that transaction.
+ */
+export async function intentRow(key: { strategyId: string; eventId: string; leg: OrderLeg }, tx?: Reader): Promise<OrderRow | undefined> {
+  const db = tx ?? (await getDb());
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.strategyId, key.strategyId), eq(orders.eventId, key.eventId), eq(orders.leg, key.leg)));
+  return row;
+}
 
 /** Written before the exchange is called: the client order id in it is the idempotency key. */
 export async function insertOrderIntent(intent: OrderIntent): Promise<OrderRow> {

@@ -2,6 +2,7 @@ import "server-only";
 import Decimal from "decimal.js";
 import { and, count, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { intentRow } from "@/db/queries/orders";
 import { OPEN_STATUSES } from "@/db/queries/strategies";
 import { orders, strategyPositions, type OrderRow, type Strategy } from "@/db/schema";
 import type { SkipReason } from "./plan";
@@ -21,11 +22,7 @@ async function refuse(
   refusal: Extract<CappedInsert, { ok: false }>,
 ): Promise<CappedInsert> {
   if (values.strategyId && values.eventId && values.leg) {
-    const [own] = await tx
-      .select({ id: orders.id })
-      .from(orders)
-      .where(and(eq(orders.strategyId, values.strategyId), eq(orders.eventId, values.eventId), eq(orders.leg, values.leg)));
-    if (own) return { ok: true, row: undefined };
+    if (await intentRow({ strategyId: values.strategyId, eventId: values.eventId, leg: values.leg }, tx)) return { ok: true, row: undefined };
   }
   return refusal;
 }

@@ -3,6 +3,7 @@ import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
+import { intentRow } from "@/db/queries/orders";
 import type { PlanRow } from "@/db/queries/strategies";
 import { strategiesForEvent } from "@/db/queries/strategies";
 import { orders, strategyExecutions, type OrderRow, type SignalEvent } from "@/db/schema";
@@ -144,11 +145,8 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       });
     }
 
-    const db = await getDb();
-    const [existing] = await db
-      .select()
-      .from(orders)
-      .where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, orderLeg)));
+    const intent = { strategyId: strategy.id, eventId: event.id, leg: orderLeg };
+    const existing = await intentRow(intent);
     if (existing) return resume(existing);
     if (Date.now() > deadline.getTime()) return skip("expired");
 
@@ -156,10 +154,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       // A quick skip before any exchange call; insertWithinCaps checks again, atomically, with the insert.
       if (strategy.maxOpenOrders !== null && (await liveRows(strategy.id, ["buy"])).length >= strategy.maxOpenOrders) {
         // Unless the live order is this intent's own, written by a run of it since the read above.
-        const [own] = await db
-          .select()
-          .from(orders)
-          .where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, orderLeg)));
+        const own = await intentRow(intent);
         if (own) return resume(own);
         return skip("max_open_orders", { max: String(strategy.maxOpenOrders) });
       }
@@ -247,8 +242,7 @@ export async function executeForStrategy(event: SignalEvent, row: PlanRow, guard
       [written] = await (await getDb()).insert(orders).values(values).onConflictDoNothing().returning();
     }
     if (!written) {
-      const db = await getDb();
-      const [other] = await db.select().from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, orderLeg)));
+      const other = await intentRow({ strategyId: strategy.id, eventId: event.id, leg: orderLeg });
       return other ? resume(other) : "failed";
     }
     return finish(written, await sendRow(written, client, { referencePrice: price, guard, recheck }));

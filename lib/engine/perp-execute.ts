@@ -3,6 +3,7 @@ import Decimal from "decimal.js";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import type { PlanRow } from "@/db/queries/strategies";
+import { intentRow } from "@/db/queries/orders";
 import { orders, type OrderRow, type SignalEvent } from "@/db/schema";
 import { deterministicClientOrderId, ExchangeError, type ExchangeClient } from "@/lib/exchanges";
 import { insertPerpWithinCaps } from "./caps";
@@ -184,7 +185,7 @@ export async function executePerp(ctx: PerpContext): Promise<Outcome> {
       row = capped.row;
     }
     if (!row) {
-      [row] = await db.select().from(orders).where(and(eq(orders.strategyId, strategy.id), eq(orders.eventId, event.id), eq(orders.leg, leg.leg)));
+      row = await intentRow({ strategyId: strategy.id, eventId: event.id, leg: leg.leg });
       if (!row) throw new RetryLater("order row vanished", 1_000);
       return { row, sent: await resolveRow(row, client, { referencePrice: price, guard: ctx.guard, recheck: ctx.recheck }) };
     }
