@@ -44,6 +44,8 @@ const app = spawn("bash", ["scripts/e2e-server.sh"], {
     SIGNAL_IP_RATE_LIMIT_PER_MINUTE: "100000",
     LOG_LEVEL: "warn",
     PAPER_PRICE_FEED: "simulated",
+    // BENCH_DRAIN_ON_INGEST=false measures ingest alone (a web instance beside a separate worker).
+    DRAIN_ON_INGEST: process.env.BENCH_DRAIN_ON_INGEST ?? "true",
   },
   stdio: ["ignore", "ignore", "inherit"],
   detached: true,

@@ -33,6 +33,11 @@ const envSchema = z.object({
   OUTBOUND_IPS: z.string().optional(),
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   INPROCESS_CRON: boolFlag,
+  // "false": the webhook only stores and enqueues; a worker (the cron drain or INPROCESS_CRON) executes.
+  DRAIN_ON_INGEST: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
   NOTIFY_GROUP_WINDOW_MS: z.coerce.number().int().min(0).max(10 * 60_000).default(10_000),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),

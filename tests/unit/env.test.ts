@@ -29,6 +29,15 @@ describe("parseEnv", () => {
     const env = parseEnv(vars({ AUTH_SECRET: secret, ENCRYPTION_KEY: secret, AUTO_APPROVE_TRADERS: "true" }));
     expect(env.AUTO_APPROVE_TRADERS).toBe(true);
   });
+
+  it("drains after ingest unless DRAIN_ON_INGEST says false", () => {
+    const base = { AUTH_SECRET: secret, ENCRYPTION_KEY: secret };
+    expect(parseEnv(vars(base)).DRAIN_ON_INGEST).toBe(true);
+    expect(parseEnv(vars({ ...base, DRAIN_ON_INGEST: "" })).DRAIN_ON_INGEST).toBe(true);
+    expect(parseEnv(vars({ ...base, DRAIN_ON_INGEST: "false" })).DRAIN_ON_INGEST).toBe(false);
+    expect(parseEnv(vars({ ...base, DRAIN_ON_INGEST: "0" })).DRAIN_ON_INGEST).toBe(false);
+    expect(() => parseEnv(vars({ ...base, DRAIN_ON_INGEST: "no" }))).toThrowError(/DRAIN_ON_INGEST/);
+  });
 });
 
 describe("ensureLocalSecrets", () => {

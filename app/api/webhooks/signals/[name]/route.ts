@@ -82,7 +82,7 @@ async function take(request: Request, ctx: { params: Promise<{ name: string }> }
       ipLimit: perIpLimit,
     });
 
-    if (result.status === 202 && result.body.duplicate === false) {
+    if (result.status === 202 && result.body.duplicate === false && env().DRAIN_ON_INGEST) {
       // Execute right away instead of waiting for the next cron tick (the cron drain is the safety net),
       // through the process's one kicked drain: a burst does not start a drain per signal.
       after(() => ingestDrain.kick());
