@@ -194,17 +194,8 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     }
   }
 
-  // The lookup and the insert again, as one step per (signal, id | signature | body): deliveries of one
-  // body stored under different minute-bucket keys would both pass the unique index, so they are taken
-  // one at a time under a transaction-scoped advisory lock. Read committed: the lookup, run after the
-  // lock is granted, sees the event committed by the previous holder. Nothing here may use `db` (PGlite
-  // is one connection, held by this transaction).
-  const stored = await db.transaction(async (tx): Promise<{ created: string } | { duplicate: string }> => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${DEDUPE_LOCK_NAMESPACE}::int4, hashtext(${`${signal.id}:${lock}`}))`);
-    const duplicate = await findDuplicate(tx, signal.id, lookup, now, anyAge);
-    if (duplicate) return { duplicate };
-
-    const [created] = await tx
+  const insertEvent = (tx: Executor) =>
+    tx
       .insert(signalEvents)
       .values({
         signalId: signal.id,
@@ -224,13 +215,27 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
       })
       .onConflictDoNothing({ target: [signalEvents.signalId, signalEvents.idempotencyKey] })
       .returning({ id: signalEvents.id });
+  const settle = async (tx: Executor, created: { id: string } | undefined): Promise<{ created: string } | { duplicate: string }> => {
     if (created) return { created: created.id };
-
-    // The key is taken by a writer that did not hold the lock (e.g. a server still running older code).
+    // The key is taken by a concurrent delivery (or, for a body's key, by a writer that did not hold the lock).
     const winner = await findDuplicate(tx, signal.id, [key], now, true);
     if (!winner) throw new Error(`signal event with key ${key} conflicted but was not found`);
     return { duplicate: winner };
-  });
+  };
+  // An id or a signature is one exact key: the unique (signal, key) index alone makes one event of it, in
+  // one statement (a concurrent insert of the key waits for the first and then does nothing).
+  // A body's deliveries stored under different minute-bucket keys would both pass the unique index, so
+  // the lookup and the insert are taken one at a time under a transaction-scoped advisory lock. Read
+  // committed: the lookup, run after the lock is granted, sees the event committed by the previous
+  // holder. Nothing in the transaction may use `db` (PGlite is one connection, held by it).
+  const stored = anyAge
+    ? await settle(db, (await insertEvent(db))[0])
+    : await db.transaction(async (tx): Promise<{ created: string } | { duplicate: string }> => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${DEDUPE_LOCK_NAMESPACE}::int4, hashtext(${`${signal.id}:${lock}`}))`);
+        const duplicate = await findDuplicate(tx, signal.id, lookup, now, anyAge);
+        if (duplicate) return { duplicate };
+        return settle(tx, (await insertEvent(tx))[0]);
+      });
 
   if ("duplicate" in stored) {
     await record("duplicate", null, symbol, stored.duplicate);
