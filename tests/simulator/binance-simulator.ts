@@ -4,6 +4,9 @@ import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
 import { BinanceFuturesDesk, FuturesError } from "./binance-futures";
 import { klines, type PricePoint } from "./binance-klines";
+import { SpotDesk, SpotRefusal, type DepthLevel, type DepthSpec, type SpotFeeHook, type SpotOrder, type SpotPlaceRequest, type SpotRefusalKind, type SpotStatus } from "./spot-desk";
+
+export type { DepthLevel, DepthSpec } from "./spot-desk";
 
 /**
  * A local stand-in for the part of Binance's spot REST API that ccxt's binance class uses for accounts,
@@ -25,6 +28,12 @@ import { klines, type PricePoint } from "./binance-klines";
  * - fees paid in BNB (`payFeesInBnb`): each fill's commission is taken in BNB at a quarter off while the
  *   account's free BNB covers it, else in the asset received, so one order can pay in two currencies;
  * - a fill of a resting order at a chosen price and time (`fillResting`).
+ *
+ * Spot balances, orders, fills and matching (depth, partial and resting fills, stops, order lists with one
+ * shared lock, time in force, the fee hook for BNB) live on the shared spot desk (`spot-desk.ts`); this file
+ * is Binance's protocol: routes, signing, weights and bans, faults, Binance's codes and JSON shapes, and the
+ * USDT-M futures desk. `account(key).orders` are views of the desk's orders in Binance's terms (what a test
+ * sets on them — executedQty, status, fills pushed — writes through to the desk).
  */
 
 export interface SimMarket {
@@ -64,6 +73,7 @@ export interface SimFill {
   time?: number;
 }
 
+/** A view of a desk order in Binance's terms (the same object for the same order; fields read the desk). */
 export interface SimOrder {
   orderId: number;
   clientOrderId: string;
@@ -91,8 +101,6 @@ export interface SimOrder {
   orderListId?: number;
   /** For buys: quote held per unit of base (the limit price when not set). */
   lockPrice?: Decimal;
-  /** An OCO leg whose sibling holds the list's one lock (the quantity is locked once for both legs). */
-  sharesLock?: boolean;
 }
 
 export interface SimOrderList {
@@ -112,30 +120,13 @@ export interface SimAccount {
   canTrade: boolean;
   /** The key only works from allow-listed IPs (what `apiRestrictions` reports; not enforced here). */
   ipRestrict: boolean;
+  /** The spot desk's balances of the account (the same map). */
   balances: Map<string, { free: Decimal; locked: Decimal }>;
-  orders: SimOrder[];
+  readonly orders: SimOrder[];
   orderLists: SimOrderList[];
   /** Binance's "use BNB to pay for fees". */
   feesInBnb?: boolean;
 }
-
-export interface DepthLevel {
-  price: string;
-  qty: string;
-}
-
-/**
- * Either explicit levels per side (best first is not required; they are sorted), consumed by the fills
- * that take them and left alone by price moves — a side left out means "unlimited at the last price" as
- * without depth, an empty list means "no liquidity" — or a ladder rebuilt around the last price for each
- * order: `levels` levels of `qtyPerLevel` every `tick` (the market's tick size by default), asks from the
- * last price up, bids from the last price down.
- */
-export type DepthSpec = { bids?: DepthLevel[]; asks?: DepthLevel[] } | { qtyPerLevel: string; levels?: number; tick?: string };
-
-type Level = { price: Decimal; qty: Decimal };
-type Depth = { kind: "book"; bids?: Level[]; asks?: Level[] } | { kind: "ladder"; qty: Decimal; levels: number; tick?: Decimal };
-type PlannedFill = { price: Decimal; qty: Decimal; level?: Level };
 
 export interface WeightOptions {
   /** Length of the rolling window (default 60 000 ms; the header keeps Binance's name `X-MBX-USED-WEIGHT-1M`). */
@@ -209,9 +200,30 @@ export function requestWeight(method: string, path: string, query: URLSearchPara
   return entry === undefined ? 1 : typeof entry === "number" ? entry : entry(query);
 }
 
+/** The desk's refusals as Binance answers them (the protocol layer checks most of these first, in Binance's order). */
+const REFUSALS: Record<SpotRefusalKind, [number, string]> = {
+  unknown_market: [-1121, "Invalid symbol."],
+  duplicate_client_id: [-2010, "Duplicate order sent."],
+  insufficient: [-2010, "Account has insufficient balance for requested action."],
+  not_found: [-2013, "Order does not exist."],
+  finished: [-2011, "Unknown order sent."],
+  bad_size: [-1013, "Filter failure: LOT_SIZE"],
+  below_minimum: [-1013, "Filter failure: LOT_SIZE"],
+  bad_price: [-1013, "Filter failure: PRICE_FILTER"],
+  below_notional: [-1013, "Filter failure: NOTIONAL"],
+};
+
+const DESK_STATUS: Record<Status, SpotStatus> = {
+  NEW: "open",
+  PARTIALLY_FILLED: "open",
+  FILLED: "filled",
+  CANCELED: "canceled",
+  REJECTED: "rejected",
+  EXPIRED: "expired",
+};
+
 export class BinanceSimulator {
   readonly markets = new Map<string, SimMarket>();
-  readonly prices = new Map<string, Decimal>();
   /** Every price each symbol took, and when (the klines are built from it). */
   readonly pricePath = new Map<string, PricePoint[]>();
   readonly accounts = new Map<string, SimAccount>();
@@ -220,6 +232,8 @@ export class BinanceSimulator {
   readonly limitedAnswers: { status: 429 | 418; path: string; at: number }[] = [];
   /** USDT-M perpetuals (`/fapi/*`): positions, leverage, funding. */
   readonly futures = new BinanceFuturesDesk();
+  /** Spot: balances, orders, fills, matching. */
+  readonly desk: SpotDesk;
   private faults: (Fault & { left: number })[] = [];
   private latencyMs = 0;
   private nextOrderId = 1000;
@@ -227,34 +241,58 @@ export class BinanceSimulator {
   private nextTradeId = 1;
   private server?: http.Server;
   private held = new Set<http.ServerResponse>();
-  private depth = new Map<string, Depth>();
-  private fillRatios = new Map<string, Decimal>();
   private weight = { ...DEFAULT_WEIGHT };
   private weightLog: { at: number; weight: number }[] = [];
   private over429 = 0;
   private bannedUntil = 0;
   private bans = 0;
   private clockOffset = 0;
+  private views = new WeakMap<SpotOrder, SimOrder>();
+  /** Fills a test recorded on an order view itself, each after how many of the desk's fills of that order. */
+  private outsideFills = new WeakMap<SpotOrder, { after: number; fill: SimFill }[]>();
+
+  /**
+   * Binance's commission (0.1 %, maker and taker): in BNB at a quarter off when the account pays fees with it
+   * and its free BNB covers it (priced at the BNB market of the quote), else in the asset received.
+   */
+  private readonly commission: SpotFeeHook = ({ account, order, market, qty, price }) => {
+    const cost = qty.mul(price);
+    const fallback = order.side === "buy" ? { amount: qty.mul(COMMISSION), coin: market.base } : { amount: cost.mul(COMMISSION), coin: market.quote };
+    if (!this.accounts.get(account)?.feesInBnb || market.base === "BNB" || market.quote === "BNB") return fallback;
+    const bnbPrice = this.desk.prices.get(`BNB${market.quote}`);
+    if (!bnbPrice || bnbPrice.lte(0)) return fallback;
+    const amount = cost.mul(COMMISSION).mul(BNB_DISCOUNT).div(bnbPrice);
+    if (this.desk.balance(account, "BNB").free.lt(amount)) return fallback;
+    return { amount, coin: "BNB" };
+  };
 
   constructor(markets: SimMarket[] = DEFAULT_MARKETS) {
     for (const m of markets) this.markets.set(m.symbol, m);
+    this.desk = new SpotDesk(
+      markets.map((m) => ({ id: m.symbol, base: m.base, quote: m.quote, tickSize: m.tickSize, lotSize: m.stepSize, minQty: m.minQty, minNotional: m.minNotional, price: DEFAULT_PRICES[m.symbol] ?? "0" })),
+      () => String(this.nextOrderId++),
+      { takerRate: COMMISSION.toFixed(), makerRate: COMMISSION.toFixed(), fee: this.commission, fillId: () => String(this.nextTradeId++), uniqueClientIds: "live" },
+    );
     this.reset();
+  }
+
+  /** The last price of each symbol (the desk's). */
+  get prices(): Map<string, Decimal> {
+    return this.desk.prices;
   }
 
   /** Back to defaults: prices, no accounts, no faults, no depth, no partial fills, weight limit 6000 and nothing used. */
   reset() {
     this.futures.reset();
-    this.prices.clear();
+    this.desk.reset();
+    for (const s of this.markets.keys()) if (!(s in DEFAULT_PRICES)) this.desk.prices.delete(s);
     this.pricePath.clear();
-    for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
-    for (const [s, p] of this.prices) this.pricePath.set(s, [{ at: 0, price: p }]);
+    for (const [s, p] of this.desk.prices) this.pricePath.set(s, [{ at: 0, price: p }]);
     this.accounts.clear();
     this.faults = [];
     this.latencyMs = 0;
     this.requests.length = 0;
     this.limitedAnswers.length = 0;
-    this.depth.clear();
-    this.fillRatios.clear();
     this.weight = { ...DEFAULT_WEIGHT };
     this.weightLog = [];
     this.over429 = 0;
@@ -264,18 +302,20 @@ export class BinanceSimulator {
   }
 
   addAccount(opts: { apiKey: string; secret: string; balances?: Record<string, string>; canWithdraw?: boolean; canTrade?: boolean; ipRestrict?: boolean }) {
-    const balances = new Map<string, { free: Decimal; locked: Decimal }>();
-    for (const [asset, free] of Object.entries(opts.balances ?? { USDT: "10000" })) {
-      balances.set(asset, { free: new Decimal(free), locked: new Decimal(0) });
-    }
+    this.desk.accounts.delete(opts.apiKey);
+    const spot = this.desk.account(opts.apiKey);
+    for (const [asset, free] of Object.entries(opts.balances ?? { USDT: "10000" })) this.desk.setBalance(opts.apiKey, asset, free);
+    const views = () => spot.orders.map((o) => this.view(opts.apiKey, o));
     this.accounts.set(opts.apiKey, {
       apiKey: opts.apiKey,
       secret: opts.secret,
       canWithdraw: opts.canWithdraw ?? false,
       canTrade: opts.canTrade ?? true,
       ipRestrict: opts.ipRestrict ?? false,
-      balances,
-      orders: [],
+      balances: spot.balances,
+      get orders() {
+        return views();
+      },
       orderLists: [],
     });
   }
@@ -296,45 +336,29 @@ export class BinanceSimulator {
    * (now by default): funds, commission and status move as they would on Binance.
    */
   fillResting(apiKey: string, clientOrderId: string, qty: string, opts: { price?: string; time?: number } = {}) {
-    const account = this.account(apiKey);
-    const order = account.orders.findLast((o) => o.clientOrderId === clientOrderId && isOpen(o));
+    this.account(apiKey);
+    const order = this.desk.account(apiKey).orders.findLast((o) => o.clientId === clientOrderId && isOpen(o));
     if (!order) throw new Error(`no open simulator order ${clientOrderId}`);
     const q = new Decimal(qty);
-    if (q.lte(0) || q.gt(order.origQty.sub(order.executedQty))) throw new Error(`cannot fill ${qty} of ${clientOrderId}`);
-    this.activate(account, order);
-    this.applyFill(account, order, q, new Decimal(opts.price ?? order.price), true, opts.time);
+    if (q.lte(0) || q.gt(order.qty.sub(order.filled))) throw new Error(`cannot fill ${qty} of ${clientOrderId}`);
+    this.desk.fillResting(apiKey, order, qty, { price: opts.price, at: opts.time });
   }
 
   /**
-   * Moves the price, then, in the order the orders were placed: triggers the conditional orders it
-   * reaches (a triggered stop-limit fills at once if its limit allows, else rests at its limit price; a
-   * triggered stop-market runs as a market order) and fills resting limit orders it crosses, at their
-   * limit price — whole, or `fillRatio` of the order's quantity (see `setLimitFillRatio`). When one leg of
-   * an OCO triggers or fills, the other leg EXPIRES.
+   * Moves the price, then, in the order the orders were placed: fills resting limit orders it crosses, at
+   * their limit price — whole, or `fillRatio` of the order's quantity (see `setLimitFillRatio`) — and
+   * triggers the conditional orders it reaches (a triggered stop-limit fills at once if its limit allows,
+   * else rests at its limit price; a triggered stop-market runs as a market order). When one leg of an
+   * OCO triggers or fills, the other leg EXPIRES.
    */
   setPrice(symbol: string, price: string, opts: { fillRatio?: string | number; at?: number } = {}) {
     const p = new Decimal(price);
-    this.prices.set(symbol, p);
     const path = this.pricePath.get(symbol) ?? [];
     path.push({ at: opts.at ?? this.now(), price: p });
     path.sort((a, b) => a.at - b.at);
     if (path.length > 20_000) path.splice(1, path.length - 20_000);
     this.pricePath.set(symbol, path);
-    const ratio = opts.fillRatio !== undefined ? ratioOf(opts.fillRatio) : this.fillRatios.get(symbol);
-    for (const account of this.accounts.values()) {
-      for (const order of [...account.orders]) {
-        if (order.symbol !== symbol || !isOpen(order)) continue;
-        if (isConditional(order.type) && !order.triggered) {
-          if (triggers(order.side, order.type, order.stopPrice!, p)) this.trigger(account, order);
-          continue;
-        }
-        if (!isWorkingLimit(order)) continue;
-        const crosses = order.side === "BUY" ? p.lte(order.price) : p.gte(order.price);
-        if (!crosses) continue;
-        this.activate(account, order);
-        this.applyFill(account, order, this.restingFillQty(order, ratio), order.price, true);
-      }
-    }
+    this.desk.setPrice(symbol, price, { fillRatio: opts.fillRatio });
   }
 
   /** Applies each price in turn, so resting orders and stops trigger in order along the path. */
@@ -348,41 +372,19 @@ export class BinanceSimulator {
    * step. `null` goes back to whole fills.
    */
   setLimitFillRatio(symbol: string, ratio: string | number | null) {
-    if (ratio === null) this.fillRatios.delete(symbol);
-    else this.fillRatios.set(symbol, ratioOf(ratio));
+    this.desk.setFillRatio(symbol, ratio);
   }
 
   /** Gives `symbol` an order book that market (and marketable) orders walk; `null` goes back to "unlimited at the last price". */
   setDepth(symbol: string, spec: DepthSpec | null) {
-    if (!spec) {
-      this.depth.delete(symbol);
-      return;
-    }
-    if ("qtyPerLevel" in spec) {
-      this.depth.set(symbol, {
-        kind: "ladder",
-        qty: new Decimal(spec.qtyPerLevel),
-        levels: spec.levels ?? 5,
-        tick: spec.tick ? new Decimal(spec.tick) : undefined,
-      });
-      return;
-    }
-    const levels = (list: DepthLevel[] | undefined, desc: boolean) =>
-      list
-        ?.map((l) => ({ price: new Decimal(l.price), qty: new Decimal(l.qty) }))
-        .filter((l) => l.qty.gt(0))
-        .sort((a, b) => (desc ? b.price.comparedTo(a.price) : a.price.comparedTo(b.price)));
-    this.depth.set(symbol, { kind: "book", bids: levels(spec.bids, true), asks: levels(spec.asks, false) });
+    this.desk.setDepth(symbol, spec);
   }
 
   /** What is left of the book (the ladder as it stands at the last price). */
   depthOf(symbol: string): { bids?: DepthLevel[]; asks?: DepthLevel[] } | null {
-    const depth = this.depth.get(symbol);
-    if (!depth) return null;
-    const out = (levels: Level[] | undefined) => levels?.map((l) => ({ price: l.price.toFixed(), qty: l.qty.toFixed() }));
-    const last = this.prices.get(symbol) ?? new Decimal(0);
-    return { bids: out(this.levels(symbol, "SELL", last)), asks: out(this.levels(symbol, "BUY", last)) };
+    return this.desk.depthOf(symbol);
   }
+
 
   /** The IP's request-weight limit per window, and when a client that ignores 429 is banned. */
   setWeightLimit(limit: number, opts: WeightOptions = {}) {
@@ -634,8 +636,8 @@ export class BinanceSimulator {
       if (path === "/__sim/state") {
         return ok({
           prices: Object.fromEntries([...this.prices].map(([s, p]) => [s, p.toString()])),
-          depth: Object.fromEntries([...this.depth.keys()].map((s) => [s, this.depthOf(s)])),
-          fillRatios: Object.fromEntries([...this.fillRatios].map(([s, r]) => [s, r.toString()])),
+          depth: Object.fromEntries([...this.markets.keys()].flatMap((s) => (this.desk.depthOf(s) ? [[s, this.desk.depthOf(s)]] : []))),
+          fillRatios: Object.fromEntries([...this.desk.fillRatios].map(([s, r]) => [s, r.toString()])),
           weight: { used: this.usedWeight(), ...this.weight, bannedUntil: this.bannedUntil > this.now() ? this.bannedUntil : null },
           accounts: [...this.accounts.values()].map((a) => ({
             apiKey: a.apiKey,
@@ -685,11 +687,11 @@ export class BinanceSimulator {
       };
     }
     if (method === "POST" && path === "/api/v3/order") return this.newOrder(account, params);
-    if (method === "GET" && path === "/api/v3/order") return this.orderJson(this.findOrder(account, params));
+    if (method === "GET" && path === "/api/v3/order") return this.orderJson(this.view(account.apiKey, this.findOrder(account, params)));
     if (method === "DELETE" && path === "/api/v3/order") return this.cancel(account, this.findOrder(account, params, -2011));
     if (method === "DELETE" && path === "/api/v3/openOrders") {
       const symbol = this.market(params.get("symbol")).symbol;
-      const open = account.orders.filter((o) => o.symbol === symbol && isOpen(o));
+      const open = this.spotOrders(account).filter((o) => o.market === symbol && isOpen(o));
       if (open.length === 0) throw new BinanceError(400, -2011, "Unknown order sent.");
       const out: unknown[] = [];
       for (const order of open) {
@@ -701,7 +703,9 @@ export class BinanceSimulator {
     }
     if (method === "GET" && path === "/api/v3/openOrders") {
       const symbol = params.get("symbol");
-      return account.orders.filter((o) => isOpen(o) && (!symbol || o.symbol === symbol)).map((o) => this.orderJson(o));
+      return this.spotOrders(account)
+        .filter((o) => isOpen(o) && (!symbol || o.market === symbol))
+        .map((o) => this.orderJson(this.view(account.apiKey, o)));
     }
     if (method === "GET" && path === "/api/v3/myTrades") {
       const symbol = this.market(params.get("symbol")).symbol;
@@ -801,19 +805,11 @@ export class BinanceSimulator {
     return market;
   }
 
-  private balance(account: SimAccount, asset: string) {
-    let b = account.balances.get(asset);
-    if (!b) {
-      b = { free: new Decimal(0), locked: new Decimal(0) };
-      account.balances.set(asset, b);
-    }
-    return b;
-  }
 
   // --- order placement ---------------------------------------------------------------------------
 
   private checkClientOrderId(account: SimAccount, clientOrderId: string) {
-    if (account.orders.some((o) => o.clientOrderId === clientOrderId && isOpen(o))) {
+    if (this.spotOrders(account).some((o) => o.clientId === clientOrderId && isOpen(o))) {
       throw new BinanceError(400, -2010, "Duplicate order sent.");
     }
   }
@@ -887,68 +883,23 @@ export class BinanceSimulator {
     this.checkPlacement(side, orderType, leg.price, leg.stopPrice, last);
     if (qty.mul(leg.price ?? leg.stopPrice ?? last).lt(market.minNotional)) throw new BinanceError(400, -1013, "Filter failure: NOTIONAL");
 
-    const quote = this.balance(account, market.quote);
-    const base = this.balance(account, market.base);
-    let plan: PlannedFill[] | undefined;
-    let lockPrice: Decimal | undefined;
-    if (orderType === "MARKET") {
-      // A market order holds nothing: it is checked against what its walk through the book costs.
-      plan = this.plan(market.symbol, side, qty);
-      const need = side === "BUY" ? plan.reduce((sum, f) => sum.add(f.qty.mul(f.price)), new Decimal(0)) : qty;
-      if ((side === "BUY" ? quote : base).free.lt(need)) throw insufficient();
-    } else {
-      // Funds are held at the order's limit price (a stop-market buy at its stop price).
-      lockPrice = side === "BUY" ? (leg.price ?? leg.stopPrice!) : undefined;
-      this.lock(account, market, side, qty, lockPrice);
-    }
+    // Binance lists both assets of a symbol traded once, even at zero.
+    this.desk.balance(account.apiKey, market.quote);
+    this.desk.balance(account.apiKey, market.base);
+    // A market order holds nothing (its funds are checked against its walk through the book); the others hold
+    // theirs at their limit price (a stop-market buy at its stop price) from the start, stops included.
+    const order = this.onDesk(() => this.desk.place(account.apiKey, deskRequest(market.symbol, side, orderType, qty, clientOrderId, leg)));
+    const view = this.view(account.apiKey, order);
 
-    const now = Date.now();
-    const order: SimOrder = {
-      orderId: this.nextOrderId++,
-      clientOrderId,
-      symbol: market.symbol,
-      side,
-      type: orderType,
-      price: leg.price ?? new Decimal(0),
-      origQty: qty,
-      executedQty: new Decimal(0),
-      cummulativeQuoteQty: new Decimal(0),
-      status: "NEW",
-      time: now,
-      updateTime: now,
-      fills: [],
-    };
-    if (leg.timeInForce) order.timeInForce = leg.timeInForce;
-    if (leg.stopPrice) {
-      order.stopPrice = leg.stopPrice;
-      order.workingTime = -1;
-    }
-    if (lockPrice && !leg.price) order.lockPrice = lockPrice;
-    account.orders.push(order);
-
-    if (orderType === "MARKET") this.take(account, order, undefined, plan);
-    else if (orderType === "LIMIT") {
-      if (marketable(side, order.price, last)) this.take(account, order, order.price);
-      else if (order.timeInForce === "IOC" || order.timeInForce === "FOK") this.expire(account, order);
-    }
-
+    const now = order.createdAt;
     const respType = params.get("newOrderRespType") ?? (orderType === "MARKET" || orderType === "LIMIT" ? "FULL" : "ACK");
     if (respType === "ACK") {
-      return { symbol: order.symbol, orderId: order.orderId, orderListId: -1, clientOrderId, transactTime: now };
+      return { symbol: view.symbol, orderId: view.orderId, orderListId: -1, clientOrderId, transactTime: now };
     }
-    const full = { ...this.orderJson(order), transactTime: now, workingTime: order.workingTime ?? now };
-    return respType === "FULL" ? { ...full, fills: order.fills.map(fillJson) } : full;
+    const full = { ...this.orderJson(view), transactTime: now, workingTime: view.workingTime ?? now };
+    return respType === "FULL" ? { ...full, fills: view.fills.map(fillJson) } : full;
   }
 
-  private lock(account: SimAccount, market: SimMarket, side: Side, qty: Decimal, lockPrice: Decimal | undefined) {
-    const held = this.balance(account, side === "BUY" ? market.quote : market.base);
-    const amount = side === "BUY" ? qty.mul(lockPrice!) : qty;
-    if (held.free.lt(amount)) throw insufficient();
-    held.free = held.free.sub(amount);
-    held.locked = held.locked.add(amount);
-  }
-
-  /** New endpoint: `aboveType`/`belowType` legs sharing one `quantity`. */
   private newOco(account: SimAccount, params: URLSearchParams) {
     const market = this.market(params.get("symbol"));
     const side = this.sideParam(params);
@@ -1044,44 +995,22 @@ export class BinanceSimulator {
     for (const id of ids) this.checkClientOrderId(account, id);
 
     // One lock for both legs: the quantity (sell), or the quantity at the higher of the legs' prices (buy).
-    const lockPrice = side === "BUY" ? Decimal.max(...legs.map((l) => l.price ?? l.stopPrice!)) : undefined;
-    this.lock(account, market, side, qty, lockPrice);
-
-    const now = Date.now();
-    const orderListId = this.nextOrderListId++;
-    const orders = legs.map((l, i): SimOrder => {
-      const order: SimOrder = {
-        orderId: this.nextOrderId++,
-        clientOrderId: ids[i]!,
-        symbol: market.symbol,
-        side,
-        type: l.type,
-        price: l.price ?? new Decimal(0),
-        origQty: qty,
-        executedQty: new Decimal(0),
-        cummulativeQuoteQty: new Decimal(0),
-        status: "NEW",
-        time: now,
-        updateTime: now,
-        fills: [],
-        orderListId,
-      };
-      if (l.timeInForce) order.timeInForce = l.timeInForce;
-      if (l.stopPrice) {
-        order.stopPrice = l.stopPrice;
-        order.workingTime = -1;
-      }
-      if (lockPrice) order.lockPrice = lockPrice;
-      if (i > 0) order.sharesLock = true;
-      return order;
-    });
-    account.orders.push(...orders);
+    const orderListId = this.nextOrderListId;
+    const orders = this.onDesk(() =>
+      this.desk.placeGroup(
+        account.apiKey,
+        legs.map((l, i) => deskRequest(market.symbol, side, l.type, qty, ids[i]!, l)),
+        String(orderListId),
+      ),
+    );
+    this.nextOrderListId++;
+    const now = orders[0]!.createdAt;
     const list: SimOrderList = {
       orderListId,
       listClientOrderId,
       symbol: market.symbol,
       contingencyType: "OCO",
-      orderIds: orders.map((o) => o.orderId),
+      orderIds: orders.map((o) => Number(o.id)),
       transactionTime: now,
     };
     account.orderLists.push(list);
@@ -1089,178 +1018,122 @@ export class BinanceSimulator {
     return {
       ...this.listJson(account, list),
       orderReports: orders.map((o) => {
-        const report = { ...this.orderJson(o), transactTime: now };
+        const report = { ...this.orderJson(this.view(account.apiKey, o)), transactTime: now };
         return respType === "FULL" ? { ...report, fills: [] } : report;
       }),
     };
   }
 
-  // --- execution ---------------------------------------------------------------------------------
+  // --- the desk's orders in Binance's terms -----------------------------------------------------
 
-  /** The book levels an order on `side` takes (asks for a buy, bids for a sell); undefined = unlimited at the last price. */
-  private levels(symbol: string, side: Side, last: Decimal): Level[] | undefined {
-    const depth = this.depth.get(symbol);
-    if (!depth) return undefined;
-    if (depth.kind === "book") return side === "BUY" ? depth.asks : depth.bids;
-    const tick = depth.tick ?? new Decimal(this.market(symbol).tickSize);
-    const out: Level[] = [];
-    for (let i = 0; i < depth.levels; i++) {
-      const price = side === "BUY" ? last.add(tick.mul(i)) : last.sub(tick.mul(i));
-      if (price.lte(0)) break;
-      out.push({ price, qty: depth.qty });
-    }
-    return out;
+  private spotOrders(account: SimAccount) {
+    return this.desk.account(account.apiKey).orders;
   }
 
-  /** The fills an order taking liquidity would get now: one per book level, best first, within `limit`. */
-  private plan(symbol: string, side: Side, qty: Decimal, limit?: Decimal): PlannedFill[] {
-    const last = this.prices.get(symbol) ?? new Decimal(0);
-    const within = (price: Decimal) => !limit || (side === "BUY" ? price.lte(limit) : price.gte(limit));
-    const levels = this.levels(symbol, side, last);
-    if (!levels) return within(last) && qty.gt(0) ? [{ price: last, qty }] : [];
-    const out: PlannedFill[] = [];
-    let left = qty;
-    for (const level of levels) {
-      if (left.lte(0) || !within(level.price)) break;
-      const take = Decimal.min(left, level.qty);
-      if (take.lte(0)) continue;
-      out.push({ price: level.price, qty: take, level });
-      left = left.sub(take);
-    }
-    return out;
-  }
-
-  /** Takes liquidity for the rest of `order` (up to `limit`); what cannot fill EXPIRES for market, IOC and FOK orders. */
-  private take(account: SimAccount, order: SimOrder, limit?: Decimal, planned?: PlannedFill[]) {
-    const remaining = order.origQty.sub(order.executedQty);
-    const plan = planned ?? this.plan(order.symbol, order.side, remaining, limit);
-    const total = plan.reduce((sum, f) => sum.add(f.qty), new Decimal(0));
-    if (order.timeInForce === "FOK" && total.lt(remaining)) return this.expire(account, order);
-    const depth = this.depth.get(order.symbol);
-    for (const f of plan) {
-      if (f.level && depth?.kind === "book") {
-        f.level.qty = f.level.qty.sub(f.qty);
-        if (depth.asks) depth.asks = depth.asks.filter((l) => l.qty.gt(0));
-        if (depth.bids) depth.bids = depth.bids.filter((l) => l.qty.gt(0));
-      }
-      this.applyFill(account, order, f.qty, f.price, false);
-    }
-    const runsOnce = order.type === "MARKET" || order.type === "STOP_LOSS" || order.type === "TAKE_PROFIT";
-    if (order.executedQty.lt(order.origQty) && (runsOnce || order.timeInForce === "IOC" || order.timeInForce === "FOK")) {
-      this.expire(account, order);
+  private onDesk<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof SpotRefusal)) throw error;
+      const [code, message] = REFUSALS[error.kind];
+      throw new BinanceError(400, code, message);
     }
   }
 
-  /** A conditional order reached its stop price: it runs as a market order, or works as a limit order at its price. */
-  private trigger(account: SimAccount, order: SimOrder) {
-    const now = Date.now();
-    order.triggered = true;
-    order.workingTime = now;
-    order.updateTime = now;
-    this.activate(account, order);
-    const last = this.prices.get(order.symbol) ?? new Decimal(0);
-    if (order.type === "STOP_LOSS" || order.type === "TAKE_PROFIT") this.take(account, order);
-    else if (marketable(order.side, order.price, last)) this.take(account, order, order.price);
-    else if (order.timeInForce === "IOC" || order.timeInForce === "FOK") this.expire(account, order);
+  /** The order as Binance shows it; what a test sets on it (fills, executedQty, status, updateTime) writes through. */
+  private view(apiKey: string, o: SpotOrder): SimOrder {
+    const cached = this.views.get(o);
+    if (cached) return cached;
+    const fillsOf = () => this.fillsOf(apiKey, o);
+    const lastFill = () => this.desk.account(apiKey).fills.findLast((f) => f.orderId === o.id);
+    const legsOf = () => this.desk.account(apiKey).orders;
+    const view: SimOrder = {
+      orderId: Number(o.id),
+      clientOrderId: o.clientId,
+      symbol: o.market,
+      side: o.side === "buy" ? "BUY" : "SELL",
+      type: binanceType(o),
+      get price() {
+        return o.price;
+      },
+      get origQty() {
+        return o.qty;
+      },
+      get executedQty() {
+        return o.filled;
+      },
+      // A fill recorded from outside releases what the order (or its list's lock) held for it, at its limit price.
+      set executedQty(q: Decimal) {
+        const filled = q.sub(o.filled);
+        o.filled = q;
+        const holder = o.locked.gt(0) ? o : o.group === undefined ? undefined : legsOf().find((l) => l.group === o.group && l.locked.gt(0));
+        if (holder) holder.locked = Decimal.max(0, holder.locked.sub(o.side === "buy" ? filled.mul(o.price) : filled));
+      },
+      get cummulativeQuoteQty() {
+        return o.filledQuote;
+      },
+      set cummulativeQuoteQty(q: Decimal) {
+        o.filledQuote = q;
+      },
+      get status() {
+        return binanceStatus(o);
+      },
+      set status(s: Status) {
+        o.status = DESK_STATUS[s];
+      },
+      time: o.createdAt,
+      // A fill off the book shows one millisecond after it, as the order's last update.
+      get updateTime() {
+        const last = lastFill();
+        return o.updatedAt + (last?.maker && last.time === o.updatedAt ? 1 : 0);
+      },
+      set updateTime(t: number) {
+        o.updatedAt = t;
+      },
+      get fills() {
+        return fillsOf();
+      },
+      get triggered() {
+        return o.trigger?.firedAt != null ? true : undefined;
+      },
+      get workingTime() {
+        return o.trigger ? (o.trigger.firedAt ?? -1) : undefined;
+      },
+      get lockPrice() {
+        return o.lockPrice;
+      },
+    };
+    if (o.timeInForce) view.timeInForce = o.timeInForce;
+    if (o.trigger) view.stopPrice = o.trigger.price;
+    if (o.group !== undefined) view.orderListId = Number(o.group);
+    this.views.set(o, view);
+    return view;
   }
 
-  /** An OCO leg triggered or started to fill: the other leg EXPIRES, and this leg takes over the list's lock. */
-  private activate(account: SimAccount, order: SimOrder) {
-    const list = this.listOf(account, order);
-    if (!list) return;
-    for (const sibling of this.legs(account, list)) {
-      if (sibling === order || !isOpen(sibling)) continue;
-      if (!sibling.sharesLock) {
-        order.sharesLock = false;
-        if (sibling.lockPrice) order.lockPrice = sibling.lockPrice;
-        sibling.sharesLock = true;
-      }
-      sibling.status = "EXPIRED";
-      sibling.updateTime = Date.now();
+  /** The desk's fills of the order, with those a test pushed onto the view where it pushed them. */
+  private fillsOf(apiKey: string, o: SpotOrder): SimFill[] {
+    const own: SimFill[] = this.desk
+      .account(apiKey)
+      .fills.filter((f) => f.orderId === o.id)
+      .map((f) => ({ price: f.price.toString(), qty: f.qty.toString(), commission: f.fee.toFixed(), commissionAsset: f.feeCoin, tradeId: Number(f.id), maker: f.maker, time: f.time }));
+    const outside = this.outsideFills.get(o) ?? [];
+    const all: SimFill[] = [];
+    let i = 0;
+    for (const [n, fill] of own.entries()) {
+      while (i < outside.length && outside[i]!.after <= n) all.push(outside[i++]!.fill);
+      all.push(fill);
     }
-  }
-
-  private restingFillQty(order: SimOrder, ratio: Decimal | undefined) {
-    const remaining = order.origQty.sub(order.executedQty);
-    if (!ratio || ratio.gte(1)) return remaining;
-    const step = new Decimal(this.market(order.symbol).stepSize);
-    const part = Decimal.max(order.origQty.mul(ratio).div(step).floor().mul(step), step);
-    return Decimal.min(part, remaining);
-  }
-
-  /**
-   * The commission of one fill worth `cost` quote: in BNB when the account pays fees with it and its free
-   * BNB covers it (priced at the BNB market of the quote), else `fallback` in the asset received.
-   */
-  private commissionOf(account: SimAccount, market: SimMarket, cost: Decimal, fallback: { amount: Decimal; asset: string }) {
-    if (!account.feesInBnb || market.base === "BNB" || market.quote === "BNB") return fallback;
-    const bnbPrice = this.prices.get(`BNB${market.quote}`);
-    if (!bnbPrice || bnbPrice.lte(0)) return fallback;
-    const amount = cost.mul(COMMISSION).mul(BNB_DISCOUNT).div(bnbPrice);
-    const bnb = this.balance(account, "BNB");
-    if (bnb.free.lt(amount)) return fallback;
-    bnb.free = bnb.free.sub(amount);
-    return { amount, asset: "BNB", apart: true };
-  }
-
-  /** Fills `qty` of `order` at `price`; commission is charged per fill, in BNB or in the asset received. */
-  private applyFill(account: SimAccount, order: SimOrder, qty: Decimal, price: Decimal, maker: boolean, at?: number) {
-    const market = this.market(order.symbol);
-    const cost = qty.mul(price);
-    const quote = this.balance(account, market.quote);
-    const base = this.balance(account, market.base);
-    const held = holdsLock(order);
-    const fee =
-      order.side === "BUY"
-        ? this.commissionOf(account, market, cost, { amount: qty.mul(COMMISSION), asset: market.base })
-        : this.commissionOf(account, market, cost, { amount: cost.mul(COMMISSION), asset: market.quote });
-    // Taken from what the fill brings in, unless it was paid out of the BNB balance.
-    const inReceived = "apart" in fee ? new Decimal(0) : fee.amount;
-    if (order.side === "BUY") {
-      if (held) {
-        const locked = qty.mul(lockPriceOf(order));
-        quote.locked = quote.locked.sub(locked);
-        quote.free = quote.free.add(locked).sub(cost);
-      } else {
-        quote.free = quote.free.sub(cost);
-      }
-      base.free = base.free.add(qty).sub(inReceived);
-    } else {
-      if (held) base.locked = base.locked.sub(qty);
-      else base.free = base.free.sub(qty);
-      quote.free = quote.free.add(cost).sub(inReceived);
-    }
-    const now = at ?? Date.now();
-    order.fills.push({
-      price: price.toString(),
-      qty: qty.toString(),
-      commission: fee.amount.toFixed(),
-      commissionAsset: fee.asset,
-      tradeId: this.nextTradeId++,
-      maker,
-      time: now,
+    while (i < outside.length) all.push(outside[i++]!.fill);
+    Object.defineProperty(all, "push", {
+      enumerable: false,
+      value: (...fills: SimFill[]) => {
+        const list = this.outsideFills.get(o) ?? [];
+        for (const fill of fills) list.push({ after: own.length, fill });
+        this.outsideFills.set(o, list);
+        return Array.prototype.push.apply(all, fills);
+      },
     });
-    order.executedQty = order.executedQty.add(qty);
-    order.cummulativeQuoteQty = order.cummulativeQuoteQty.add(cost);
-    order.status = order.executedQty.gte(order.origQty) ? "FILLED" : "PARTIALLY_FILLED";
-    order.updateTime = now + (maker ? 1 : 0);
-  }
-
-  /** Gives back what the order still holds for its unfilled rest. */
-  private releaseLock(account: SimAccount, order: SimOrder) {
-    if (!holdsLock(order)) return;
-    const market = this.market(order.symbol);
-    const remaining = order.origQty.sub(order.executedQty);
-    const held = this.balance(account, order.side === "BUY" ? market.quote : market.base);
-    const amount = order.side === "BUY" ? remaining.mul(lockPriceOf(order)) : remaining;
-    held.locked = held.locked.sub(amount);
-    held.free = held.free.add(amount);
-  }
-
-  private expire(account: SimAccount, order: SimOrder) {
-    this.releaseLock(account, order);
-    order.status = "EXPIRED";
-    order.updateTime = Date.now();
+    return all;
   }
 
   // --- look-ups and cancels ----------------------------------------------------------------------
@@ -1273,9 +1146,7 @@ export class BinanceSimulator {
       throw new BinanceError(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
     }
     // Several orders may share a client id once the earlier ones are closed: Binance answers the latest.
-    const order = [...account.orders]
-      .reverse()
-      .find((o) => o.symbol === symbol && (orderId ? String(o.orderId) === orderId : o.clientOrderId === clientId));
+    const order = this.spotOrders(account).findLast((o) => o.market === symbol && (orderId ? o.id === orderId : o.clientId === clientId));
     if (!order) throw new BinanceError(400, missingCode, missingCode === -2011 ? "Unknown order sent." : "Order does not exist.");
     return order;
   }
@@ -1299,41 +1170,32 @@ export class BinanceSimulator {
     return list;
   }
 
-  private listOf(account: SimAccount, order: SimOrder) {
-    return order.orderListId === undefined ? undefined : account.orderLists.find((l) => l.orderListId === order.orderListId);
+  private listOf(account: SimAccount, order: SpotOrder) {
+    return order.group === undefined ? undefined : account.orderLists.find((l) => String(l.orderListId) === order.group);
   }
 
   private legs(account: SimAccount, list: SimOrderList) {
-    return list.orderIds.map((id) => account.orders.find((o) => o.orderId === id)!);
+    const orders = this.spotOrders(account);
+    return list.orderIds.map((id) => orders.find((o) => o.id === String(id))!);
   }
 
   /** Canceling one leg of an order list cancels the whole list, as on Binance; the answer is that leg. */
-  private cancel(account: SimAccount, order: SimOrder) {
+  private cancel(account: SimAccount, order: SpotOrder) {
     if (!isOpen(order)) throw new BinanceError(400, -2011, "Unknown order sent.");
-    const list = this.listOf(account, order);
-    if (list) {
-      this.cancelList(account, list);
-    } else {
-      this.releaseLock(account, order);
-      order.status = "CANCELED";
-      order.updateTime = Date.now();
-    }
-    return { ...this.orderJson(order), origClientOrderId: order.clientOrderId, transactTime: order.updateTime };
+    this.onDesk(() => this.desk.cancel(account.apiKey, order.market, { id: order.id }));
+    const view = this.view(account.apiKey, order);
+    return { ...this.orderJson(view), origClientOrderId: view.clientOrderId, transactTime: view.updateTime };
   }
 
   private cancelList(account: SimAccount, list: SimOrderList) {
     const legs = this.legs(account, list);
-    if (!legs.some(isOpen)) throw new BinanceError(400, -2011, "Unknown order sent.");
+    const live = legs.find(isOpen);
+    if (!live) throw new BinanceError(400, -2011, "Unknown order sent.");
     const now = Date.now();
-    for (const leg of legs) {
-      if (!isOpen(leg)) continue;
-      this.releaseLock(account, leg);
-      leg.status = "CANCELED";
-      leg.updateTime = now;
-    }
+    this.onDesk(() => this.desk.cancel(account.apiKey, live.market, { id: live.id }));
     return {
       ...this.listJson(account, list),
-      orderReports: legs.map((o) => ({ ...this.orderJson(o), origClientOrderId: o.clientOrderId, transactTime: now })),
+      orderReports: legs.map((o) => ({ ...this.orderJson(this.view(account.apiKey, o)), origClientOrderId: o.clientId, transactTime: now })),
     };
   }
 
@@ -1350,7 +1212,7 @@ export class BinanceSimulator {
       listClientOrderId: list.listClientOrderId,
       transactionTime: list.transactionTime,
       symbol: list.symbol,
-      orders: legs.map((o) => ({ symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId })),
+      orders: legs.map((o) => ({ symbol: o.market, orderId: Number(o.id), clientOrderId: o.clientId })),
     };
   }
 
@@ -1478,24 +1340,23 @@ export class BinanceSimulator {
   }
 }
 
-function isOpen(o: SimOrder) {
-  return o.status === "NEW" || o.status === "PARTIALLY_FILLED";
+/** Live on Binance: NEW or PARTIALLY_FILLED, a conditional order waiting for its stop included. */
+function isOpen(o: SpotOrder) {
+  return o.status === "open" || o.status === "waiting";
 }
 
 function isConditional(type: SimOrderType) {
   return type === "STOP_LOSS" || type === "STOP_LOSS_LIMIT" || type === "TAKE_PROFIT" || type === "TAKE_PROFIT_LIMIT";
 }
 
-/** Orders resting on the book at their limit price. */
-function isWorkingLimit(o: SimOrder) {
-  return o.type === "LIMIT" || o.type === "LIMIT_MAKER" || ((o.type === "STOP_LOSS_LIMIT" || o.type === "TAKE_PROFIT_LIMIT") && o.triggered === true);
+/** Binance: a sell stop-loss triggers at or below its stop price, a sell take-profit at or above (buys the other way). */
+function triggersBelow(side: Side, type: SimOrderType) {
+  const stopLoss = type === "STOP_LOSS" || type === "STOP_LOSS_LIMIT";
+  return side === "SELL" ? stopLoss : !stopLoss;
 }
 
-/** Binance: a sell stop-loss triggers at or below its stop price, a sell take-profit at or above (buys the other way). */
 function triggers(side: Side, type: SimOrderType, stopPrice: Decimal, last: Decimal) {
-  const stopLoss = type === "STOP_LOSS" || type === "STOP_LOSS_LIMIT";
-  const below = side === "SELL" ? stopLoss : !stopLoss;
-  return below ? last.lte(stopPrice) : last.gte(stopPrice);
+  return triggersBelow(side, type) ? last.lte(stopPrice) : last.gte(stopPrice);
 }
 
 /** A limit order that the last price lets fill at once (it would take liquidity). */
@@ -1503,22 +1364,51 @@ function marketable(side: Side, price: Decimal, last: Decimal) {
   return side === "BUY" ? last.lte(price) : last.gte(price);
 }
 
-function holdsLock(o: SimOrder) {
-  return o.type !== "MARKET" && !o.sharesLock;
+/** The desk request for one Binance order (or OCO leg): conditional orders hold their funds while they wait. */
+function deskRequest(
+  symbol: string,
+  side: Side,
+  type: SimOrderType,
+  qty: Decimal,
+  clientId: string,
+  leg: { price?: Decimal; stopPrice?: Decimal; timeInForce?: TimeInForce },
+): SpotPlaceRequest {
+  const runsAsMarket = type === "MARKET" || type === "STOP_LOSS" || type === "TAKE_PROFIT";
+  const request: SpotPlaceRequest = { market: symbol, side: side === "BUY" ? "buy" : "sell", type: runsAsMarket ? "market" : "limit", qty: qty.toFixed(), clientId };
+  if (!runsAsMarket) request.price = leg.price!.toFixed();
+  if (leg.stopPrice) request.trigger = { price: leg.stopPrice.toFixed(), direction: triggersBelow(side, type) ? "fall" : "rise", reserve: true };
+  if (leg.timeInForce) request.timeInForce = leg.timeInForce;
+  if (type === "LIMIT_MAKER") request.postOnly = true;
+  return request;
 }
 
-function lockPriceOf(o: SimOrder) {
-  return o.lockPrice ?? o.price;
+function binanceType(o: SpotOrder): SimOrderType {
+  if (!o.trigger) return o.type === "market" ? "MARKET" : o.postOnly ? "LIMIT_MAKER" : "LIMIT";
+  const stopLoss = (o.side === "sell") === (o.trigger.direction === "fall");
+  if (o.type === "market") return stopLoss ? "STOP_LOSS" : "TAKE_PROFIT";
+  return stopLoss ? "STOP_LOSS_LIMIT" : "TAKE_PROFIT_LIMIT";
+}
+
+function binanceStatus(o: SpotOrder): Status {
+  switch (o.status) {
+    case "open":
+      return o.filled.gt(0) ? "PARTIALLY_FILLED" : "NEW";
+    case "waiting":
+      return "NEW";
+    case "filled":
+      return "FILLED";
+    case "canceled":
+    case "deactivated":
+      return "CANCELED";
+    case "expired":
+      return "EXPIRED";
+    case "rejected":
+      return "REJECTED";
+  }
 }
 
 function fillJson(f: SimFill) {
   return { price: f.price, qty: f.qty, commission: f.commission, commissionAsset: f.commissionAsset, tradeId: f.tradeId };
-}
-
-function ratioOf(value: string | number) {
-  const ratio = new Decimal(value);
-  if (ratio.lte(0) || ratio.gt(1)) throw new Error(`fill ratio must be in (0, 1], got ${value}`);
-  return ratio;
 }
 
 function mandatory(name: string) {
@@ -1527,10 +1417,6 @@ function mandatory(name: string) {
 
 function notRequired(name: string) {
   return new BinanceError(400, -1106, `Parameter '${name}' sent when not required.`);
-}
-
-function insufficient() {
-  return new BinanceError(400, -2010, "Account has insufficient balance for requested action.");
 }
 
 function decimalParam(params: URLSearchParams, name: string, required: boolean): Decimal | undefined {

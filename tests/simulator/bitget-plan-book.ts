@@ -1,11 +1,13 @@
 import Decimal from "decimal.js";
+import { SpotRefusal, type SpotDesk, type SpotOrder } from "./spot-desk";
 
 /**
  * Bitget v2 spot plan (trigger) orders for the Bitget simulator: `place-plan-order`, `cancel-plan-order`,
- * `batch-cancel-plan-order`, `current-plan-order`, `history-plan-order` and `plan-sub-order`. A plan
- * waits as `live` and reserves nothing; when the last price crosses its trigger (upward when the trigger
- * was above the price at creation) it places its order (`executed`, the order listed as its sub-order),
- * or ends `fail_execute` when the coins are not there. Canceled ones end `cancelled`.
+ * `batch-cancel-plan-order`, `current-plan-order`, `history-plan-order` and `plan-sub-order`. Plans are the
+ * shared spot desk's conditional orders: a plan waits as `live` and reserves nothing; when the last price
+ * crosses its trigger (upward when the trigger was above the price at creation) the desk places its order
+ * (`executed`; the order, listed as its sub-order, keeps the desk's id while the plan is numbered apart), or
+ * the plan ends `fail_execute` when the coins are not there. Canceled ones end `cancelled`.
  */
 
 export interface BitgetSimPlan {
@@ -36,20 +38,37 @@ export class PlanRefusal extends Error {
 
 export interface PlanHost {
   market(symbol: unknown): { symbol: string; pricePrecision: number; quantityPrecision: number; minTradeUSDT: string };
-  last(symbol: string): Decimal;
   decimals(value: unknown, digits: number, what: string): Decimal;
-  /** Places a plain order (as `place-order`); answers its orderId. */
-  place(p: Record<string, unknown>): string;
   /** The client id is taken by an order or a plan of the account. */
   clientOidTaken(clientOid: string): boolean;
 }
 
 const str = (d: Decimal) => d.toFixed();
+const PLAN_IDS = 1_000_000_000_000_000_000n;
+const planId = (o: SpotOrder) => String(BigInt(o.id) + PLAN_IDS);
+/** A fired plan whose coins were there: its desk order is a plain order of the account. */
+export const placedByPlan = (o: SpotOrder) => o.trigger !== null && o.trigger.firedAt !== null && o.status !== "rejected";
+
+function planStatus(o: SpotOrder): BitgetSimPlan["status"] {
+  if (o.status === "waiting") return "live";
+  if (o.status === "deactivated") return "cancelled";
+  return o.status === "rejected" ? "fail_execute" : "executed";
+}
 
 export class BitgetPlanBook {
-  readonly plans: BitgetSimPlan[] = [];
+  /** Bitget's side of each plan, by desk order id; the desk order itself carries no client id. */
+  private readonly meta = new Map<string, { clientOid: string; triggerType: string }>();
 
-  constructor(private readonly nextId: () => string) {}
+  constructor(
+    private readonly desk: SpotDesk,
+    private readonly key: string,
+    private readonly nextId: () => string,
+  ) {}
+
+  /** The account's plans, oldest first (rebuilt on each read). */
+  get plans(): BitgetSimPlan[] {
+    return this.deskPlans().map((o) => this.view(o));
+  }
 
   place(host: PlanHost, p: Record<string, unknown>) {
     const m = host.market(p.symbol);
@@ -64,44 +83,40 @@ export class BitgetPlanBook {
     const triggerPrice = host.decimals(p.triggerPrice, m.pricePrecision, "triggerPrice");
     const executePrice = orderType === "limit" ? host.decimals(p.executePrice, m.pricePrecision, "executePrice") : null;
     const size = host.decimals(p.size, m.quantityPrecision, "size");
-    if (size.mul(executePrice ?? triggerPrice).lt(m.minTradeUSDT)) throw new PlanRefusal("45110", `less than the minimum amount ${m.minTradeUSDT}`);
-    const now = Date.now();
-    const plan: BitgetSimPlan = {
-      orderId: this.nextId(),
-      clientOid,
-      symbol: m.symbol,
-      side,
-      orderType,
-      size,
-      executePrice,
-      triggerPrice,
-      triggerType: String(p.triggerType),
-      upward: triggerPrice.gt(host.last(m.symbol)),
-      status: "live",
-      subOrderId: "",
-      cTime: now,
-      uTime: now,
-    };
-    this.plans.push(plan);
-    return { orderId: plan.orderId, clientOid };
+    const belowMinimum = new PlanRefusal("45110", `less than the minimum amount ${m.minTradeUSDT}`);
+    if (size.mul(executePrice ?? triggerPrice).lt(m.minTradeUSDT)) throw belowMinimum;
+    // A market buy spends its size in the quote coin, as a plain market buy does.
+    const quoteSized = orderType === "market" && side === "buy";
+    let order: SpotOrder;
+    try {
+      order = this.desk.place(this.key, {
+        market: m.symbol,
+        side,
+        type: orderType,
+        ...(quoteSized ? { quoteQty: str(size) } : { qty: str(size) }),
+        price: executePrice ? str(executePrice) : undefined,
+        trigger: { price: str(triggerPrice), checkFunds: false },
+      });
+    } catch (error) {
+      if (!(error instanceof SpotRefusal)) throw error;
+      throw error.kind === "below_minimum" || error.kind === "below_notional" ? belowMinimum : new PlanRefusal("40017", `Parameter verification failed: ${error.message}`);
+    }
+    this.meta.set(order.id, { clientOid, triggerType: String(p.triggerType) });
+    return { orderId: planId(order), clientOid };
   }
 
   cancel(p: Record<string, unknown>) {
-    const plan = this.plans.find((x) => (p.orderId ? x.orderId === p.orderId : Boolean(p.clientOid) && x.clientOid === p.clientOid));
-    if (!plan || plan.status !== "live") throw new PlanRefusal("43025", "Plan order does not exist");
-    plan.status = "cancelled";
-    plan.uTime = Date.now();
+    const plan = this.deskPlans().find((o) => (p.orderId ? planId(o) === p.orderId : Boolean(p.clientOid) && this.meta.get(o.id)?.clientOid === p.clientOid));
+    if (!plan || plan.status !== "waiting") throw new PlanRefusal("43025", "Plan order does not exist");
+    this.desk.cancel(this.key, plan.market, { id: plan.id });
     return { result: "success" };
   }
 
   cancelSymbols(p: Record<string, unknown>) {
     const symbols = Array.isArray(p.symbolList) ? p.symbolList.map(String) : [];
-    const live = this.plans.filter((x) => x.status === "live" && (symbols.length === 0 || symbols.includes(x.symbol)));
-    for (const plan of live) {
-      plan.status = "cancelled";
-      plan.uTime = Date.now();
-    }
-    return { successList: live.map((x) => ({ orderId: x.orderId, clientOid: x.clientOid })), failureList: [] };
+    const live = this.deskPlans().filter((o) => o.status === "waiting" && (symbols.length === 0 || symbols.includes(o.market)));
+    for (const o of live) this.desk.cancel(this.key, o.market, { id: o.id });
+    return { successList: live.map((o) => ({ orderId: planId(o), clientOid: this.meta.get(o.id)?.clientOid ?? "" })), failureList: [] };
   }
 
   list(p: Record<string, unknown>, current: boolean) {
@@ -123,19 +138,29 @@ export class BitgetPlanBook {
     return sub ? [{ orderId: plan.subOrderId, price: sub.price, type: sub.orderType, status: sub.status }] : [];
   }
 
-  /** Fires the live plans of `symbol` whose trigger the last price `p` crossed. */
-  trigger(host: PlanHost, symbol: string, p: Decimal) {
-    for (const plan of this.plans) {
-      if (plan.symbol !== symbol || plan.status !== "live") continue;
-      if (plan.upward ? p.lt(plan.triggerPrice) : p.gt(plan.triggerPrice)) continue;
-      plan.uTime = Date.now();
-      try {
-        plan.subOrderId = host.place({ symbol, side: plan.side, orderType: plan.orderType, force: "gtc", price: plan.executePrice ? str(plan.executePrice) : undefined, size: str(plan.size) });
-        plan.status = "executed";
-      } catch {
-        plan.status = "fail_execute";
-      }
-    }
+  private deskPlans(): SpotOrder[] {
+    return this.desk.account(this.key).orders.filter((o) => o.trigger !== null);
+  }
+
+  private view(o: SpotOrder): BitgetSimPlan {
+    const trigger = o.trigger!;
+    const meta = this.meta.get(o.id);
+    return {
+      orderId: planId(o),
+      clientOid: meta?.clientOid ?? "",
+      symbol: o.market,
+      side: o.side,
+      orderType: o.type,
+      size: o.quoteQty ?? o.qty,
+      executePrice: o.type === "limit" ? o.price : null,
+      triggerPrice: trigger.price,
+      triggerType: meta?.triggerType ?? "fill_price",
+      upward: trigger.direction === "rise",
+      status: planStatus(o),
+      subOrderId: placedByPlan(o) ? o.id : "",
+      cTime: o.createdAt,
+      uTime: trigger.firedAt ?? o.updatedAt,
+    };
   }
 
   private info(x: BitgetSimPlan) {

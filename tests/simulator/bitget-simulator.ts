@@ -3,7 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
 import { bitgetMixDesk, BitgetMixRefusal, bitgetMixRoute } from "./bitget-mix";
-import { BitgetPlanBook, PlanRefusal, type PlanHost } from "./bitget-plan-book";
+import { BitgetPlanBook, placedByPlan, PlanRefusal, type PlanHost } from "./bitget-plan-book";
+import { SpotDesk, SpotRefusal, type SpotFill, type SpotOrder, type SpotRefusalKind } from "./spot-desk";
 
 /**
  * A local stand-in for the part of Bitget's v2 REST API (classic account, spot) that ccxt's bitget class
@@ -19,9 +20,13 @@ import { BitgetPlanBook, PlanRefusal, type PlanHost } from "./bitget-plan-book";
  *
  * Bitget's market buy is sized in the quote coin (`size` = USDT to spend); limits and market sells in the
  * base coin. Order info by `clientOid` answers unfilled orders only, as the guide warns; finished orders
- * are in the history list. Matching is the same small local engine as the Bybit simulator's: market
- * orders fill whole at the last price, limit orders rest and fill when `setPrice` crosses them. Spot plan
- * (trigger) orders live in `bitget-plan-book.ts`.
+ * are in the history list.
+ *
+ * Spot balances, orders, fills and plan (trigger) orders live on the shared spot desk (`spot-desk.ts`:
+ * market orders fill whole at the last price, a market buy spending its quote size; limit orders rest and
+ * fill when `setPrice` crosses them; plans are its conditional orders, with Bitget's side of them in
+ * `bitget-plan-book.ts`), USDT perpetuals on the shared perpetual desk (`bitget-mix.ts`); this file is
+ * Bitget's protocol: signing, faults, codes, answer shapes.
  */
 
 export interface BitgetSimMarket {
@@ -40,11 +45,12 @@ export const BITGET_MARKETS: BitgetSimMarket[] = [
 ];
 
 const DEFAULT_PRICES: Record<string, string> = { BTCUSDT: "60000", ETHUSDT: "3000" };
-const FEE_RATE = new Decimal("0.001");
+const FEE_RATE = "0.001";
 const TIMESTAMP_WINDOW_MS = 30_000;
 
 type Status = "live" | "partially_filled" | "filled" | "cancelled";
 
+/** A view of a desk order in Bitget's terms (rebuilt on each read). */
 export interface BitgetSimOrder {
   orderId: string;
   clientOid: string;
@@ -62,6 +68,7 @@ export interface BitgetSimOrder {
   uTime: number;
 }
 
+/** A view of a desk fill in Bitget's terms (rebuilt on each read). */
 export interface BitgetSimFill {
   tradeId: string;
   orderId: string;
@@ -84,9 +91,11 @@ export interface BitgetSimAccount {
   authorities: string[];
   /** The key's IP allow-list, "" when the key works from anywhere. */
   ips: string;
+  /** The spot desk's balances of the account (the same map). */
   balances: Map<string, { free: Decimal; locked: Decimal }>;
-  orders: BitgetSimOrder[];
-  fills: BitgetSimFill[];
+  /** Plain orders, and the orders fired plans placed. */
+  readonly orders: BitgetSimOrder[];
+  readonly fills: BitgetSimFill[];
   /** Spot plan (trigger) orders. */
   plans: BitgetPlanBook;
 }
@@ -114,9 +123,57 @@ const isOpen = (o: BitgetSimOrder) => o.status === "live" || o.status === "parti
 const str = (d: Decimal) => d.toFixed();
 const step = (digits: number) => new Decimal(10).pow(-digits);
 
+function bitgetStatus(o: SpotOrder): Status {
+  if (o.status === "open") return o.filled.gt(0) ? "partially_filled" : "live";
+  return o.status === "filled" ? "filled" : "cancelled";
+}
+
+const bitgetOrder = (o: SpotOrder): BitgetSimOrder => ({
+  orderId: o.id,
+  // The order a fired plan placed carries a client id of Bitget's, and was created when it fired.
+  clientOid: o.trigger ? `sys${o.id}` : o.clientId,
+  symbol: o.market,
+  side: o.side,
+  orderType: o.type,
+  price: o.price,
+  size: o.quoteQty ?? o.qty,
+  baseVolume: o.filled,
+  quoteVolume: o.filledQuote,
+  fees: o.fees,
+  status: bitgetStatus(o),
+  cTime: o.trigger?.firedAt ?? o.createdAt,
+  uTime: o.updatedAt,
+});
+
+const bitgetFill = (f: SpotFill): BitgetSimFill => ({
+  tradeId: f.id,
+  orderId: f.orderId,
+  symbol: f.market,
+  side: f.side,
+  orderType: f.type,
+  price: f.price,
+  size: f.qty,
+  fee: f.fee,
+  feeCoin: f.feeCoin,
+  maker: f.maker,
+  cTime: f.time,
+});
+
+/** The desk's refusals as Bitget answers them. */
+const SPOT_CODES: Record<SpotRefusalKind, [string, string]> = {
+  unknown_market: ["40034", "Parameter symbol does not exist"],
+  duplicate_client_id: ["40017", "Duplicate clientOid"],
+  insufficient: ["43012", "Insufficient balance"],
+  not_found: ["40109", "The data of the order cannot be found, please confirm the order number"],
+  finished: ["43001", "The order does not exist or has been completed"],
+  bad_size: ["40808", "Parameter verification exception size"],
+  bad_price: ["40808", "Parameter verification exception price"],
+  below_minimum: ["45110", "less than the minimum amount"],
+  below_notional: ["45110", "less than the minimum amount"],
+};
+
 export class BitgetSimulator {
   readonly markets = new Map<string, BitgetSimMarket>();
-  readonly prices = new Map<string, Decimal>();
   readonly accounts = new Map<string, BitgetSimAccount>();
   readonly requests: { method: string; path: string; query: string; body: string }[] = [];
   /** Leave `feeDetail` out of order answers, so fees come from the fills list. */
@@ -127,15 +184,35 @@ export class BitgetSimulator {
   private nextId = 1_100_000_000_000_000_000n;
   /** USDT perpetuals (`/api/v2/mix`, USDT-FUTURES) of every account, on the shared perpetual desk. */
   readonly mix = bitgetMixDesk();
+  /** Spot balances, orders, fills and plans of every account. */
+  readonly spot: SpotDesk;
 
   constructor(markets: BitgetSimMarket[] = BITGET_MARKETS) {
     for (const m of markets) this.markets.set(m.symbol, m);
+    this.spot = new SpotDesk(
+      markets.map((m) => ({
+        id: m.symbol,
+        base: m.base,
+        quote: m.quote,
+        tickSize: str(step(m.pricePrecision)),
+        lotSize: str(step(m.quantityPrecision)),
+        minQty: "0",
+        minNotional: m.minTradeUSDT,
+        price: DEFAULT_PRICES[m.symbol] ?? "0",
+      })),
+      () => String(this.nextId++),
+      { takerRate: FEE_RATE, makerRate: FEE_RATE },
+    );
     this.reset();
   }
 
+  /** Last prices, by symbol (the spot desk's). */
+  get prices() {
+    return this.spot.prices;
+  }
+
   reset() {
-    this.prices.clear();
-    for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
+    this.spot.reset();
     this.accounts.clear();
     this.mix?.reset();
     this.faults = [];
@@ -152,20 +229,27 @@ export class BitgetSimulator {
     readOnly?: boolean;
     ips?: string;
   }) {
-    const balances = new Map<string, { free: Decimal; locked: Decimal }>();
-    for (const [coin, free] of Object.entries(opts.balances ?? { USDT: "10000" })) balances.set(coin, { free: new Decimal(free), locked: new Decimal(0) });
+    const desk = this.spot;
+    const key = opts.apiKey;
+    desk.accounts.delete(key);
+    for (const [coin, free] of Object.entries(opts.balances ?? { USDT: "10000" })) desk.setBalance(key, coin, free);
     const authorities = opts.readOnly ? ["stor", "coor"] : ["stow", "coow"];
     if (opts.canWithdraw) authorities.push("wwow");
-    this.accounts.set(opts.apiKey, {
-      apiKey: opts.apiKey,
+    this.accounts.set(key, {
+      apiKey: key,
       secret: opts.secret,
       passphrase: opts.passphrase,
       authorities,
       ips: opts.ips ?? "",
-      balances,
-      orders: [],
-      fills: [],
-      plans: new BitgetPlanBook(() => String(this.nextId++)),
+      balances: desk.account(key).balances,
+      // In the order they were created, a fired plan's order when it fired.
+      get orders() {
+        return desk.account(key).orders.filter((o) => !o.trigger || placedByPlan(o)).map(bitgetOrder).sort((a, b) => a.cTime - b.cTime);
+      },
+      get fills() {
+        return desk.account(key).fills.map(bitgetFill);
+      },
+      plans: new BitgetPlanBook(desk, key, () => String(this.nextId++)),
     });
   }
 
@@ -175,26 +259,16 @@ export class BitgetSimulator {
     return account;
   }
 
-  /** Moves the last price and fills the resting limit orders it crosses, at their limit price, as makers. */
+  /** Moves the last price and fills the resting limit orders it crosses, at their limit price, as makers; fires crossed plans. */
   setPrice(symbol: string, price: string) {
-    const p = new Decimal(price);
-    this.prices.set(symbol, p);
-    for (const account of this.accounts.values()) {
-      for (const order of account.orders) {
-        if (order.symbol !== symbol || !isOpen(order) || order.orderType !== "limit") continue;
-        const crosses = order.side === "buy" ? p.lte(order.price) : p.gte(order.price);
-        if (crosses) this.fill(account, order, order.size.sub(order.baseVolume), order.price, true);
-      }
-      account.plans.trigger(this.planHost(account), symbol, p);
-    }
+    this.spot.setPrice(symbol, price);
   }
 
   /** Fills part of a resting limit order at its limit price, as a maker. */
   fillPart(apiKey: string, clientOid: string, qty: string) {
-    const acc = this.account(apiKey);
-    const order = acc.orders.find((o) => o.clientOid === clientOid && isOpen(o) && o.orderType === "limit");
+    const order = this.account(apiKey).orders.find((o) => o.clientOid === clientOid && isOpen(o) && o.orderType === "limit");
     if (!order) throw new Error(`no open limit order ${clientOid}`);
-    this.fill(acc, order, new Decimal(qty), order.price, true);
+    this.spot.fillResting(apiKey, this.spot.find(apiKey, order.symbol, { id: order.orderId })!, qty);
   }
 
   injectFault(fault: BitgetFault) {
@@ -267,6 +341,7 @@ export class BitgetSimulator {
     } catch (error) {
       if (error instanceof BitgetError) return send(error.status, answer(error.code, error.message));
       if (error instanceof BitgetMixRefusal) return send(400, answer(error.code, error.message));
+      if (error instanceof SpotRefusal) return send(400, answer(...SPOT_CODES[error.kind]));
       send(500, answer("40015", String(error)));
     }
   }
@@ -365,9 +440,7 @@ export class BitgetSimulator {
   private planHost(acc: BitgetSimAccount): PlanHost {
     return {
       market: (symbol) => this.market(symbol),
-      last: (symbol) => this.prices.get(symbol)!,
       decimals: (value, digits, what) => this.decimals(value, digits, what),
-      place: (p) => this.place(acc, p).orderId,
       clientOidTaken: (clientOid) => acc.orders.some((o) => o.clientOid === clientOid) || acc.plans.plans.some((x) => x.clientOid === clientOid),
     };
   }
@@ -388,8 +461,8 @@ export class BitgetSimulator {
       quoteCoin: m.quote,
       minTradeAmount: "0",
       maxTradeAmount: "10000000000",
-      takerFeeRate: str(FEE_RATE),
-      makerFeeRate: str(FEE_RATE),
+      takerFeeRate: FEE_RATE,
+      makerFeeRate: FEE_RATE,
       pricePrecision: String(m.pricePrecision),
       quantityPrecision: String(m.quantityPrecision),
       quotePrecision: String(m.quotePrecision),
@@ -429,15 +502,6 @@ export class BitgetSimulator {
     });
   }
 
-  private balance(acc: BitgetSimAccount, coin: string) {
-    let b = acc.balances.get(coin);
-    if (!b) {
-      b = { free: new Decimal(0), locked: new Decimal(0) };
-      acc.balances.set(coin, b);
-    }
-    return b;
-  }
-
   private decimals(value: unknown, digits: number, what: string) {
     let d: Decimal;
     try {
@@ -459,91 +523,25 @@ export class BitgetSimulator {
     const clientOid = typeof p.clientOid === "string" && p.clientOid ? p.clientOid : `sys${this.nextId}`;
     if (clientOid.length > 50) throw new BitgetError("40305", "Client_oid length is not greater than 50, and cannot be Martian characters");
     if (acc.orders.some((o) => o.clientOid === clientOid)) throw new BitgetError("40017", "Duplicate clientOid");
+    // A market buy is sized in the quote coin: the desk buys what it spends at the last price, rounded down to the lot.
     const quoteSized = orderType === "market" && side === "buy";
     const size = this.decimals(p.size, quoteSized ? m.quotePrecision : m.quantityPrecision, "size");
-    const last = this.prices.get(m.symbol)!;
-    const price = orderType === "limit" ? this.decimals(p.price, m.pricePrecision, "price") : new Decimal(0);
-    const value = quoteSized ? size : size.mul(orderType === "limit" ? price : last);
-    if (value.lt(m.minTradeUSDT)) throw new BitgetError("45110", `less than the minimum amount ${m.minTradeUSDT} ${m.quote}`);
-    // What must be free: quote for a buy (the size itself for a market buy), base for a sell.
-    const need = side === "buy" ? value : size;
-    const funds = this.balance(acc, side === "buy" ? m.quote : m.base);
-    if (funds.free.lt(need)) throw new BitgetError("43012", "Insufficient balance");
-    const now = Date.now();
-    const order: BitgetSimOrder = {
-      orderId: String(this.nextId++),
-      clientOid,
-      symbol: m.symbol,
-      side,
-      orderType,
-      price,
-      size,
-      baseVolume: new Decimal(0),
-      quoteVolume: new Decimal(0),
-      fees: new Map(),
-      status: "live",
-      cTime: now,
-      uTime: now,
-    };
-    acc.orders.push(order);
-    if (orderType === "market") {
-      // A market buy spends its quote size: the base bought is rounded down to the lot.
-      const qty = quoteSized ? size.div(last).toDecimalPlaces(m.quantityPrecision, Decimal.ROUND_DOWN) : size;
-      this.fill(acc, order, qty, last, false);
-      order.status = "filled";
-    } else {
-      funds.free = funds.free.sub(need);
-      funds.locked = funds.locked.add(need);
-      const marketable = side === "buy" ? last.lte(price) : last.gte(price);
-      if (marketable) this.fill(acc, order, size, last, false);
+    const price = orderType === "limit" ? this.decimals(p.price, m.pricePrecision, "price") : null;
+    try {
+      const order = this.spot.place(acc.apiKey, {
+        market: m.symbol,
+        side,
+        type: orderType,
+        ...(quoteSized ? { quoteQty: str(size) } : { qty: str(size) }),
+        price: price ? str(price) : undefined,
+        clientId: clientOid,
+      });
+      // Bitget acknowledges with the ids only.
+      return { orderId: order.id, clientOid: order.clientId };
+    } catch (error) {
+      if (error instanceof SpotRefusal && (error.kind === "below_minimum" || error.kind === "below_notional")) throw new BitgetError("45110", `less than the minimum amount ${m.minTradeUSDT} ${m.quote}`);
+      throw error;
     }
-    // Bitget acknowledges with the ids only.
-    return { orderId: order.orderId, clientOid: order.clientOid };
-  }
-
-  private fill(acc: BitgetSimAccount, order: BitgetSimOrder, qty: Decimal, price: Decimal, maker: boolean) {
-    const m = this.markets.get(order.symbol)!;
-    const value = qty.mul(price);
-    const base = this.balance(acc, m.base);
-    const quote = this.balance(acc, m.quote);
-    let fee: Decimal;
-    let feeCoin: string;
-    if (order.side === "buy") {
-      if (order.orderType === "limit") {
-        const reserved = qty.mul(order.price);
-        quote.locked = quote.locked.sub(reserved);
-        quote.free = quote.free.add(reserved).sub(value);
-      } else {
-        quote.free = quote.free.sub(value);
-      }
-      fee = qty.mul(FEE_RATE);
-      feeCoin = m.base;
-      base.free = base.free.add(qty).sub(fee);
-    } else {
-      if (order.orderType === "limit") base.locked = base.locked.sub(qty);
-      else base.free = base.free.sub(qty);
-      fee = value.mul(FEE_RATE);
-      feeCoin = m.quote;
-      quote.free = quote.free.add(value).sub(fee);
-    }
-    const now = Date.now();
-    order.baseVolume = order.baseVolume.add(qty);
-    order.quoteVolume = order.quoteVolume.add(value);
-    order.fees.set(feeCoin, (order.fees.get(feeCoin) ?? new Decimal(0)).add(fee));
-    order.status = order.orderType === "market" || order.baseVolume.gte(order.size) ? "filled" : "partially_filled";
-    order.uTime = now;
-    acc.fills.push({ tradeId: String(this.nextId++), orderId: order.orderId, symbol: order.symbol, side: order.side, orderType: order.orderType, price, size: qty, fee, feeCoin, maker, cTime: now });
-  }
-
-  private release(acc: BitgetSimAccount, order: BitgetSimOrder) {
-    const m = this.markets.get(order.symbol)!;
-    const left = order.size.sub(order.baseVolume);
-    const funds = this.balance(acc, order.side === "buy" ? m.quote : m.base);
-    const amount = order.side === "buy" ? left.mul(order.price) : left;
-    funds.locked = funds.locked.sub(amount);
-    funds.free = funds.free.add(amount);
-    order.status = "cancelled";
-    order.uTime = Date.now();
   }
 
   private cancel(acc: BitgetSimAccount, p: Record<string, unknown>) {
@@ -551,13 +549,13 @@ export class BitgetSimulator {
     const order = acc.orders.find((o) => o.symbol === m.symbol && (p.orderId ? o.orderId === p.orderId : o.clientOid === p.clientOid));
     if (!order) throw new BitgetError("40109", "The data of the order cannot be found, please confirm the order number");
     if (!isOpen(order)) throw new BitgetError("43001", "The order does not exist or has been completed");
-    this.release(acc, order);
+    this.spot.cancel(acc.apiKey, m.symbol, { id: order.orderId });
     return { orderId: order.orderId, clientOid: order.clientOid };
   }
 
   private cancelSymbol(acc: BitgetSimAccount, p: Record<string, unknown>) {
     const m = this.market(p.symbol);
-    for (const order of acc.orders.filter((o) => isOpen(o) && o.symbol === m.symbol)) this.release(acc, order);
+    this.spot.cancelAll(acc.apiKey, m.symbol, { statuses: ["open"] });
     return { symbol: m.symbol };
   }
 

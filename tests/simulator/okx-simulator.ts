@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
 import { AlgoRefusal, OkxAlgoBook, type AlgoHost } from "./okx-algo-book";
 import { okxSwapBalance, okxSwapDesk, okxSwapInstruments, OkxSwapRefusal, okxSwapRoute } from "./okx-swap";
+import { LIVE, SpotDesk, SpotRefusal, type SpotFill, type SpotOrder } from "./spot-desk";
 
 /**
  * A local stand-in for the part of OKX's v5 REST API (trading account, SPOT, cash mode) that ccxt's okx
@@ -16,9 +17,11 @@ import { okxSwapBalance, okxSwapDesk, okxSwapInstruments, OkxSwapRefusal, okxSwa
  * limit with HTTP 429, 50001 service unavailable with HTTP 503, 51008 insufficient balance, 51016
  * duplicate clOrdId, 51020 below the minimum, 51400 cancel of a finished order, 51603 unknown order).
  *
- * Like the Bybit simulator, its matching is a small local engine: market orders fill whole at the last
- * price, limit orders rest and fill when `setPrice` crosses them. Spot algo orders (`oco`, `conditional`)
- * live in `okx-algo-book.ts` and fire from `setPrice` too.
+ * Spot balances, orders and fills live on the shared spot desk (`spot-desk.ts`: market orders fill whole at
+ * the last price, a market buy may be sized in quote by `tgtCcy`, limit orders rest and fill when
+ * `setPrice` crosses them, clOrdIds unique among live orders), USDT perpetuals (SWAP) on the shared
+ * perpetual desk (`okx-swap.ts`); spot algo orders (`oco`, `conditional`) live in `okx-algo-book.ts` and
+ * fire from `setPrice` too. This file is OKX's protocol: signing, faults, codes, shapes.
  */
 
 export interface OkxSimMarket {
@@ -41,6 +44,7 @@ const BATCH_MAX = 20;
 
 type State = "live" | "partially_filled" | "filled" | "canceled";
 
+/** A view of a desk order in OKX's terms (rebuilt on each read). */
 export interface OkxSimOrder {
   ordId: string;
   clOrdId: string;
@@ -63,6 +67,7 @@ export interface OkxSimOrder {
   uTime: number;
 }
 
+/** A view of a desk fill in OKX's terms (rebuilt on each read). */
 export interface OkxSimFill {
   tradeId: string;
   billId: string;
@@ -78,6 +83,12 @@ export interface OkxSimFill {
   ts: number;
 }
 
+/** A coin of the desk's balances in OKX's terms (`frozen` is the desk's `locked`); writes go through. */
+export interface OkxSimBalance {
+  free: Decimal;
+  frozen: Decimal;
+}
+
 export interface OkxSimAccount {
   apiKey: string;
   secret: string;
@@ -86,9 +97,10 @@ export interface OkxSimAccount {
   perm: string[];
   /** `ip`: the allow-listed addresses, "" when the key works from anywhere. */
   ip: string;
-  balances: Map<string, { free: Decimal; frozen: Decimal }>;
-  orders: OkxSimOrder[];
-  fills: OkxSimFill[];
+  /** The spot desk's balances of the account (rebuilt on each read). */
+  readonly balances: Map<string, OkxSimBalance>;
+  readonly orders: OkxSimOrder[];
+  readonly fills: OkxSimFill[];
   /** Algo orders (spot `oco` / `conditional` protective sells). */
   algos: OkxAlgoBook;
   /** A SWAP-trading account: its USDT balance is the perpetual desk's margin account. */
@@ -120,10 +132,54 @@ class OkxEntryError extends OkxError {}
 const isOpen = (o: OkxSimOrder) => o.state === "live" || o.state === "partially_filled";
 const str = (d: Decimal) => d.toFixed();
 const PLACE_PATHS = ["/api/v5/trade/order", "/api/v5/trade/batch-orders", "/api/v5/trade/order-algo"];
+const CANCEL_FAILED = "Order cancellation failed as the order has been filled, canceled or does not exist.";
+const BELOW_MINIMUM = "Your order should meet or exceed the minimum order amount.";
+const lotMessage = (m: OkxSimMarket) => `Order quantity must be a multiple of the lot size ${m.lotSz}.`;
+
+function okxState(o: SpotOrder): State {
+  if (o.status === "open") return o.filled.gt(0) ? "partially_filled" : "live";
+  return o.status === "filled" ? "filled" : "canceled";
+}
+
+const okxFill = (f: SpotFill): OkxSimFill => ({
+  tradeId: f.id,
+  billId: f.id,
+  ordId: f.orderId,
+  clOrdId: f.clientId,
+  instId: f.market,
+  side: f.side,
+  fillPx: f.price,
+  fillSz: f.qty,
+  fee: f.fee,
+  feeCcy: f.feeCoin,
+  execType: f.maker ? "M" : "T",
+  ts: f.time,
+});
+
+/** The desk's refusals as OKX answers them: an entry's sCode, or (unknown instrument) the request's code. */
+function okxRefusal(e: SpotRefusal, m: OkxSimMarket): OkxError {
+  switch (e.kind) {
+    case "unknown_market":
+      return new OkxError("51001", "Instrument ID does not exist.");
+    case "duplicate_client_id":
+      return new OkxEntryError("51016", "Duplicated clOrdId");
+    case "insufficient":
+      return new OkxEntryError("51008", `Order failed. Insufficient ${e.coin} balance in account.`);
+    case "not_found":
+    case "finished":
+      return new OkxEntryError("51400", CANCEL_FAILED);
+    case "bad_size":
+      return new OkxEntryError("51121", lotMessage(m));
+    case "bad_price":
+      return new OkxEntryError("51000", "Parameter px error");
+    case "below_minimum":
+    case "below_notional":
+      return new OkxEntryError("51020", BELOW_MINIMUM);
+  }
+}
 
 export class OkxSimulator {
   readonly markets = new Map<string, OkxSimMarket>();
-  readonly prices = new Map<string, Decimal>();
   readonly accounts = new Map<string, OkxSimAccount>();
   readonly requests: { method: string; path: string; query: string; body: string }[] = [];
   private faults: (OkxFault & { left: number })[] = [];
@@ -132,15 +188,29 @@ export class OkxSimulator {
   private nextId = 600_000_000_000_000_000n;
   /** USDT perpetuals (SWAP) of every account, on the shared perpetual desk. */
   readonly swap = okxSwapDesk(() => String(this.nextId++));
+  /** Spot balances, orders and fills of every account. */
+  readonly spot: SpotDesk;
+  /** What each spot order was sized as (`sz`, `tgtCcy`), by ordId: the desk keeps the base quantity only. */
+  private readonly sized = new Map<string, { sz: Decimal; tgtCcy: "base_ccy" | "quote_ccy" }>();
 
   constructor(markets: OkxSimMarket[] = OKX_MARKETS) {
     for (const m of markets) this.markets.set(m.instId, m);
+    this.spot = new SpotDesk(
+      markets.map((m) => ({ id: m.instId, base: m.base, quote: m.quote, tickSize: m.tickSz, lotSize: m.lotSz, minQty: m.minSz, minNotional: "0", price: DEFAULT_PRICES[m.instId] ?? "0" })),
+      () => String(this.nextId++),
+      { takerRate: str(FEE_RATE), makerRate: str(FEE_RATE), uniqueClientIds: "live" },
+    );
     this.reset();
   }
 
+  /** Last prices, by instId (the spot desk's). */
+  get prices() {
+    return this.spot.prices;
+  }
+
   reset() {
-    this.prices.clear();
-    for (const [s, p] of Object.entries(DEFAULT_PRICES)) if (this.markets.has(s)) this.prices.set(s, new Decimal(p));
+    this.spot.reset();
+    this.sized.clear();
     this.accounts.clear();
     this.swap?.reset();
     this.faults = [];
@@ -148,17 +218,28 @@ export class OkxSimulator {
   }
 
   addAccount(opts: { apiKey: string; secret: string; passphrase: string; balances?: Record<string, string>; perm?: string[]; ip?: string; swap?: boolean }) {
-    const balances = new Map<string, { free: Decimal; frozen: Decimal }>();
-    for (const [ccy, free] of Object.entries(opts.balances ?? { USDT: "10000" })) balances.set(ccy, { free: new Decimal(free), frozen: new Decimal(0) });
-    this.accounts.set(opts.apiKey, {
-      apiKey: opts.apiKey,
+    const key = opts.apiKey;
+    this.spot.accounts.delete(key);
+    this.spot.account(key);
+    for (const [ccy, free] of Object.entries(opts.balances ?? { USDT: "10000" })) this.spot.setBalance(key, ccy, free);
+    const balances = () => new Map([...this.spot.account(key).balances.keys()].map((ccy) => [ccy, this.funds(key, ccy)]));
+    const orders = () => this.spot.account(key).orders.map((o) => this.okxOrder(key, o));
+    const fills = () => this.spot.account(key).fills.map(okxFill);
+    this.accounts.set(key, {
+      apiKey: key,
       secret: opts.secret,
       passphrase: opts.passphrase,
       perm: opts.perm ?? ["read_only", "trade"],
       ip: opts.ip ?? "",
-      balances,
-      orders: [],
-      fills: [],
+      get balances() {
+        return balances();
+      },
+      get orders() {
+        return orders();
+      },
+      get fills() {
+        return fills();
+      },
       algos: new OkxAlgoBook(() => String(this.nextId++)),
       swap: opts.swap,
     });
@@ -170,18 +251,11 @@ export class OkxSimulator {
     return account;
   }
 
-  /** Moves the last price and fills the resting limit orders it crosses, at their limit price, as makers. */
+  /** Moves the last price and fills the resting limit orders it crosses, at their limit price, as makers; fires crossed algos. */
   setPrice(instId: string, price: string) {
-    const p = new Decimal(price);
-    this.prices.set(instId, p);
-    for (const account of this.accounts.values()) {
-      for (const order of account.orders) {
-        if (order.instId !== instId || !isOpen(order) || order.ordType !== "limit") continue;
-        const crosses = order.side === "buy" ? p.lte(order.px) : p.gte(order.px);
-        if (crosses) this.fill(account, order, order.qty.sub(order.accFillSz), order.px, true);
-      }
-      account.algos.trigger(this.algoHost(account), instId, p);
-    }
+    this.spot.setPrice(instId, price);
+    const p = this.prices.get(instId)!;
+    for (const account of this.accounts.values()) account.algos.trigger(this.algoHost(account), instId, p);
   }
 
   injectFault(fault: OkxFault) {
@@ -361,7 +435,7 @@ export class OkxSimulator {
   }
 
   private algoHost(acc: OkxSimAccount): AlgoHost {
-    return { market: (instId) => this.market(instId), funds: (ccy) => this.funds(acc, ccy), place: (p) => this.place(acc, p).ordId };
+    return { market: (instId) => this.market(instId), funds: (ccy) => this.funds(acc.apiKey, ccy), place: (p) => this.place(acc, p).ordId };
   }
 
   /** The algo book's refusals as OKX answers them: an entry's sCode, or the request's code. */
@@ -495,17 +569,17 @@ export class OkxSimulator {
     const wanted = typeof p.ccy === "string" ? p.ccy.split(",") : null;
     const now = String(Date.now());
     // A spot-mode (acctLv 1) account: no margin fields, `availEq` empty, so `availBal`/`frozenBal` count.
-    const details = [...acc.balances]
+    const details = [...this.spot.account(acc.apiKey).balances]
       .filter(([ccy]) => !wanted || wanted.includes(ccy))
       .filter(([ccy]) => !(acc.swap && ccy === "USDT"))
       .map(([ccy, b]) => ({
         ccy,
-        eq: str(b.free.add(b.frozen)),
-        cashBal: str(b.free.add(b.frozen)),
+        eq: str(b.free.add(b.locked)),
+        cashBal: str(b.free.add(b.locked)),
         availBal: str(b.free),
         availEq: "",
-        frozenBal: str(b.frozen),
-        ordFrozen: str(b.frozen),
+        frozenBal: str(b.locked),
+        ordFrozen: str(b.locked),
         disEq: "0",
         eqUsd: "0",
         upl: "0",
@@ -524,13 +598,24 @@ export class OkxSimulator {
     return { adjEq: "", availEq: "", borrowFroz: "", imr: "", isoEq: "0", mgnRatio: "", mmr: "", notionalUsd: "", ordFroz: "", totalEq: "0", uTime: now, upl: "", details: acc.swap && (!wanted || wanted.includes("USDT")) ? [...details, { ...okxSwapBalance(this.swap, acc.apiKey), uTime: now }] : details };
   }
 
-  private funds(acc: OkxSimAccount, ccy: string) {
-    let b = acc.balances.get(ccy);
-    if (!b) {
-      b = { free: new Decimal(0), frozen: new Decimal(0) };
-      acc.balances.set(ccy, b);
-    }
-    return b;
+  /** The coin's desk balance (created empty on first use) as OKX's free / frozen; writes go through. */
+  private funds(key: string, ccy: string): OkxSimBalance {
+    const desk = this.spot;
+    desk.balance(key, ccy);
+    return {
+      get free() {
+        return desk.balance(key, ccy).free;
+      },
+      set free(v) {
+        desk.balance(key, ccy).free = v;
+      },
+      get frozen() {
+        return desk.balance(key, ccy).locked;
+      },
+      set frozen(v) {
+        desk.balance(key, ccy).locked = v;
+      },
+    };
   }
 
   private place(acc: OkxSimAccount, p: Record<string, unknown>) {
@@ -542,122 +627,81 @@ export class OkxSimulator {
     if (!side || !ordType) throw new OkxEntryError("51000", "Parameter side or ordType error");
     const clOrdId = typeof p.clOrdId === "string" ? p.clOrdId : "";
     if (clOrdId && !/^[A-Za-z0-9]{1,32}$/.test(clOrdId)) throw new OkxEntryError("51000", "Parameter clOrdId error");
-    if (clOrdId && acc.orders.some((o) => o.clOrdId === clOrdId && isOpen(o))) throw new OkxEntryError("51016", "Duplicated clOrdId");
+    if (clOrdId && this.spot.orders(acc.apiKey, { clientId: clOrdId, statuses: LIVE }).length > 0) throw new OkxEntryError("51016", "Duplicated clOrdId");
     // A spot market buy is sized in the quote currency unless `tgtCcy` says base_ccy (OKX's default).
     const tgtCcy = p.tgtCcy === "base_ccy" || p.tgtCcy === "quote_ccy" ? p.tgtCcy : ordType === "market" && side === "buy" ? "quote_ccy" : "base_ccy";
     const sz = new Decimal(String(p.sz ?? "0"));
     const last = this.prices.get(m.instId)!;
     const qty = tgtCcy === "quote_ccy" ? sz.div(last).toDecimalPlaces(new Decimal(m.lotSz).decimalPlaces(), Decimal.ROUND_DOWN) : sz;
-    if (tgtCcy === "base_ccy" && !sz.mod(m.lotSz).isZero()) throw new OkxEntryError("51121", `Order quantity must be a multiple of the lot size ${m.lotSz}.`);
-    if (qty.lt(m.minSz)) throw new OkxEntryError("51020", "Your order should meet or exceed the minimum order amount.");
-    const px = ordType === "limit" ? new Decimal(String(p.px ?? "0")) : new Decimal(0);
-    if (ordType === "limit" && (px.lte(0) || !px.mod(m.tickSz).isZero())) throw new OkxEntryError("51000", "Parameter px error");
-    const need = side === "buy" ? (ordType === "limit" ? qty.mul(px) : tgtCcy === "quote_ccy" ? sz : qty.mul(last)) : qty;
-    const ccy = side === "buy" ? m.quote : m.base;
-    const funds = this.funds(acc, ccy);
-    if (funds.free.lt(need)) throw new OkxEntryError("51008", `Order failed. Insufficient ${ccy} balance in account.`);
-    const now = Date.now();
-    const order: OkxSimOrder = {
-      ordId: String(this.nextId++),
-      clOrdId,
-      instId: m.instId,
-      side,
-      ordType,
-      sz,
-      tgtCcy,
-      px,
-      qty,
-      accFillSz: new Decimal(0),
-      fillValue: new Decimal(0),
-      fee: new Decimal(0),
-      feeCcy: side === "buy" ? m.base : m.quote,
-      state: "live",
-      fillTime: 0,
-      cTime: now,
-      uTime: now,
-    };
-    acc.orders.push(order);
-    if (ordType === "market") {
-      this.fill(acc, order, qty, last, false);
-    } else {
-      funds.free = funds.free.sub(need);
-      funds.frozen = funds.frozen.add(need);
-      const marketable = side === "buy" ? last.lte(px) : last.gte(px);
-      if (marketable) this.fill(acc, order, qty, last, false);
-    }
+    // OKX checks the lot step before the minimum; the desk the other way round.
+    if (tgtCcy === "base_ccy" && !sz.mod(m.lotSz).isZero()) throw new OkxEntryError("51121", lotMessage(m));
+    if (qty.lt(m.minSz)) throw new OkxEntryError("51020", BELOW_MINIMUM);
+    const byCost = tgtCcy === "quote_ccy" && ordType === "market" && side === "buy";
+    const order = this.onDesk(m, () =>
+      this.spot.place(acc.apiKey, {
+        market: m.instId,
+        side,
+        type: ordType,
+        ...(byCost ? { quoteQty: str(sz) } : { qty: str(qty) }),
+        price: ordType === "limit" ? String(p.px ?? "0") : undefined,
+        clientId: clOrdId,
+      }),
+    );
+    this.sized.set(order.id, { sz, tgtCcy });
     // OKX acknowledges with the ids only; the order's state comes from the order endpoints.
-    return { clOrdId, ordId: order.ordId, tag: "", ts: String(now), sCode: "0", sMsg: "Order placed" };
+    return { clOrdId, ordId: order.id, tag: "", ts: String(order.createdAt), sCode: "0", sMsg: "Order placed" };
   }
 
-  private fill(acc: OkxSimAccount, order: OkxSimOrder, qty: Decimal, price: Decimal, maker: boolean) {
-    const m = this.markets.get(order.instId)!;
-    const value = qty.mul(price);
-    const base = this.funds(acc, m.base);
-    const quote = this.funds(acc, m.quote);
-    let fee: Decimal;
-    if (order.side === "buy") {
-      if (order.ordType === "limit") {
-        const reserved = qty.mul(order.px);
-        quote.frozen = quote.frozen.sub(reserved);
-        quote.free = quote.free.add(reserved).sub(value);
-      } else {
-        quote.free = quote.free.sub(value);
-      }
-      fee = qty.mul(FEE_RATE);
-      base.free = base.free.add(qty).sub(fee);
-    } else {
-      if (order.ordType === "limit") base.frozen = base.frozen.sub(qty);
-      else base.free = base.free.sub(qty);
-      fee = value.mul(FEE_RATE);
-      quote.free = quote.free.add(value).sub(fee);
+  private onDesk<T>(m: OkxSimMarket, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw error instanceof SpotRefusal ? okxRefusal(error, m) : error;
     }
-    const now = Date.now();
-    order.accFillSz = order.accFillSz.add(qty);
-    order.fillValue = order.fillValue.add(value);
-    order.fee = order.fee.add(fee);
-    order.state = order.accFillSz.gte(order.qty) ? "filled" : "partially_filled";
-    order.fillTime = now;
-    order.uTime = now;
-    const id = String(this.nextId++);
-    acc.fills.push({
-      tradeId: id,
-      billId: id,
-      ordId: order.ordId,
-      clOrdId: order.clOrdId,
-      instId: order.instId,
-      side: order.side,
-      fillPx: price,
-      fillSz: qty,
-      fee,
-      feeCcy: order.feeCcy,
-      execType: maker ? "M" : "T",
-      ts: now,
-    });
+  }
+
+  private okxOrder(key: string, o: SpotOrder): OkxSimOrder {
+    const m = this.markets.get(o.market)!;
+    const sized = this.sized.get(o.id);
+    const lastFill = this.spot.account(key).fills.filter((f) => f.orderId === o.id).at(-1);
+    return {
+      ordId: o.id,
+      clOrdId: o.clientId,
+      instId: o.market,
+      side: o.side,
+      ordType: o.type,
+      sz: sized?.sz ?? o.qty,
+      tgtCcy: sized?.tgtCcy ?? "base_ccy",
+      px: o.price,
+      qty: o.qty,
+      accFillSz: o.filled,
+      fillValue: o.filledQuote,
+      fee: [...o.fees.values()].reduce((s, f) => s.add(f), new Decimal(0)),
+      feeCcy: o.side === "buy" ? m.base : m.quote,
+      state: okxState(o),
+      fillTime: lastFill?.time ?? 0,
+      cTime: o.createdAt,
+      uTime: o.updatedAt,
+    };
   }
 
   private findOrder(acc: OkxSimAccount, p: Record<string, unknown>): OkxSimOrder {
     this.market(p.instId);
     if (!p.ordId && !p.clOrdId) throw new OkxError("51003", "Either client order ID or order ID is required.");
     // By clOrdId the latest order under that id (OKX keeps ids unique among pending orders only).
-    const found = acc.orders.filter((o) => o.instId === p.instId && (p.ordId ? o.ordId === p.ordId : o.clOrdId === p.clOrdId)).at(-1);
+    const found = this.spot.account(acc.apiKey).orders.filter((o) => o.market === p.instId && (p.ordId ? o.id === p.ordId : o.clientId === p.clOrdId)).at(-1);
     if (!found) throw new OkxError("51603", "Order does not exist");
-    return found;
+    return this.okxOrder(acc.apiKey, found);
   }
 
   private cancel(acc: OkxSimAccount, p: Record<string, unknown>) {
     if (!acc.perm.includes("trade")) throw new OkxError("50114", "Invalid Authority", 401);
-    this.market(p.instId);
-    const order = acc.orders.find((o) => o.instId === p.instId && (p.ordId ? o.ordId === p.ordId : Boolean(p.clOrdId) && o.clOrdId === p.clOrdId));
-    if (!order || !isOpen(order)) throw new OkxEntryError("51400", "Order cancellation failed as the order has been filled, canceled or does not exist.");
-    const m = this.markets.get(order.instId)!;
-    const left = order.qty.sub(order.accFillSz);
-    const funds = this.funds(acc, order.side === "buy" ? m.quote : m.base);
-    const amount = order.side === "buy" ? left.mul(order.px) : left;
-    funds.frozen = funds.frozen.sub(amount);
-    funds.free = funds.free.add(amount);
-    order.state = "canceled";
-    order.uTime = Date.now();
-    return { clOrdId: order.clOrdId, ordId: order.ordId, ts: String(order.uTime), sCode: "0", sMsg: "" };
+    const m = this.market(p.instId);
+    // The first order under the id, as before the desk: a clOrdId reused after a finished order cancels nothing.
+    const order = this.spot.account(acc.apiKey).orders.find((o) => o.market === p.instId && (p.ordId ? o.id === p.ordId : Boolean(p.clOrdId) && o.clientId === p.clOrdId));
+    if (!order || order.status !== "open") throw new OkxEntryError("51400", CANCEL_FAILED);
+    this.onDesk(m, () => this.spot.cancel(acc.apiKey, m.instId, { id: order.id }));
+    return { clOrdId: order.clientId, ordId: order.id, ts: String(order.updatedAt), sCode: "0", sMsg: "" };
   }
 
   private orderList(acc: OkxSimAccount, p: Record<string, unknown>, open: boolean) {
@@ -676,7 +720,7 @@ export class OkxSimulator {
 
   private orderInfo(o: OkxSimOrder) {
     const avg = o.accFillSz.gt(0) ? o.fillValue.div(o.accFillSz) : null;
-    const lastFill = [...this.accounts.values()].flatMap((a) => a.fills).filter((f) => f.ordId === o.ordId).at(-1);
+    const lastFill = [...this.spot.accounts.values()].flatMap((a) => a.fills).filter((f) => f.orderId === o.ordId).at(-1);
     return {
       instType: "SPOT",
       instId: o.instId,
@@ -696,9 +740,9 @@ export class OkxSimulator {
       posSide: "net",
       tdMode: "cash",
       accFillSz: str(o.accFillSz),
-      fillPx: lastFill ? str(lastFill.fillPx) : "",
-      tradeId: lastFill?.tradeId ?? "",
-      fillSz: lastFill ? str(lastFill.fillSz) : "0",
+      fillPx: lastFill ? str(lastFill.price) : "",
+      tradeId: lastFill?.id ?? "",
+      fillSz: lastFill ? str(lastFill.qty) : "0",
       fillTime: o.fillTime ? String(o.fillTime) : "",
       avgPx: avg ? str(avg) : "",
       state: o.state,

@@ -104,3 +104,75 @@ describe("spot desk", () => {
     expect(held("USDT")).toEqual(["10000", "0"]);
   });
 });
+
+describe("spot desk opt-in extras", () => {
+  it("walks the book with a market order, fills what is there and expires the rest", () => {
+    desk.setDepth("BTCUSDT", { asks: [{ price: "50010", qty: "0.01" }, { price: "50000", qty: "0.02" }] });
+    const o = desk.place(K, { market: "BTCUSDT", side: "buy", type: "market", qty: "0.05" });
+    expect([o.status, o.filled.toFixed(), o.filledQuote.toFixed()]).toEqual(["expired", "0.03", "1500.1"]);
+    expect(desk.fills(K, { orderId: o.id }).map((f) => f.price.toFixed()).sort()).toEqual(["50000", "50010"]);
+    expect(desk.depthOf("BTCUSDT")?.asks).toEqual([]);
+    expect(held("USDT")).toEqual(["8499.9", "0"]);
+  });
+
+  it("fills a resting order a part at a time when a fill ratio is set", () => {
+    desk.setFillRatio("BTCUSDT", "0.25");
+    const o = desk.place(K, { market: "BTCUSDT", side: "buy", type: "limit", qty: "0.1", price: "40000" });
+    desk.setPrice("BTCUSDT", "39000");
+    expect([o.status, o.filled.toFixed()]).toEqual(["open", "0.025"]);
+    expect(held("USDT")).toEqual(["6000", "3000"]);
+    desk.setPrice("BTCUSDT", "39500", { fillRatio: 1 });
+    expect([o.status, o.filled.toFixed()]).toEqual(["filled", "0.1"]);
+    expect(held("USDT")).toEqual(["6000", "0"]);
+  });
+
+  it("expires what an IOC order cannot take at once, and a FOK order it cannot fill whole", () => {
+    desk.setDepth("BTCUSDT", { asks: [{ price: "50000", qty: "0.01" }, { price: "50100", qty: "1" }] });
+    const ioc = desk.place(K, { market: "BTCUSDT", side: "buy", type: "limit", qty: "0.03", price: "50000", timeInForce: "IOC" });
+    expect([ioc.status, ioc.filled.toFixed(), ioc.locked.toFixed()]).toEqual(["expired", "0.01", "0"]);
+    const fok = desk.place(K, { market: "BTCUSDT", side: "buy", type: "limit", qty: "0.03", price: "50000", timeInForce: "FOK" });
+    expect([fok.status, fok.filled.toFixed()]).toEqual(["expired", "0"]);
+    expect(held("USDT")).toEqual(["9500", "0"]);
+  });
+
+  it("holds a reserving stop-limit's funds while it waits, then rests it at its limit when it fires", () => {
+    desk.setBalance(K, "BTC", "0.2");
+    const o = desk.place(K, { market: "BTCUSDT", side: "sell", type: "limit", qty: "0.1", price: "42000", trigger: { price: "45000", reserve: true } });
+    expect([o.status, ...held("BTC")]).toEqual(["waiting", "0.1", "0.1"]);
+    desk.setPrice("BTCUSDT", "43000");
+    expect([o.status, o.filled.toFixed()]).toEqual(["filled", "0.1"]);
+    const rests = desk.place(K, { market: "BTCUSDT", side: "sell", type: "limit", qty: "0.1", price: "42450", trigger: { price: "42500", reserve: true } });
+    desk.setPrice("BTCUSDT", "42400");
+    expect([rests.status, rests.filled.toFixed(), ...held("BTC")]).toEqual(["open", "0", "0", "0.1"]);
+    desk.cancel(K, "BTCUSDT", { id: rests.id });
+    expect(held("BTC")).toEqual(["0.1", "0"]);
+  });
+
+  it("lets the legs of a group share one reserve: the leg that fills takes it, the others expire", () => {
+    desk.setBalance(K, "BTC", "0.1");
+    const legs = desk.placeGroup(
+      K,
+      [
+        { market: "BTCUSDT", side: "sell", type: "limit", qty: "0.1", price: "55000", postOnly: true },
+        { market: "BTCUSDT", side: "sell", type: "market", qty: "0.1", trigger: { price: "45000" } },
+      ],
+      "g1",
+    );
+    expect(legs.map((o) => o.status)).toEqual(["open", "waiting"]);
+    expect(held("BTC")).toEqual(["0", "0.1"]);
+    desk.setPrice("BTCUSDT", "56000");
+    expect(legs.map((o) => o.status)).toEqual(["filled", "expired"]);
+    expect(held("BTC")).toEqual(["0", "0"]);
+    desk.setBalance(K, "BTC", "0.1");
+    const [limit, stop] = desk.placeGroup(
+      K,
+      [
+        { market: "BTCUSDT", side: "sell", type: "limit", qty: "0.1", price: "60000" },
+        { market: "BTCUSDT", side: "sell", type: "market", qty: "0.1", trigger: { price: "50000" } },
+      ],
+      "g2",
+    );
+    desk.cancel(K, "BTCUSDT", { id: stop!.id });
+    expect([limit!.status, stop!.status, ...held("BTC")]).toEqual(["canceled", "deactivated", "0.1", "0"]);
+  });
+});
