@@ -9,6 +9,13 @@ export interface DbHandle {
   db: Database;
   driver: DbDriver;
   close: () => Promise<void>;
+  /**
+   * For writes whose loss in a database crash costs nothing (rate-limit and budget counters): on
+   * PostgreSQL a small pool whose commits do not wait for the disk (`synchronous_commit = off`, at most
+   * a fraction of a second of them lost in a crash, never torn), so a counter every request shares is
+   * not held locked for a disk flush per hit. Opened on first use; PGlite answers `db`.
+   */
+  relaxed?: () => Database;
 }
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -18,13 +25,28 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string; mig
   if (opts.url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const sql = postgres(opts.url, { max: 10, onnotice: () => {} });
+    const url = opts.url;
+    const sql = postgres(url, { max: 10, onnotice: () => {} });
     const db = drizzle(sql, { schema }) as unknown as Database;
     if (opts.migrate) {
       const { migrate } = await import("drizzle-orm/postgres-js/migrator");
       await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
     }
-    return { db, driver: "postgres", close: () => sql.end({ timeout: 5 }) };
+    let relaxed: { sql: ReturnType<typeof postgres>; db: Database } | undefined;
+    return {
+      db,
+      driver: "postgres",
+      relaxed: () => {
+        if (!relaxed) {
+          const counters = postgres(url, { max: 4, onnotice: () => {}, connection: { synchronous_commit: "off" } });
+          relaxed = { sql: counters, db: drizzle(counters, { schema }) as unknown as Database };
+        }
+        return relaxed.db;
+      },
+      close: async () => {
+        await Promise.all([sql.end({ timeout: 5 }), relaxed?.sql.end({ timeout: 5 })]);
+      },
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
@@ -63,6 +85,12 @@ export function getDbHandle(): Promise<DbHandle> {
 
 export async function getDb(): Promise<Database> {
   return (await getDbHandle()).db;
+}
+
+/** The database for counters that need no durable commit (see DbHandle.relaxed); `getDb()`'s elsewhere. */
+export async function getRelaxedDb(): Promise<Database> {
+  const handle = await getDbHandle();
+  return handle.relaxed ? handle.relaxed() : handle.db;
 }
 
 /** Tests install their own database (a fresh PGlite or a fresh PostgreSQL database). */
