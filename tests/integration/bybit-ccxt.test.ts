@@ -123,28 +123,6 @@ describe("ccxt bybit (v5 unified account, spot) against the simulator", () => {
     expect(sent("/v5/order/history").some((r) => r.query.includes("orderLinkId=sblostlim"))).toBe(true);
   });
 
-  it("rests limit orders, cancels one, cancels all for the symbol, and lists the history", async () => {
-    const ex = await client();
-    const a = await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "55000", clientOrderId: "sblim1" });
-    const b = await ex.createOrder({ symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.01", price: "50000", clientOrderId: "sblim2" });
-    await ex.createOrder({ symbol: "BTC/USDT", side: "sell", type: "limit", amount: "0.1", price: "70000", clientOrderId: "sblim3" });
-    await ex.createOrder({ symbol: "ETH/USDT", side: "buy", type: "limit", amount: "0.1", price: "2000", clientOrderId: "sbeth1" });
-    expect(a).toMatchObject({ status: "open", price: "55000", amount: "0.01" });
-    expect((await ex.openOrders("BTC/USDT")).length).toBe(3);
-    expect((await ex.balance()).find((l) => l.asset === "USDT")?.used).toBe("1250");
-
-    const canceled = await ex.cancelOrder(b.id, "BTC/USDT");
-    expect(canceled).toMatchObject({ id: b.id, status: "canceled", clientOrderId: "sblim2" });
-    expect(await ex.cancelAllOrders("BTC/USDT")).toBe(2);
-    expect(await ex.openOrders("BTC/USDT")).toEqual([]);
-    expect((await ex.openOrders("ETH/USDT")).map((o) => o.clientOrderId)).toEqual(["sbeth1"]);
-    expect(await ex.cancelAllOrders("BTC/USDT")).toBe(0);
-    const history = await ex.orderHistory({ symbol: "BTC/USDT" });
-    expect(history.map((o) => `${o.clientOrderId}:${o.status}`).sort()).toEqual(["sblim1:canceled", "sblim2:canceled", "sblim3:canceled"]);
-    await expectCode(ex.cancelOrder(a.id, "BTC/USDT"), "order_not_found");
-    expect((await ex.balance()).find((l) => l.asset === "USDT")?.used).toBe("200");
-  });
-
   it("reads fees from the execution list when the order answer carries none", async () => {
     sim.omitFeeDetail = true;
     const ex = await client();
