@@ -48,7 +48,8 @@ const protective = () =>
     .from(orders)
     .where(and(eq(orders.strategyId, strategyId), inArray(orders.leg, ["tp", "sl"])))
     .orderBy(asc(orders.createdAt));
-const algos = () => sim.futures.account(API_KEY).algos;
+const algos = () => sim.futures.algos(API_KEY);
+const contracts = () => sim.futures.desk.position(API_KEY, "BTCUSDT").contracts.toFixed();
 const waiting = () =>
   algos()
     .filter((a) => a.algoStatus === "NEW")
@@ -114,7 +115,7 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     expect(algos().map((a) => a.clientAlgoId).sort()).toEqual(rows.map((r) => r.clientOrderId).sort());
     expect(await position()).toMatchObject({ amount: "0.05", protection: "protected" });
     // The venue's conditional orders are not plain ones: nothing was sent reduceOnly with a quantity.
-    expect(sim.futures.account(API_KEY).orders).toHaveLength(1);
+    expect(sim.futures.orders(API_KEY)).toHaveLength(1);
     // A monitor pass finds them right: nothing replaced.
     await monitorOrders({ budgetMs: 10_000 });
     expect(algos()).toHaveLength(2);
@@ -124,7 +125,7 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
   it("the stop fires with our servers down; the next pass books it flat with its P&L and the take-profit is gone", async () => {
     sim.futures.setPrice("BTCUSDT", "58000");
     // The venue alone: the long closed, the take-profit expired with the position (GTE_GTC).
-    expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe("0");
+    expect(contracts()).toBe("0");
     expect(algos().map((a) => [a.orderType, a.algoStatus])).toEqual([
       ["STOP_MARKET", "FINISHED"],
       ["TAKE_PROFIT_MARKET", "EXPIRED"],
@@ -150,7 +151,7 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     ]);
     expect(await position()).toMatchObject({ amount: "-0.051", protection: "protected" });
     sim.futures.setPrice("BTCUSDT", "55000");
-    expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe("0");
+    expect(contracts()).toBe("0");
     await monitorOrders({ budgetMs: 10_000 });
     // 2,956.8168 received, 2,805 + 1.122 paid back: +150.6948; with the long's -102.36: 48.3348.
     expect(await position()).toMatchObject({ amount: "0", realizedPnl: "48.3348", protection: "none" });
@@ -213,7 +214,7 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     expect(waiting()).toEqual([]);
     // The price falls through where the stop was: nothing on the venue closes the long now.
     sim.futures.setPrice("BTCUSDT", "50000");
-    expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe("0.053");
+    expect(contracts()).toBe("0.053");
   });
 
   it("an add on the same side keeps the stop and take-profit on the venue while the add waits", async () => {
@@ -229,7 +230,7 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     try {
       await post({ action: "buy", position: "long", price: entry, id: "pp-add" });
       expect(waiting()).toEqual(pair);
-      expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe(held.amount);
+      expect(contracts()).toBe(held.amount);
     } finally {
       sim.clearFaults();
     }
@@ -243,7 +244,7 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     await monitorOrders({ budgetMs: 10_000 });
     expect(await position()).toMatchObject({ protection: "protected", protectionNote: null });
     // The pair is gone from the venue (canceled there) while the venue's price cannot be read.
-    for (const a of algos()) if (a.algoStatus === "NEW") a.algoStatus = "CANCELED";
+    for (const a of algos()) if (a.algoStatus === "NEW") a.order.status = "canceled";
     sim.injectFault({ kind: "status", status: 503, path: "/fapi/v1/ticker/24hr", count: 10_000 });
     const placed = () => sim.requests.filter((r) => r.method === "POST" && r.path === "/fapi/v1/algoOrder").length;
     const before = placed();
@@ -269,8 +270,8 @@ describe("take-profit and stop-loss on a Binance USDT-M perpetual", () => {
     expect(new Decimal(held.amount).gt(0)).toBe(true);
     // The trader closed the long on the venue's own site: the position is gone there and its conditional
     // orders expired with it (GTE_GTC); our books still say long.
-    sim.futures.position(API_KEY, "BTCUSDT").amount = new Decimal(0);
-    for (const a of algos()) if (a.algoStatus === "NEW") a.algoStatus = "EXPIRED";
+    sim.futures.desk.position(API_KEY, "BTCUSDT").contracts = new Decimal(0);
+    for (const a of algos()) if (a.algoStatus === "NEW") Object.assign(a.order, { status: "canceled", expired: true });
     // The price falls through the stop: the close at market (reduce-only) is refused by the venue.
     sim.futures.setPrice("BTCUSDT", "40000");
     const closes = () => sim.requests.filter((r) => r.method === "POST" && r.path === "/fapi/v1/order").length;

@@ -19,7 +19,7 @@ import type { useTestDatabase } from "../helpers/test-db";
 
 /** What the suite needs of one venue's perpetual simulator (BTC at 60,000, 10,000 USDT margin per account). */
 export interface PerpVenue {
-  exchange: "okx" | "bybit" | "bitget";
+  exchange: "binance" | "okx" | "bybit" | "bitget";
   start(): Promise<string>;
   stop(): Promise<void>;
   addAccount(apiKey: string): void;
@@ -27,9 +27,11 @@ export interface PerpVenue {
   desk: PerpDesk;
   /** Whether ccxt reads the margin mode from the venue's positions (Bybit's `tradeMode` is deprecated: not). */
   positionsShowMarginMode: boolean;
+  /** Whether the venue's positions carry the leverage (Binance's positionRisk v3 does not: null). */
+  positionsShowLeverage?: boolean;
   /** The venue's id of BTC/USDT:USDT. */
   btc: string;
-  requests(): { method: string; path: string; query: string; body: string }[];
+  requests(): { method: string; path: string }[];
   /** Requests that set leverage and margin mode, in the venue's paths ("POST /api/v5/account/set-leverage"). */
   settingPaths: string[];
   orderPath: string;
@@ -124,7 +126,7 @@ export function perpVenueSuite(venue: PerpVenue, testDb: ReturnType<typeof useTe
     it("reads the position from the venue", async () => {
       const client = await createCcxtClient({ exchange: venue.exchange, marketType: "swap", sandbox: false, apiOverride: url, timeoutMs: 3_000, credentials: { apiKey, secret: `secret-of-${apiKey}`, password: `pass-of-${apiKey}` } });
       const positions = await client.positions!(["BTC/USDT:USDT"]);
-      expect(positions.map((p) => [p.symbol, p.side, new Decimal(p.contracts).mul(p.contractSize).toFixed(), p.leverage && Number(p.leverage), p.marginMode])).toEqual([["BTC/USDT:USDT", "long", "0.05", 3, venue.positionsShowMarginMode ? "isolated" : null]]);
+      expect(positions.map((p) => [p.symbol, p.side, new Decimal(p.contracts).mul(p.contractSize).toFixed(), p.leverage ? Number(p.leverage) : null, p.marginMode])).toEqual([["BTC/USDT:USDT", "long", "0.05", venue.positionsShowLeverage === false ? null : 3, venue.positionsShowMarginMode ? "isolated" : null]]);
     });
 
     it("sell with a short target reverses: a reduceOnly close, then the short, each under its own client id", async () => {

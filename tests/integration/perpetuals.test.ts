@@ -44,7 +44,8 @@ async function post(body: Record<string, unknown>) {
 
 const position = async () => (await testDb.db.select().from(strategyPositions).where(eq(strategyPositions.strategyId, strategyId)))[0]!;
 const rowsOf = (eventId: string) => testDb.db.select().from(orders).where(and(eq(orders.strategyId, strategyId), eq(orders.eventId, eventId))).orderBy(asc(orders.createdAt));
-const simOrders = () => sim.futures.account(API_KEY).orders;
+const simOrders = () => sim.futures.orders(API_KEY);
+const contracts = () => sim.futures.desk.position(API_KEY, "BTCUSDT").contracts.toFixed();
 
 beforeAll(async () => {
   const url = await sim.start();
@@ -85,9 +86,9 @@ describe("a USDT-perpetual strategy on Binance (USDT-M)", () => {
     expect(firstOrder).toBeGreaterThan(-1);
     expect(paths.indexOf("POST /fapi/v1/marginType")).toBeLessThan(firstOrder);
     expect(paths.indexOf("POST /fapi/v1/leverage")).toBeLessThan(firstOrder);
-    const venue = sim.futures.position(API_KEY, "BTCUSDT");
-    expect([venue.leverage, venue.marginType, venue.amount.toFixed()]).toEqual([3, "ISOLATED", "0.05"]);
-    expect(simOrders().map((o) => [o.side, o.origQty.toFixed(), o.reduceOnly])).toEqual([["BUY", "0.05", false]]);
+    expect(sim.futures.desk.settings(API_KEY, "BTCUSDT")).toEqual({ leverage: 3, marginMode: "isolated" });
+    expect(contracts()).toBe("0.05");
+    expect(simOrders().map((o) => [o.side, o.qty.toFixed(), o.reduceOnly])).toEqual([["buy", "0.05", false]]);
     expect((await position()).amount).toBe("0.05");
   });
 
@@ -101,8 +102,8 @@ describe("a USDT-perpetual strategy on Binance (USDT-M)", () => {
       ["sell", "sell", "0.048", false, "filled"],
     ]);
     expect(new Set(rows.map((r) => r.clientOrderId)).size).toBe(2);
-    expect(simOrders().slice(1).map((o) => [o.clientOrderId, o.side, o.origQty.toFixed(), o.reduceOnly])).toEqual(rows.map((r) => [r.clientOrderId, "SELL", r.amount, r.reduceOnly]));
-    expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe("-0.048");
+    expect(simOrders().slice(1).map((o) => [o.clientId, o.side, o.qty.toFixed(), o.reduceOnly])).toEqual(rows.map((r) => [r.clientOrderId, "sell", r.amount, r.reduceOnly]));
+    expect(contracts()).toBe("-0.048");
     const pos = await position();
     expect(pos.amount).toBe("-0.048");
     // Long 0.05 from 60,000 to 62,000 = +100, less 0.04% taker on entry (1.2) and exit (1.24).
@@ -116,7 +117,7 @@ describe("a USDT-perpetual strategy on Binance (USDT-M)", () => {
     const eventId = await post({ action: "buy", position: "flat", price: "61000", id: "p-3" });
     const rows = await rowsOf(eventId);
     expect(rows.map((r) => [r.leg, r.side, r.amount, r.reduceOnly, r.status])).toEqual([["close", "buy", "0.048", true, "filled"]]);
-    expect(sim.futures.position(API_KEY, "BTCUSDT").amount.toFixed()).toBe("0");
+    expect(contracts()).toBe("0");
     const pos = await position();
     expect(pos.amount).toBe("0");
     // Short 0.048 from 62,000 to 61,000 = +48, less 1.1904 entry and 1.1712 exit fees: 45.6384.

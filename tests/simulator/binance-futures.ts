@@ -1,13 +1,16 @@
 import Decimal from "decimal.js";
+import { PerpDesk, PerpRefusal, type PerpOrder, type PerpRefusalKind } from "./perp-desk";
 
 /**
- * Binance USDT-M futures (`/fapi/*`) for the Binance simulator: perpetual markets, one-way positions
- * (`positionSide` BOTH), market and limit orders with `reduceOnly`, leverage and margin type per symbol,
- * position risk, balance, user trades and funding income — the calls ccxt's binance class makes for a
- * swap client. Market orders fill at once at the symbol's price; limit orders rest. Conditional orders
- * (`/fapi/v1/algoOrder`: STOP_MARKET, TAKE_PROFIT_MARKET, closePosition, GTE_GTC) wait for `setPrice` to
- * cross them, then become a market order (`actualOrderId`); GTE_GTC ones expire when the position closes.
- * Signatures are checked by the simulator before a private route is reached.
+ * Binance USDT-M futures (`/fapi/*`) for the Binance simulator, on the shared perpetual desk
+ * (tests/simulator/perp-desk.ts): one-way positions (`positionSide` BOTH), market and limit orders under
+ * `newClientOrderId` with `reduceOnly`, leverage and margin type per symbol, position risk, balance, user
+ * trades and funding income — the calls ccxt's binance class makes for a swap client. This file is the
+ * protocol: the checks in Binance's order, its codes, its answer shapes. Conditional orders of the Algo
+ * Service (`/fapi/v1/algoOrder`: STOP_MARKET, TAKE_PROFIT_MARKET, closePosition, GTE_GTC) are the desk's
+ * conditional orders; Binance numbers an algo apart from the market order it becomes when it fires (its
+ * `actualOrderId`, the desk order's id, client id `autoclose-<algoId>`). GTE_GTC ones expire with the
+ * position. Signatures are checked by the simulator before a private route is reached.
  */
 
 export interface FuturesMarket {
@@ -25,7 +28,6 @@ export const FUTURES_MARKETS: FuturesMarket[] = [
   { symbol: "DOGEUSDT", base: "DOGE", tickSize: "0.00001", stepSize: "1", minQty: "1", minNotional: "5" },
 ];
 const FUTURES_PRICES: Record<string, string> = { BTCUSDT: "60000", ETHUSDT: "3000", DOGEUSDT: "0.1" };
-const TAKER = new Decimal("0.0004");
 
 export class FuturesError extends Error {
   constructor(
@@ -37,168 +39,103 @@ export class FuturesError extends Error {
   }
 }
 
-interface Position {
-  amount: Decimal; // signed
-  entryPrice: Decimal;
-  leverage: number;
-  marginType: "ISOLATED" | "CROSSED";
-  updateTime: number;
-}
+const CODES: Record<PerpRefusalKind, [number, string]> = {
+  unknown_market: [-1121, "Invalid symbol."],
+  duplicate_client_id: [-4116, "ClientOrderId is duplicated."],
+  reduce_only: [-2022, "ReduceOnly Order is rejected."],
+  insufficient: [-2019, "Margin is insufficient."],
+  not_found: [-2013, "Order does not exist."],
+  finished: [-2011, "Unknown order sent."],
+  bad_size: [-1111, "Precision is over the maximum defined for this asset."],
+  bad_price: [-1111, "Precision is over the maximum defined for this asset."],
+  bad_leverage: [-4028, "Leverage is not valid"],
+  position_open: [-4048, "Margin type cannot be changed if there exists position."],
+};
 
-export interface FuturesOrder {
-  orderId: number;
-  clientOrderId: string;
-  symbol: string;
-  side: "BUY" | "SELL";
-  type: "MARKET" | "LIMIT";
-  price: Decimal;
-  origQty: Decimal;
-  executedQty: Decimal;
-  cumQuote: Decimal;
+/** What Binance keeps of an algo order beside the desk's conditional order. */
+interface AlgoMeta {
+  algoId: number;
+  orderType: "STOP_MARKET" | "TAKE_PROFIT_MARKET";
+  timeInForce: string;
+  /** The `reduceOnly` parameter as sent (closePosition orders are reduce-only by nature, not by flag). */
   reduceOnly: boolean;
-  status: "NEW" | "FILLED" | "CANCELED";
-  time: number;
-  updateTime: number;
 }
 
-/** A conditional order of the Algo Service (`/fapi/v1/algoOrder`): it waits, reserving nothing, until its trigger is crossed. */
-export interface AlgoOrder {
+/** An algo order as a test reads it: Binance's fields, over the desk order (`order`) it is. */
+export interface AlgoView {
   algoId: number;
   clientAlgoId: string;
   symbol: string;
   side: "BUY" | "SELL";
   orderType: "STOP_MARKET" | "TAKE_PROFIT_MARKET";
   triggerPrice: Decimal;
-  quantity: Decimal | null;
   closePosition: boolean;
-  reduceOnly: boolean;
   timeInForce: string;
-  algoStatus: "NEW" | "CANCELED" | "FINISHED" | "EXPIRED";
-  actualOrderId: number | null;
-  createTime: number;
-  updateTime: number;
-  triggerTime: number;
+  readonly algoStatus: "NEW" | "CANCELED" | "FINISHED" | "EXPIRED";
+  order: PerpOrder;
 }
 
-interface FuturesTrade {
-  id: number;
-  orderId: number;
-  symbol: string;
-  side: "BUY" | "SELL";
-  price: Decimal;
-  qty: Decimal;
-  realizedPnl: Decimal;
-  commission: Decimal;
-  time: number;
+const s = (d: Decimal) => d.toFixed();
+const SIDE = { buy: "BUY", sell: "SELL" } as const;
+const STATUS = { open: "NEW", filled: "FILLED", canceled: "CANCELED" } as const;
+
+function algoStatus(o: PerpOrder): AlgoView["algoStatus"] {
+  if (o.status === "open") return "NEW";
+  if (o.status === "filled") return "FINISHED";
+  return o.expired ? "EXPIRED" : "CANCELED";
 }
 
-interface Income {
-  tranId: number;
-  symbol: string;
-  incomeType: "FUNDING_FEE";
-  income: Decimal;
-  time: number;
-}
-
-export interface FuturesAccount {
-  wallet: Decimal;
-  positions: Map<string, Position>;
-  orders: FuturesOrder[];
-  algos: AlgoOrder[];
-  trades: FuturesTrade[];
-  income: Income[];
-}
-
-export class BinanceFuturesDesk {
-  readonly markets = new Map(FUTURES_MARKETS.map((m) => [m.symbol, m]));
-  readonly prices = new Map<string, Decimal>();
-  readonly accounts = new Map<string, FuturesAccount>();
+export class BinanceFutures {
   private nextId = 5_000_000;
-
-  constructor() {
-    this.reset();
-  }
+  readonly desk = new PerpDesk(
+    FUTURES_MARKETS.map((m) => ({ id: m.symbol, base: m.base, contractSize: "1", lotSize: m.stepSize, minSize: m.minQty, tickSize: m.tickSize, price: FUTURES_PRICES[m.symbol]! })),
+    () => String(this.nextId++),
+    { takerRate: "0.0004", makerRate: "0.0002", defaultLeverage: 20, uniqueClientIds: "live" },
+  );
+  private readonly meta = new WeakMap<PerpOrder, AlgoMeta>();
+  private readonly rules = new Map(FUTURES_MARKETS.map((m) => [m.symbol, m]));
 
   reset() {
-    this.prices.clear();
-    for (const [s, p] of Object.entries(FUTURES_PRICES)) this.prices.set(s, new Decimal(p));
-    this.accounts.clear();
+    this.desk.reset();
   }
 
-  /** The price moves; conditional orders it crosses fire (a test moving the price is the venue's price path). */
+  /** The price moves; resting limits and conditional orders it crosses execute (a test moving the price is the venue's price path). */
   setPrice(symbol: string, price: string) {
-    const p = new Decimal(price);
-    this.prices.set(symbol, p);
-    for (const [apiKey, a] of this.accounts) {
-      for (const algo of a.algos) {
-        if (algo.symbol !== symbol || algo.algoStatus !== "NEW") continue;
-        const up = (algo.orderType === "STOP_MARKET") === (algo.side === "BUY");
-        if (up ? p.gte(algo.triggerPrice) : p.lte(algo.triggerPrice)) this.trigger(apiKey, a, algo);
-      }
-    }
-  }
-
-  /**
-   * A conditional order fires: a market order goes to the matching engine (its id is the algo order's
-   * `actualOrderId`). A closePosition order closes what is held on its side; with nothing there it ends.
-   */
-  private trigger(apiKey: string, a: FuturesAccount, algo: AlgoOrder) {
-    const p = this.position(apiKey, algo.symbol);
-    const now = Date.now();
-    algo.triggerTime = now;
-    algo.updateTime = now;
-    const closing = algo.side === "SELL" ? p.amount.gt(0) : p.amount.lt(0);
-    const qty = algo.closePosition ? (closing ? p.amount.abs() : new Decimal(0)) : Decimal.min(algo.quantity ?? 0, algo.reduceOnly ? (closing ? p.amount.abs() : 0) : Infinity);
-    if (qty.lte(0)) {
-      algo.algoStatus = "EXPIRED";
-      return;
-    }
-    const order: FuturesOrder = {
-      orderId: this.nextId++,
-      clientOrderId: `autoclose-${algo.algoId}`,
-      symbol: algo.symbol,
-      side: algo.side,
-      type: "MARKET",
-      price: new Decimal(0),
-      origQty: qty,
-      executedQty: new Decimal(0),
-      cumQuote: new Decimal(0),
-      reduceOnly: true,
-      status: "NEW",
-      time: now,
-      updateTime: now,
-    };
-    algo.actualOrderId = order.orderId;
-    algo.algoStatus = "FINISHED";
-    a.orders.push(order);
-    this.fill(a, p, order, this.prices.get(algo.symbol)!);
-  }
-
-  account(apiKey: string): FuturesAccount {
-    let a = this.accounts.get(apiKey);
-    if (!a) {
-      a = { wallet: new Decimal(10_000), positions: new Map(), orders: [], algos: [], trades: [], income: [] };
-      this.accounts.set(apiKey, a);
-    }
-    return a;
+    this.desk.setPrice(symbol, price);
   }
 
   /** A funding payment (negative: paid) booked to the wallet and listed by `/fapi/v1/income`. */
   addFunding(apiKey: string, symbol: string, amount: string, time = Date.now()) {
-    const a = this.account(apiKey);
-    const income = new Decimal(amount);
-    a.wallet = a.wallet.add(income);
-    a.income.push({ tranId: this.nextId++, symbol, incomeType: "FUNDING_FEE", income, time });
+    this.desk.addFunding(apiKey, symbol, amount, time);
   }
 
-  position(apiKey: string, symbol: string): Position {
-    const a = this.account(apiKey);
-    let p = a.positions.get(symbol);
-    if (!p) {
-      p = { amount: new Decimal(0), entryPrice: new Decimal(0), leverage: 20, marginType: "CROSSED", updateTime: 0 };
-      a.positions.set(symbol, p);
-    }
-    return p;
+  /** Orders as Binance lists them: plain ones and the market orders fired algo orders became. */
+  orders(apiKey: string): PerpOrder[] {
+    return this.desk.account(apiKey).orders.filter((o) => !o.trigger || o.status === "filled");
+  }
+
+  algos(apiKey: string): AlgoView[] {
+    return this.desk
+      .account(apiKey)
+      .orders.filter((o) => this.meta.has(o))
+      .map((o) => {
+        const meta = this.meta.get(o)!;
+        // A live view: its status follows the desk order as the price moves.
+        return {
+          algoId: meta.algoId,
+          clientAlgoId: o.clientId,
+          symbol: o.market,
+          side: SIDE[o.side],
+          orderType: meta.orderType,
+          triggerPrice: o.trigger!.price,
+          closePosition: o.closePosition,
+          timeInForce: meta.timeInForce,
+          get algoStatus() {
+            return algoStatus(o);
+          },
+          order: o,
+        };
+      });
   }
 
   publicRoute(method: string, path: string, q: URLSearchParams): unknown {
@@ -207,101 +144,131 @@ export class BinanceFuturesDesk {
     if (method === "GET" && path === "/fapi/v1/exchangeInfo") return this.exchangeInfo();
     // No price history here: a chart of a perpetual shows the current price only (one flat candle).
     if (method === "GET" && path === "/fapi/v1/klines") {
-      const p = this.prices.get(q.get("symbol") ?? "")?.toFixed();
+      const p = this.desk.prices.get(q.get("symbol") ?? "")?.toFixed();
       const t = Math.floor(Date.now() / 60_000) * 60_000;
       return p ? [[t, p, p, p, p, "0", t + 59_999, "0", 0, "0", "0", "0"]] : [];
     }
     if (method === "GET" && (path === "/fapi/v1/ticker/24hr" || path === "/fapi/v1/ticker/price")) {
       const symbol = q.get("symbol");
-      const list = [...this.prices].filter(([s]) => !symbol || s === symbol).map(([s, p]) => this.ticker(s, p));
+      const list = [...this.desk.prices].filter(([id]) => !symbol || id === symbol).map(([id, p]) => this.ticker(id, p));
       return symbol ? list[0] : list;
     }
     return undefined;
   }
 
   privateRoute(method: string, path: string, apiKey: string, params: URLSearchParams): unknown {
-    const a = this.account(apiKey);
+    try {
+      return this.route(method, path, apiKey, params);
+    } catch (error) {
+      if (!(error instanceof PerpRefusal)) throw error;
+      const [code, message] = CODES[error.kind];
+      throw new FuturesError(400, code, message);
+    }
+  }
+
+  private route(method: string, path: string, apiKey: string, params: URLSearchParams): unknown {
+    const desk = this.desk;
     const symbol = params.get("symbol");
     switch (`${method} ${path}`) {
       case "POST /fapi/v1/leverage": {
         const leverage = Number(params.get("leverage"));
-        if (!Number.isInteger(leverage) || leverage < 1 || leverage > 125) throw new FuturesError(400, -4028, "Leverage is not valid");
-        this.position(apiKey, this.market(symbol).symbol).leverage = leverage;
+        desk.setLeverage(apiKey, this.market(symbol).symbol, leverage);
         return { leverage, maxNotionalValue: "1000000", symbol };
       }
       case "POST /fapi/v1/marginType": {
         const type = params.get("marginType");
         if (type !== "ISOLATED" && type !== "CROSSED") throw new FuturesError(400, -1116, "Invalid marginType.");
-        const p = this.position(apiKey, this.market(symbol).symbol);
-        if (p.marginType === type) throw new FuturesError(400, -4046, "No need to change margin type.");
-        if (!p.amount.isZero()) throw new FuturesError(400, -4048, "Margin type cannot be changed if there exists position.");
-        p.marginType = type;
+        const id = this.market(symbol).symbol;
+        const mode = type === "ISOLATED" ? "isolated" : "cross";
+        if (desk.settings(apiKey, id).marginMode === mode) throw new FuturesError(400, -4046, "No need to change margin type.");
+        desk.setMarginMode(apiKey, id, mode);
         return { code: 200, msg: "success" };
       }
       case "POST /fapi/v1/order":
-        return this.orderJson(this.newOrder(apiKey, a, params));
+        return this.orderJson(this.newOrder(apiKey, params));
       case "GET /fapi/v1/order":
-        return this.orderJson(this.findOrder(a, params));
+        return this.orderJson(this.findOrder(apiKey, params));
       case "DELETE /fapi/v1/order": {
-        const o = this.findOrder(a, params);
-        if (o.status !== "NEW") throw new FuturesError(400, -2011, "Unknown order sent.");
-        o.status = "CANCELED";
-        o.updateTime = Date.now();
-        return this.orderJson(o);
+        const o = this.findOrder(apiKey, params);
+        return this.orderJson(desk.cancel(apiKey, o.market, { id: o.id }));
       }
       case "POST /fapi/v1/algoOrder":
-        return this.algoJson(this.newAlgo(apiKey, a, params));
+        return this.algoJson(this.newAlgo(apiKey, params));
       case "GET /fapi/v1/algoOrder":
-        return this.algoJson(this.findAlgo(a, params));
+        return this.algoJson(this.findAlgo(apiKey, params));
       case "DELETE /fapi/v1/algoOrder": {
-        const algo = this.findAlgo(a, params);
-        if (algo.algoStatus !== "NEW") throw new FuturesError(400, -2011, "Unknown order sent.");
-        algo.algoStatus = "CANCELED";
-        algo.updateTime = Date.now();
-        return { algoId: algo.algoId, clientAlgoId: algo.clientAlgoId, code: "200", msg: "success" };
+        const algo = this.findAlgo(apiKey, params);
+        if (algo.status !== "open") throw new FuturesError(400, -2011, "Unknown order sent.");
+        desk.cancel(apiKey, algo.market, { id: algo.id });
+        return { algoId: this.meta.get(algo)!.algoId, clientAlgoId: algo.clientId, code: "200", msg: "success" };
       }
       case "GET /fapi/v1/openAlgoOrders":
-        return a.algos.filter((o) => o.algoStatus === "NEW" && (!symbol || o.symbol === symbol)).map((o) => this.algoJson(o));
+        return this.algos(apiKey)
+          .filter((a) => a.algoStatus === "NEW" && (!symbol || a.symbol === symbol))
+          .map((a) => this.algoJson(a.order));
       case "DELETE /fapi/v1/algoOpenOrders": {
-        for (const o of a.algos) if (o.symbol === symbol && o.algoStatus === "NEW") o.algoStatus = "CANCELED";
+        for (const a of this.algos(apiKey)) if (a.symbol === symbol && a.algoStatus === "NEW") desk.cancel(apiKey, a.symbol, { id: a.order.id });
         return { code: 200, msg: "The operation of cancel all open order is done." };
       }
       case "GET /fapi/v1/openOrders":
-        return a.orders.filter((o) => o.status === "NEW" && (!symbol || o.symbol === symbol)).map((o) => this.orderJson(o));
+        return this.orders(apiKey)
+          .filter((o) => o.status === "open" && (!symbol || o.market === symbol))
+          .map((o) => this.orderJson(o));
       case "GET /fapi/v1/allOrders":
-        return a.orders.filter((o) => o.symbol === symbol).map((o) => this.orderJson(o));
+        return this.orders(apiKey)
+          .filter((o) => o.market === symbol)
+          .map((o) => this.orderJson(o));
       case "GET /fapi/v1/userTrades": {
         const orderId = params.get("orderId");
-        return a.trades.filter((t) => t.symbol === symbol && (!orderId || String(t.orderId) === orderId)).map((t) => this.tradeJson(t));
+        return desk
+          .account(apiKey)
+          .fills.filter((f) => f.market === symbol && (!orderId || f.orderId === orderId))
+          .map((f) => ({
+            symbol: f.market,
+            id: Number(f.id),
+            orderId: Number(f.orderId),
+            side: SIDE[f.side],
+            price: s(f.price),
+            qty: s(f.qty),
+            realizedPnl: s(f.pnl),
+            marginAsset: "USDT",
+            quoteQty: s(f.qty.mul(f.price)),
+            commission: s(f.fee),
+            commissionAsset: "USDT",
+            time: f.time,
+            positionSide: "BOTH",
+            buyer: f.side === "buy",
+            maker: f.maker,
+          }));
       }
       case "GET /fapi/v3/positionRisk":
-      case "GET /fapi/v2/positionRisk":
-        return [...a.positions].filter(([s]) => !symbol || s === symbol).map(([s, p]) => this.positionJson(s, p));
+      case "GET /fapi/v2/positionRisk": {
+        const account = desk.account(apiKey);
+        const ids = new Set([...account.positions.keys(), ...account.settings.keys()]);
+        return [...ids].filter((id) => !symbol || id === symbol).map((id) => this.positionJson(apiKey, id));
+      }
       case "GET /fapi/v1/leverageBracket":
-        return [...this.markets.keys()].map((s) => ({
-          symbol: s,
+        return [...desk.markets.keys()].map((id) => ({
+          symbol: id,
           notionalCoef: 1,
           brackets: [{ bracket: 1, initialLeverage: 125, notionalCap: 5_000_000, notionalFloor: 0, maintMarginRatio: 0.004, cum: 0 }],
         }));
       case "GET /fapi/v3/account":
       case "GET /fapi/v2/account":
-        return this.accountJson(a);
+        return this.accountJson(apiKey);
       case "GET /fapi/v2/balance":
-      case "GET /fapi/v3/balance":
-        return [{ accountAlias: "sim", asset: "USDT", balance: a.wallet.toFixed(), availableBalance: this.available(a).toFixed(), updateTime: Date.now() }];
+      case "GET /fapi/v3/balance": {
+        const wallet = desk.account(apiKey).wallet;
+        return [{ accountAlias: "sim", asset: "USDT", balance: s(wallet), availableBalance: s(desk.available(apiKey)), updateTime: Date.now() }];
+      }
       case "GET /fapi/v1/income": {
         const type = params.get("incomeType");
         const start = Number(params.get("startTime") ?? 0);
-        return a.income.filter((i) => (!type || i.incomeType === type) && (!symbol || i.symbol === symbol) && i.time >= start).map((i) => ({
-          symbol: i.symbol,
-          incomeType: i.incomeType,
-          income: i.income.toFixed(),
-          asset: "USDT",
-          info: "FUNDING_FEE",
-          time: i.time,
-          tranId: i.tranId,
-          tradeId: "",
-        }));
+        if (type && type !== "FUNDING_FEE") return [];
+        return desk
+          .account(apiKey)
+          .bills.filter((b) => (!symbol || b.market === symbol) && b.time >= start)
+          .map((b) => ({ symbol: b.market, incomeType: "FUNDING_FEE", income: s(b.amount), asset: "USDT", info: "FUNDING_FEE", time: b.time, tranId: Number(b.id), tradeId: "" }));
       }
     }
     return undefined;
@@ -310,21 +277,13 @@ export class BinanceFuturesDesk {
   // ---------------------------------------------------------------------------------------------
 
   private market(symbol: string | null) {
-    const m = symbol ? this.markets.get(symbol) : undefined;
     if (!symbol) throw new FuturesError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+    const m = this.rules.get(symbol);
     if (!m) throw new FuturesError(400, -1121, "Invalid symbol.");
     return m;
   }
 
-  private margin(a: FuturesAccount) {
-    return [...a.positions].reduce((sum, [, p]) => sum.add(p.amount.abs().mul(p.entryPrice).div(p.leverage)), new Decimal(0));
-  }
-
-  private available(a: FuturesAccount) {
-    return Decimal.max(0, a.wallet.sub(this.margin(a)));
-  }
-
-  private newOrder(apiKey: string, a: FuturesAccount, params: URLSearchParams): FuturesOrder {
+  private newOrder(apiKey: string, params: URLSearchParams): PerpOrder {
     const m = this.market(params.get("symbol"));
     const side = params.get("side");
     const type = params.get("type");
@@ -332,44 +291,19 @@ export class BinanceFuturesDesk {
     if (type !== "MARKET" && type !== "LIMIT") throw new FuturesError(400, -1116, "Invalid orderType.");
     const qty = new Decimal(params.get("quantity") ?? "0");
     if (qty.lt(m.minQty) || !qty.div(m.stepSize).isInteger()) throw new FuturesError(400, -1111, "Precision is over the maximum defined for this asset.");
-    const positionSide = params.get("positionSide") ?? "BOTH";
-    if (positionSide !== "BOTH") throw new FuturesError(400, -4061, "Order's position side does not match user's setting.");
-    const clientOrderId = params.get("newClientOrderId") ?? `sim${this.nextId}`;
-    if (a.orders.some((o) => o.clientOrderId === clientOrderId && o.status === "NEW")) throw new FuturesError(400, -4116, "ClientOrderId is duplicated.");
-    const reduceOnly = params.get("reduceOnly") === "true";
-    const p = this.position(apiKey, m.symbol);
-    const signed = side === "BUY" ? qty : qty.neg();
-    if (reduceOnly && (p.amount.isZero() || p.amount.mul(signed).gt(0) || qty.gt(p.amount.abs()))) {
-      throw new FuturesError(400, -2022, "ReduceOnly Order is rejected.");
-    }
-    const price = this.prices.get(m.symbol)!;
-    const now = Date.now();
-    const order: FuturesOrder = {
-      orderId: this.nextId++,
-      clientOrderId,
-      symbol: m.symbol,
-      side,
-      type,
-      price: type === "LIMIT" ? new Decimal(params.get("price") ?? "0") : new Decimal(0),
-      origQty: qty,
-      executedQty: new Decimal(0),
-      cumQuote: new Decimal(0),
-      reduceOnly,
-      status: "NEW",
-      time: now,
-      updateTime: now,
-    };
-    const marketable = type === "MARKET" || (side === "BUY" ? order.price.gte(price) : order.price.lte(price));
-    if (marketable) {
-      const opening = p.amount.mul(signed).gte(0) ? qty : Decimal.max(0, qty.sub(p.amount.abs()));
-      if (opening.mul(price).div(p.leverage).gt(this.available(a))) throw new FuturesError(400, -2019, "Margin is insufficient.");
-      this.fill(a, p, order, price);
-    }
-    a.orders.push(order);
-    return order;
+    if ((params.get("positionSide") ?? "BOTH") !== "BOTH") throw new FuturesError(400, -4061, "Order's position side does not match user's setting.");
+    return this.desk.place(apiKey, {
+      market: m.symbol,
+      side: side === "BUY" ? "buy" : "sell",
+      type: type === "MARKET" ? "market" : "limit",
+      qty: s(qty),
+      price: params.get("price") ?? undefined,
+      clientId: params.get("newClientOrderId") ?? `sim${this.nextId}`,
+      reduceOnly: params.get("reduceOnly") === "true",
+    });
   }
 
-  private newAlgo(apiKey: string, a: FuturesAccount, params: URLSearchParams): AlgoOrder {
+  private newAlgo(apiKey: string, params: URLSearchParams): PerpOrder {
     const m = this.market(params.get("symbol"));
     if (params.get("algoType") !== "CONDITIONAL") throw new FuturesError(400, -1116, "Invalid algoType.");
     const side = params.get("side");
@@ -380,129 +314,52 @@ export class BinanceFuturesDesk {
     if (trigger.lte(0) || !trigger.div(m.tickSize).isInteger()) throw new FuturesError(400, -1111, "Precision is over the maximum defined for this asset.");
     const closePosition = params.get("closePosition") === "true";
     const quantity = params.get("quantity");
+    const reduceOnly = params.get("reduceOnly") === "true";
     if (closePosition && quantity) throw new FuturesError(400, -4137, "Quantity must be zero with closePosition equals true.");
-    if (closePosition && params.get("reduceOnly") === "true") throw new FuturesError(400, -1106, "Parameter 'reduceonly' sent when not required.");
+    if (closePosition && reduceOnly) throw new FuturesError(400, -1106, "Parameter 'reduceonly' sent when not required.");
     if (!closePosition && !quantity) throw new FuturesError(400, -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
     const timeInForce = params.get("timeInForce") ?? "GTC";
-    const p = this.position(apiKey, m.symbol);
-    if (timeInForce === "GTE_GTC" && p.amount.isZero()) throw new FuturesError(400, -4509, "TIF GTE can only be used with open positions or open orders.");
-    const price = this.prices.get(m.symbol)!;
-    const up = (type === "STOP_MARKET") === (side === "BUY");
-    if (up ? price.gte(trigger) : price.lte(trigger)) throw new FuturesError(400, -2021, "Order would immediately trigger.");
-    const clientAlgoId = params.get("clientAlgoId") ?? `sim${this.nextId}`;
-    if (a.algos.some((o) => o.clientAlgoId === clientAlgoId && o.algoStatus === "NEW")) throw new FuturesError(400, -4116, "ClientOrderId is duplicated.");
-    const now = Date.now();
-    const algo: AlgoOrder = {
-      algoId: this.nextId++,
-      clientAlgoId,
-      symbol: m.symbol,
-      side,
-      orderType: type,
-      triggerPrice: trigger,
-      quantity: quantity ? new Decimal(quantity) : null,
+    if (timeInForce === "GTE_GTC" && this.desk.position(apiKey, m.symbol).contracts.isZero()) throw new FuturesError(400, -4509, "TIF GTE can only be used with open positions or open orders.");
+    const price = this.desk.prices.get(m.symbol)!;
+    const rise = (type === "STOP_MARKET") === (side === "BUY");
+    if (rise ? price.gte(trigger) : price.lte(trigger)) throw new FuturesError(400, -2021, "Order would immediately trigger.");
+    const algoId = this.nextId++;
+    const order = this.desk.place(apiKey, {
+      market: m.symbol,
+      side: side === "BUY" ? "buy" : "sell",
+      type: "market",
+      qty: quantity ?? "0",
+      clientId: params.get("clientAlgoId") ?? `sim${algoId}`,
+      reduceOnly,
+      trigger: { price: s(trigger), direction: rise ? "rise" : "fall" },
       closePosition,
-      reduceOnly: params.get("reduceOnly") === "true",
-      timeInForce,
-      algoStatus: "NEW",
-      actualOrderId: null,
-      createTime: now,
-      updateTime: now,
-      triggerTime: 0,
-    };
-    a.algos.push(algo);
-    return algo;
+      endsWithPosition: timeInForce === "GTE_GTC",
+    });
+    this.meta.set(order, { algoId, orderType: type, timeInForce, reduceOnly });
+    return order;
   }
 
-  private findAlgo(a: FuturesAccount, params: URLSearchParams) {
+  private findAlgo(apiKey: string, params: URLSearchParams): PerpOrder {
     const id = params.get("algoId");
     const clientId = params.get("clientAlgoId");
     // Several algo orders may share a client id once the earlier ones ended: the latest answers.
-    const found = a.algos.findLast((o) => (id ? String(o.algoId) === id : o.clientAlgoId === clientId));
+    const found = this.algos(apiKey).findLast((a) => (id ? String(a.algoId) === id : a.clientAlgoId === clientId));
     if (!found || (params.get("symbol") && found.symbol !== params.get("symbol"))) throw new FuturesError(400, -2013, "Order does not exist.");
-    return found;
+    return found.order;
   }
 
-  private algoJson(o: AlgoOrder) {
-    const actual = o.actualOrderId ? this.accountsOrder(o.actualOrderId) : undefined;
-    return {
-      algoId: o.algoId,
-      clientAlgoId: o.clientAlgoId,
-      algoType: "CONDITIONAL",
-      orderType: o.orderType,
-      symbol: o.symbol,
-      side: o.side,
-      positionSide: "BOTH",
-      timeInForce: o.timeInForce,
-      quantity: o.quantity?.toFixed() ?? "0",
-      algoStatus: o.algoStatus,
-      actualOrderId: o.actualOrderId ? String(o.actualOrderId) : "",
-      actualPrice: actual && actual.executedQty.gt(0) ? actual.cumQuote.div(actual.executedQty).toFixed() : "0",
-      triggerPrice: o.triggerPrice.toFixed(),
-      price: "0",
-      icebergQuantity: null,
-      selfTradePreventionMode: "EXPIRE_MAKER",
-      workingType: "CONTRACT_PRICE",
-      priceMatch: "NONE",
-      closePosition: o.closePosition,
-      priceProtect: false,
-      reduceOnly: o.reduceOnly,
-      createTime: o.createTime,
-      updateTime: o.updateTime,
-      triggerTime: o.triggerTime,
-      goodTillDate: 0,
-    };
-  }
-
-  private accountsOrder(orderId: number) {
-    for (const a of this.accounts.values()) {
-      const o = a.orders.find((x) => x.orderId === orderId);
-      if (o) return o;
-    }
-    return undefined;
-  }
-
-  private fill(a: FuturesAccount, p: Position, order: FuturesOrder, price: Decimal) {
-    const signed = order.side === "BUY" ? order.origQty : order.origQty.neg();
-    let realized = new Decimal(0);
-    if (p.amount.mul(signed).lt(0)) {
-      const closed = Decimal.min(order.origQty, p.amount.abs());
-      realized = price.sub(p.entryPrice).mul(closed).mul(p.amount.gt(0) ? 1 : -1);
-      const rest = order.origQty.sub(closed);
-      p.amount = p.amount.add(order.side === "BUY" ? closed : closed.neg());
-      if (rest.gt(0)) {
-        p.amount = order.side === "BUY" ? rest : rest.neg();
-        p.entryPrice = price;
-      } else if (p.amount.isZero()) p.entryPrice = new Decimal(0);
-    } else {
-      const total = p.amount.abs().add(order.origQty);
-      p.entryPrice = p.amount.abs().mul(p.entryPrice).add(order.origQty.mul(price)).div(total);
-      p.amount = p.amount.add(signed);
-    }
-    const quote = order.origQty.mul(price);
-    const commission = quote.mul(TAKER);
-    a.wallet = a.wallet.add(realized).sub(commission);
-    p.updateTime = Date.now();
-    if (p.amount.isZero()) {
-      // GTE_GTC conditional orders end with the position (Binance's system-led cancellation: EXPIRED).
-      for (const algo of a.algos) {
-        if (algo.symbol === order.symbol && algo.algoStatus === "NEW" && algo.timeInForce === "GTE_GTC") {
-          algo.algoStatus = "EXPIRED";
-          algo.updateTime = Date.now();
-        }
-      }
-    }
-    order.executedQty = order.origQty;
-    order.cumQuote = quote;
-    order.status = "FILLED";
-    a.trades.push({ id: this.nextId++, orderId: order.orderId, symbol: order.symbol, side: order.side, price, qty: order.origQty, realizedPnl: realized, commission, time: Date.now() });
-  }
-
-  private findOrder(a: FuturesAccount, params: URLSearchParams) {
+  /** A plain order by id or client id; a fired algo order's market order by its id or `autoclose-<algoId>`. */
+  private findOrder(apiKey: string, params: URLSearchParams): PerpOrder {
     const id = params.get("orderId");
     const clientId = params.get("origClientOrderId");
-    const found = a.orders.find((o) => o.symbol === params.get("symbol") && (id ? String(o.orderId) === id : o.clientOrderId === clientId));
+    const found = this.orders(apiKey).findLast((o) => o.market === params.get("symbol") && (id ? o.id === id : this.clientOrderId(o) === clientId));
     if (!found) throw new FuturesError(400, -2013, "Order does not exist.");
     return found;
+  }
+
+  private clientOrderId(o: PerpOrder) {
+    const meta = this.meta.get(o);
+    return meta ? `autoclose-${meta.algoId}` : o.clientId;
   }
 
   private exchangeInfo() {
@@ -511,7 +368,7 @@ export class BinanceFuturesDesk {
       serverTime: Date.now(),
       rateLimits: [],
       assets: [{ asset: "USDT", marginAvailable: true }],
-      symbols: [...this.markets.values()].map((m) => ({
+      symbols: FUTURES_MARKETS.map((m) => ({
         symbol: m.symbol,
         pair: m.symbol,
         contractType: "PERPETUAL",
@@ -544,97 +401,113 @@ export class BinanceFuturesDesk {
     return { symbol, lastPrice: price.toFixed(), price: price.toFixed(), openPrice: price.toFixed(), highPrice: price.toFixed(), lowPrice: price.toFixed(), volume: "0", quoteVolume: "0", closeTime: Date.now(), time: Date.now() };
   }
 
-  private orderJson(o: FuturesOrder) {
+  private orderJson(o: PerpOrder) {
+    const type = o.type === "market" ? "MARKET" : "LIMIT";
     return {
-      orderId: o.orderId,
-      symbol: o.symbol,
-      status: o.status,
-      clientOrderId: o.clientOrderId,
-      price: o.price.toFixed(),
-      avgPrice: o.executedQty.gt(0) ? o.cumQuote.div(o.executedQty).toFixed() : "0",
-      origQty: o.origQty.toFixed(),
-      executedQty: o.executedQty.toFixed(),
-      cumQty: o.executedQty.toFixed(),
-      cumQuote: o.cumQuote.toFixed(),
+      orderId: Number(o.id),
+      symbol: o.market,
+      status: STATUS[o.status],
+      clientOrderId: this.clientOrderId(o),
+      price: o.type === "limit" ? s(o.price) : "0",
+      avgPrice: o.filled.gt(0) ? s(o.value.div(o.filled)) : "0",
+      origQty: s(o.qty),
+      executedQty: s(o.filled),
+      cumQty: s(o.filled),
+      cumQuote: s(o.value),
       timeInForce: "GTC",
-      type: o.type,
+      type,
       reduceOnly: o.reduceOnly,
       closePosition: false,
-      side: o.side,
+      side: SIDE[o.side],
       positionSide: "BOTH",
       stopPrice: "0",
       workingType: "CONTRACT_PRICE",
       priceProtect: false,
-      origType: o.type,
-      time: o.time,
-      updateTime: o.updateTime,
+      origType: type,
+      time: o.createdAt,
+      updateTime: o.updatedAt,
     };
   }
 
-  private tradeJson(t: FuturesTrade) {
+  private algoJson(o: PerpOrder) {
+    const meta = this.meta.get(o)!;
+    const fired = o.status === "filled";
     return {
-      symbol: t.symbol,
-      id: t.id,
-      orderId: t.orderId,
-      side: t.side,
-      price: t.price.toFixed(),
-      qty: t.qty.toFixed(),
-      realizedPnl: t.realizedPnl.toFixed(),
-      marginAsset: "USDT",
-      quoteQty: t.qty.mul(t.price).toFixed(),
-      commission: t.commission.toFixed(),
-      commissionAsset: "USDT",
-      time: t.time,
+      algoId: meta.algoId,
+      clientAlgoId: o.clientId,
+      algoType: "CONDITIONAL",
+      orderType: meta.orderType,
+      symbol: o.market,
+      side: SIDE[o.side],
       positionSide: "BOTH",
-      buyer: t.side === "BUY",
-      maker: false,
+      timeInForce: meta.timeInForce,
+      quantity: o.closePosition ? "0" : s(o.qty),
+      algoStatus: algoStatus(o),
+      actualOrderId: fired ? o.id : "",
+      actualPrice: fired ? s(o.value.div(o.filled)) : "0",
+      triggerPrice: s(o.trigger!.price),
+      price: "0",
+      icebergQuantity: null,
+      selfTradePreventionMode: "EXPIRE_MAKER",
+      workingType: "CONTRACT_PRICE",
+      priceMatch: "NONE",
+      closePosition: o.closePosition,
+      priceProtect: false,
+      reduceOnly: meta.reduceOnly,
+      createTime: o.createdAt,
+      updateTime: o.updatedAt,
+      triggerTime: o.trigger!.fired ? o.updatedAt : 0,
+      goodTillDate: 0,
     };
   }
 
-  private positionJson(symbol: string, p: Position) {
-    const mark = this.prices.get(symbol) ?? p.entryPrice;
-    const notional = p.amount.mul(mark);
-    const isolated = p.marginType === "ISOLATED" ? p.amount.abs().mul(p.entryPrice).div(p.leverage) : new Decimal(0);
+  private positionJson(apiKey: string, id: string) {
+    const p = this.desk.position(apiKey, id);
+    const settings = this.desk.settings(apiKey, id);
+    const mark = this.desk.prices.get(id) ?? p.entryPrice;
+    const notional = p.contracts.mul(mark);
+    const isolated = settings.marginMode === "isolated" ? p.contracts.abs().mul(p.entryPrice).div(settings.leverage) : new Decimal(0);
     return {
-      symbol,
+      symbol: id,
       positionSide: "BOTH",
-      positionAmt: p.amount.toFixed(),
-      entryPrice: p.entryPrice.toFixed(),
-      breakEvenPrice: p.entryPrice.toFixed(),
-      markPrice: mark.toFixed(),
-      unRealizedProfit: mark.sub(p.entryPrice).mul(p.amount).toFixed(),
+      positionAmt: s(p.contracts),
+      entryPrice: s(p.entryPrice),
+      breakEvenPrice: s(p.entryPrice),
+      markPrice: s(mark),
+      unRealizedProfit: s(this.desk.unrealized(apiKey, id)),
       liquidationPrice: "0",
-      isolatedMargin: isolated.toFixed(),
-      notional: notional.toFixed(),
+      isolatedMargin: s(isolated),
+      notional: s(notional),
       marginAsset: "USDT",
-      isolatedWallet: isolated.toFixed(),
-      initialMargin: notional.abs().div(p.leverage).toFixed(),
+      isolatedWallet: s(isolated),
+      initialMargin: s(notional.abs().div(settings.leverage)),
       maintMargin: "0",
-      positionInitialMargin: notional.abs().div(p.leverage).toFixed(),
+      positionInitialMargin: s(notional.abs().div(settings.leverage)),
       openOrderInitialMargin: "0",
       adl: 0,
       bidNotional: "0",
       askNotional: "0",
-      updateTime: p.updateTime,
+      updateTime: p.updatedAt,
     };
   }
 
-  private accountJson(a: FuturesAccount) {
-    const available = this.available(a);
-    const margin = this.margin(a);
+  private accountJson(apiKey: string) {
+    const wallet = this.desk.account(apiKey).wallet;
+    const available = this.desk.available(apiKey);
+    const margin = this.desk.usedMargin(apiKey);
     return {
-      totalInitialMargin: margin.toFixed(),
-      totalWalletBalance: a.wallet.toFixed(),
-      availableBalance: available.toFixed(),
+      totalInitialMargin: s(margin),
+      totalWalletBalance: s(wallet),
+      availableBalance: s(available),
       assets: [
         {
           asset: "USDT",
-          walletBalance: a.wallet.toFixed(),
+          walletBalance: s(wallet),
           unrealizedProfit: "0",
-          marginBalance: a.wallet.toFixed(),
-          initialMargin: margin.toFixed(),
-          availableBalance: available.toFixed(),
-          maxWithdrawAmount: available.toFixed(),
+          marginBalance: s(wallet),
+          initialMargin: s(margin),
+          availableBalance: s(available),
+          maxWithdrawAmount: s(available),
           updateTime: Date.now(),
         },
       ],

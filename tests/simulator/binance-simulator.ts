@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Decimal from "decimal.js";
-import { BinanceFuturesDesk, FuturesError } from "./binance-futures";
+import { BinanceFutures, FuturesError } from "./binance-futures";
 import { klines, type PricePoint } from "./binance-klines";
 import { SpotDesk, SpotRefusal, type DepthLevel, type DepthSpec, type SpotFeeHook, type SpotOrder, type SpotPlaceRequest, type SpotRefusalKind, type SpotStatus } from "./spot-desk";
 
@@ -32,7 +32,7 @@ export type { DepthLevel, DepthSpec } from "./spot-desk";
  * Spot balances, orders, fills and matching (depth, partial and resting fills, stops, order lists with one
  * shared lock, time in force, the fee hook for BNB) live on the shared spot desk (`spot-desk.ts`); this file
  * is Binance's protocol: routes, signing, weights and bans, faults, Binance's codes and JSON shapes, and the
- * USDT-M futures desk. `account(key).orders` are views of the desk's orders in Binance's terms (what a test
+ * USDT-M futures protocol (on the shared perpetual desk). `account(key).orders` are views of the desk's orders in Binance's terms (what a test
  * sets on them — executedQty, status, fills pushed — writes through to the desk).
  */
 
@@ -231,7 +231,7 @@ export class BinanceSimulator {
   /** Every 429 and 418 the weight limit answered (not injected faults), for tests that must see none. */
   readonly limitedAnswers: { status: 429 | 418; path: string; at: number }[] = [];
   /** USDT-M perpetuals (`/fapi/*`): positions, leverage, funding. */
-  readonly futures = new BinanceFuturesDesk();
+  readonly futures = new BinanceFutures();
   /** Spot: balances, orders, fills, matching. */
   readonly desk: SpotDesk;
   private faults: (Fault & { left: number })[] = [];

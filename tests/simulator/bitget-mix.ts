@@ -44,7 +44,7 @@ export class BitgetMixRefusal extends Error {
 
 export function bitgetMixDesk() {
   let n = 1_200_000_000_000_000_000n;
-  return new PerpDesk(BITGET_MIX, () => String(n++), new Decimal("0.0006"), new Decimal("0.0002"));
+  return new PerpDesk(BITGET_MIX, () => String(n++), { takerRate: "0.0006", makerRate: "0.0002" });
 }
 
 const mode = (m: "isolated" | "cross") => (m === "cross" ? "crossed" : "isolated");

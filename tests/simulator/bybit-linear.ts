@@ -41,7 +41,7 @@ export class BybitLinearRefusal extends Error {
 
 export function bybitLinearDesk() {
   let n = 1;
-  return new PerpDesk(BYBIT_LINEAR, () => `lin-${String(n++).padStart(8, "0")}`, new Decimal("0.00055"), new Decimal("0.0002"));
+  return new PerpDesk(BYBIT_LINEAR, () => `lin-${String(n++).padStart(8, "0")}`, { takerRate: "0.00055", makerRate: "0.0002" });
 }
 
 const STATUS = { open: "New", filled: "Filled", canceled: "Cancelled" } as const;

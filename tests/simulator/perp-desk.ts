@@ -63,7 +63,13 @@ export interface PerpOrder {
    * price rises to or falls to `price`, then executes as a market order. `fired` once that happened.
    */
   trigger: { price: Decimal; direction: "rise" | "fall"; fired: boolean } | null;
+  /** A conditional order that closes whatever is held on the other side when it fires (`qty` is what it would close now). */
+  closePosition: boolean;
+  /** A conditional order the venue ends when the position it protects is closed (Binance's GTE_GTC). */
+  endsWithPosition: boolean;
   status: "open" | "filled" | "canceled";
+  /** Canceled by the venue itself (fired with nothing to reduce, or ended with its position), not on request. */
+  expired: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -118,6 +124,20 @@ export interface PlaceRequest {
   marginMode?: "isolated" | "cross";
   /** A conditional market order (type "market"), fired when the last price crosses it this way. */
   trigger?: { price: string; direction: "rise" | "fall" };
+  /** With a trigger: close the whole position when it fires (no size is sent; reduce-only by nature). */
+  closePosition?: boolean;
+  /** With a trigger: the venue ends it when the position becomes flat. */
+  endsWithPosition?: boolean;
+}
+
+export interface PerpDeskOptions {
+  takerRate?: string;
+  makerRate?: string;
+  wallet?: string;
+  /** A symbol's leverage before the trader sets one. */
+  defaultLeverage?: number;
+  /** "all": a client id is refused if any order ever had it; "live": only while an order with it is open (Binance). */
+  uniqueClientIds?: "all" | "live";
 }
 
 const isOpen = (o: PerpOrder) => o.status === "open";
@@ -127,13 +147,22 @@ export class PerpDesk {
   readonly prices = new Map<string, Decimal>();
   readonly accounts = new Map<string, PerpAccount>();
 
+  private readonly takerRate: Decimal;
+  private readonly makerRate: Decimal;
+  private readonly wallet: string;
+  private readonly defaultLeverage: number;
+  private readonly uniqueClientIds: "all" | "live";
+
   constructor(
     markets: PerpMarket[],
     private readonly newId: () => string,
-    private readonly takerRate = new Decimal("0.0005"),
-    private readonly makerRate = new Decimal("0.0002"),
-    private readonly wallet = "10000",
+    options: PerpDeskOptions = {},
   ) {
+    this.takerRate = new Decimal(options.takerRate ?? "0.0005");
+    this.makerRate = new Decimal(options.makerRate ?? "0.0002");
+    this.wallet = options.wallet ?? "10000";
+    this.defaultLeverage = options.defaultLeverage ?? 10;
+    this.uniqueClientIds = options.uniqueClientIds ?? "all";
     for (const m of markets) this.markets.set(m.id, m);
     this.reset();
   }
@@ -162,7 +191,7 @@ export class PerpDesk {
   settings(key: string, market: string) {
     const acc = this.account(key);
     let s = acc.settings.get(market);
-    if (!s) acc.settings.set(market, (s = { leverage: 10, marginMode: "cross" }));
+    if (!s) acc.settings.set(market, (s = { leverage: this.defaultLeverage, marginMode: "cross" }));
     return s;
   }
 
@@ -213,16 +242,18 @@ export class PerpDesk {
   place(key: string, r: PlaceRequest): PerpOrder {
     const m = this.market(r.market);
     const acc = this.account(key);
-    if (r.clientId && acc.orders.some((o) => o.clientId === r.clientId)) throw new PerpRefusal("duplicate_client_id", "Duplicate client order id");
-    const qty = new Decimal(r.qty);
-    if (qty.lte(0) || !qty.mod(m.lotSize).isZero()) throw new PerpRefusal("bad_size", `Size must be a multiple of ${m.lotSize}`);
-    if (qty.lt(m.minSize)) throw new PerpRefusal("bad_size", `Size is below the minimum ${m.minSize}`);
+    const taken = (o: PerpOrder) => o.clientId === r.clientId && (this.uniqueClientIds === "all" || isOpen(o));
+    if (r.clientId && acc.orders.some(taken)) throw new PerpRefusal("duplicate_client_id", "Duplicate client order id");
+    const closePosition = Boolean(r.trigger && r.closePosition);
+    const held = this.position(key, m.id).contracts;
+    const sign = r.side === "buy" ? 1 : -1;
+    const qty = closePosition ? (held.mul(sign).lt(0) ? held.abs() : new Decimal(0)) : new Decimal(r.qty);
+    if (!closePosition && (qty.lte(0) || !qty.mod(m.lotSize).isZero())) throw new PerpRefusal("bad_size", `Size must be a multiple of ${m.lotSize}`);
+    if (!closePosition && qty.lt(m.minSize)) throw new PerpRefusal("bad_size", `Size is below the minimum ${m.minSize}`);
     const price = r.type === "limit" ? new Decimal(r.price ?? "0") : new Decimal(0);
     if (r.type === "limit" && (price.lte(0) || !price.mod(m.tickSize).isZero())) throw new PerpRefusal("bad_price", `Price must be a multiple of ${m.tickSize}`);
     const settings = this.settings(key, m.id);
     if (r.marginMode && r.marginMode !== settings.marginMode) this.setMarginMode(key, m.id, r.marginMode);
-    const held = this.position(key, m.id).contracts;
-    const sign = r.side === "buy" ? 1 : -1;
     const trigger = r.trigger ? { price: new Decimal(r.trigger.price), direction: r.trigger.direction, fired: false } : null;
     if (trigger && (trigger.price.lte(0) || !trigger.price.mod(m.tickSize).isZero())) throw new PerpRefusal("bad_price", `Trigger price must be a multiple of ${m.tickSize}`);
     // A conditional reduce-only order is checked against the position when it fires, not now.
@@ -244,11 +275,14 @@ export class PerpDesk {
       value: new Decimal(0),
       fee: new Decimal(0),
       pnl: new Decimal(0),
-      reduceOnly: r.reduceOnly,
+      reduceOnly: r.reduceOnly || closePosition,
       marginMode: settings.marginMode,
       leverage: settings.leverage,
       trigger,
+      closePosition,
+      endsWithPosition: Boolean(trigger && r.endsWithPosition),
       status: "open",
+      expired: false,
       createdAt: now,
       updatedAt: now,
     };
@@ -293,10 +327,12 @@ export class PerpDesk {
     const sign = order.side === "buy" ? 1 : -1;
     if (order.reduceOnly && held.mul(sign).gte(0)) {
       order.status = "canceled";
+      order.expired = true;
       order.updatedAt = Date.now();
       return;
     }
-    if (order.reduceOnly) order.qty = Decimal.min(order.qty, held.abs());
+    if (order.closePosition) order.qty = held.abs();
+    else if (order.reduceOnly) order.qty = Decimal.min(order.qty, held.abs());
     this.fill(key, order, price, false);
   }
 
@@ -329,6 +365,14 @@ export class PerpDesk {
     order.status = "filled";
     order.updatedAt = Date.now();
     acc.fills.push({ id: this.newId(), orderId: order.id, clientId: order.clientId, market: m.id, side: order.side, price, qty, fee, pnl, maker, time: order.updatedAt });
+    if (after.isZero()) {
+      for (const o of acc.orders) {
+        if (o.market !== m.id || !isOpen(o) || !o.endsWithPosition) continue;
+        o.status = "canceled";
+        o.expired = true;
+        o.updatedAt = Date.now();
+      }
+    }
   }
 
   find(key: string, market: string | undefined, by: { id?: string; clientId?: string }): PerpOrder | undefined {
