@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { queueJobs } from "@/db/schema";
+import { groupCommit } from "@/lib/group-commit";
 import { checkLimit, checkMs, type Queue, type QueueJob } from "./types";
 
 /** `db.execute()` yields `{ rows }` on PGlite and an array (RowList) on postgres.js. */
@@ -16,17 +17,26 @@ const msInterval = (ms: number) => sql`(${ms}::double precision * interval '1 mi
 
 /** Jobs in the `queue_jobs` table; every time comparison uses the database clock. */
 export function createPostgresQueue(db: Database): Queue {
+  // Jobs enqueued at once (a burst of webhooks) are inserted together, one statement per batch. The ids
+  // come from the table's sequence in the order of the rows, so the sorted ids answer the rows in order.
+  const insertJobs = groupCommit(async (jobs: { queue: string; payload: Record<string, unknown>; delayMs: number }[]) => {
+    const rows = await db
+      .insert(queueJobs)
+      .values(jobs.map((j) => ({ queue: j.queue, payload: j.payload, availableAt: sql`now() + ${msInterval(j.delayMs)}` })))
+      .returning({ id: queueJobs.id });
+    if (rows.length !== jobs.length) throw new Error(`queue_jobs insert returned ${rows.length} rows for ${jobs.length}`);
+    return rows
+      .map((r) => BigInt(r.id))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(String);
+  });
+
   return {
     driver: "postgres",
 
     async enqueue(queue, payload, opts) {
       const delayMs = checkMs("delayMs", opts?.delayMs);
-      const [row] = await db
-        .insert(queueJobs)
-        .values({ queue, payload, availableAt: sql`now() + ${msInterval(delayMs)}` })
-        .returning({ id: queueJobs.id });
-      if (!row) throw new Error("queue_jobs insert returned no row");
-      return String(row.id);
+      return insertJobs({ queue, payload, delayMs });
     },
 
     async claim(queue, opts) {

@@ -8,6 +8,7 @@ import { SIGNATURE_MISMATCH, presentedSecretMatches, sha256Hex, verifySignature 
 import { dummySigningKey, signingKeyOf, upgradeLegacyKey } from "./signing-key";
 import { normalizeSymbol } from "./symbols";
 import { log } from "@/lib/logger";
+import { groupCommit, type GroupCommit } from "@/lib/group-commit";
 
 export const MAX_SIGNAL_BODY_BYTES = 16_384;
 /**
@@ -133,7 +134,7 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
 
   // Authenticated from here on: every outcome is recorded for the signal's delivery log.
   const record = async (outcome: Outcome, reason: string | null, symbol: string, eventId: string | null = null) => {
-    await db.insert(signalDeliveries).values({
+    await batchesOf(db).deliveries({
       signalId: signal.id,
       eventId,
       outcome,
@@ -194,25 +195,26 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     }
   }
 
+  const event: NewEvent = {
+    signalId: signal.id,
+    idempotencyKey: key,
+    action: payload.action,
+    targetPosition: payload.position ?? null,
+    symbol,
+    rawSymbol: payload.symbol,
+    price: payload.price ?? null,
+    comment: payload.comment ?? null,
+    sentAt: payload.timestamp ?? null,
+    maxLagSeconds: payload.max_lag ?? null,
+    receivedAt: now,
+    status: "queued",
+    test: payload.test_strategy !== undefined,
+    testStrategyId: payload.test_strategy ?? null,
+  };
   const insertEvent = (tx: Executor) =>
     tx
       .insert(signalEvents)
-      .values({
-        signalId: signal.id,
-        idempotencyKey: key,
-        action: payload.action,
-        targetPosition: payload.position ?? null,
-        symbol,
-        rawSymbol: payload.symbol,
-        price: payload.price ?? null,
-        comment: payload.comment ?? null,
-        sentAt: payload.timestamp ?? null,
-        maxLagSeconds: payload.max_lag ?? null,
-        receivedAt: now,
-        status: "queued",
-        test: payload.test_strategy !== undefined,
-        testStrategyId: payload.test_strategy ?? null,
-      })
+      .values(event)
       .onConflictDoNothing({ target: [signalEvents.signalId, signalEvents.idempotencyKey] })
       .returning({ id: signalEvents.id });
   const settle = async (tx: Executor, created: { id: string } | undefined): Promise<{ created: string } | { duplicate: string }> => {
@@ -228,8 +230,9 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
   // the lookup and the insert are taken one at a time under a transaction-scoped advisory lock. Read
   // committed: the lookup, run after the lock is granted, sees the event committed by the previous
   // holder. Nothing in the transaction may use `db` (PGlite is one connection, held by it).
+  // Concurrent deliveries' exact-key inserts go to the database as one statement (group commit).
   const stored = anyAge
-    ? await settle(db, (await insertEvent(db))[0])
+    ? await settle(db, await batchesOf(db).events(event))
     : await db.transaction(async (tx): Promise<{ created: string } | { duplicate: string }> => {
         await tx.execute(sql`select pg_advisory_xact_lock(${DEDUPE_LOCK_NAMESPACE}::int4, hashtext(${`${signal.id}:${lock}`}))`);
         const duplicate = await findDuplicate(tx, signal.id, lookup, now, anyAge);
@@ -293,4 +296,50 @@ async function findDuplicate(db: Executor, signalId: string, keys: string[], now
     .orderBy(desc(signalEvents.receivedAt));
   const match = rows.find((row) => anyAge || Math.abs(now.getTime() - row.receivedAt.getTime()) < BODY_DEDUPE_WINDOW_MS);
   return match?.id ?? null;
+}
+
+type NewEvent = typeof signalEvents.$inferInsert;
+type NewDelivery = typeof signalDeliveries.$inferInsert;
+
+interface IngestBatches {
+  /** An exact-key event: its id when this call created it; undefined when the key was already taken. */
+  events: GroupCommit<NewEvent, { id: string } | undefined>;
+  deliveries: GroupCommit<NewDelivery, void>;
+}
+
+const batches = new WeakMap<Database, IngestBatches>();
+
+/** The group-commit batches of one database handle (a burst of deliveries: one insert per batch, not per delivery). */
+function batchesOf(db: Database): IngestBatches {
+  let found = batches.get(db);
+  if (!found) {
+    found = {
+      events: groupCommit(async (rows: NewEvent[]) => {
+        // One row per (signal, key): a key repeated within the batch is the first one's duplicate.
+        const first = new Map<string, number>();
+        rows.forEach((row, i) => {
+          const k = `${row.signalId}\u0000${row.idempotencyKey}`;
+          if (!first.has(k)) first.set(k, i);
+        });
+        const unique = [...first.values()].map((i) => rows[i]!);
+        const created = await db
+          .insert(signalEvents)
+          .values(unique)
+          .onConflictDoNothing({ target: [signalEvents.signalId, signalEvents.idempotencyKey] })
+          .returning({ id: signalEvents.id, signalId: signalEvents.signalId, key: signalEvents.idempotencyKey });
+        const byKey = new Map(created.map((c) => [`${c.signalId}\u0000${c.key}`, c.id]));
+        return rows.map((row, i) => {
+          const k = `${row.signalId}\u0000${row.idempotencyKey}`;
+          const id = first.get(k) === i ? byKey.get(k) : undefined;
+          return id ? { id } : undefined;
+        });
+      }),
+      deliveries: groupCommit(async (rows: NewDelivery[]) => {
+        await db.insert(signalDeliveries).values(rows);
+        return rows.map(() => undefined);
+      }),
+    };
+    batches.set(db, found);
+  }
+  return found;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
-import { signalDeliveries, signalEvents, signals } from "@/db/schema";
+import { queueJobs, signalDeliveries, signalEvents, signals } from "@/db/schema";
+import { createPostgresQueue } from "@/lib/queue/postgres";
 import { ingestSignal, type IngestInput } from "@/lib/signals/ingest";
 import { computeSignature, generateSignalSecret, legacySigningKey, signatureHeader } from "@/lib/signals/secrets";
 import { newSignalCredentials } from "@/lib/signals/signing-key";
@@ -109,6 +110,32 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     const { events, deliveries } = await rowsFor(racing.signal.id);
     expect(events).toHaveLength(1);
     expect(deliveries.map((d) => d.outcome).sort()).toEqual(["accepted", "duplicate", "duplicate", "duplicate", "duplicate"]);
+  });
+
+  it("a burst of deliveries stored together (one insert per batch): one event and one queue job per id, every delivery recorded", async () => {
+    const queue = createPostgresQueue(testDb.db);
+    const a = await makeSignal();
+    const b = await makeSignal();
+    const enqueue = async (eventId: string) => {
+      await queue.enqueue("ingest-burst", { eventId });
+    };
+    // 40 deliveries at once: 10 ids on each of two signals, each id sent twice in the same burst.
+    const sends = [a, b].flatMap((s) =>
+      Array.from({ length: 20 }, (_, i) => s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT", id: `burst-${i % 10}` }, { enqueue })),
+    );
+    const answers = await Promise.all(sends);
+    expect(answers.every((r) => r.status === 202)).toBe(true);
+    for (const s of [a, b]) {
+      const { events, deliveries } = await rowsFor(s.signal.id);
+      expect(events.map((e) => e.idempotencyKey).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `id:burst-${i}`).sort());
+      expect(deliveries.map((d) => d.outcome).sort()).toEqual([...Array(10).fill("accepted"), ...Array(10).fill("duplicate")]);
+      // Each repeat names the event its first delivery created.
+      for (const d of deliveries) expect(events.map((e) => e.id)).toContain(d.eventId);
+    }
+    const created = answers.filter((r) => r.body.duplicate === false).map((r) => r.body.eventId);
+    expect(new Set(created).size).toBe(20);
+    const jobs = await testDb.db.select().from(queueJobs).where(eq(queueJobs.queue, "ingest-burst"));
+    expect(jobs.map((j) => (j.payload as { eventId: string }).eventId).sort()).toEqual([...created].sort());
   });
 
   it("treats an identical body without id as a duplicate for 60 s, across a minute boundary", async () => {

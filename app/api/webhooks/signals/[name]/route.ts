@@ -11,7 +11,8 @@ import { MAX_SIGNAL_BODY_BYTES, ingestSignal, readTextCapped, type RateLimitChec
 export const dynamic = "force-dynamic";
 
 const SIGNAL_QUEUE = "signals";
-const NO_STORE = { "Cache-Control": "no-store" };
+// no-transform: the answers are a few dozen bytes, so the server does not gzip them (it would for every one).
+const NO_STORE = { "Cache-Control": "no-store, no-transform" };
 
 function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}) {
   return Response.json({ error: { code, message } }, { status, headers: { ...NO_STORE, ...headers } });
