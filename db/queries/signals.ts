@@ -35,12 +35,22 @@ export async function insertSignal(values: {
   return row;
 }
 
+let changes = 0;
+
+/**
+ * How many times this process changed a signal (its secret, key or switch): the webhook's copy of a
+ * signal read before the latest change is not used again.
+ */
+export const signalChanges = () => changes;
+
 export async function updateSignal(
   id: string,
   values: Partial<{ enabled: boolean; secretHash: string; secretHint: string; signingKeyEnc: string; signingKeyVersion: number; signingScheme: SigningScheme; secretRotatedAt: Date }>,
 ) {
   const db = await getDb();
+  changes += 1;
   const [row] = await db.update(signals).set(values).where(eq(signals.id, id)).returning(publicSignal);
+  changes += 1;
   return row;
 }
 

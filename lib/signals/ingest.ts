@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db/client";
 import { addressBucket } from "@/lib/request";
 import { signalDeliveries, signalEvents, signals } from "@/db/schema";
+import { signalChanges } from "@/db/queries/signals";
 import { parseSignalBody, type SignalPayload } from "./payload";
 import { SIGNATURE_MISMATCH, presentedSecretMatches, sha256Hex, verifySignature } from "./secrets";
 import { dummySigningKey, signingKeyOf, upgradeLegacyKey } from "./signing-key";
@@ -102,23 +103,11 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
   const payload = parsed.data;
 
   const db = await getDb();
-  const [signal] = /^[a-z0-9][a-z0-9_-]{0,62}$/i.test(input.name)
-    ? await db
-        .select({
-          id: signals.id,
-          enabled: signals.enabled,
-          secretHash: signals.secretHash,
-          signingKeyEnc: signals.signingKeyEnc,
-          signingKeyVersion: signals.signingKeyVersion,
-          signingScheme: signals.signingScheme,
-        })
-        .from(signals)
-        .where(eq(signals.name, input.name))
-        .limit(1)
-    : [];
+  const found = await signalByName(db, input.name);
+  const signal = found?.row;
 
   // An unknown name is checked against a key nobody has: the same work and the same answer as a wrong secret.
-  const { key: signingKey, scheme } = signal ? signingKeyOf(signal) : dummySigningKey();
+  const { key: signingKey, scheme } = found ?? dummySigningKey();
   const signatureHeader = input.headers.signature?.trim();
   let verifiedSignature: string | undefined;
   if (signatureHeader) {
@@ -130,7 +119,10 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
     if (!matches || !signal) return fail(401, "unauthorized", UNAUTHORIZED_SECRET);
   }
   // A signal from before keys were sealed: seal its key now, so the database no longer holds it.
-  if (!signal.signingKeyEnc) await upgradeLegacyKey(signal.id, signal);
+  if (!signal.signingKeyEnc) {
+    await upgradeLegacyKey(signal.id, signal);
+    forgetCachedSignals();
+  }
 
   // Authenticated from here on: every outcome is recorded for the signal's delivery log.
   const record = async (outcome: Outcome, reason: string | null, symbol: string, eventId: string | null = null) => {
@@ -177,7 +169,7 @@ export async function ingestSignal(input: IngestInput): Promise<IngestResult> {
 
   const { key, lookup, anyAge, lock } = idempotencyKeys(payload, input.rawBody, now, verifiedSignature);
   // Fast path, without a lock: most duplicates are answered here, before the rate limit is consulted.
-  const existing = await findDuplicate(db, signal.id, lookup, now, anyAge);
+  const existing = anyAge ? await batchesOf(db).exactLookups({ signalId: signal.id, key }) : await findDuplicate(db, signal.id, lookup, now, anyAge);
   if (existing) {
     await record("duplicate", null, symbol, existing);
     return { status: 202, body: { duplicate: true, eventId: existing } };
@@ -301,7 +293,76 @@ async function findDuplicate(db: Executor, signalId: string, keys: string[], now
 type NewEvent = typeof signalEvents.$inferInsert;
 type NewDelivery = typeof signalDeliveries.$inferInsert;
 
+/**
+ * A signal's row and opened signing key, read at most once a second per name and process: a burst on one
+ * signal reads it and decrypts its key once, not per delivery. A signal changed in this process (enabled,
+ * disabled, its secret rotated: updateSignal) is read afresh at once; another process sees the change
+ * within SIGNAL_CACHE_MS. Unknown names are not kept (a flood of made-up names cannot
+ * grow it), and the map is emptied when it reaches SIGNAL_CACHE_MAX names.
+ */
+const SIGNAL_CACHE_MS = 1_000;
+const SIGNAL_CACHE_MAX = 1_000;
+
+interface CachedSignal {
+  row: SignalRow;
+  key: string;
+  scheme: ReturnType<typeof signingKeyOf>["scheme"];
+  at: number;
+  /** signalChanges() when it was read. */
+  version: number;
+}
+
+type SignalRow = {
+  id: string;
+  enabled: boolean;
+  secretHash: string;
+  signingKeyEnc: string | null;
+  signingKeyVersion: number | null;
+  signingScheme: "v1" | "legacy";
+};
+
+let signalCache = new WeakMap<Database, Map<string, CachedSignal>>();
+
+/** Drops every signal this process holds (after a signal's secret, key or switch changed). */
+function forgetCachedSignals() {
+  signalCache = new WeakMap();
+}
+
+async function signalByName(db: Database, name: string): Promise<CachedSignal | undefined> {
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) return undefined;
+  let cache = signalCache.get(db);
+  if (!cache) signalCache.set(db, (cache = new Map()));
+  const hit = cache.get(name);
+  const at = Date.now();
+  const version = signalChanges();
+  if (hit && hit.version === version && at - hit.at < SIGNAL_CACHE_MS && hit.at <= at) return hit;
+  const [row] = await db
+    .select({
+      id: signals.id,
+      enabled: signals.enabled,
+      secretHash: signals.secretHash,
+      signingKeyEnc: signals.signingKeyEnc,
+      signingKeyVersion: signals.signingKeyVersion,
+      signingScheme: signals.signingScheme,
+    })
+    .from(signals)
+    .where(eq(signals.name, name))
+    .limit(1);
+  if (!row) {
+    cache.delete(name);
+    return undefined;
+  }
+  const { key, scheme } = signingKeyOf(row);
+  const fresh = { row, key, scheme, at, version };
+  if (cache.size >= SIGNAL_CACHE_MAX) cache.clear();
+  // A row not yet sealed is read again next time (its upgrade changes it).
+  if (row.signingKeyEnc) cache.set(name, fresh);
+  return fresh;
+}
+
 interface IngestBatches {
+  /** The event already stored under an exact key (id or signature), looked up for many deliveries at once. */
+  exactLookups: GroupCommit<{ signalId: string; key: string }, string | null>;
   /** An exact-key event: its id when this call created it; undefined when the key was already taken. */
   events: GroupCommit<NewEvent, { id: string } | undefined>;
   deliveries: GroupCommit<NewDelivery, void>;
@@ -314,6 +375,14 @@ function batchesOf(db: Database): IngestBatches {
   let found = batches.get(db);
   if (!found) {
     found = {
+      exactLookups: groupCommit(async (wanted: { signalId: string; key: string }[]) => {
+        const rows = await db
+          .select({ id: signalEvents.id, signalId: signalEvents.signalId, key: signalEvents.idempotencyKey })
+          .from(signalEvents)
+          .where(and(inArray(signalEvents.signalId, [...new Set(wanted.map((w) => w.signalId))]), inArray(signalEvents.idempotencyKey, [...new Set(wanted.map((w) => w.key))])));
+        const byKey = new Map(rows.map((r) => [`${r.signalId}\u0000${r.key}`, r.id]));
+        return wanted.map((w) => byKey.get(`${w.signalId}\u0000${w.key}`) ?? null);
+      }),
       events: groupCommit(async (rows: NewEvent[]) => {
         // One row per (signal, key): a key repeated within the batch is the first one's duplicate.
         const first = new Map<string, number>();

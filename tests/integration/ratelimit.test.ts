@@ -58,6 +58,27 @@ function rateLimiterContract(make: () => RateLimiter) {
     }
   });
 
+  it("answers hits made at once on several keys, limits and costs each exactly as if made one by one", async () => {
+    const limiter = make();
+    const [a, b, c] = [`test:${randomUUID()}`, `test:${randomUUID()}`, `test:${randomUUID()}`];
+    // Interleaved: 30 hits on a (limit 10), 30 on b (limit 25), 4 of cost 2 on c (limit 5).
+    const calls = Array.from({ length: 30 }, (_, i) => [
+      ["a", limiter.hit(a, { limit: 10, windowMs: 60_000 })],
+      ["b", limiter.hit(b, { limit: 25, windowMs: 60_000 })],
+      ...(i < 4 ? [["c", limiter.hit(c, { limit: 5, windowMs: 60_000, cost: 2 })]] : []),
+    ]).flat() as [string, Promise<{ allowed: boolean; remaining: number }>][];
+    const results = await Promise.all(calls.map(async ([key, hit]) => ({ key, ...(await hit) })));
+    const allowed = (key: string) =>
+      results
+        .filter((r) => r.key === key && r.allowed)
+        .map((r) => r.remaining)
+        .sort((x, y) => y - x);
+    expect(allowed("a")).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(allowed("b")).toEqual(Array.from({ length: 25 }, (_, i) => 24 - i));
+    expect(allowed("c")).toEqual([3, 1]);
+    expect(results.filter((r) => !r.allowed).map((r) => r.key).sort()).toEqual([...Array(20).fill("a"), ...Array(5).fill("b"), "c", "c"]);
+  });
+
   it("starts a new window when the old one has passed", async () => {
     const { limiter, key } = fresh();
     const opts = { limit: 2, windowMs: 300 };

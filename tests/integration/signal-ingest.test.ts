@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { updateSignal } from "@/db/queries/signals";
 import { asc, eq } from "drizzle-orm";
 import { queueJobs, signalDeliveries, signalEvents, signals } from "@/db/schema";
 import { createPostgresQueue } from "@/lib/queue/postgres";
@@ -136,6 +137,28 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     expect(new Set(created).size).toBe(20);
     const jobs = await testDb.db.select().from(queueJobs).where(eq(queueJobs.queue, "ingest-burst"));
     expect(jobs.map((j) => (j.payload as { eventId: string }).eventId).sort()).toEqual([...created].sort());
+  });
+
+  it("reads a signal at most once a second: a change made by another process applies within a second, one made here at once", async () => {
+    const s = await makeSignal();
+    const send = (id: string) => s.send({ secret: s.secret, action: "buy", symbol: "BTCUSDT", id });
+    const realNow = Date.now;
+    let clock = realNow();
+    const spy = vi.spyOn(Date, "now").mockImplementation(() => clock);
+    try {
+      expect((await send("c-1")).status).toBe(202);
+      // Another process disables the signal (straight in the database): this process's copy is a second old at most.
+      await testDb.db.update(signals).set({ enabled: false }).where(eq(signals.id, s.signal.id));
+      clock += 500;
+      expect((await send("c-2")).status).toBe(202);
+      clock += 600;
+      expect((await send("c-3")).status).toBe(403);
+      // Enabled again through updateSignal in this process: read afresh at once.
+      await updateSignal(s.signal.id, { enabled: true });
+      expect((await send("c-4")).status).toBe(202);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("treats an identical body without id as a duplicate for 60 s, across a minute boundary", async () => {
