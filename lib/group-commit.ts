@@ -13,7 +13,17 @@ export interface GroupCommit<I, O> {
   readonly pending: number;
 }
 
-export function groupCommit<I, O>(run: (items: I[]) => Promise<O[]>, options: { maxBatch?: number } = {}): GroupCommit<I, O> {
+export interface GroupCommitOptions {
+  maxBatch?: number;
+  /**
+   * When a batch of several fails, run each of its calls alone, so one call the database refuses (a value
+   * it cannot store) fails only that call. Only for a `run` that is one statement, which stores nothing
+   * when it fails: a run that may have stored part of a batch before failing must not be replayed.
+   */
+  isolateFailures?: boolean;
+}
+
+export function groupCommit<I, O>(run: (items: I[]) => Promise<O[]>, options: GroupCommitOptions = {}): GroupCommit<I, O> {
   const maxBatch = options.maxBatch ?? 200;
   let queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   let flying = 0;
@@ -25,20 +35,23 @@ export function groupCommit<I, O>(run: (items: I[]) => Promise<O[]>, options: { 
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(batch.length);
     flying = batch.length;
-    run(batch.map((c) => c.item)).then(
-      (results) => {
-        if (results.length !== batch.length) {
-          const error = new Error(`group commit: ${results.length} results for ${batch.length} calls`);
+    const answer = async (calls: typeof batch) => {
+      const results = await run(calls.map((c) => c.item));
+      if (results.length !== calls.length) throw new Error(`group commit: ${results.length} results for ${calls.length} calls`);
+      calls.forEach((c, i) => c.resolve(results[i]!));
+    };
+    answer(batch)
+      .catch(async (error: unknown) => {
+        if (!options.isolateFailures || batch.length === 1) {
           for (const c of batch) c.reject(error);
-        } else batch.forEach((c, i) => c.resolve(results[i]!));
-      },
-      (error: unknown) => {
-        for (const c of batch) c.reject(error);
-      },
-    ).finally(() => {
-      flying = 0;
-      schedule();
-    });
+          return;
+        }
+        for (const c of batch) await answer([c]).catch((alone: unknown) => c.reject(alone));
+      })
+      .finally(() => {
+        flying = 0;
+        schedule();
+      });
   };
 
   const schedule = () => {

@@ -35,22 +35,26 @@ export async function insertSignal(values: {
   return row;
 }
 
-let changes = 0;
+// Next.js may evaluate this module in several bundles: one count per server.
+const globalForSignals = globalThis as unknown as { __sbSignalChanges?: number };
 
 /**
  * How many times this process changed a signal (its secret, key or switch): the webhook's copy of a
  * signal read before the latest change is not used again.
  */
-export const signalChanges = () => changes;
+export const signalChanges = () => globalForSignals.__sbSignalChanges ?? 0;
+const changed = () => {
+  globalForSignals.__sbSignalChanges = signalChanges() + 1;
+};
 
 export async function updateSignal(
   id: string,
   values: Partial<{ enabled: boolean; secretHash: string; secretHint: string; signingKeyEnc: string; signingKeyVersion: number; signingScheme: SigningScheme; secretRotatedAt: Date }>,
 ) {
   const db = await getDb();
-  changes += 1;
+  changed();
   const [row] = await db.update(signals).set(values).where(eq(signals.id, id)).returning(publicSignal);
-  changes += 1;
+  changed();
   return row;
 }
 

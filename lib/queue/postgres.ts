@@ -16,7 +16,12 @@ const isRowId = (id: string) => /^[1-9]\d{0,15}$/.test(id);
 const msInterval = (ms: number) => sql`(${ms}::double precision * interval '1 millisecond')`;
 
 /** Jobs in the `queue_jobs` table; every time comparison uses the database clock. */
+/** One queue per database handle, so every caller's enqueues on it are batched together. */
+const queues = new WeakMap<Database, Queue>();
+
 export function createPostgresQueue(db: Database): Queue {
+  const known = queues.get(db);
+  if (known) return known;
   // Jobs enqueued at once (a burst of webhooks) are inserted together, one statement per batch. The ids
   // come from the table's sequence in the order of the rows, so the sorted ids answer the rows in order.
   const insertJobs = groupCommit(async (jobs: { queue: string; payload: Record<string, unknown>; delayMs: number }[]) => {
@@ -29,9 +34,10 @@ export function createPostgresQueue(db: Database): Queue {
       .map((r) => BigInt(r.id))
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
       .map(String);
-  });
+    // One statement: a failed batch stored nothing, so its jobs are tried alone (one bad payload fails only itself).
+  }, { isolateFailures: true });
 
-  return {
+  const created: Queue = {
     driver: "postgres",
 
     async enqueue(queue, payload, opts) {
@@ -118,4 +124,6 @@ export function createPostgresQueue(db: Database): Queue {
       return { ready: Number(row?.ready ?? 0), leased: Number(row?.leased ?? 0) };
     },
   };
+  queues.set(db, created);
+  return created;
 }

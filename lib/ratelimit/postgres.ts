@@ -83,6 +83,8 @@ export function createPostgresRateLimiter(db: Database): RateLimiter {
     for (const same of bySetting.values()) {
       const { limit, windowMs } = same[0]!;
       const windowOver = sql`c.window_start + ${msInterval(windowMs)} <= now()`;
+      // Keys in one order, so two processes' batches lock the counters in one order (no deadlock).
+      same.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
       const spent = await executeRows<{ key: unknown; count: unknown }>(
         db,
         sql`insert into rate_limit_counters as c (key, window_start, count)
@@ -111,20 +113,26 @@ export function createPostgresRateLimiter(db: Database): RateLimiter {
         }
       }
     }
-    // One at a time; once a key refuses a hit, its later hits in this batch are refused alike (a flood
-    // past the limit costs two statements per batch, not per request).
-    const refused = new Map<string, HitResult>();
-    for (const i of alone.sort((a, b) => a - b)) {
-      const item = items[i]!;
-      const setting = `${item.key}\u0000${item.limit}/${item.windowMs}/${item.cost}`;
-      const known = refused.get(setting);
-      if (known) {
-        results[i] = known;
-        continue;
-      }
-      results[i] = await hitOne(item);
-      if (!results[i]!.allowed) refused.set(setting, results[i]!);
-    }
+    // Each key's hits one at a time, the keys side by side; once a key refuses a hit, its later hits in
+    // this batch are refused alike (a flood past the limit costs two statements per key and batch).
+    const perKey = new Map<string, number[]>();
+    for (const i of alone.sort((a, b) => a - b)) perKey.set(items[i]!.key, [...(perKey.get(items[i]!.key) ?? []), i]);
+    await Promise.all(
+      [...perKey.values()].map(async (calls) => {
+        const refused = new Map<string, HitResult>();
+        for (const i of calls) {
+          const item = items[i]!;
+          const setting = `${item.limit}/${item.windowMs}/${item.cost}`;
+          const known = refused.get(setting);
+          if (known) {
+            results[i] = known;
+            continue;
+          }
+          results[i] = await hitOne(item);
+          if (!results[i]!.allowed) refused.set(setting, results[i]!);
+        }
+      }),
+    );
     return results as HitResult[];
   });
 

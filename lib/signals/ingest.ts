@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db/client";
 import { addressBucket } from "@/lib/request";
@@ -321,17 +322,19 @@ type SignalRow = {
   signingScheme: "v1" | "legacy";
 };
 
-let signalCache = new WeakMap<Database, Map<string, CachedSignal>>();
+// Next.js may evaluate this module in several bundles: one cache per server.
+const globalForSignals = globalThis as unknown as { __sbSignalCache?: WeakMap<Database, Map<string, CachedSignal>> };
 
-/** Drops every signal this process holds (after a signal's secret, key or switch changed). */
+/** Drops every signal this process holds (after a signal's key was sealed). */
 function forgetCachedSignals() {
-  signalCache = new WeakMap();
+  globalForSignals.__sbSignalCache = new WeakMap();
 }
 
 async function signalByName(db: Database, name: string): Promise<CachedSignal | undefined> {
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) return undefined;
-  let cache = signalCache.get(db);
-  if (!cache) signalCache.set(db, (cache = new Map()));
+  const caches = (globalForSignals.__sbSignalCache ??= new WeakMap());
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
   const hit = cache.get(name);
   const at = Date.now();
   const version = signalChanges();
@@ -369,6 +372,8 @@ interface IngestBatches {
 }
 
 const batches = new WeakMap<Database, IngestBatches>();
+/** Each batch is one statement: a failed one stored nothing and its calls are tried alone (one bad row fails only itself). */
+const ONE_STATEMENT = { isolateFailures: true };
 
 /** The group-commit batches of one database handle (a burst of deliveries: one insert per batch, not per delivery). */
 function batchesOf(db: Database): IngestBatches {
@@ -382,31 +387,31 @@ function batchesOf(db: Database): IngestBatches {
           .where(and(inArray(signalEvents.signalId, [...new Set(wanted.map((w) => w.signalId))]), inArray(signalEvents.idempotencyKey, [...new Set(wanted.map((w) => w.key))])));
         const byKey = new Map(rows.map((r) => [`${r.signalId}\u0000${r.key}`, r.id]));
         return wanted.map((w) => byKey.get(`${w.signalId}\u0000${w.key}`) ?? null);
-      }),
+      }, ONE_STATEMENT),
       events: groupCommit(async (rows: NewEvent[]) => {
-        // One row per (signal, key): a key repeated within the batch is the first one's duplicate.
+        // One row per (signal, key): a key repeated within the batch is the first one's duplicate. Each
+        // row carries its own id, so what was created is told by id, never by the key text read back
+        // (the database may store a key differently from how it was sent, e.g. a lone surrogate). Rows
+        // go in key order, so two processes' batches lock the unique index in one order (no deadlock).
         const first = new Map<string, number>();
         rows.forEach((row, i) => {
           const k = `${row.signalId}\u0000${row.idempotencyKey}`;
           if (!first.has(k)) first.set(k, i);
         });
-        const unique = [...first.values()].map((i) => rows[i]!);
+        const ids = rows.map(() => randomUUID());
+        const unique = [...first.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, i]) => ({ ...rows[i]!, id: ids[i]! }));
         const created = await db
           .insert(signalEvents)
           .values(unique)
           .onConflictDoNothing({ target: [signalEvents.signalId, signalEvents.idempotencyKey] })
-          .returning({ id: signalEvents.id, signalId: signalEvents.signalId, key: signalEvents.idempotencyKey });
-        const byKey = new Map(created.map((c) => [`${c.signalId}\u0000${c.key}`, c.id]));
-        return rows.map((row, i) => {
-          const k = `${row.signalId}\u0000${row.idempotencyKey}`;
-          const id = first.get(k) === i ? byKey.get(k) : undefined;
-          return id ? { id } : undefined;
-        });
-      }),
+          .returning({ id: signalEvents.id });
+        const made = new Set(created.map((c) => c.id));
+        return rows.map((_, i) => (made.has(ids[i]!) ? { id: ids[i]! } : undefined));
+      }, ONE_STATEMENT),
       deliveries: groupCommit(async (rows: NewDelivery[]) => {
         await db.insert(signalDeliveries).values(rows);
         return rows.map(() => undefined);
-      }),
+      }, ONE_STATEMENT),
     };
     batches.set(db, found);
   }

@@ -69,7 +69,8 @@ describe("one source of truth for realized P&L", () => {
     expect(tile).toEqual([{ quote: "USDT", amount: "663.33272" }]);
     expect(card).toMatchObject({ realizedPnl: "663.33272", trades: 2, wins: 1, losses: 1, winRate: "0.5" });
     expect(page.pnl).toMatchObject({ today: "663.33272", all: "663.33272" });
-    expect(pageRow.figures).toEqual(card);
+    // The card is the page's row less the drawdown (not worked out for the cards).
+    expect(pageRow.figures).toEqual({ ...card, maxDrawdown: expect.any(String) });
     // The stored figures are what a replay of the whole ledger in memory gives.
     expect(fifoFigures(await listFills({ userId: me.userId })).realizedPnl).toBe("663.33272");
     // 0.00986 BTC (0.0499 − 0.04004) left of b2's lot, at its 52052 a coin: 513.23272, at cost without a price.

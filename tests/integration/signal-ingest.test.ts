@@ -161,6 +161,17 @@ describe("signal ingest on " + (process.env.DATABASE_URL ? "PostgreSQL" : "PGlit
     }
   });
 
+  it("an id the database stores differently (a lone surrogate) is still one new event, accepted and enqueued", async () => {
+    const s = await makeSignal();
+    const raw = `{"secret":${JSON.stringify(s.secret)},"action":"buy","symbol":"BTCUSDT","id":"x\\ud800"}`;
+    const first = await s.send(raw);
+    expect(first).toEqual({ status: 202, body: { accepted: true, duplicate: false, eventId: expect.any(String) } });
+    expect(s.enqueued).toEqual([first.body.eventId]);
+    const { events, deliveries } = await rowsFor(s.signal.id);
+    expect(events.map((e) => e.id)).toEqual([first.body.eventId]);
+    expect(deliveries.map((d) => d.outcome)).toEqual(["accepted"]);
+  });
+
   it("treats an identical body without id as a duplicate for 60 s, across a minute boundary", async () => {
     const s = await makeSignal();
     const body = JSON.stringify({ secret: s.secret, action: "close", symbol: "BTC/USDT" });

@@ -25,6 +25,7 @@ describe("group commit", () => {
     expect(await lone).toBe(2);
     expect(await Promise.all(later)).toEqual([4, 6, 8]);
     expect(runs).toEqual([[1], [2, 3, 4]]);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(double.pending).toBe(0);
   });
 
@@ -63,5 +64,20 @@ describe("group commit", () => {
     );
     expect(await Promise.all(Array.from({ length: 8 }, (_, i) => run(i)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(sizes).toEqual([3, 3, 2]);
+  });
+
+  it("with isolateFailures, a call the database refuses fails alone: the others of its batch are tried alone and answered", async () => {
+    const seen: string[][] = [];
+    const store = groupCommit(
+      async (items: string[]) => {
+        seen.push(items);
+        if (items.includes("bad")) throw new Error("invalid byte sequence");
+        return items.map((s) => s.length);
+      },
+      { isolateFailures: true },
+    );
+    const answers = await Promise.allSettled(["a", "bad", "ccc"].map((s) => store(s)));
+    expect(answers.map((a) => (a.status === "fulfilled" ? a.value : String(a.reason)))).toEqual([1, "Error: invalid byte sequence", 3]);
+    expect(seen).toEqual([["a", "bad", "ccc"], ["a"], ["bad"], ["ccc"]]);
   });
 });
