@@ -32,6 +32,33 @@ if (!existsSync(".next/BUILD_ID")) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// BENCH_UPSTASH=1: the queue and the rate limits in Redis through the Upstash REST bridge (its own
+// process, as in scripts/check-standalone.sh), instead of PostgreSQL.
+let upstash: Record<string, string> = {};
+let bridge: ReturnType<typeof spawn> | undefined;
+if (process.env.BENCH_UPSTASH === "1") {
+  bridge = spawn("npx", ["tsx", "tests/helpers/upstash-bridge-cli.ts", process.env.REDIS_URL ?? "redis://127.0.0.1:6379", "13"], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    bridge!.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0]!);
+    });
+    bridge!.on("exit", () => reject(new Error("the Upstash REST bridge did not start (is Redis running?)")));
+  });
+  const { url, token } = JSON.parse(line) as { url: string; token: string };
+  upstash = { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token };
+  console.log(`queue and rate limits: Redis through the Upstash REST bridge at ${url}`);
+}
+const stopBridge = () => {
+  try {
+    if (bridge) process.kill(-bridge.pid!, "SIGTERM");
+  } catch {
+    // already gone
+  }
+};
+process.on("exit", stopBridge);
+
 const app = spawn("bash", ["scripts/e2e-server.sh"], {
   env: {
     ...process.env,
@@ -46,6 +73,7 @@ const app = spawn("bash", ["scripts/e2e-server.sh"], {
     PAPER_PRICE_FEED: "simulated",
     // BENCH_DRAIN_ON_INGEST=false measures ingest alone (a web instance beside a separate worker).
     DRAIN_ON_INGEST: process.env.BENCH_DRAIN_ON_INGEST ?? "true",
+    ...upstash,
   },
   stdio: ["ignore", "ignore", "inherit"],
   detached: true,

@@ -18,6 +18,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Pager } from "@/components/ui/pager";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getAccountForTrading } from "@/db/queries/exchange-accounts";
 import { listOpenMismatches } from "@/db/queries/reconcile";
@@ -25,7 +26,10 @@ import { listSymbolSwitches, listUserStrategies, recentExecutions, strategyOrder
 import { requirePageUser } from "@/lib/auth/session";
 import { clientForAccount } from "@/lib/exchanges";
 import { strategyFigures } from "@/lib/statistics/pnl";
+import { strategyPageWindow } from "@/lib/strategies/page-window";
 import { cn } from "@/lib/utils";
+
+const PAGE_SIZE = 50;
 
 export async function generateMetadata() {
   const t = await getTranslations("nav");
@@ -51,11 +55,14 @@ async function lastPrices(userId: string, pairs: { accountId: string; symbol: st
 
 export default async function StrategiesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const user = await requirePageUser("dashboard.view", "/dashboard/strategies");
-  const { open } = await searchParams;
+  const { open, page: askedPage } = await searchParams;
   const version = await liveVersion();
   const t = await getTranslations();
   const format = await getFormatter();
-  const [rows, switches] = await Promise.all([listUserStrategies(user.id), listSymbolSwitches(user.id)]);
+  const [all, switches] = await Promise.all([listUserStrategies(user.id), listSymbolSwitches(user.id)]);
+  // A page at a time: a trader with hundreds of strategies gets a page that renders fast.
+  const pageWindow = strategyPageWindow({ total: all.length, pageSize: PAGE_SIZE, page: askedPage, openIndex: open ? all.findIndex((r) => r.strategy.id === open) : -1 });
+  const rows = all.slice(pageWindow.start, pageWindow.end);
   const ids = rows.map((r) => r.strategy.id);
   const [executions, stats, prices, mismatches, figures] = await Promise.all([
     recentExecutions(ids, 10),
@@ -268,6 +275,16 @@ export default async function StrategiesPage({ searchParams }: { searchParams: P
               );
             })}
           </div>
+          {pageWindow.pages > 1 ? (
+            <div className="flex justify-end text-sm text-muted-foreground" data-testid="strategies-pager">
+              <Pager
+                page={pageWindow.page}
+                pages={pageWindow.pages}
+                href={(p) => `/dashboard/strategies?page=${p}`}
+                labels={{ previous: t("common.previous"), next: t("common.next"), pageOf: t("common.pageOf", { page: pageWindow.page, pages: pageWindow.pages }) }}
+              />
+            </div>
+          ) : null}
 
           <Card>
             <CardHeader>
