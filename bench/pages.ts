@@ -129,6 +129,23 @@ try {
     if (path !== "/dashboard" && p50 > TARGET_MS) failed = true;
     console.log(`| ${path} | ${p50.toFixed(0)} ms | ${quantile(times, 0.9).toFixed(0)} ms | ${(bytes / 1024).toFixed(0)} kB |`);
   }
+  // BENCH_PAGES_SCREENSHOT=<dir>: the last page of strategies, as a trader's browser shows it (desktop and phone).
+  if (process.env.BENCH_PAGES_SCREENSHOT) {
+    const { chromium } = await import("@playwright/test");
+    const { findChromium } = await import("../scripts/find-chromium.mjs");
+    const browser = await chromium.launch({ executablePath: findChromium(), args: ["--no-sandbox", "--disable-gpu"] });
+    for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
+      const context = await browser.newContext({ viewport });
+      const [cookieName, value] = cookie.split("=") as [string, string];
+      await context.addCookies([{ name: cookieName, value, url: BASE }]);
+      const page = await context.newPage();
+      await page.goto(`${BASE}/dashboard/strategies?page=${Math.ceil(STRATEGIES / 50)}`);
+      await page.getByTestId("strategies-pager").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${process.env.BENCH_PAGES_SCREENSHOT}/strategies-${name}.png` });
+      await context.close();
+    }
+    await browser.close();
+  }
   await close();
 } catch (error) {
   console.error(error);
