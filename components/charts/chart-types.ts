@@ -12,7 +12,7 @@ export interface ChartCandle {
   volume: string;
 }
 
-export type ChartMarkerKind = "entry" | "exit" | "tp" | "sl" | "buy" | "sell";
+export type ChartMarkerKind = "entry" | "short" | "exit" | "tp" | "sl" | "buy" | "sell";
 
 export interface ChartPayload {
   symbol: string;

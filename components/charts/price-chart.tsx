@@ -15,6 +15,7 @@ const UP = "#059669";
 const DOWN = "#dc2626";
 const MARKER_STYLE = {
   entry: { color: UP, shape: "arrowUp", position: "belowBar" },
+  short: { color: DOWN, shape: "arrowDown", position: "aboveBar" },
   buy: { color: UP, shape: "arrowUp", position: "belowBar" },
   exit: { color: "#4f46e5", shape: "arrowDown", position: "aboveBar" },
   sell: { color: "#4f46e5", shape: "arrowDown", position: "aboveBar" },

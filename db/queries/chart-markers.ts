@@ -3,7 +3,7 @@ import { and, desc, eq, gt, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
 import { orders } from "../schema";
 
-export type MarkerKind = "entry" | "exit" | "tp" | "sl" | "buy" | "sell";
+export type MarkerKind = "entry" | "short" | "exit" | "tp" | "sl" | "buy" | "sell";
 
 export interface ChartMarker {
   time: number;
@@ -18,9 +18,11 @@ export interface ChartLevel {
   price: string;
 }
 
-function kindOf(leg: string | null, side: "buy" | "sell"): MarkerKind {
+/** On a perpetual (`BTC/USDT:USDT`) a signal's sell that is not reduce-only opens or adds to a short: an entry, not an exit. */
+export function kindOf(leg: string | null, side: "buy" | "sell", opts: { perpetual: boolean; reduceOnly: boolean }): MarkerKind {
   if (leg === "tp" || leg === "sl") return leg;
   if (leg === "buy") return "entry";
+  if (leg === "sell" && opts.perpetual && !opts.reduceOnly) return "short";
   if (leg === "sell" || leg === "close") return "exit";
   return side;
 }
@@ -38,7 +40,7 @@ export async function chartMarkers(opts: { userId: string; symbol: string; strat
   // Qualified by hand: inside a select list drizzle leaves column names bare, and both tables have an id.
   const lastFill = sql<Date | string | null>`(select max(f.at) from fills f where f.order_id = "orders"."id")`;
   const filled = await db
-    .select({ leg: orders.leg, side: orders.side, average: orders.average, price: orders.price, filled: orders.filled, updatedAt: orders.updatedAt, lastFill })
+    .select({ leg: orders.leg, side: orders.side, reduceOnly: orders.reduceOnly, average: orders.average, price: orders.price, filled: orders.filled, updatedAt: orders.updatedAt, lastFill })
     .from(orders)
     .where(and(...where, gt(orders.filled, "0"), gte(orders.updatedAt, opts.since)))
     .orderBy(desc(orders.updatedAt))
@@ -51,7 +53,7 @@ export async function chartMarkers(opts: { userId: string; symbol: string; strat
   const markers: ChartMarker[] = filled
     .map((o) => ({
       time: o.lastFill ? new Date(o.lastFill).getTime() : o.updatedAt.getTime(),
-      kind: kindOf(o.leg, o.side),
+      kind: kindOf(o.leg, o.side, { perpetual: opts.symbol.includes(":"), reduceOnly: o.reduceOnly }),
       side: o.side,
       price: o.average ?? o.price ?? "0",
       amount: o.filled,
