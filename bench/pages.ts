@@ -7,10 +7,10 @@
  * orders and statistics pages. Needs PostgreSQL: BENCH_DATABASE_URL, DATABASE_URL, or the local server.
  * Run by `npm run bench` through pages.bench.mjs.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { encode } from "next-auth/jwt";
+import { startAppServer } from "./app-server";
 import { openDatabase, setDbHandleForTests } from "../db/client";
 import { exchangeAccounts, signals, strategies, userDevices, users } from "../db/schema";
 import { bookAllLedgerPnl } from "../lib/statistics/ledger-pnl";
@@ -22,44 +22,14 @@ const STRATEGIES = Number(process.env.BENCH_STRATEGIES ?? 200);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 50_000);
 const TARGET_MS = 300;
 const PAGES = ["/dashboard/strategies", "/dashboard/orders", "/dashboard/statistics", "/dashboard"];
-const BASE = `http://127.0.0.1:${PORT}`;
 const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const DB_NAME = "signalbridge_bench_pages";
 const AUTH_SECRET = "e2e-auth-secret-0123456789abcdefghijklmnopqrstuvwxyz";
 const COOKIE = "authjs.session-token";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
-if (!existsSync(".next/BUILD_ID")) {
-  console.log("no production build: building it first");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
-
-const app = spawn("bash", ["scripts/e2e-server.sh"], {
-  env: { ...process.env, DATABASE_URL: server, E2E_DB_NAME: DB_NAME, E2E_PORT: String(PORT), E2E_SIMULATOR_PORT: String(PORT + 1), E2E_AUTH_SECRET: AUTH_SECRET, LOG_LEVEL: "warn", PAPER_PRICE_FEED: "simulated" },
-  stdio: ["ignore", "ignore", "inherit"],
-  detached: true,
-});
-const stopApp = () => {
-  try {
-    process.kill(-app.pid!, "SIGTERM");
-  } catch {
-    // already gone
-  }
-};
-process.on("exit", stopApp);
-let appExited = false;
-app.on("exit", () => (appExited = true));
-
-async function untilHealthy() {
-  for (let i = 0; i < 240 && !appExited; i++) {
-    if (await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false)) return;
-    await sleep(500);
-  }
-  throw new Error(appExited ? "the server stopped (see its output above)" : "the server did not come up in 120 s");
-}
+const app = startAppServer({ port: PORT, databaseUrl: server, dbName: DB_NAME, env: { E2E_AUTH_SECRET: AUTH_SECRET } });
 
 /** One trader with STRATEGIES strategies and ORDERS filled orders; answers the session cookie. */
 async function seed() {
@@ -106,11 +76,11 @@ async function seed() {
 
 let failed = false;
 try {
-  await untilHealthy();
+  await app.untilHealthy();
   const { cookie, close } = await seed();
   const get = async (path: string) => {
     const t0 = performance.now();
-    const res = await fetch(`${BASE}${path}`, { headers: { cookie }, redirect: "manual" });
+    const res = await fetch(`${app.base}${path}`, { headers: { cookie }, redirect: "manual" });
     const html = await res.text();
     if (res.status !== 200) throw new Error(`${path} answered ${res.status} ${res.headers.get("location") ?? ""}`);
     // BENCH_PAGES_DUMP=<dir> keeps each page's HTML, to see what makes it large.
@@ -137,9 +107,9 @@ try {
     for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
       const context = await browser.newContext({ viewport });
       const [cookieName, value] = cookie.split("=") as [string, string];
-      await context.addCookies([{ name: cookieName, value, url: BASE }]);
+      await context.addCookies([{ name: cookieName, value, url: app.base }]);
       const page = await context.newPage();
-      await page.goto(`${BASE}/dashboard/strategies?page=${Math.ceil(STRATEGIES / 50)}`);
+      await page.goto(`${app.base}/dashboard/strategies?page=${Math.ceil(STRATEGIES / 50)}`);
       await page.getByTestId("strategies-pager").scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${process.env.BENCH_PAGES_SCREENSHOT}/strategies-${name}.png` });
       await context.close();
@@ -152,7 +122,7 @@ try {
   failed = true;
 } finally {
   setDbHandleForTests(undefined);
-  stopApp();
+  app.stop();
 }
 console.log(failed ? `OVER the pages target (p50 <= ${TARGET_MS} ms)` : `within the pages target (p50 <= ${TARGET_MS} ms)`);
 process.exit(failed ? 1 : 0);

@@ -9,9 +9,9 @@
  * baseline has none. Needs PostgreSQL: BENCH_DATABASE_URL, DATABASE_URL, or the local server.
  * Run by `npm run bench` through webhook-burst.bench.mjs.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { startAppServer } from "./app-server";
 import { openDatabase, setDbHandleForTests } from "../db/client";
 import { exchangeAccounts, signals, strategies, users } from "../db/schema";
 import { generateSignalSecret } from "../lib/signals";
@@ -19,18 +19,11 @@ import { generateSignalSecret } from "../lib/signals";
 const PORT = Number(process.env.BENCH_PORT ?? 3300);
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10);
 const RATES = (process.env.BENCH_WEBHOOK_RATES ?? "50,150,300").split(",").map(Number);
-const BASE = `http://127.0.0.1:${PORT}`;
 const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const DB_NAME = "signalbridge_bench_webhook";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
-
-if (!existsSync(".next/BUILD_ID")) {
-  console.log("no production build: building it first");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
 
 // BENCH_UPSTASH=1: the queue and the rate limits in Redis through the Upstash REST bridge (its own
 // process, as in scripts/check-standalone.sh), instead of PostgreSQL.
@@ -59,44 +52,19 @@ const stopBridge = () => {
 };
 process.on("exit", stopBridge);
 
-const app = spawn("bash", ["scripts/e2e-server.sh"], {
+const app = startAppServer({
+  port: PORT,
+  databaseUrl: server,
+  dbName: DB_NAME,
   env: {
-    ...process.env,
-    DATABASE_URL: server,
-    E2E_DB_NAME: DB_NAME,
-    E2E_PORT: String(PORT),
-    E2E_SIMULATOR_PORT: String(PORT + 1),
     // A burst from one address is the point here, not the flood guard.
     SIGNAL_RATE_LIMIT_PER_MINUTE: "100000",
     SIGNAL_IP_RATE_LIMIT_PER_MINUTE: "100000",
-    LOG_LEVEL: "warn",
-    PAPER_PRICE_FEED: "simulated",
     // BENCH_DRAIN_ON_INGEST=false measures ingest alone (a web instance beside a separate worker).
     DRAIN_ON_INGEST: process.env.BENCH_DRAIN_ON_INGEST ?? "true",
     ...upstash,
   },
-  stdio: ["ignore", "ignore", "inherit"],
-  detached: true,
 });
-const stopApp = () => {
-  try {
-    process.kill(-app.pid!, "SIGTERM");
-  } catch {
-    // already gone
-  }
-};
-process.on("exit", stopApp);
-let appExited = false;
-app.on("exit", () => (appExited = true));
-
-async function untilHealthy() {
-  for (let i = 0; i < 240 && !appExited; i++) {
-    const ok = await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await sleep(500);
-  }
-  throw new Error(appExited ? "the server stopped (see its output above)" : "the server did not come up in 120 s");
-}
 
 async function seed() {
   const url = new URL(server);
@@ -144,15 +112,15 @@ async function burst(rate: number, request: () => Promise<Response>) {
 
 let failed = false;
 try {
-  await untilHealthy();
+  await app.untilHealthy();
   const { secret, close } = await seed();
   const webhook = () =>
-    fetch(`${BASE}/api/webhooks/signals/bench-burst`, {
+    fetch(`${app.base}/api/webhooks/signals/bench-burst`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ secret, action: "buy", symbol: "BTCUSDT", id: randomUUID() }),
     });
-  const bare = () => fetch(`${BASE}/api/health`);
+  const bare = () => fetch(`${app.base}/api/health`);
   // Warm both routes (first compilation of the route's modules, connections).
   await burst(20, webhook);
   await burst(20, bare);
@@ -175,7 +143,7 @@ try {
   failed = true;
 } finally {
   setDbHandleForTests(undefined);
-  stopApp();
+  app.stop();
 }
 console.log(failed ? "OVER the webhook target" : "within the webhook target");
 process.exit(failed ? 1 : 0);
